@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { FaultKind } from './fault.js';
+import { latencySpike } from './faults/latency-spike.js';
+import { nodeCrash } from './faults/node-crash.js';
+import { partition } from './faults/partition.js';
+
+/**
+ * The fault catalog: every fault kind Lorenz can inject, one entry each.
+ * Scenarios, faults.csv and docs/faults.md use exactly these names.
+ */
+export const FAULT_CATALOG = [nodeCrash, partition, latencySpike] as const;
+
+export type FaultSpec = z.output<(typeof FAULT_CATALOG)[number]['schema']>;
+export type FaultKindName = FaultSpec['kind'];
+
+export const FAULT_KINDS: readonly string[] = FAULT_CATALOG.map((f) => f.kind);
+
+export const faultSchema = z.discriminatedUnion(
+  'kind',
+  FAULT_CATALOG.map((f) => f.schema) as unknown as [(typeof FAULT_CATALOG)[number]['schema'], ...(typeof FAULT_CATALOG)[number]['schema'][]],
+);
+
+export function faultKind(kind: string): FaultKind | undefined {
+  return (FAULT_CATALOG as readonly FaultKind[]).find((f) => f.kind === kind);
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { duration } from '../../units/index.js';
+import { defineFault, faultBase } from '../fault.js';
+
+export const nodeCrash = defineFault({
+  kind: 'node_crash',
+  summary: 'A node loses power: volatile state and in-flight transfers are gone, the disk survives; optionally restarts.',
+  schema: z.strictObject({
+    kind: z.literal('node_crash'),
+    ...faultBase,
+    /** The node to crash. */
+    node: z.string(),
+    /** Restart the node this long after the crash; omitted: it stays down. */
+    restart_after: duration.optional(),
+  }),
+  apply(ctx, p) {
+    const [node] = ctx.members(p.node);
+    ctx.world.crash(node!);
+    return () => ctx.world.restart(node!);
+  },
+  endsAfter: (p) => p.restart_after,
+  names: (p) => [{ path: ['node'], name: p.node }],
+  describe: (p) => p.node,
+});

@@ -1,0 +1,10 @@
+/**
+ * chaos/ — the fault catalog and the injector.
+ * - fault.ts: what a catalog entry is (schema, summary, apply/undo, names it references).
+ * - faults/: one file per fault kind.
+ * - catalog.ts: the list of kinds and the zod union scenarios are validated against.
+ * - injector.ts: schedules a scenario's faults and records the timeline.
+ */
+export * from './fault.js';
+export * from './catalog.js';
+export * from './injector.js';

@@ -1,0 +1,41 @@
+import type { Simulator, SimTime } from '../kernel/index.js';
+import { faultKind, type FaultSpec } from './catalog.js';
+import type { FaultContext } from './fault.js';
+
+/** One line of the fault timeline (faults.csv). */
+export interface FaultRecord {
+  time: SimTime;
+  /** Position of the fault in the scenario's list. */
+  index: number;
+  kind: string;
+  phase: 'start' | 'end';
+  targets: string;
+}
+
+/**
+ * Schedules a scenario's faults on the simulator: each starts at `at` and,
+ * when the kind says so, is undone after its duration. Keeps the timeline.
+ */
+export class FaultInjector {
+  readonly timeline: FaultRecord[] = [];
+
+  constructor(private readonly sim: Simulator, private readonly ctx: FaultContext) {}
+
+  schedule(faults: readonly FaultSpec[]): void {
+    faults.forEach((spec, index) => this.sim.at(spec.at, () => this.start(spec, index), undefined));
+  }
+
+  private start(spec: FaultSpec, index: number): void {
+    const entry = faultKind(spec.kind)!;
+    const undo = entry.apply(this.ctx, spec as never);
+    const targets = entry.describe(spec as never);
+    this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'start', targets });
+    const endsAfter = entry.endsAfter(spec as never);
+    if (undo && endsAfter !== undefined) {
+      this.sim.after(endsAfter, () => {
+        undo();
+        this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'end', targets });
+      }, undefined);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The pending-event set: a binary min-heap keyed by (time, sequence), kept in
+ * typed arrays so that scheduling allocates nothing. The sequence number is the
+ * insertion order, so events at the same instant fire in the order they were
+ * scheduled, independent of heap shape.
+ *
+ * Payloads (handler and argument) live in slots addressed by the heap entries.
+ * An event id packs the slot with the slot's generation, so a stale id (an
+ * event that already fired or was cancelled, its slot since reused) can never
+ * cancel someone else's event. Cancellation is lazy: the handler is cleared
+ * and the entry is skipped when it reaches the top.
+ */
+export type Handler<A> = (arg: A) => void;
+export type EventId = number;
+
+const SLOT_BITS = 2 ** 24; // at most 16,777,216 events pending at once
+
+export class EventQueue {
+  private hTime: Float64Array;
+  private hSeq: Float64Array;
+  private hSlot: Int32Array;
+  private heapSize = 0;
+
+  private handlers: Array<Handler<any> | null> = [];
+  private args: unknown[] = [];
+  private generations: Uint32Array;
+  private freeSlots: Int32Array;
+  private freeCount = 0;
+  private slotCount = 0;
+
+  private nextSeq = 0;
+  private live = 0;
+
+  /** The instant of the event being run (or last run). */
+  time = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.hTime = new Float64Array(initialCapacity);
+    this.hSeq = new Float64Array(initialCapacity);
+    this.hSlot = new Int32Array(initialCapacity);
+    this.generations = new Uint32Array(initialCapacity);
+    this.freeSlots = new Int32Array(initialCapacity);
+  }
+
+  /** Number of events scheduled and neither fired nor cancelled. */
+  get size(): number {
+    return this.live;
+  }
+
+  push<A>(time: number, handler: Handler<A>, arg: A): EventId {
+    const slot = this.allocSlot();
+    this.handlers[slot] = handler;
+    this.args[slot] = arg;
+    this.live++;
+    if (this.heapSize === this.hTime.length) this.growHeap();
+    this.siftUp(this.heapSize++, time, this.nextSeq++, slot);
+    return this.generations[slot]! * SLOT_BITS + slot;
+  }
+
+  cancel(id: EventId): boolean {
+    const slot = id % SLOT_BITS;
+    const gen = (id - slot) / SLOT_BITS;
+    if (slot >= this.slotCount || this.generations[slot] !== gen || this.handlers[slot] === null) return false;
+    this.handlers[slot] = null;
+    this.args[slot] = undefined;
+    this.live--;
+    return true;
+  }
+
+  /** Time of the earliest live event, or Infinity when none is pending. */
+  peekTime(): number {
+    this.dropCancelledTop();
+    return this.heapSize === 0 ? Infinity : this.hTime[0]!;
+  }
+
+  /**
+   * Removes the earliest live event, sets `time` to its instant and runs its
+   * handler. Returns false when nothing is pending, or when the earliest event
+   * lies after `until` (it is then left in place).
+   */
+  runNext(until: number): boolean {
+    for (;;) {
+      if (this.heapSize === 0) return false;
+      const time = this.hTime[0]!;
+      const slot = this.hSlot[0]!;
+      const handler = this.handlers[slot];
+      if (handler === null || handler === undefined) {
+        this.removeTop();
+        this.releaseSlot(slot);
+        continue;
+      }
+      if (time > until) return false;
+      const arg = this.args[slot];
+      this.removeTop();
+      this.releaseSlot(slot);
+      this.live--;
+      this.time = time;
+      handler(arg);
+      return true;
+    }
+  }
+
+  private dropCancelledTop(): void {
+    while (this.heapSize > 0 && this.handlers[this.hSlot[0]!] === null) {
+      const slot = this.hSlot[0]!;
+      this.removeTop();
+      this.releaseSlot(slot);
+    }
+  }
+
+  private removeTop(): void {
+    const last = --this.heapSize;
+    if (last > 0) this.siftDown(0, this.hTime[last]!, this.hSeq[last]!, this.hSlot[last]!);
+  }
+
+  private siftUp(pos: number, time: number, seq: number, slot: number): void {
+    const hTime = this.hTime, hSeq = this.hSeq, hSlot = this.hSlot;
+    while (pos > 0) {
+      const parent = (pos - 1) >> 1;
+      const pt = hTime[parent]!;
+      if (pt < time || (pt === time && hSeq[parent]! < seq)) break;
+      hTime[pos] = pt;
+      hSeq[pos] = hSeq[parent]!;
+      hSlot[pos] = hSlot[parent]!;
+      pos = parent;
+    }
+    hTime[pos] = time;
+    hSeq[pos] = seq;
+    hSlot[pos] = slot;
+  }
+
+  private siftDown(pos: number, time: number, seq: number, slot: number): void {
+    const hTime = this.hTime, hSeq = this.hSeq, hSlot = this.hSlot;
+    const n = this.heapSize;
+    for (;;) {
+      let child = 2 * pos + 1;
+      if (child >= n) break;
+      let ct = hTime[child]!;
+      let cs = hSeq[child]!;
+      const right = child + 1;
+      if (right < n) {
+        const rt = hTime[right]!;
+        const rs = hSeq[right]!;
+        if (rt < ct || (rt === ct && rs < cs)) {
+          child = right;
+          ct = rt;
+          cs = rs;
+        }
+      }
+      if (time < ct || (time === ct && seq < cs)) break;
+      hTime[pos] = ct;
+      hSeq[pos] = cs;
+      hSlot[pos] = hSlot[child]!;
+      pos = child;
+    }
+    hTime[pos] = time;
+    hSeq[pos] = seq;
+    hSlot[pos] = slot;
+  }
+
+  private allocSlot(): number {
+    if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+    const slot = this.slotCount++;
+    if (slot >= SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} events pending at once`);
+    if (slot === this.generations.length) {
+      const grown = new Uint32Array(slot * 2);
+      grown.set(this.generations);
+      this.generations = grown;
+    }
+    return slot;
+  }
+
+  private releaseSlot(slot: number): void {
+    this.handlers[slot] = null;
+    this.args[slot] = undefined;
+    this.generations[slot] = (this.generations[slot]! + 1) % 0x20000000;
+    if (this.freeCount === this.freeSlots.length) {
+      const grown = new Int32Array(this.freeSlots.length * 2);
+      grown.set(this.freeSlots);
+      this.freeSlots = grown;
+    }
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  private growHeap(): void {
+    const cap = this.hTime.length * 2;
+    const t = new Float64Array(cap); t.set(this.hTime); this.hTime = t;
+    const q = new Float64Array(cap); q.set(this.hSeq); this.hSeq = q;
+    const sl = new Int32Array(cap); sl.set(this.hSlot); this.hSlot = sl;
+  }
+}

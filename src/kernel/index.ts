@@ -1,0 +1,11 @@
+/**
+ * kernel/ — the deterministic core, knowing nothing of clouds or pipelines.
+ * - time.ts: SimTime (integer microseconds), unit helpers and duration parsing.
+ * - event-queue.ts: typed-array binary heap keyed by (time, insertion sequence).
+ * - simulator.ts: the virtual clock; schedule, cancel, step, run.
+ * - random.ts: seeded random streams forked by name from the run seed.
+ */
+export * from './time.js';
+export * from './event-queue.js';
+export * from './simulator.js';
+export * from './random.js';

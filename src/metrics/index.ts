@@ -1,0 +1,11 @@
+/**
+ * metrics/ — collectors and CSV writers. Nothing here prints or touches files:
+ * collectors return CSV text; the CLI writes it.
+ * - throughput.ts: throughput.csv (per bucket and stage) and per-stage busy time.
+ * - durability.ts: durability.csv, sampled from the world's disks (ground truth).
+ * - faults-csv.ts: faults.csv. csv.ts: number formatting and CSV rendering.
+ */
+export * from './csv.js';
+export * from './throughput.js';
+export * from './durability.js';
+export * from './faults-csv.js';

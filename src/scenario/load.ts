@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYamlValue } from 'yaml';
+import type { z } from 'zod';
+import { FAULT_KINDS } from '../chaos/index.js';
+import { ScenarioError } from './errors.js';
+import { canonicalJson, mergeOver, setPath } from './merge.js';
+import { scenarioSchema, type Scenario } from './schema.js';
+import { YamlSource } from './source.js';
+import { checkNames } from './validate.js';
+
+/** The defaults every scenario is merged over. */
+export const DEFAULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'defaults.yml');
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** File-derived name used for result folders (`results/<name>/seed-N`). */
+  name: string;
+  /** sha256 of the resolved settings: equal hashes, equal runs for a seed. */
+  hash: string;
+  file: string;
+}
+
+export interface LoadOptions {
+  /** `key.path=value` overrides applied over the file (values parsed as YAML). */
+  set?: readonly string[];
+  defaultsFile?: string;
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new ScenarioError(`${file}: cannot read the ${what} (${reason}). Check the path; scenarios live in scenarios/.`);
+  }
+}
+
+export function loadScenarioFile(file: string, opts: LoadOptions = {}): LoadedScenario {
+  return loadScenarioText(file, readText(file, 'scenario file'), opts);
+}
+
+export function loadScenarioText(file: string, text: string, opts: LoadOptions = {}): LoadedScenario {
+  const defaultsFile = opts.defaultsFile ?? DEFAULTS_FILE;
+  const defaults = YamlSource.parse(defaultsFile, readText(defaultsFile, 'defaults file'));
+  const source = YamlSource.parse(file, text);
+  const raw = source.toJS();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ScenarioError(`${file}:1:1: a scenario must be a mapping of settings (name, duration, faults, ...), not ${Array.isArray(raw) ? 'a list' : typeof raw}.`);
+  }
+  const merged = mergeOver(defaults.toJS(), raw) as Record<string, unknown>;
+  for (const assignment of opts.set ?? []) applySet(merged, assignment);
+
+  const parsed = scenarioSchema.safeParse(merged);
+  if (!parsed.success) throw new ScenarioError(describeIssue(parsed.error.issues[0]!, source, defaults, opts.set ?? []));
+  const scenario = parsed.data;
+  const problem = checkNames(scenario);
+  if (problem) throw new ScenarioError(`${source.locate(problem.path) ?? file}: ${formatPath(problem.path)}: ${problem.message}`);
+
+  const name = basename(file, extname(file));
+  scenario.name ??= name;
+  const hash = createHash('sha256').update(canonicalJson(merged)).digest('hex');
+  return { scenario, name, hash, file };
+}
+
+function applySet(merged: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new ScenarioError(`--set ${assignment}: expected key.path=value, for example --set pipeline.distribution.replication_factor=2.`);
+  setPath(merged, assignment.slice(0, eq), parseYamlValue(assignment.slice(eq + 1)));
+}
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(top level)';
+}
+
+function describeIssue(issue: z.core.$ZodIssue, source: YamlSource, defaults: YamlSource, set: readonly string[]): string {
+  let path = issue.path as PropertyKey[];
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    path = [...path, issue.keys[0]!];
+    message = `unknown field "${issue.keys[0]}"; check its spelling against docs/scenarios.md`;
+  } else if (issue.code === 'invalid_union' && (issue as { discriminator?: string }).discriminator === 'kind') {
+    path = [...path, 'kind'];
+    message = `unknown fault kind; expected one of ${FAULT_KINDS.join(', ')} (npm run sim -- --list-faults describes them)`;
+  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    message = `required field is missing (${issue.message.replace(/^Invalid input: /, '')})`;
+  }
+  const setHit = set.find((a) => a.startsWith(`${formatPath(path)}=`));
+  const where = setHit ? `--set ${setHit}` : source.locate(path) ?? defaults.locate(path) ?? source.file;
+  return `${where}: ${formatPath(path)}: ${message}.`;
+}

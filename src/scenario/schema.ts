@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { faultSchema } from '../chaos/index.js';
+import { duration, rate, size } from '../units/index.js';
+
+/**
+ * The scenario file format (docs/scenarios.md). Every object is strict, so a
+ * misspelt field is an error rather than a silently ignored setting. Values
+ * a scenario omits come from config/defaults.yml.
+ */
+
+const latency = z.union([
+  duration,
+  z.strictObject({ dist: z.literal('constant'), value: duration }),
+  z.strictObject({ dist: z.literal('uniform'), min: duration, max: duration }),
+  z.strictObject({ dist: z.literal('normal'), mean: duration, stddev: duration, floor: duration.default(0) }),
+  z.strictObject({ dist: z.literal('lognormal'), median: duration, sigma: z.number().nonnegative(), floor: duration.default(0) }),
+]);
+
+const linkClass = z.strictObject({
+  /** One-way latency: a duration or a distribution. Cross-cloud latency comes from cloud_latency when omitted. */
+  latency: latency.optional(),
+  /** Bandwidth of the link, shared by concurrent transfers. */
+  bandwidth: rate,
+  /** Probability that a small message is lost. */
+  loss: z.number().min(0).max(1).default(0),
+});
+
+const linkOverride = z.strictObject({
+  /** Two region (or cloud) names; the override applies both ways. */
+  between: z.tuple([z.string(), z.string()]),
+  latency: latency.optional(),
+  bandwidth: rate.optional(),
+  loss: z.number().min(0).max(1).optional(),
+});
+
+const disk = z.strictObject({
+  capacity: size,
+  read: rate,
+  write: rate,
+  /** Fixed cost of every disk operation. */
+  op_latency: duration,
+});
+
+const nodeDefaults = z.strictObject({
+  slots: z.number().int().positive(),
+  disk,
+});
+
+const region = z.strictObject({
+  /** Number of nodes, named <region>-1 ... <region>-N. */
+  nodes: z.number().int().min(0),
+  /** Overrides of node_defaults for this region's nodes. */
+  slots: z.number().int().positive().optional(),
+  disk: disk.partial().optional(),
+});
+
+const cloud = z.strictObject({
+  regions: z.record(z.string(), region),
+});
+
+const placement = z.strictObject({
+  strategy: z.enum(['network_aware', 'round_robin', 'load_balanced']),
+  prefer_same_cloud: z.boolean(),
+  cross_cloud_threshold: z.number().min(0).max(1),
+});
+
+const pipeline = z.strictObject({
+  /** Node that ingests the dataset and orchestrates the pipeline. */
+  source_node: z.string(),
+  dataset: z.strictObject({ size, file_size: size }),
+  chunk_size: size,
+  ingest_rate: rate,
+  max_staged_chunks: z.number().int().positive(),
+  processing: z.strictObject({
+    rate_per_slot: rate,
+    output_ratio: z.number().positive(),
+    timeout: duration,
+    max_attempts: z.number().int().positive(),
+  }),
+  distribution: z.strictObject({
+    replication_factor: z.number().int().positive(),
+    min_replicas_success: z.number().int().positive(),
+    placement,
+    max_concurrent: z.number().int().positive(),
+    timeout: duration,
+    max_retries: z.number().int().min(0),
+    retry_delay: duration,
+    fallback_to_any_node: z.boolean(),
+    verify: z.boolean(),
+  }),
+  /** How long a node that failed a transfer or timed out is avoided. */
+  suspicion_period: duration,
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    /** Shown in reports; defaults to the file name. */
+    name: z.string().optional(),
+    description: z.string().optional(),
+    /** Seed used when the command line gives none. */
+    seed: z.number().int().nonnegative().default(1),
+    /** Simulated time the run covers. */
+    duration: duration,
+    metrics: z.strictObject({ bucket: duration }),
+    topology: z.strictObject({
+      clouds: z.record(z.string(), cloud),
+      node_defaults: nodeDefaults,
+    }),
+    network: z.strictObject({
+      same_region: linkClass,
+      same_cloud: linkClass,
+      cross_cloud: linkClass,
+      /** Latency between clouds, keyed "a-b" (either order). */
+      cloud_latency: z.record(z.string(), latency),
+      links: z.array(linkOverride).default([]),
+    }),
+    pipeline,
+    faults: z.array(faultSchema).default([]),
+  })
+  .superRefine((sc, ctx) => {
+    const d = sc.pipeline.distribution;
+    if (d.min_replicas_success > d.replication_factor) {
+      ctx.addIssue({ code: 'custom', path: ['pipeline', 'distribution', 'min_replicas_success'], message: `must not exceed replication_factor (${d.replication_factor})` });
+    }
+    if (sc.metrics.bucket <= 0) ctx.addIssue({ code: 'custom', path: ['metrics', 'bucket'], message: 'must be positive' });
+    if (sc.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be positive' });
+  });
+
+/** A scenario as validated, with every default filled in and every unit resolved. */
+export type Scenario = z.output<typeof scenarioSchema>;
+export type LatencySetting = z.output<typeof latency>;

@@ -1,0 +1,36 @@
+/** A unit of data moving through the pipeline. */
+export interface Chunk {
+  id: number;
+  file: number;
+  bytes: number;
+  /** Checksum of the chunk's content (content itself is not simulated). */
+  checksum: number;
+}
+
+/** Splits the dataset into files of `fileBytes` and each file into chunks of `chunkBytes`. */
+export function planChunks(datasetBytes: number, fileBytes: number, chunkBytes: number): Chunk[] {
+  const chunks: Chunk[] = [];
+  let file = 0;
+  for (let fileStart = 0; fileStart < datasetBytes; fileStart += fileBytes, file++) {
+    const fileSize = Math.min(fileBytes, datasetBytes - fileStart);
+    for (let off = 0; off < fileSize; off += chunkBytes) {
+      const id = chunks.length;
+      chunks.push({ id, file, bytes: Math.min(chunkBytes, fileSize - off), checksum: contentChecksum(id, 0) });
+    }
+  }
+  return chunks;
+}
+
+/** A stand-in for a content hash: FNV-1a over the chunk id and a version tag. */
+export function contentChecksum(chunkId: number, version: number): number {
+  let h = 0x811c9dc5;
+  for (const v of [chunkId, version]) {
+    for (let i = 0; i < 4; i++) {
+      h ^= (v >>> (i * 8)) & 0xff;
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+  }
+  return h;
+}
+
+export const chunkKey = (id: number): string => `chunk/${id}`;

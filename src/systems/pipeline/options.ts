@@ -1,0 +1,54 @@
+import type { SimTime } from '../../kernel/index.js';
+
+export type PlacementStrategyName = 'network_aware' | 'round_robin' | 'load_balanced';
+
+/** Settings of the data pipeline (source documents 004 and 000). */
+export interface PipelineOptions {
+  /** Index of the node that ingests and orchestrates. */
+  sourceNode: number;
+  /** Size of the whole dataset, bytes. */
+  datasetBytes: number;
+  /** Size of each input file, bytes; files are chunked independently. */
+  fileBytes: number;
+  /** Chunk size, bytes (document 004: 100 MB). */
+  chunkBytes: number;
+  /** Rate at which ingestion reads, checksums and stages data, bytes/s. */
+  ingestBytesPerS: number;
+  /** Most chunks staged at the source and not yet acknowledged (back-pressure). */
+  maxStagedChunks: number;
+  /** Processing rate of one worker slot, bytes/s. */
+  processBytesPerSPerSlot: number;
+  /** Size of a processed chunk relative to its input. */
+  outputRatio: number;
+  /** A processing attempt with no answer after this long is given up, microseconds. */
+  processingTimeout: SimTime;
+  /** Attempts to process one chunk before it is declared failed. */
+  maxProcessingAttempts: number;
+  /** Replicas per chunk (document 000: 3). */
+  replicationFactor: number;
+  /** Replicas that must be verified for a distribution to succeed (document 000: 2). */
+  minReplicasSuccess: number;
+  placement: PlacementOptions;
+  /** Distributions in flight at once (document 000: 15). */
+  maxConcurrentDistributions: number;
+  /** A distribution attempt is judged after this long, microseconds (document 000: 30 s). */
+  distributionTimeout: SimTime;
+  /** Distribution attempts after the first (document 000: 3). */
+  maxRetries: number;
+  /** Wait before a retry, microseconds (document 000: 3 s). */
+  retryDelay: SimTime;
+  /** When the strategy cannot find enough nodes, take any healthy node (document 000: true). */
+  fallbackToAnyNode: boolean;
+  /** Targets read a replica back and compare checksums before acknowledging it. */
+  verifyAfterDistribution: boolean;
+  /** How long a node that failed a transfer or timed out is avoided, microseconds. */
+  suspicionPeriod: SimTime;
+}
+
+export interface PlacementOptions {
+  strategy: PlacementStrategyName;
+  /** Network-aware: keep replicas in the source's cloud while it has room. */
+  preferSameCloud: boolean;
+  /** Network-aware: above this disk-use fraction of its cloud, and as the share of same-cloud replicas otherwise (document 000: 0.7). */
+  crossCloudThreshold: number;
+}

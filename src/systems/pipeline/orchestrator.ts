@@ -1,0 +1,289 @@
+import type { SimTime } from '../../kernel/index.js';
+import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
+import type { ClusterConfig } from '../cluster.js';
+import { NodeRegistry } from '../registry.js';
+import type { Stage, Telemetry } from '../telemetry.js';
+import { planChunks, type Chunk } from './chunks.js';
+import { Port, type MissingReply, type ProcessedReply, type StoredReply } from './messages.js';
+import type { PipelineOptions } from './options.js';
+import { makePlacement, type PlacementStrategy } from './placement.js';
+
+type Status = 'waiting' | 'staged' | 'processing' | 'processed' | 'distributing' | 'retry_wait' | 'acked' | 'failed';
+
+interface ChunkState {
+  chunk: Chunk;
+  status: Status;
+  processAttempts: number;
+  /** Worker holding (or producing) the processed output. */
+  worker: number;
+  processedBytes: number;
+  /** Distribution attempt counter (0 = first). */
+  distAttempt: number;
+  /** Targets with a verified replica. */
+  replicas: Set<number>;
+  /** Targets of the current attempt that have not answered. */
+  awaiting: Set<number>;
+  timer: TimerHandle | -1;
+  distStartedAt: SimTime;
+}
+
+/**
+ * Ingestion and orchestration (document 004) with the distribution coordinator
+ * (document 000), running on the source node: reads the dataset into chunks,
+ * hands each to the least-loaded worker, then has the worker send it to
+ * `replicationFactor` targets chosen by the placement strategy, retrying as
+ * document 000 prescribes. Its state is volatile: if the source node crashes,
+ * orchestration stops (checkpointed resumption is a later addition).
+ */
+export class Orchestrator {
+  private readonly chunks: ChunkState[];
+  private readonly registry: NodeRegistry;
+  private readonly placement: PlacementStrategy;
+  private readonly tasksOn: Int32Array;
+  private readonly placedBytes: Float64Array;
+  private readonly processQueue: ChunkState[] = [];
+  private readonly distQueue: ChunkState[] = [];
+  private nextToIngest = 0;
+  private reading = false;
+  private staged = 0;
+  private activeDistributions = 0;
+  private finished = 0;
+  private dispatchWake: TimerHandle | -1 = -1;
+
+  constructor(
+    private readonly rt: NodeRuntime,
+    private readonly opts: PipelineOptions,
+    private readonly cluster: ClusterConfig,
+    private readonly telemetry: Telemetry,
+  ) {
+    this.registry = new NodeRegistry(cluster, () => rt.now(), opts.suspicionPeriod);
+    this.placement = makePlacement(opts.placement);
+    this.tasksOn = new Int32Array(cluster.members.length);
+    this.placedBytes = new Float64Array(cluster.members.length);
+    this.chunks = planChunks(opts.datasetBytes, opts.fileBytes, opts.chunkBytes).map((chunk) => ({
+      chunk, status: 'waiting', processAttempts: 0, worker: -1, processedBytes: 0, distAttempt: 0,
+      replicas: new Set(), awaiting: new Set(), timer: -1, distStartedAt: 0,
+    }));
+    rt.listen(Port.processed, (from, body) => this.onProcessed(from, body as ProcessedReply));
+    rt.listen(Port.stored, (_from, body) => this.onStored(body as StoredReply));
+    rt.listen(Port.missing, (_from, body) => this.onMissing(body as MissingReply));
+    if (this.chunks.length === 0) telemetry.emit({ kind: 'pipeline_done' });
+    this.ingestNext();
+  }
+
+  /** Total chunks in the plan. */
+  get chunkCount(): number {
+    return this.chunks.length;
+  }
+
+  // --- ingestion -----------------------------------------------------------
+
+  private ingestNext(): void {
+    if (this.reading || this.nextToIngest >= this.chunks.length || this.staged >= this.opts.maxStagedChunks) return;
+    const state = this.chunks[this.nextToIngest++]!;
+    this.reading = true;
+    this.staged++;
+    const micros = Math.ceil((state.chunk.bytes * 1_000_000) / this.opts.ingestBytesPerS);
+    this.rt.setTimer(micros, () => {
+      this.reading = false;
+      this.telemetry.emit({ kind: 'busy', stage: 'ingestion', micros });
+      this.telemetry.emit({ kind: 'ingested', chunk: state.chunk.id, bytes: state.chunk.bytes });
+      state.status = 'staged';
+      this.processQueue.push(state);
+      this.dispatch();
+      this.ingestNext();
+    });
+  }
+
+  // --- processing ----------------------------------------------------------
+
+  /** Least-loaded healthy worker with a free slot (load = tasks / slots), ties by index. */
+  private pickWorker(): number {
+    let best = -1;
+    let bestLoad = Infinity;
+    for (const m of this.registry.healthyMembers()) {
+      const tasks = this.tasksOn[m.index]!;
+      if (tasks >= m.slots) continue;
+      const load = tasks / m.slots;
+      if (load < bestLoad) {
+        best = m.index;
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+
+  private dispatch(): void {
+    while (this.processQueue.length > 0) {
+      const worker = this.pickWorker();
+      if (worker < 0) return this.wakeDispatchLater();
+      const state = this.processQueue.shift()!;
+      this.sendForProcessing(state, worker);
+    }
+  }
+
+  /** Nobody can take work now: look again once suspicions may have expired. */
+  private wakeDispatchLater(): void {
+    if (this.dispatchWake !== -1) return;
+    this.dispatchWake = this.rt.setTimer(this.opts.retryDelay, () => {
+      this.dispatchWake = -1;
+      this.dispatch();
+    });
+  }
+
+  private sendForProcessing(state: ChunkState, worker: number): void {
+    const attempt = ++state.processAttempts;
+    state.status = 'processing';
+    state.worker = worker;
+    this.tasksOn[worker]!++;
+    state.timer = this.rt.setTimer(this.opts.processingTimeout, () => this.processingFailed(state, attempt, 'timeout'));
+    this.rt.transfer(worker, Port.process, state.chunk.bytes, { chunk: state.chunk, attempt }, (ok) => {
+      if (!ok) this.processingFailed(state, attempt, 'transfer broke');
+    });
+  }
+
+  private onProcessed(from: number, reply: ProcessedReply): void {
+    const state = this.chunks[reply.chunk];
+    if (!state || state.status !== 'processing' || state.processAttempts !== reply.attempt || state.worker !== from) return;
+    this.cancelTimer(state);
+    this.tasksOn[from]!--;
+    this.registry.clear(from);
+    state.status = 'processed';
+    state.processedBytes = reply.bytes;
+    this.distQueue.push(state);
+    this.distributeNext();
+    this.dispatch();
+  }
+
+  private processingFailed(state: ChunkState, attempt: number, reason: string): void {
+    if (state.status !== 'processing' || state.processAttempts !== attempt) return;
+    this.cancelTimer(state);
+    this.tasksOn[state.worker]!--;
+    this.registry.suspect(state.worker);
+    this.reprocessOrFail(state, `processing ${reason} on node ${state.worker}`);
+    this.dispatch();
+  }
+
+  private reprocessOrFail(state: ChunkState, reason: string): void {
+    if (state.processAttempts >= this.opts.maxProcessingAttempts) return this.finish(state, 'failed', reason);
+    this.retry(state, 'processing', reason);
+    state.status = 'staged';
+    this.processQueue.push(state);
+  }
+
+  // --- distribution --------------------------------------------------------
+
+  private distributeNext(): void {
+    while (this.activeDistributions < this.opts.maxConcurrentDistributions && this.distQueue.length > 0) {
+      this.startDistribution(this.distQueue.shift()!);
+    }
+  }
+
+  private chooseTargets(state: ChunkState, need: number): number[] {
+    const exclude = (i: number): boolean => i === state.worker || state.replicas.has(i);
+    const candidates = this.registry.healthyMembers().filter((m) => !exclude(m.index));
+    const ctx = { cluster: this.cluster, candidates, placedBytes: this.placedBytes };
+    const targets = this.placement.select(state.worker, need, ctx);
+    if (targets.length < need && this.opts.fallbackToAnyNode) {
+      for (const m of candidates) if (targets.length < need && !targets.includes(m.index)) targets.push(m.index);
+    }
+    return targets;
+  }
+
+  private startDistribution(state: ChunkState): void {
+    this.activeDistributions++;
+    state.status = 'distributing';
+    state.distStartedAt = this.rt.now();
+    const targets = this.chooseTargets(state, this.opts.replicationFactor - state.replicas.size);
+    state.awaiting = new Set(targets);
+    for (const t of targets) this.placedBytes[t]! += state.processedBytes;
+    if (targets.length === 0) return this.concludeDistribution(state);
+    const attempt = state.distAttempt;
+    state.timer = this.rt.setTimer(this.opts.distributionTimeout, () => {
+      if (state.status === 'distributing' && state.distAttempt === attempt) this.concludeDistribution(state);
+    });
+    this.rt.send(state.worker, Port.distribute, { chunk: state.chunk.id, attempt, targets });
+  }
+
+  private onStored(reply: StoredReply): void {
+    const state = this.chunks[reply.chunk];
+    if (!state || state.status === 'acked' || state.status === 'failed') return;
+    // A verified replica counts whichever attempt wrote it: it is really there.
+    if (reply.ok) state.replicas.add(reply.node);
+    if (state.status !== 'distributing' || reply.attempt !== state.distAttempt || !state.awaiting.delete(reply.node)) return;
+    if (reply.ok) this.registry.clear(reply.node);
+    else this.unplace(state, reply.node);
+    if (state.awaiting.size === 0) this.concludeDistribution(state);
+  }
+
+  private onMissing(reply: MissingReply): void {
+    const state = this.chunks[reply.chunk];
+    if (!state || state.status !== 'distributing' || reply.attempt !== state.distAttempt) return;
+    this.cancelTimer(state);
+    this.activeDistributions--;
+    for (const t of state.awaiting) this.placedBytes[t]! -= state.processedBytes;
+    state.awaiting.clear();
+    state.distAttempt++;
+    this.reprocessOrFail(state, `output lost on node ${state.worker}`);
+    this.dispatch();
+    this.distributeNext();
+  }
+
+  private unplace(state: ChunkState, node: number): void {
+    this.placedBytes[node]! -= state.processedBytes;
+    this.registry.suspect(node);
+  }
+
+  private concludeDistribution(state: ChunkState): void {
+    this.cancelTimer(state);
+    this.activeDistributions--;
+    this.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.rt.now() - state.distStartedAt });
+    for (const silent of state.awaiting) this.unplace(state, silent);
+    state.awaiting.clear();
+    state.distAttempt++;
+    if (state.replicas.size >= this.opts.minReplicasSuccess) {
+      this.finish(state, 'acked', '');
+    } else if (state.distAttempt <= this.opts.maxRetries) {
+      state.status = 'retry_wait';
+      this.retry(state, 'distribution', `${state.replicas.size} of ${this.opts.minReplicasSuccess} replicas`);
+      this.rt.setTimer(this.opts.retryDelay, () => {
+        state.status = 'processed';
+        this.distQueue.push(state);
+        this.distributeNext();
+      });
+    } else {
+      // Document 000 gives up here; the raw chunk is still staged, so process it afresh.
+      state.distAttempt = 0;
+      this.registry.suspect(state.worker);
+      this.reprocessOrFail(state, `distribution failed ${this.opts.maxRetries + 1} times`);
+      this.dispatch();
+    }
+    this.distributeNext();
+  }
+
+  // --- completion ----------------------------------------------------------
+
+  private finish(state: ChunkState, outcome: 'acked' | 'failed', reason: string): void {
+    state.status = outcome;
+    this.staged--;
+    this.finished++;
+    const { id, bytes } = state.chunk;
+    if (outcome === 'acked') {
+      this.telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas: [...state.replicas] });
+      this.rt.send(state.worker, Port.release, { chunk: id });
+    } else {
+      this.telemetry.emit({ kind: 'chunk_failed', chunk: id, bytes, reason });
+    }
+    if (this.finished === this.chunks.length) this.telemetry.emit({ kind: 'pipeline_done' });
+    this.ingestNext();
+  }
+
+  private retry(state: ChunkState, stage: Stage, reason: string): void {
+    this.telemetry.emit({ kind: 'retry', stage, chunk: state.chunk.id, reason });
+  }
+
+  private cancelTimer(state: ChunkState): void {
+    if (state.timer !== -1) this.rt.cancelTimer(state.timer);
+    state.timer = -1;
+  }
+}

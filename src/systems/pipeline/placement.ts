@@ -1,0 +1,87 @@
+import type { ClusterConfig, MemberInfo } from '../cluster.js';
+import type { PlacementOptions } from './options.js';
+
+/** What a placement decision may consult: the configuration and the placer's own bookkeeping. */
+export interface PlacementContext {
+  cluster: ClusterConfig;
+  /** Candidates: members believed healthy, excluding the source, in configuration order. */
+  candidates: readonly MemberInfo[];
+  /** Bytes this placer has assigned to each member so far (its own view of disk load). */
+  placedBytes: ArrayLike<number>;
+}
+
+export interface PlacementStrategy {
+  /** Up to `count` distinct targets for a replica sent from `source`, best first. */
+  select(source: number, count: number, ctx: PlacementContext): number[];
+}
+
+const load = (m: MemberInfo, ctx: PlacementContext): number => ctx.placedBytes[m.index]! / m.diskCapacityBytes;
+
+/**
+ * Document 000's network-aware placement: stay in the source's cloud when it
+ * has enough nodes and is not loaded above the threshold; otherwise put
+ * floor(n * threshold) replicas in the source's cloud and the rest in other
+ * clouds. Within each group, nearer nodes first, then the least loaded.
+ */
+export class NetworkAwarePlacement implements PlacementStrategy {
+  constructor(private readonly opts: PlacementOptions) {}
+
+  select(source: number, count: number, ctx: PlacementContext): number[] {
+    const home = ctx.cluster.members[source]!.cloud;
+    const byNearness = (a: MemberInfo, b: MemberInfo): number =>
+      ctx.cluster.nominalLatency(source, a.index) - ctx.cluster.nominalLatency(source, b.index) ||
+      load(a, ctx) - load(b, ctx) ||
+      a.index - b.index;
+    const same = ctx.candidates.filter((m) => m.cloud === home).sort(byNearness);
+    const other = ctx.candidates.filter((m) => m.cloud !== home).sort(byNearness);
+    const cloudLoad = same.length === 0 ? 1 : same.reduce((sum, m) => sum + load(m, ctx), 0) / same.length;
+    if (this.opts.preferSameCloud && same.length >= count && cloudLoad <= this.opts.crossCloudThreshold) {
+      return same.slice(0, count).map((m) => m.index);
+    }
+    const sameCount = Math.min(same.length, Math.floor(count * this.opts.crossCloudThreshold));
+    const picked = [...same.slice(0, sameCount), ...other.slice(0, count - sameCount)];
+    return fillFrom(picked.map((m) => m.index), [...same, ...other], count);
+  }
+}
+
+/** Rotates through the candidates, so consecutive chunks land on consecutive nodes. */
+export class RoundRobinPlacement implements PlacementStrategy {
+  private cursor = 0;
+
+  select(_source: number, count: number, ctx: PlacementContext): number[] {
+    const n = ctx.candidates.length;
+    const picked: number[] = [];
+    for (let i = 0; i < Math.min(count, n); i++) picked.push(ctx.candidates[(this.cursor + i) % n]!.index);
+    this.cursor = n === 0 ? 0 : (this.cursor + count) % n;
+    return picked;
+  }
+}
+
+/** The least-loaded candidates by the placer's own byte counts, ties by configuration order. */
+export class LoadBalancedPlacement implements PlacementStrategy {
+  select(_source: number, count: number, ctx: PlacementContext): number[] {
+    return [...ctx.candidates]
+      .sort((a, b) => load(a, ctx) - load(b, ctx) || a.index - b.index)
+      .slice(0, count)
+      .map((m) => m.index);
+  }
+}
+
+export function makePlacement(opts: PlacementOptions): PlacementStrategy {
+  switch (opts.strategy) {
+    case 'network_aware':
+      return new NetworkAwarePlacement(opts);
+    case 'round_robin':
+      return new RoundRobinPlacement();
+    case 'load_balanced':
+      return new LoadBalancedPlacement();
+  }
+}
+
+function fillFrom(picked: number[], pool: readonly MemberInfo[], count: number): number[] {
+  for (const m of pool) {
+    if (picked.length >= count) break;
+    if (!picked.includes(m.index)) picked.push(m.index);
+  }
+  return picked.slice(0, count);
+}

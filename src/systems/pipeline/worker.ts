@@ -1,0 +1,85 @@
+import type { NodeRuntime } from '../../world/runtime.js';
+import type { Telemetry } from '../telemetry.js';
+import { chunkKey, contentChecksum } from './chunks.js';
+import {
+  Port,
+  type DistributeRequest,
+  type ProcessRequest,
+  type ReleaseRequest,
+  type StoreRequest,
+  type StoredReply,
+} from './messages.js';
+import type { PipelineOptions } from './options.js';
+
+interface Output { bytes: number; checksum: number }
+
+/**
+ * The pipeline's software on every node: processes chunks on its worker slots,
+ * sends processed chunks to replica targets, and stores replicas it receives.
+ * All state here is volatile except the replicas on disk.
+ */
+export class PipelineWorker {
+  private busySlots = 0;
+  private readonly queue: Array<{ from: number; req: ProcessRequest }> = [];
+  private readonly outputs = new Map<number, Output>();
+
+  constructor(
+    private readonly rt: NodeRuntime,
+    private readonly opts: PipelineOptions,
+    private readonly slots: number,
+    private readonly telemetry: Telemetry,
+  ) {
+    rt.listen(Port.process, (from, body) => this.enqueue(from, body as ProcessRequest));
+    rt.listen(Port.distribute, (from, body) => this.distribute(from, body as DistributeRequest));
+    rt.listen(Port.store, (_from, body) => this.store(body as StoreRequest));
+    rt.listen(Port.release, (_from, body) => this.outputs.delete((body as ReleaseRequest).chunk));
+  }
+
+  private enqueue(from: number, req: ProcessRequest): void {
+    this.queue.push({ from, req });
+    this.startNext();
+  }
+
+  private startNext(): void {
+    while (this.busySlots < this.slots && this.queue.length > 0) {
+      const { from, req } = this.queue.shift()!;
+      this.busySlots++;
+      const micros = Math.ceil((req.chunk.bytes * 1_000_000) / this.opts.processBytesPerSPerSlot);
+      this.rt.setTimer(micros, () => {
+        this.busySlots--;
+        const bytes = Math.round(req.chunk.bytes * this.opts.outputRatio);
+        this.outputs.set(req.chunk.id, { bytes, checksum: contentChecksum(req.chunk.id, 1) });
+        this.telemetry.emit({ kind: 'busy', stage: 'processing', micros });
+        this.telemetry.emit({ kind: 'processed', chunk: req.chunk.id, bytes: req.chunk.bytes, node: this.rt.self });
+        this.rt.send(from, Port.processed, { chunk: req.chunk.id, attempt: req.attempt, bytes });
+        this.startNext();
+      });
+    }
+  }
+
+  private distribute(orchestrator: number, req: DistributeRequest): void {
+    const out = this.outputs.get(req.chunk);
+    if (!out) return this.rt.send(orchestrator, Port.missing, { chunk: req.chunk, attempt: req.attempt });
+    for (const target of req.targets) {
+      const body: StoreRequest = { chunk: req.chunk, attempt: req.attempt, bytes: out.bytes, checksum: out.checksum, orchestrator };
+      this.rt.transfer(target, Port.store, out.bytes, body, (ok) => {
+        if (ok) return;
+        const reply: StoredReply = { chunk: req.chunk, attempt: req.attempt, node: target, ok: false };
+        this.rt.send(orchestrator, Port.stored, reply);
+      });
+    }
+  }
+
+  private store(req: StoreRequest): void {
+    const key = chunkKey(req.chunk);
+    const reply = (ok: boolean): void => {
+      if (ok) this.telemetry.emit({ kind: 'replica_stored', chunk: req.chunk, bytes: req.bytes, node: this.rt.self });
+      const msg: StoredReply = { chunk: req.chunk, attempt: req.attempt, node: this.rt.self, ok };
+      this.rt.send(req.orchestrator, Port.stored, msg);
+    };
+    this.rt.disk.write(key, req.bytes, req.checksum, (written) => {
+      if (!written || !this.opts.verifyAfterDistribution) return reply(written);
+      this.rt.disk.read(key, (obj) => reply(obj !== null && obj.actualChecksum === req.checksum));
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import type { Simulator, SimTime } from '../kernel/index.js';
+import type { StoredObject } from './runtime.js';
+import type { DiskSpec } from './spec.js';
+
+/** Told of every object that appears on or disappears from a disk: the ground truth index. */
+export interface DiskObserver {
+  stored(node: number, key: string, obj: StoredObject): void;
+  removed(node: number, key: string): void;
+}
+
+/**
+ * A node's disk: a FIFO device whose operations take `opLatency` plus size over
+ * bandwidth, holding named objects. It survives node crashes; it does not
+ * survive `fail()`.
+ */
+export class Disk {
+  private readonly objects = new Map<string, StoredObject>();
+  private used = 0;
+  private busyUntil: SimTime = 0;
+  /** Total time spent serving operations, for utilisation. */
+  busyTime: SimTime = 0;
+  failed = false;
+
+  constructor(
+    readonly node: number,
+    readonly spec: DiskSpec,
+    private readonly sim: Simulator,
+    private readonly observer: DiskObserver,
+  ) {}
+
+  /** Reserves the device for an operation of `bytes` at `bytesPerS`; returns its completion time. */
+  schedule(bytes: number, bytesPerS: number): SimTime {
+    const service = this.spec.opLatency + Math.ceil((bytes * 1_000_000) / bytesPerS);
+    const start = Math.max(this.sim.now, this.busyUntil);
+    this.busyUntil = start + service;
+    this.busyTime += service;
+    return this.busyUntil;
+  }
+
+  hasRoomFor(key: string, bytes: number): boolean {
+    const existing = this.objects.get(key);
+    return this.used - (existing?.bytes ?? 0) + bytes <= this.spec.capacityBytes;
+  }
+
+  get(key: string): StoredObject | undefined {
+    return this.failed ? undefined : this.objects.get(key);
+  }
+
+  put(key: string, obj: StoredObject): void {
+    const existing = this.objects.get(key);
+    if (existing) this.used -= existing.bytes;
+    this.objects.set(key, obj);
+    this.used += obj.bytes;
+    this.observer.stored(this.node, key, obj);
+  }
+
+  remove(key: string): void {
+    const existing = this.objects.get(key);
+    if (!existing) return;
+    this.objects.delete(key);
+    this.used -= existing.bytes;
+    this.observer.removed(this.node, key);
+  }
+
+  usedBytes(): number {
+    return this.used;
+  }
+
+  /** Every stored object, in insertion order. */
+  entries(): IterableIterator<[string, StoredObject]> {
+    return this.objects.entries();
+  }
+
+  /** Destroys the device and everything on it. */
+  fail(): void {
+    this.failed = true;
+    for (const key of [...this.objects.keys()]) this.remove(key);
+  }
+}

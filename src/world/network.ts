@@ -1,0 +1,89 @@
+import type { Simulator } from '../kernel/index.js';
+import type { Link } from './link.js';
+import type { Partitions } from './partitions.js';
+import type { SimNode } from './node.js';
+
+/** Why a message did not arrive. */
+export type DropCause = 'node_down' | 'partition' | 'loss';
+
+export interface NetworkStats {
+  sent: number;
+  delivered: number;
+  dropped: Record<DropCause, number>;
+}
+
+/**
+ * Small messages between nodes. Each message takes its link's one-way latency
+ * and may be lost by the link's loss probability. A message is dropped when
+ * either end is down or a partition separates them, at sending and again at
+ * arrival (packets in flight when a partition starts are lost too).
+ *
+ * Messages in flight live in a slot pool of parallel arrays, so sending
+ * allocates nothing beyond the caller's body.
+ */
+export class Network {
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: { node_down: 0, partition: 0, loss: 0 } };
+  private fromOf = new Int32Array(1024);
+  private toOf = new Int32Array(1024);
+  private portOf: string[] = [];
+  private bodyOf: unknown[] = [];
+  private free: number[] = [];
+  private slots = 0;
+  private readonly regionCount: number;
+  private readonly regionOf: Int32Array;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly nodes: readonly SimNode[],
+    private readonly links: readonly Link[],
+    regionCount: number,
+    private readonly partitions: Partitions,
+  ) {
+    this.regionCount = regionCount;
+    this.regionOf = Int32Array.from(nodes, (n) => n.region);
+  }
+
+  /** The directed link that carries traffic from node `from` to node `to`. */
+  linkBetween(from: number, to: number): Link {
+    return this.links[this.regionOf[from]! * this.regionCount + this.regionOf[to]!]!;
+  }
+
+  send(from: number, to: number, port: string, body: unknown): void {
+    this.stats.sent++;
+    if (!this.nodes[from]!.reachable || !this.nodes[to]!.reachable) return void this.stats.dropped.node_down++;
+    if (this.partitions.count > 0 && this.partitions.blocks(from, to)) return void this.stats.dropped.partition++;
+    const link = this.linkBetween(from, to);
+    if (link.loss > 0 && link.rng.float() < link.loss) return void this.stats.dropped.loss++;
+    const slot = this.allocSlot();
+    this.fromOf[slot] = from;
+    this.toOf[slot] = to;
+    this.portOf[slot] = port;
+    this.bodyOf[slot] = body;
+    this.sim.after(from === to ? 0 : link.delay(), this.deliver, slot);
+  }
+
+  private readonly deliver = (slot: number): void => {
+    const from = this.fromOf[slot]!;
+    const to = this.toOf[slot]!;
+    const port = this.portOf[slot]!;
+    const body = this.bodyOf[slot];
+    this.bodyOf[slot] = undefined;
+    this.free.push(slot);
+    const dest = this.nodes[to]!;
+    if (!dest.reachable) return void this.stats.dropped.node_down++;
+    if (this.partitions.count > 0 && this.partitions.blocks(from, to)) return void this.stats.dropped.partition++;
+    this.stats.delivered++;
+    dest.host.receive(port, from, body);
+  };
+
+  private allocSlot(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.slots++;
+    if (slot === this.fromOf.length) {
+      const f = new Int32Array(slot * 2); f.set(this.fromOf); this.fromOf = f;
+      const t = new Int32Array(slot * 2); t.set(this.toOf); this.toOf = t;
+    }
+    return slot;
+  }
+}

@@ -1,0 +1,169 @@
+import type { RandomStreams, Rng, SimTime, Simulator } from '../kernel/index.js';
+import type { Disk } from './disk.js';
+import type { DiskRuntime, NodeRuntime, StoredObject, TimerHandle } from './runtime.js';
+import type { NodeSpec } from './spec.js';
+
+/** Starts the software on a node: called at boot and again at every restart. */
+export type Boot = (rt: NodeRuntime) => void;
+
+/** The world services a host needs; supplied by `World`. */
+export interface HostServices {
+  readonly sim: Simulator;
+  readonly streams: RandomStreams;
+  send(from: number, to: number, port: string, body: unknown): void;
+  transfer(from: number, to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void;
+}
+
+/** One simulated machine: its place in the topology, power state and disk. */
+export class SimNode {
+  up = true;
+  /** Bumped at every crash, so callbacks of a previous life are recognised and dropped. */
+  incarnation = 0;
+  /** Local clock minus simulated time, microseconds. */
+  clockOffset: SimTime = 0;
+  readonly host: NodeHost;
+
+  constructor(
+    readonly index: number,
+    readonly spec: NodeSpec,
+    /** Region index in the world. */
+    readonly region: number,
+    readonly disk: Disk,
+    services: HostServices,
+  ) {
+    this.host = new NodeHost(this, services);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Whether the network can reach this node. */
+  get reachable(): boolean {
+    return this.up;
+  }
+}
+
+interface PendingTimer {
+  host: NodeHost;
+  incarnation: number;
+  fn: () => void;
+}
+
+const fireTimer = (t: PendingTimer): void => {
+  if (t.host.node.up && t.host.node.incarnation === t.incarnation) t.fn();
+};
+
+/**
+ * The runtime a node's software sees. Every callback it hands out is bound to
+ * the node's current incarnation: after a crash, old callbacks do nothing.
+ */
+export class NodeHost implements NodeRuntime {
+  private handlers = new Map<string, (from: number, body: unknown) => void>();
+  readonly disk: DiskRuntime;
+
+  constructor(readonly node: SimNode, private readonly services: HostServices) {
+    this.disk = new HostDisk(this);
+  }
+
+  get self(): number {
+    return this.node.index;
+  }
+
+  get name(): string {
+    return this.node.spec.name;
+  }
+
+  now(): SimTime {
+    return this.services.sim.now + this.node.clockOffset;
+  }
+
+  send(to: number, port: string, body: unknown): void {
+    this.services.send(this.node.index, to, port, body);
+  }
+
+  listen(port: string, handler: (from: number, body: unknown) => void): void {
+    this.handlers.set(port, handler);
+  }
+
+  transfer(to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void {
+    this.services.transfer(this.node.index, to, port, bytes, body, onDone);
+  }
+
+  setTimer(delay: SimTime, fn: () => void): TimerHandle {
+    return this.services.sim.after(Math.max(0, Math.round(delay)), fireTimer, { host: this, incarnation: this.node.incarnation, fn });
+  }
+
+  cancelTimer(timer: TimerHandle): void {
+    this.services.sim.cancel(timer);
+  }
+
+  rng(purpose: string): Rng {
+    return this.services.streams.get(`node/${this.node.spec.name}/${purpose}`);
+  }
+
+  /** Runs `fn` at simulated instant `at` if this life of the node is still going then. */
+  atSimTime(at: SimTime, fn: () => void): void {
+    this.setTimer(at - this.services.sim.now, fn);
+  }
+
+  /** Runs `fn` after `delay` if this life of the node is still going then. */
+  defer(delay: SimTime, fn: () => void): void {
+    this.setTimer(delay, fn);
+  }
+
+  /** Delivers an arriving message or transfer to its port's handler (dropped if none listens). */
+  receive(port: string, from: number, body: unknown): void {
+    const handler = this.handlers.get(port);
+    if (handler) handler(from, body);
+  }
+
+  /** Forgets all volatile state: the node crashed. */
+  reset(): void {
+    this.handlers = new Map();
+  }
+}
+
+/** Disk operations as seen from the node: queued on the device, completed by callback. */
+class HostDisk implements DiskRuntime {
+  constructor(private readonly host: NodeHost) {}
+
+  private get disk(): Disk {
+    return this.host.node.disk;
+  }
+
+  write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void): void {
+    const disk = this.disk;
+    if (disk.failed || !disk.hasRoomFor(key, bytes)) return this.host.defer(disk.spec.opLatency, () => done(false));
+    const at = disk.schedule(bytes, disk.spec.writeBytesPerS);
+    // The data reaches the platter only if the node is still alive when the write completes.
+    this.host.atSimTime(at, () => {
+      if (disk.failed || !disk.hasRoomFor(key, bytes)) return done(false);
+      disk.put(key, { bytes, checksum, actualChecksum: checksum });
+      done(true);
+    });
+  }
+
+  read(key: string, done: (obj: StoredObject | null) => void): void {
+    const disk = this.disk;
+    const obj = disk.get(key);
+    const at = disk.schedule(obj?.bytes ?? 0, disk.spec.readBytesPerS);
+    this.host.atSimTime(at, () => done(disk.get(key) ?? null));
+  }
+
+  remove(key: string): void {
+    this.disk.remove(key);
+  }
+
+  has(key: string): boolean {
+    return this.disk.get(key) !== undefined;
+  }
+
+  usedBytes(): number {
+    return this.disk.usedBytes();
+  }
+
+  capacityBytes(): number {
+    return this.disk.spec.capacityBytes;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Active network partitions. Each assigns every node a group; traffic between
+ * nodes of different groups is dropped. A node named in no group belongs to
+ * the implicit group "everyone else", so `[[n1]]` isolates n1. One-way
+ * partitions drop only traffic from `from`-side groups to the others.
+ */
+interface ActivePartition {
+  groupOf: Int32Array;
+  /** When set, only traffic leaving nodes of group 0 towards other groups is dropped. */
+  oneWay: boolean;
+}
+
+export class Partitions {
+  private readonly active = new Map<number, ActivePartition>();
+  private list: ActivePartition[] = [];
+
+  constructor(private readonly nodeCount: number) {}
+
+  /** `groups` are lists of node indexes. */
+  add(id: number, groups: number[][], oneWay = false): void {
+    const groupOf = new Int32Array(this.nodeCount).fill(-1);
+    groups.forEach((members, g) => {
+      for (const n of members) groupOf[n] = g;
+    });
+    this.active.set(id, { groupOf, oneWay });
+    this.list = [...this.active.values()];
+  }
+
+  remove(id: number): boolean {
+    const had = this.active.delete(id);
+    this.list = [...this.active.values()];
+    return had;
+  }
+
+  get count(): number {
+    return this.list.length;
+  }
+
+  blocks(from: number, to: number): boolean {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      const a = p.groupOf[from]!;
+      const b = p.groupOf[to]!;
+      if (a === b) continue;
+      if (!p.oneWay || a === 0) return true;
+    }
+    return false;
+  }
+}

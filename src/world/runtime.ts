@@ -1,0 +1,66 @@
+import type { Rng, SimTime } from '../kernel/index.js';
+
+/**
+ * What code running on one simulated node can do — the whole of it. Systems
+ * under test see the world only through this interface, as a process on a real
+ * machine sees only its sockets, timers, disk and clock. Everything here is
+ * fire-and-callback; callbacks run inside the simulator's event loop.
+ *
+ * When the node crashes, every pending callback of this runtime is dropped and
+ * its handlers are forgotten: volatile state is gone. The disk survives.
+ */
+export interface NodeRuntime {
+  /** This node's index in the world (stable for the run) and its name. */
+  readonly self: number;
+  readonly name: string;
+
+  /** The local clock. Equal to simulated time unless the clock is skewed. */
+  now(): SimTime;
+
+  /** Sends a small message to `port` on node `to`. It may be lost, delayed or never arrive. */
+  send(to: number, port: string, body: unknown): void;
+
+  /** Registers the handler for messages and completed transfers arriving on `port`. */
+  listen(port: string, handler: (from: number, body: unknown) => void): void;
+
+  /**
+   * Streams `bytes` to `port` on node `to` over the link, sharing its
+   * bandwidth with the other transfers on it. On arrival the receiver's
+   * handler gets `body`; then `onDone(true)`. If the stream breaks (either end
+   * down, a partition) `onDone(false)` runs instead — unless this node is the
+   * one that died.
+   */
+  transfer(to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void;
+
+  /** Runs `fn` after `delay` microseconds of local time. */
+  setTimer(delay: SimTime, fn: () => void): TimerHandle;
+  cancelTimer(timer: TimerHandle): void;
+
+  readonly disk: DiskRuntime;
+
+  /** A random stream private to this node and purpose (`node/<name>/<purpose>`). */
+  rng(purpose: string): Rng;
+}
+
+export type TimerHandle = number;
+
+export interface StoredObject {
+  readonly bytes: number;
+  /** The checksum the data had when written. */
+  readonly checksum: number;
+  /** The checksum the bytes on the platter would produce now. */
+  readonly actualChecksum: number;
+}
+
+export interface DiskRuntime {
+  /** Writes (or overwrites) an object; `ok` false when the disk is full or failed. */
+  write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void): void;
+  /** Reads an object back; `null` when absent or the disk failed. */
+  read(key: string, done: (obj: StoredObject | null) => void): void;
+  /** Removes an object at once (metadata only). */
+  remove(key: string): void;
+  /** Whether an object is stored, without I/O (like a local index lookup). */
+  has(key: string): boolean;
+  usedBytes(): number;
+  capacityBytes(): number;
+}

@@ -1,0 +1,193 @@
+import type { EventId, Simulator } from '../kernel/index.js';
+import type { Link } from './link.js';
+import type { Network } from './network.js';
+import type { Partitions } from './partitions.js';
+import type { SimNode } from './node.js';
+
+interface Flow {
+  from: number;
+  to: number;
+  fromIncarnation: number;
+  port: string;
+  bytes: number;
+  /** Bytes still to cross the link. */
+  remaining: number;
+  body: unknown;
+  onDone: ((ok: boolean) => void) | undefined;
+  link: Link;
+  aborted: boolean;
+}
+
+/** The flows currently sharing one directed link, and the event for the next one to drain. */
+class LinkShare {
+  flows: Flow[] = [];
+  lastUpdate = 0;
+  next: EventId = -1;
+  constructor(readonly link: Link) {}
+}
+
+export interface TransferStats {
+  started: number;
+  completed: number;
+  aborted: number;
+  bytesDelivered: number;
+}
+
+/**
+ * Bulk transfers. Every directed link is a processor-sharing server: n active
+ * flows each get bandwidth/n, recomputed whenever a flow starts or drains, so
+ * replication, repair and ingestion traffic on the same link slow each other
+ * down. A flow's data arrives one link latency after its last byte leaves.
+ */
+export class Transfers {
+  readonly stats: TransferStats = { started: 0, completed: 0, aborted: 0, bytesDelivered: 0 };
+  private readonly shares = new Map<Link, LinkShare>();
+  /** Flows whose bytes have left and that are waiting out the link latency. */
+  private readonly arriving = new Set<Flow>();
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly nodes: readonly SimNode[],
+    private readonly network: Network,
+    private readonly partitions: Partitions,
+  ) {}
+
+  start(from: number, to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void {
+    this.stats.started++;
+    const link = this.network.linkBetween(from, to);
+    const flow: Flow = {
+      from, to, port, bytes, body, onDone, link,
+      fromIncarnation: this.nodes[from]!.incarnation,
+      remaining: bytes,
+      aborted: false,
+    };
+    if (!this.connected(from, to)) return this.fail(flow);
+    if (from === to || bytes <= 0) {
+      this.arriving.add(flow);
+      this.sim.after(0, this.arrive, flow);
+      return;
+    }
+    const share = this.shareOf(link);
+    this.advance(share);
+    share.flows.push(flow);
+    this.plan(share);
+  }
+
+  /** Breaks every flow that starts or ends at `node` (it crashed or lost its disk). */
+  abortInvolving(node: number): void {
+    this.abortWhere((f) => f.from === node || f.to === node);
+  }
+
+  /** Breaks every flow that a partition now separates. */
+  abortPartitioned(): void {
+    this.abortWhere((f) => this.partitions.blocks(f.from, f.to));
+  }
+
+  /** Re-plans every link after a bandwidth change (throttling). */
+  replanLink(link: Link): void {
+    const share = this.shares.get(link);
+    if (!share) return;
+    this.advance(share);
+    this.plan(share);
+  }
+
+  /** Number of flows sharing `link` right now. */
+  activeOn(link: Link): number {
+    return this.shares.get(link)?.flows.length ?? 0;
+  }
+
+  private shareOf(link: Link): LinkShare {
+    let share = this.shares.get(link);
+    if (!share) {
+      share = new LinkShare(link);
+      share.lastUpdate = this.sim.now;
+      this.shares.set(link, share);
+    }
+    return share;
+  }
+
+  /** Moves every flow on the link forward to now at the fair-share rate. */
+  private advance(share: LinkShare): void {
+    const now = this.sim.now;
+    const n = share.flows.length;
+    if (n > 0 && now > share.lastUpdate) {
+      const perFlow = (share.link.bandwidthBytesPerS / n) * ((now - share.lastUpdate) / 1_000_000);
+      for (const f of share.flows) f.remaining -= perFlow;
+    }
+    share.lastUpdate = now;
+  }
+
+  /** Schedules the moment the fullest-drained flow finishes at the current fair share. */
+  private plan(share: LinkShare): void {
+    if (share.next !== -1) this.sim.cancel(share.next);
+    share.next = -1;
+    const n = share.flows.length;
+    if (n === 0) return;
+    let least = Infinity;
+    for (const f of share.flows) if (f.remaining < least) least = f.remaining;
+    const perFlowBytesPerS = share.link.bandwidthBytesPerS / n;
+    if (perFlowBytesPerS <= 0) return; // link throttled to zero: flows wait for a replan
+    const wait = Math.max(0, Math.ceil((least * 1_000_000) / perFlowBytesPerS));
+    share.next = this.sim.after(wait, this.drain, share);
+  }
+
+  private readonly drain = (share: LinkShare): void => {
+    share.next = -1;
+    this.advance(share);
+    const still: Flow[] = [];
+    for (const f of share.flows) {
+      if (f.remaining <= 0.5) {
+        this.arriving.add(f);
+        this.sim.after(f.link.delay(), this.arrive, f);
+      } else still.push(f);
+    }
+    share.flows = still;
+    this.plan(share);
+  };
+
+  private readonly arrive = (flow: Flow): void => {
+    if (!this.arriving.delete(flow) || flow.aborted) return;
+    if (!this.connected(flow.from, flow.to)) return this.fail(flow);
+    this.stats.completed++;
+    this.stats.bytesDelivered += flow.bytes;
+    this.nodes[flow.to]!.host.receive(flow.port, flow.from, flow.body);
+    this.notify(flow, true);
+  };
+
+  private connected(from: number, to: number): boolean {
+    return this.nodes[from]!.reachable && this.nodes[to]!.reachable &&
+      !(this.partitions.count > 0 && this.partitions.blocks(from, to));
+  }
+
+  private abortWhere(pred: (f: Flow) => boolean): void {
+    for (const share of this.shares.values()) {
+      if (!share.flows.some(pred)) continue;
+      this.advance(share);
+      const broken = share.flows.filter(pred);
+      share.flows = share.flows.filter((f) => !pred(f));
+      this.plan(share);
+      for (const f of broken) this.fail(f);
+    }
+    for (const f of [...this.arriving]) {
+      if (pred(f)) {
+        this.arriving.delete(f);
+        this.fail(f);
+      }
+    }
+  }
+
+  private fail(flow: Flow): void {
+    flow.aborted = true;
+    this.stats.aborted++;
+    // The sender learns of the broken stream asynchronously, as from a reset connection.
+    this.sim.after(0, this.notifyFailure, flow);
+  }
+
+  private readonly notifyFailure = (flow: Flow): void => this.notify(flow, false);
+
+  private notify(flow: Flow, ok: boolean): void {
+    const sender = this.nodes[flow.from]!;
+    if (!flow.onDone || !sender.up || sender.incarnation !== flow.fromIncarnation) return;
+    flow.onDone(ok);
+  }
+}

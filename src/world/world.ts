@@ -1,0 +1,174 @@
+import type { RandomStreams, Simulator } from '../kernel/index.js';
+import { Disk, type DiskObserver } from './disk.js';
+import { Link, type LinkEffect } from './link.js';
+import { Network } from './network.js';
+import { SimNode, type Boot, type HostServices } from './node.js';
+import { Partitions } from './partitions.js';
+import type { StoredObject } from './runtime.js';
+import type { RegionSpec, TopologySpec } from './spec.js';
+import { Transfers } from './transfers.js';
+
+/** Told when a node changes power state, for metrics and checkers. */
+export type NodeStateListener = (node: SimNode, event: 'crash' | 'restart') => void;
+
+/**
+ * The simulated infrastructure: nodes in regions in clouds, the links between
+ * regions, the disks, and the verbs that faults use to break them (crash,
+ * restart, partition, heal, link effects). It also keeps the ground truth of
+ * where every stored object physically is.
+ */
+export class World implements DiskObserver {
+  readonly nodes: SimNode[];
+  readonly regions: readonly RegionSpec[];
+  readonly clouds: readonly string[];
+  readonly links: Link[];
+  readonly network: Network;
+  readonly transfers: Transfers;
+  readonly partitions: Partitions;
+  private readonly boots: Array<{ boot: Boot; on: (node: SimNode) => boolean }> = [];
+  private readonly nodeListeners: NodeStateListener[] = [];
+  private readonly locations = new Map<string, number[]>();
+  private nextFaultId = 1;
+  private readonly linkEffects = new Map<number, Link[]>();
+
+  constructor(readonly sim: Simulator, readonly streams: RandomStreams, readonly spec: TopologySpec) {
+    this.clouds = spec.clouds;
+    this.regions = spec.regions;
+    const regionIndex = new Map(spec.regions.map((r, i) => [r.name, i]));
+    this.links = [];
+    for (const from of spec.regions) {
+      for (const to of spec.regions) {
+        const label = `${from.name}->${to.name}`;
+        this.links.push(new Link(regionIndex.get(from.name)!, regionIndex.get(to.name)!, label, spec.link(from, to), streams.get(`net/${label}`)));
+      }
+    }
+    const services: HostServices = {
+      sim,
+      streams,
+      send: (from, to, port, body) => this.network.send(from, to, port, body),
+      transfer: (from, to, port, bytes, body, onDone) => this.transfers.start(from, to, port, bytes, body, onDone),
+    };
+    this.nodes = spec.nodes.map((n, i) => new SimNode(i, n, regionIndex.get(n.region)!, new Disk(i, n.disk, sim, this), services));
+    this.partitions = new Partitions(this.nodes.length);
+    this.network = new Network(sim, this.nodes, this.links, spec.regions.length, this.partitions);
+    this.transfers = new Transfers(sim, this.nodes, this.network, this.partitions);
+  }
+
+  // --- software ------------------------------------------------------------
+
+  /** Installs software started on every node matching `on` (default: all), at boot and after each restart. */
+  install(boot: Boot, on: (node: SimNode) => boolean = () => true): void {
+    this.boots.push({ boot, on });
+  }
+
+  /** Boots every node. Call once, after installing software. */
+  start(): void {
+    for (const node of this.nodes) if (node.up) this.boot(node);
+  }
+
+  private boot(node: SimNode): void {
+    for (const { boot, on } of this.boots) if (on(node)) boot(node.host);
+  }
+
+  onNodeState(listener: NodeStateListener): void {
+    this.nodeListeners.push(listener);
+  }
+
+  // --- lookup --------------------------------------------------------------
+
+  nodeIndex(name: string): number | undefined {
+    const i = this.nodes.findIndex((n) => n.name === name);
+    return i >= 0 ? i : undefined;
+  }
+
+  /** Node indexes named by a node, region or cloud name. */
+  resolveMembers(name: string): number[] {
+    return this.nodes.filter((n) => n.name === name || n.spec.region === name || n.spec.cloud === name).map((n) => n.index);
+  }
+
+  // --- fault verbs ---------------------------------------------------------
+
+  /** Power loss: volatile state and in-flight work are gone; the disk stays. */
+  crash(node: number): void {
+    const n = this.nodes[node]!;
+    if (!n.up) return;
+    n.up = false;
+    n.incarnation++;
+    n.host.reset();
+    this.transfers.abortInvolving(node);
+    for (const l of this.nodeListeners) l(n, 'crash');
+  }
+
+  /** Power back on: the node boots its software again from its disk. */
+  restart(node: number): void {
+    const n = this.nodes[node]!;
+    if (n.up) return;
+    n.up = true;
+    for (const l of this.nodeListeners) l(n, 'restart');
+    this.boot(n);
+  }
+
+  /** Splits the network into groups of node indexes; returns an id for `heal`. */
+  partition(groups: number[][], oneWay = false): number {
+    const id = this.nextFaultId++;
+    this.partitions.add(id, groups, oneWay);
+    this.transfers.abortPartitioned();
+    return id;
+  }
+
+  heal(partitionId: number): void {
+    this.partitions.remove(partitionId);
+  }
+
+  /** Applies an effect to the given links until `removeLinkEffect`. */
+  addLinkEffect(links: Link[], effect: LinkEffect): number {
+    const id = this.nextFaultId++;
+    for (const link of links) {
+      link.addEffect(id, effect);
+      if (effect.bandwidthMultiply !== undefined) this.transfers.replanLink(link);
+    }
+    this.linkEffects.set(id, links);
+    return id;
+  }
+
+  removeLinkEffect(id: number): void {
+    for (const link of this.linkEffects.get(id) ?? []) {
+      link.removeEffect(id);
+      this.transfers.replanLink(link);
+    }
+    this.linkEffects.delete(id);
+  }
+
+  /** Directed links from any region in `a` to any region in `b` (both ways when `bothWays`). */
+  linksBetween(a: number[], b: number[], bothWays = true): Link[] {
+    const regionsA = new Set(a.map((n) => this.nodes[n]!.region));
+    const regionsB = new Set(b.map((n) => this.nodes[n]!.region));
+    return this.links.filter((l) => (regionsA.has(l.from) && regionsB.has(l.to)) || (bothWays && regionsB.has(l.from) && regionsA.has(l.to)));
+  }
+
+  // --- ground truth --------------------------------------------------------
+
+  stored(node: number, key: string): void {
+    const where = this.locations.get(key);
+    if (!where) this.locations.set(key, [node]);
+    else if (!where.includes(node)) where.push(node);
+  }
+
+  removed(node: number, key: string): void {
+    const where = this.locations.get(key);
+    if (!where) return;
+    const i = where.indexOf(node);
+    if (i >= 0) where.splice(i, 1);
+    if (where.length === 0) this.locations.delete(key);
+  }
+
+  /** Nodes whose disks physically hold `key`, intact or not, up or not. */
+  holders(key: string): readonly number[] {
+    return this.locations.get(key) ?? [];
+  }
+
+  /** The object as it is on `node`'s disk, if there. */
+  objectOn(node: number, key: string): StoredObject | undefined {
+    return this.nodes[node]!.disk.get(key);
+  }
+}
