@@ -10,6 +10,8 @@ import { bottleneckOf, durabilitySummary, round3, type StageSummary, type Summar
 export interface RunOptions {
   /** Run seed; defaults to the scenario's `seed`. */
   seed?: number;
+  /** Sees every telemetry event as it happens, with the simulated time. */
+  observe?: (time: SimTime, event: TelemetryEvent) => void;
 }
 
 export interface RunResult {
@@ -45,6 +47,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const progress = { acked: 0, failed: 0, doneAt: -1 as SimTime, retries: { processing: 0, distribution: 0 } };
   const telemetry: Telemetry = {
     emit(e: TelemetryEvent) {
+      options.observe?.(sim.now, e);
       throughput.observe(e);
       durability.observe(e);
       checker.observe(e);

@@ -82,7 +82,7 @@ function describeIssue(issue: z.core.$ZodIssue, source: YamlSource, defaults: Ya
     path = [...path, issue.keys[0]!];
     message = `unknown field "${issue.keys[0]}"; check its spelling against docs/scenarios.md`;
   } else if (issue.code === 'invalid_union' && (issue as { discriminator?: string }).discriminator === 'kind') {
-    path = [...path, 'kind'];
+    if (path[path.length - 1] !== 'kind') path = [...path, 'kind'];
     message = `unknown fault kind; expected one of ${FAULT_KINDS.join(', ')} (npm run sim -- --list-faults describes them)`;
   } else if (issue.code === 'invalid_type' && issue.input === undefined) {
     message = `required field is missing (${issue.message.replace(/^Invalid input: /, '')})`;

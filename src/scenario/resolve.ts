@@ -64,12 +64,11 @@ export function buildCluster(topology: TopologySpec): ClusterConfig {
   const members: MemberInfo[] = topology.nodes.map((n, index) => ({
     index, name: n.name, cloud: n.cloud, region: n.region, slots: n.slots, diskCapacityBytes: n.disk.capacityBytes,
   }));
-  const regionByName = new Map(topology.regions.map((r) => [r.name, r]));
   const nominal = new Map<string, number>();
   for (const a of topology.regions) for (const b of topology.regions) nominal.set(`${a.name}|${b.name}`, typicalLatency(topology.link(a, b).latency));
   return {
     members,
-    nominalLatency: (a, b) => nominal.get(`${regionByName.get(members[a]!.region)!.name}|${members[b]!.region}`)!,
+    nominalLatency: (a, b) => nominal.get(`${members[a]!.region}|${members[b]!.region}`)!,
   };
 }
 
@@ -84,6 +83,7 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     ingestBytesPerS: p.ingest_rate,
     maxStagedChunks: p.max_staged_chunks,
     processBytesPerSPerSlot: p.processing.rate_per_slot,
+    processingJitter: p.processing.jitter,
     outputRatio: p.processing.output_ratio,
     processingTimeout: p.processing.timeout,
     maxProcessingAttempts: p.processing.max_attempts,

@@ -73,6 +73,8 @@ const pipeline = z.strictObject({
   max_staged_chunks: z.number().int().positive(),
   processing: z.strictObject({
     rate_per_slot: rate,
+    /** Each task takes nominal time x lognormal(median 1, sigma = jitter); 0 makes it exact. */
+    jitter: z.number().min(0),
     output_ratio: z.number().positive(),
     timeout: duration,
     max_attempts: z.number().int().positive(),

@@ -14,8 +14,8 @@ export class YamlSource {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const first = doc.errors[0];
     if (first) {
-      const pos = first.linePos?.[0];
-      const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+      const pos = lines.linePos(first.pos[0]);
+      const where = `${file}:${pos.line}:${pos.col}`;
       const what = first.message.split('\n')[0];
       throw new ScenarioError(`${where}: this is not valid YAML: ${what}. Fix the syntax at that spot and run again.`);
     }

@@ -18,6 +18,8 @@ export interface PipelineOptions {
   maxStagedChunks: number;
   /** Processing rate of one worker slot, bytes/s. */
   processBytesPerSPerSlot: number;
+  /** Spread of processing time: each task takes nominal x lognormal(median 1, sigma). 0 = exact. */
+  processingJitter: number;
   /** Size of a processed chunk relative to its input. */
   outputRatio: number;
   /** A processing attempt with no answer after this long is given up, microseconds. */

@@ -13,7 +13,10 @@ type Status = 'waiting' | 'staged' | 'processing' | 'processed' | 'distributing'
 interface ChunkState {
   chunk: Chunk;
   status: Status;
-  processAttempts: number;
+  /** Dispatches so far; the latest one's number identifies the live attempt. */
+  dispatches: number;
+  /** Attempts that failed after the worker had the chunk (timeouts, lost output). */
+  processFailures: number;
   /** Worker holding (or producing) the processed output. */
   worker: number;
   processedBytes: number;
@@ -61,7 +64,7 @@ export class Orchestrator {
     this.tasksOn = new Int32Array(cluster.members.length);
     this.placedBytes = new Float64Array(cluster.members.length);
     this.chunks = planChunks(opts.datasetBytes, opts.fileBytes, opts.chunkBytes).map((chunk) => ({
-      chunk, status: 'waiting', processAttempts: 0, worker: -1, processedBytes: 0, distAttempt: 0,
+      chunk, status: 'waiting', dispatches: 0, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: 0,
       replicas: new Set(), awaiting: new Set(), timer: -1, distStartedAt: 0,
     }));
     rt.listen(Port.processed, (from, body) => this.onProcessed(from, body as ProcessedReply));
@@ -132,7 +135,7 @@ export class Orchestrator {
   }
 
   private sendForProcessing(state: ChunkState, worker: number): void {
-    const attempt = ++state.processAttempts;
+    const attempt = ++state.dispatches;
     state.status = 'processing';
     state.worker = worker;
     this.tasksOn[worker]!++;
@@ -144,7 +147,7 @@ export class Orchestrator {
 
   private onProcessed(from: number, reply: ProcessedReply): void {
     const state = this.chunks[reply.chunk];
-    if (!state || state.status !== 'processing' || state.processAttempts !== reply.attempt || state.worker !== from) return;
+    if (!state || state.status !== 'processing' || state.dispatches !== reply.attempt || state.worker !== from) return;
     this.cancelTimer(state);
     this.tasksOn[from]!--;
     this.registry.clear(from);
@@ -155,20 +158,26 @@ export class Orchestrator {
     this.dispatch();
   }
 
-  private processingFailed(state: ChunkState, attempt: number, reason: string): void {
-    if (state.status !== 'processing' || state.processAttempts !== attempt) return;
+  private processingFailed(state: ChunkState, attempt: number, reason: 'timeout' | 'transfer broke'): void {
+    if (state.status !== 'processing' || state.dispatches !== attempt) return;
     this.cancelTimer(state);
     this.tasksOn[state.worker]!--;
     this.registry.suspect(state.worker);
-    this.reprocessOrFail(state, `processing ${reason} on node ${state.worker}`);
+    // A stream that broke never delivered the chunk: the work did not start, so it costs no attempt.
+    this.reprocessOrFail(state, `processing ${reason} on node ${state.worker}`, reason === 'timeout');
     this.dispatch();
   }
 
-  private reprocessOrFail(state: ChunkState, reason: string): void {
-    if (state.processAttempts >= this.opts.maxProcessingAttempts) return this.finish(state, 'failed', reason);
+  /** Queues the chunk for processing again after `retryDelay`, or fails it once attempts run out. */
+  private reprocessOrFail(state: ChunkState, reason: string, countsAsAttempt: boolean): void {
+    if (countsAsAttempt && ++state.processFailures >= this.opts.maxProcessingAttempts) return this.finish(state, 'failed', reason);
     this.retry(state, 'processing', reason);
-    state.status = 'staged';
-    this.processQueue.push(state);
+    state.status = 'retry_wait';
+    this.rt.setTimer(this.opts.retryDelay, () => {
+      state.status = 'staged';
+      this.processQueue.push(state);
+      this.dispatch();
+    });
   }
 
   // --- distribution --------------------------------------------------------
@@ -224,7 +233,7 @@ export class Orchestrator {
     for (const t of state.awaiting) this.placedBytes[t]! -= state.processedBytes;
     state.awaiting.clear();
     state.distAttempt++;
-    this.reprocessOrFail(state, `output lost on node ${state.worker}`);
+    this.reprocessOrFail(state, `output lost on node ${state.worker}`, true);
     this.dispatch();
     this.distributeNext();
   }
@@ -255,7 +264,7 @@ export class Orchestrator {
       // Document 000 gives up here; the raw chunk is still staged, so process it afresh.
       state.distAttempt = 0;
       this.registry.suspect(state.worker);
-      this.reprocessOrFail(state, `distribution failed ${this.opts.maxRetries + 1} times`);
+      this.reprocessOrFail(state, `distribution failed ${this.opts.maxRetries + 1} times`, true);
       this.dispatch();
     }
     this.distributeNext();

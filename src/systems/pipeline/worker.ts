@@ -1,3 +1,4 @@
+import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
 import { chunkKey, contentChecksum } from './chunks.js';
@@ -22,6 +23,7 @@ export class PipelineWorker {
   private busySlots = 0;
   private readonly queue: Array<{ from: number; req: ProcessRequest }> = [];
   private readonly outputs = new Map<number, Output>();
+  private readonly rng: Rng;
 
   constructor(
     private readonly rt: NodeRuntime,
@@ -29,6 +31,7 @@ export class PipelineWorker {
     private readonly slots: number,
     private readonly telemetry: Telemetry,
   ) {
+    this.rng = rt.rng('processing');
     rt.listen(Port.process, (from, body) => this.enqueue(from, body as ProcessRequest));
     rt.listen(Port.distribute, (from, body) => this.distribute(from, body as DistributeRequest));
     rt.listen(Port.store, (_from, body) => this.store(body as StoreRequest));
@@ -44,7 +47,9 @@ export class PipelineWorker {
     while (this.busySlots < this.slots && this.queue.length > 0) {
       const { from, req } = this.queue.shift()!;
       this.busySlots++;
-      const micros = Math.ceil((req.chunk.bytes * 1_000_000) / this.opts.processBytesPerSPerSlot);
+      const nominal = (req.chunk.bytes * 1_000_000) / this.opts.processBytesPerSPerSlot;
+      const jitter = this.opts.processingJitter > 0 ? this.rng.lognormal(1, this.opts.processingJitter) : 1;
+      const micros = Math.ceil(nominal * jitter);
       this.rt.setTimer(micros, () => {
         this.busySlots--;
         const bytes = Math.round(req.chunk.bytes * this.opts.outputRatio);

@@ -1,0 +1,10 @@
+/**
+ * Lorenz's library API. Layers, each importing only from those before it:
+ * kernel -> world -> systems -> chaos -> scenario -> metrics -> check -> run -> cli.
+ * (units/ is a leaf shared by the layers above kernel.)
+ */
+export { runScenario, type RunOptions, type RunResult, type Summary } from './run/index.js';
+export { loadScenarioFile, loadScenarioText, ScenarioError, type LoadedScenario, type Scenario } from './scenario/index.js';
+export { FAULT_CATALOG, FAULT_KINDS } from './chaos/index.js';
+export { Simulator, RandomStreams, ms, s, us, parseDuration, type SimTime } from './kernel/index.js';
+export { writeResults } from './cli/write-results.js';

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const digest = (dir: string, file: string) => createHash('sha256').update(readFileSync(join(dir, file))).digest('hex');
+
+describe('npm run sim (end to end)', () => {
+  it('writes the CSVs and summary, replays byte for byte, and differs for another seed', () => {
+    const [a, b, c] = [tempDir(), tempDir(), tempDir()];
+    const runA = runCli('sim.ts', ['scenarios/partition.yml', '--seed', '42', '--out', a]);
+    expect(runA.stderr).toBe('');
+    expect(runA.code).toBe(0);
+    expect(runA.stdout).toContain('partition seed=42');
+    expect(runCli('sim.ts', ['scenarios/partition.yml', '--seed', '42', '--out', b]).code).toBe(0);
+    expect(runCli('sim.ts', ['scenarios/partition.yml', '--seed', '43', '--out', c]).code).toBe(0);
+    for (const f of ['throughput.csv', 'durability.csv', 'faults.csv', 'summary.json']) {
+      expect(existsSync(join(a, f)), f).toBe(true);
+      expect(digest(a, f), f).toBe(digest(b, f));
+    }
+    expect(digest(a, 'throughput.csv')).not.toBe(digest(c, 'throughput.csv'));
+    expect(digest(a, 'durability.csv')).not.toBe(digest(c, 'durability.csv'));
+    const summary = JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8'));
+    expect(summary.seed).toBe(42);
+    expect(summary.pipeline.chunks_acked).toBe(200);
+    expect(summary.pipeline.chunks_failed).toBe(0);
+    expect(readFileSync(join(a, 'faults.csv'), 'utf8')).toBe('time_s,fault,kind,phase,targets\n20,0,partition,start,aws | gcp+azure\n80,0,partition,end,aws | gcp+azure\n');
+  });
+
+  it('defaults the output folder to results/<scenario>/seed-<N>/', () => {
+    const r = runCli('sim.ts', ['scenarios/baseline.yml', '--seed', '7', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(existsSync(join('results', 'baseline', 'seed-7', 'throughput.csv'))).toBe(true);
+  });
+});
+
+describe('bad input exits 2 with a clear message and no stack trace', () => {
+  const bad = (yaml: string) => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yml');
+    writeFileSync(file, yaml);
+    return { file, result: runCli('sim.ts', [file, '--out', join(dir, 'out')]) };
+  };
+  const expectClean = (r: { code: number; stderr: string }) => {
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  };
+
+  it('missing file', () => {
+    const r = runCli('sim.ts', ['scenarios/no-such.yml']);
+    expectClean(r);
+    expect(r.stderr).toContain('scenarios/no-such.yml: cannot read the scenario file (no such file)');
+  });
+
+  it('YAML syntax error names line and column', () => {
+    const { file, result } = bad('duration: 5m\nfaults:\n  - kind: partition\n    groups: [[aws]\n');
+    expectClean(result);
+    expect(result.stderr).toMatch(new RegExp(`${file}:\\d+:\\d+: this is not valid YAML`));
+  });
+
+  it('unknown field names the field and its line', () => {
+    const { file, result } = bad('duration: 5m\npipeline:\n  replication: 3\n');
+    expectClean(result);
+    expect(result.stderr).toContain(`${file}:3:16: pipeline.replication: unknown field "replication"`);
+  });
+
+  it('unknown fault kind lists the valid kinds', () => {
+    const { file, result } = bad('faults:\n  - kind: node_explode\n    at: 10s\n');
+    expectClean(result);
+    expect(result.stderr).toContain(`${file}:2:11: faults[0].kind: unknown fault kind; expected one of node_crash, partition, latency_spike`);
+  });
+
+  it('negative duration', () => {
+    const { file, result } = bad('faults:\n  - kind: partition\n    at: 10s\n    duration: -5s\n    groups: [[aws]]\n');
+    expectClean(result);
+    expect(result.stderr).toContain(`${file}:4:15: faults[0].duration: a duration cannot be negative, got "-5s"`);
+  });
+
+  it('a name that is not in the topology', () => {
+    const { file, result } = bad('faults:\n  - kind: node_crash\n    at: 10s\n    node: aws-east-9\n');
+    expectClean(result);
+    expect(result.stderr).toContain(`${file}:4:11: faults[0].node: no node, region or cloud called "aws-east-9"`);
+  });
+
+  it('bad seed and missing scenario argument are usage errors', () => {
+    expectClean(runCli('sim.ts', ['scenarios/baseline.yml', '--seed', 'x']));
+    expectClean(runCli('sim.ts', []));
+    expectClean(runCli('sim.ts', ['scenarios/baseline.yml', '--bogus']));
+  });
+});
