@@ -30,11 +30,13 @@ export class FaultInjector {
     const undo = entry.apply(this.ctx, spec as never);
     const targets = entry.describe(spec as never);
     this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'start', targets });
+    this.ctx.world.trace('fault', -1, `${spec.kind} start ${targets}`);
     const endsAfter = entry.endsAfter(spec as never);
     if (undo && endsAfter !== undefined) {
       this.sim.after(endsAfter, () => {
         undo();
         this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'end', targets });
+        this.ctx.world.trace('fault', -1, `${spec.kind} end ${targets}`);
       }, undefined);
     }
   }

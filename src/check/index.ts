@@ -5,3 +5,4 @@
  */
 export * from './invariant.js';
 export * from './pipeline-checker.js';
+export * from './expectations.js';

@@ -1,17 +1,21 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScenario } from '../run/index.js';
-import { loadScenarioFile, ScenarioError } from '../scenario/index.js';
+import { checkDeterminism, loadScenario, runScenario, type DeterminismReport } from '../run/index.js';
+import { ScenarioError } from '../scenario/index.js';
+import { EXIT_CODES } from './exit-codes.js';
+import { runCommand } from './run-command.js';
 import { writeResults } from './write-results.js';
 
 const USAGE = `usage: npm run sim -- <scenario.yml> [--seed N] [--out DIR] [--set key.path=value ...] [--quiet]
+       npm run sim -- <scenario.yml> [--seed N] --check-determinism
 
 Runs a scenario on the simulated clock and writes throughput.csv, durability.csv,
 faults.csv and summary.json to results/<scenario>/seed-<N>/ (or --out DIR).
-Exit 0: every invariant held. 1: one did not. 2: bad input or usage.`;
+--check-determinism runs it twice in this process and names the first event
+where the runs diverge (writes nothing).
+Exit 0: every invariant and expectation held. 1: one did not. 2: bad input or usage.`;
 
-/** Exit codes of every Lorenz command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+const EXIT = EXIT_CODES;
 
 function usageError(message: string): never {
   throw new ScenarioError(`${message}\n\n${USAGE}`);
@@ -23,7 +27,7 @@ function parseSeed(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-export function main(argv: string[]): number {
+function main(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -32,6 +36,7 @@ export function main(argv: string[]): number {
       out: { type: 'string' },
       set: { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
+      'check-determinism': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -41,8 +46,10 @@ export function main(argv: string[]): number {
   }
   if (positionals.length !== 1) usageError(positionals.length === 0 ? 'no scenario file given.' : `one scenario at a time, got ${positionals.length}.`);
   const file = positionals[0]!;
-  const loaded = loadScenarioFile(file, { set: values.set ?? [] });
+  const loaded = loadScenario(file, { set: values.set ?? [] });
   const seed = parseSeed(values.seed) ?? loaded.scenario.seed;
+  const reproduce = `npm run sim -- ${file} --seed ${seed}${(values.set ?? []).map((a) => ` --set ${a}`).join('')}`;
+  if (values['check-determinism']) return reportDeterminism(checkDeterminism(loaded, seed), `${reproduce} --check-determinism`);
   const started = performance.now();
   const result = runScenario(loaded, { seed });
   const wallS = (performance.now() - started) / 1000;
@@ -50,13 +57,13 @@ export function main(argv: string[]): number {
   writeResults(dir, result.files);
 
   const s = result.summary;
-  const reproduce = `npm run sim -- ${file} --seed ${seed}${(values.set ?? []).map((a) => ` --set ${a}`).join('')}`;
   if (!values.quiet) {
     console.log(`${loaded.name} seed=${seed}: ${s.pipeline.chunks_acked}/${s.pipeline.chunks_total} chunks acknowledged, ${s.pipeline.chunks_failed} failed, ` +
       `${s.durability.lost_chunks} lost, ${s.durability.under_replicated_at_end} under-replicated at end`);
     console.log(`  completion ${s.pipeline.completion_s ?? 'not reached'}${s.pipeline.completion_s === null ? '' : 's'}, throughput ${s.pipeline.throughput_mb_s} MB/s, ` +
       `bottleneck ${s.bottleneck.stage} (${Math.round(s.bottleneck.busy_fraction * 100)}% busy, ${s.bottleneck.severity})`);
     console.log(`  ${s.simulated_s}s simulated in ${wallS.toFixed(2)}s wall (${Math.round(s.simulated_s / Math.max(wallS, 1e-9))} sim-s/s, ${s.events} events)`);
+    for (const e of s.expectations) console.log(`  expect ${e.metric} ${e.expected}: ${e.held ? 'held' : 'FAILED'} (measured ${e.actual})`);
     console.log(`  results: ${dir}/`);
   }
   if (!result.ok) {
@@ -67,17 +74,22 @@ export function main(argv: string[]): number {
   return EXIT.ok;
 }
 
-function run(): void {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof ScenarioError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`error: ${(e as Error).message}`);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    throw e;
+function reportDeterminism(r: DeterminismReport, reproduce: string): number {
+  if (r.matched) {
+    console.log(`deterministic: two runs matched over ${r.events} events; trace sha256 ${r.traceHash}`);
+    return EXIT.ok;
   }
+  const show = (e: DeterminismReport['divergence'] extends infer D ? D extends { first: infer F } ? F : never : never) =>
+    e ? `t=${e.time / 1e6}s ${e.kind} on ${e.node}${e.detail ? ` (${e.detail})` : ''}` : '(no event: the run ended)';
+  if (r.divergence) {
+    console.error(`NOT DETERMINISTIC: runs diverge at event #${r.divergence.index}`);
+    console.error(`  first run:  ${show(r.divergence.first)}`);
+    console.error(`  second run: ${show(r.divergence.second)}`);
+  } else {
+    console.error(`NOT DETERMINISTIC: traces match over ${r.events} events but outputs differ: ${r.differingFiles.join(', ')}`);
+  }
+  console.error(`reproduce: ${reproduce}`);
+  return EXIT.failed;
 }
 
-run();
+runCommand(main);

@@ -2,6 +2,12 @@
  * run/ — the library API: `runScenario(loaded, { seed })` assembles kernel,
  * world, systems, chaos, metrics and checks for one run and returns its
  * outputs as text. The CLI is a thin shell over this.
+ * - load.ts: loadScenario (scenario loading plus metric-name checks).
+ * - metric-names.ts: the named summary metrics for expectations and compare.
+ * - determinism.ts: run twice, find the first diverging event.
  */
 export * from './run-scenario.js';
 export * from './summary.js';
+export * from './load.js';
+export * from './metric-names.js';
+export * from './determinism.js';

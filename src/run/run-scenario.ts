@@ -1,10 +1,11 @@
 import { FaultInjector } from '../chaos/index.js';
-import { PipelineChecker } from '../check/index.js';
+import { evaluateExpectations, PipelineChecker } from '../check/index.js';
 import { RandomStreams, Simulator, type SimTime } from '../kernel/index.js';
 import { DurabilityCollector, ThroughputCollector, faultsCsv } from '../metrics/index.js';
 import { buildCluster, buildPipelineOptions, buildTopology, type LoadedScenario } from '../scenario/index.js';
-import { bootPipeline, planChunks, STAGES, type Stage, type Telemetry, type TelemetryEvent } from '../systems/index.js';
+import { bootPipeline, planChunks, STAGES, type PipelineDefect, type Stage, type Telemetry, type TelemetryEvent } from '../systems/index.js';
 import { World } from '../world/index.js';
+import { metricsOf } from './metric-names.js';
 import { bottleneckOf, durabilitySummary, round3, type StageSummary, type Summary } from './summary.js';
 
 export interface RunOptions {
@@ -12,6 +13,10 @@ export interface RunOptions {
   seed?: number;
   /** Sees every telemetry event as it happens, with the simulated time. */
   observe?: (time: SimTime, event: TelemetryEvent) => void;
+  /** Sees every world event (message, transfer, timer, crash, fault, telemetry) in order. */
+  trace?: (time: SimTime, kind: string, node: string, detail: string) => void;
+  /** Test-only: deliberate bugs to switch on in the systems, to show checkers catch them. */
+  defects?: readonly PipelineDefect[];
 }
 
 export interface RunResult {
@@ -20,9 +25,9 @@ export interface RunResult {
   summary: Summary;
   /** Output files by name (throughput.csv, durability.csv, faults.csv, summary.json). */
   files: Record<string, string>;
-  /** Whether every invariant held. */
+  /** Whether every invariant and expectation held. */
   ok: boolean;
-  /** One line per broken invariant, naming the first violation. */
+  /** One line per broken invariant (naming its first violation) or failed expectation. */
   failures: string[];
 }
 
@@ -39,7 +44,11 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const topology = buildTopology(sc);
   const world = new World(sim, streams, topology);
   const cluster = buildCluster(topology);
-  const pipeline = buildPipelineOptions(sc, topology);
+  const pipeline = { ...buildPipelineOptions(sc, topology), defects: new Set(options.defects ?? []) };
+  if (options.trace) {
+    const trace = options.trace;
+    world.setTracer((kind, node, detail) => trace(sim.now, kind, node >= 0 ? world.nodes[node]!.name : '-', detail));
+  }
 
   const throughput = new ThroughputCollector(sc.metrics.bucket, () => sim.now);
   const durability = new DurabilityCollector(world, pipeline.replicationFactor);
@@ -48,6 +57,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const telemetry: Telemetry = {
     emit(e: TelemetryEvent) {
       options.observe?.(sim.now, e);
+      if (options.trace) world.trace(e.kind, 'node' in e ? e.node : -1, 'chunk' in e ? `chunk ${e.chunk}` : '');
       throughput.observe(e);
       durability.observe(e);
       checker.observe(e);
@@ -123,10 +133,17 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     },
     faults: sc.faults.length,
     invariants,
+    expectations: [],
   };
-  const failures = invariants
-    .filter((i) => !i.held)
-    .map((i) => `invariant ${i.name} broken ${i.violations} time(s); first at t=${i.first!.time / 1e6}s: ${i.first!.detail}`);
+  summary.expectations = evaluateExpectations(sc.expect, metricsOf(summary));
+  const failures = [
+    ...invariants
+      .filter((i) => !i.held)
+      .map((i) => `invariant ${i.name} broken ${i.violations} time(s); first at t=${i.first!.time / 1e6}s: ${i.first!.detail}`),
+    ...summary.expectations
+      .filter((e) => !e.held)
+      .map((e) => `expectation ${e.metric} ${e.expected} did not hold: measured ${e.actual}`),
+  ];
   return {
     name: loaded.name,
     seed,

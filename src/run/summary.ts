@@ -1,4 +1,4 @@
-import type { InvariantResult } from '../check/index.js';
+import type { ExpectationResult, InvariantResult } from '../check/index.js';
 import type { DurabilitySample } from '../metrics/index.js';
 import { STAGES, type Stage } from '../systems/index.js';
 
@@ -42,6 +42,8 @@ export interface Summary {
   network: { messages_sent: number; messages_delivered: number; messages_dropped: number; transfers_completed: number; transfers_aborted: number };
   faults: number;
   invariants: InvariantResult[];
+  /** The scenario's `expect:` block, judged. */
+  expectations: ExpectationResult[];
 }
 
 export function round3(x: number): number {

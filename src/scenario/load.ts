@@ -26,6 +26,8 @@ export interface LoadedScenario {
 export interface LoadOptions {
   /** `key.path=value` overrides applied over the file (values parsed as YAML). */
   set?: readonly string[];
+  /** Metric names `expect:` may use; unknown names are input errors. Omitted: not checked. */
+  metricNames?: readonly string[];
   defaultsFile?: string;
 }
 
@@ -59,6 +61,12 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
   const problem = checkNames(scenario);
   if (problem) throw new ScenarioError(`${source.locate(problem.path) ?? file}: ${formatPath(problem.path)}: ${problem.message}`);
 
+  if (opts.metricNames) {
+    const unknown = Object.keys(scenario.expect).find((m) => !opts.metricNames!.includes(m));
+    if (unknown) {
+      throw new ScenarioError(`${source.locate(['expect', unknown]) ?? file}: expect.${unknown}: unknown metric; valid metrics are ${opts.metricNames.join(', ')}.`);
+    }
+  }
   const name = basename(file, extname(file));
   scenario.name ??= name;
   const hash = createHash('sha256').update(canonicalJson(merged)).digest('hex');

@@ -97,5 +97,6 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     fallbackToAnyNode: d.fallback_to_any_node,
     verifyAfterDistribution: d.verify,
     suspicionPeriod: p.suspicion_period,
+    defects: new Set(),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { faultSchema } from '../chaos/index.js';
+import { expectSchema } from './expectations.js';
 import { duration, rate, size } from '../units/index.js';
 
 /**
@@ -118,6 +119,8 @@ export const scenarioSchema = z
     }),
     pipeline,
     faults: z.array(faultSchema).default([]),
+    /** Assertions on summary metrics; any that fails makes the run exit 1. */
+    expect: expectSchema.default({}),
   })
   .superRefine((sc, ctx) => {
     const d = sc.pipeline.distribution;

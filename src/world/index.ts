@@ -17,3 +17,4 @@ export * from './node.js';
 export * from './network.js';
 export * from './transfers.js';
 export * from './world.js';
+export * from './trace.js';

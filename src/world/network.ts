@@ -2,6 +2,7 @@ import type { Simulator } from '../kernel/index.js';
 import type { Link } from './link.js';
 import type { Partitions } from './partitions.js';
 import type { SimNode } from './node.js';
+import type { TraceSink } from './trace.js';
 
 /** Why a message did not arrive. */
 export type DropCause = 'node_down' | 'partition' | 'loss';
@@ -38,6 +39,7 @@ export class Network {
     private readonly links: readonly Link[],
     regionCount: number,
     private readonly partitions: Partitions,
+    private readonly trace: TraceSink,
   ) {
     this.regionCount = regionCount;
     this.regionOf = Int32Array.from(nodes, (n) => n.region);
@@ -73,6 +75,7 @@ export class Network {
     if (!dest.reachable) return void this.stats.dropped.node_down++;
     if (this.partitions.count > 0 && this.partitions.blocks(from, to)) return void this.stats.dropped.partition++;
     this.stats.delivered++;
+    if (this.trace.tracer) this.trace.tracer('msg', to, `${port} from ${this.nodes[from]!.name}`);
     dest.host.receive(port, from, body);
   };
 

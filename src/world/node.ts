@@ -2,6 +2,7 @@ import type { RandomStreams, Rng, SimTime, Simulator } from '../kernel/index.js'
 import type { Disk } from './disk.js';
 import type { DiskRuntime, NodeRuntime, StoredObject, TimerHandle } from './runtime.js';
 import type { NodeSpec } from './spec.js';
+import type { TraceSink } from './trace.js';
 
 /** Starts the software on a node: called at boot and again at every restart. */
 export type Boot = (rt: NodeRuntime) => void;
@@ -12,6 +13,7 @@ export interface HostServices {
   readonly streams: RandomStreams;
   send(from: number, to: number, port: string, body: unknown): void;
   transfer(from: number, to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void;
+  readonly trace: TraceSink;
 }
 
 /** One simulated machine: its place in the topology, power state and disk. */
@@ -51,7 +53,10 @@ interface PendingTimer {
 }
 
 const fireTimer = (t: PendingTimer): void => {
-  if (t.host.node.up && t.host.node.incarnation === t.incarnation) t.fn();
+  if (!t.host.node.up || t.host.node.incarnation !== t.incarnation) return;
+  const trace = t.host.traceSink;
+  if (trace.tracer) trace.tracer('timer', t.host.node.index, '');
+  t.fn();
 };
 
 /**
@@ -68,6 +73,10 @@ export class NodeHost implements NodeRuntime {
 
   get self(): number {
     return this.node.index;
+  }
+
+  get traceSink(): TraceSink {
+    return this.services.trace;
   }
 
   get name(): string {

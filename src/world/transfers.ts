@@ -3,6 +3,7 @@ import type { Link } from './link.js';
 import type { Network } from './network.js';
 import type { Partitions } from './partitions.js';
 import type { SimNode } from './node.js';
+import type { TraceSink } from './trace.js';
 
 interface Flow {
   from: number;
@@ -50,6 +51,7 @@ export class Transfers {
     private readonly nodes: readonly SimNode[],
     private readonly network: Network,
     private readonly partitions: Partitions,
+    private readonly trace: TraceSink,
   ) {}
 
   start(from: number, to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void {
@@ -150,6 +152,7 @@ export class Transfers {
     if (!this.connected(flow.from, flow.to)) return this.fail(flow);
     this.stats.completed++;
     this.stats.bytesDelivered += flow.bytes;
+    if (this.trace.tracer) this.trace.tracer('transfer', flow.to, `${flow.port} ${flow.bytes}B from ${this.nodes[flow.from]!.name}`);
     this.nodes[flow.to]!.host.receive(flow.port, flow.from, flow.body);
     this.notify(flow, true);
   };

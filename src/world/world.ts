@@ -7,6 +7,7 @@ import { Partitions } from './partitions.js';
 import type { StoredObject } from './runtime.js';
 import type { RegionSpec, TopologySpec } from './spec.js';
 import { Transfers } from './transfers.js';
+import type { TraceSink, Tracer } from './trace.js';
 
 /** Told when a node changes power state, for metrics and checkers. */
 export type NodeStateListener = (node: SimNode, event: 'crash' | 'restart') => void;
@@ -30,6 +31,7 @@ export class World implements DiskObserver {
   private readonly locations = new Map<string, number[]>();
   private nextFaultId = 1;
   private readonly linkEffects = new Map<number, Link[]>();
+  private readonly traceSink: TraceSink = { tracer: undefined };
 
   constructor(readonly sim: Simulator, readonly streams: RandomStreams, readonly spec: TopologySpec) {
     this.clouds = spec.clouds;
@@ -47,11 +49,22 @@ export class World implements DiskObserver {
       streams,
       send: (from, to, port, body) => this.network.send(from, to, port, body),
       transfer: (from, to, port, bytes, body, onDone) => this.transfers.start(from, to, port, bytes, body, onDone),
+      trace: this.traceSink,
     };
     this.nodes = spec.nodes.map((n, i) => new SimNode(i, n, regionIndex.get(n.region)!, new Disk(i, n.disk, sim, this), services));
     this.partitions = new Partitions(this.nodes.length);
-    this.network = new Network(sim, this.nodes, this.links, spec.regions.length, this.partitions);
-    this.transfers = new Transfers(sim, this.nodes, this.network, this.partitions);
+    this.network = new Network(sim, this.nodes, this.links, spec.regions.length, this.partitions, this.traceSink);
+    this.transfers = new Transfers(sim, this.nodes, this.network, this.partitions, this.traceSink);
+  }
+
+  /** Records every world event through `tracer` from now on (undefined: stop). */
+  setTracer(tracer: Tracer | undefined): void {
+    this.traceSink.tracer = tracer;
+  }
+
+  /** Records one event through the tracer, if any (for faults and systems' milestones). */
+  trace(kind: string, node: number, detail: string): void {
+    this.traceSink.tracer?.(kind, node, detail);
   }
 
   // --- software ------------------------------------------------------------
@@ -95,6 +108,7 @@ export class World implements DiskObserver {
     n.up = false;
     n.incarnation++;
     n.host.reset();
+    this.trace('crash', node, '');
     this.transfers.abortInvolving(node);
     for (const l of this.nodeListeners) l(n, 'crash');
   }
@@ -104,6 +118,7 @@ export class World implements DiskObserver {
     const n = this.nodes[node]!;
     if (n.up) return;
     n.up = true;
+    this.trace('restart', node, '');
     for (const l of this.nodeListeners) l(n, 'restart');
     this.boot(n);
   }

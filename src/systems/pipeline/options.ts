@@ -1,5 +1,13 @@
 import type { SimTime } from '../../kernel/index.js';
 
+/**
+ * Deliberate bugs that tests switch on to prove the checkers can catch them
+ * (in the spirit of FoundationDB's BUGGIFY). Never set by scenarios.
+ * - count_silent_targets: when a distribution times out, targets that never
+ *   answered are counted as stored (only faults make a target silent).
+ */
+export type PipelineDefect = 'count_silent_targets';
+
 export type PlacementStrategyName = 'network_aware' | 'round_robin' | 'load_balanced';
 
 /** Settings of the data pipeline (source documents 004 and 000). */
@@ -45,6 +53,8 @@ export interface PipelineOptions {
   verifyAfterDistribution: boolean;
   /** How long a node that failed a transfer or timed out is avoided, microseconds. */
   suspicionPeriod: SimTime;
+  /** Test-only deliberate bugs; empty in every real run. */
+  defects: ReadonlySet<PipelineDefect>;
 }
 
 export interface PlacementOptions {

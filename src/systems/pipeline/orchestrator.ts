@@ -247,7 +247,10 @@ export class Orchestrator {
     this.cancelTimer(state);
     this.activeDistributions--;
     this.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.rt.now() - state.distStartedAt });
-    for (const silent of state.awaiting) this.unplace(state, silent);
+    for (const silent of state.awaiting) {
+      if (this.opts.defects.has('count_silent_targets')) state.replicas.add(silent);
+      else this.unplace(state, silent);
+    }
     state.awaiting.clear();
     state.distAttempt++;
     if (state.replicas.size >= this.opts.minReplicasSuccess) {

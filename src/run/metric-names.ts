@@ -1,0 +1,32 @@
+import type { MetricValue } from '../check/expectations.js';
+import type { Summary } from './summary.js';
+
+/**
+ * The summary metrics that expectations and `npm run compare` know by name.
+ * Adding a measurement to the summary? Name it here too.
+ */
+const METRICS: Record<string, (s: Summary) => MetricValue> = {
+  lost_chunks: (s) => s.durability.lost_chunks,
+  lost_bytes: (s) => s.durability.lost_bytes,
+  under_replicated_at_end: (s) => s.durability.under_replicated_at_end,
+  unavailable_at_end: (s) => s.durability.unavailable_at_end,
+  max_under_replicated: (s) => s.durability.max_under_replicated,
+  under_replicated_chunk_s: (s) => s.durability.under_replicated_chunk_s,
+  chunks_acked: (s) => s.pipeline.chunks_acked,
+  chunks_failed: (s) => s.pipeline.chunks_failed,
+  pipeline_completed: (s) => s.pipeline.completed,
+  completion_s: (s) => s.pipeline.completion_s,
+  throughput_mb_s: (s) => s.pipeline.throughput_mb_s,
+  processing_retries: (s) => s.pipeline.retries.processing,
+  distribution_retries: (s) => s.pipeline.retries.distribution,
+  bottleneck_busy_fraction: (s) => s.bottleneck.busy_fraction,
+  messages_dropped: (s) => s.network.messages_dropped,
+  transfers_aborted: (s) => s.network.transfers_aborted,
+  invariants_broken: (s) => s.invariants.filter((i) => !i.held).length,
+};
+
+export const METRIC_NAMES: readonly string[] = Object.keys(METRICS);
+
+export function metricsOf(summary: Summary): Map<string, MetricValue> {
+  return new Map(Object.entries(METRICS).map(([name, read]) => [name, read(summary)]));
+}

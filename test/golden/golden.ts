@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenario, runScenario } from '../../src/run/index.js';
+
+/** Seeds every shipped scenario is pinned at. */
+export const GOLDEN_SEEDS = [1, 42] as const;
+export const GOLDEN_DIR = join('test', 'golden', 'runs');
+export const MANIFEST = join('test', 'golden', 'manifest.json');
+
+/** scenario -> seed -> file -> sha256 */
+export type Manifest = Record<string, Record<string, Record<string, string>>>;
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export function shippedScenarios(): string[] {
+  return readdirSync('scenarios').filter((f) => f.endsWith('.yml')).sort().map((f) => join('scenarios', f));
+}
+
+/** Runs one scenario at one seed in-process and returns its output files. */
+export function goldenRun(file: string, seed: number): Record<string, string> {
+  return runScenario(loadScenario(file), { seed }).files;
+}
