@@ -1,9 +1,10 @@
 /**
  * Lorenz's library API. Layers, each importing only from those before it:
- * kernel -> world -> systems -> chaos -> scenario -> metrics -> check -> run -> cli.
+ * kernel -> world -> systems -> chaos -> scenario -> metrics -> check -> run -> compare -> cli.
  * (units/ is a leaf shared by the layers above kernel.)
  */
-export { runScenario, type RunOptions, type RunResult, type Summary } from './run/index.js';
+export { runScenario, loadScenario, loadScenarioFromText, checkDeterminism, METRIC_NAMES, type RunOptions, type RunResult, type Summary } from './run/index.js';
+export { compareRuns, formatReport } from './compare/index.js';
 export { loadScenarioFile, loadScenarioText, ScenarioError, type LoadedScenario, type Scenario } from './scenario/index.js';
 export { FAULT_CATALOG, FAULT_KINDS } from './chaos/index.js';
 export { Simulator, RandomStreams, ms, s, us, parseDuration, type SimTime } from './kernel/index.js';
