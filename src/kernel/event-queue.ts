@@ -35,6 +35,7 @@ export class EventQueue {
   time = 0;
 
   constructor(initialCapacity = 1024) {
+    initialCapacity = Math.max(1, Math.floor(initialCapacity));
     this.hTime = new Float64Array(initialCapacity);
     this.hSeq = new Float64Array(initialCapacity);
     this.hSlot = new Int32Array(initialCapacity);

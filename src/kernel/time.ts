@@ -41,6 +41,7 @@ export function parseDuration(text: string): SimTime | string {
   if (!m) return `expected a duration such as "250ms", "30s", "5m" or "1h", got "${text}"`;
   const value = Number(m[1]) * UNIT_MICROS[m[2]!]!;
   if (value < 0) return `a duration cannot be negative, got "${text}"`;
+  if (!Number.isSafeInteger(Math.round(value))) return `"${text}" is too long to count in microseconds`;
   return Math.round(value);
 }
 

@@ -157,7 +157,8 @@ class HostDisk implements DiskRuntime {
     const disk = this.disk;
     const obj = disk.get(key);
     const at = disk.schedule(obj?.bytes ?? 0, disk.spec.readBytesPerS);
-    this.host.atSimTime(at, () => done(disk.get(key) ?? null));
+    // A read returns what was there when it was issued (and is still there): it was charged for that size.
+    this.host.atSimTime(at, () => done(obj !== undefined && disk.get(key) === obj ? obj : null));
   }
 
   remove(key: string): void {

@@ -66,7 +66,7 @@ export class Transfers {
     if (!this.connected(from, to)) return this.fail(flow);
     if (from === to || bytes <= 0) {
       this.arriving.add(flow);
-      this.sim.after(0, this.arrive, flow);
+      this.sim.after(from === to ? 0 : link.delay(), this.arrive, flow);
       return;
     }
     const share = this.shareOf(link);
@@ -85,12 +85,15 @@ export class Transfers {
     this.abortWhere((f) => this.partitions.blocks(f.from, f.to));
   }
 
-  /** Re-plans every link after a bandwidth change (throttling). */
-  replanLink(link: Link): void {
+  /**
+   * Changes a link's properties: flows are first advanced to now at the old
+   * bandwidth, then re-planned at the new one.
+   */
+  changeLink(link: Link, change: () => void): void {
     const share = this.shares.get(link);
-    if (!share) return;
-    this.advance(share);
-    this.plan(share);
+    if (share) this.advance(share);
+    change();
+    if (share) this.plan(share);
   }
 
   /** Number of flows sharing `link` right now. */

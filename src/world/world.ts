@@ -138,19 +138,13 @@ export class World implements DiskObserver {
   /** Applies an effect to the given links until `removeLinkEffect`. */
   addLinkEffect(links: Link[], effect: LinkEffect): number {
     const id = this.nextFaultId++;
-    for (const link of links) {
-      link.addEffect(id, effect);
-      if (effect.bandwidthMultiply !== undefined) this.transfers.replanLink(link);
-    }
+    for (const link of links) this.transfers.changeLink(link, () => link.addEffect(id, effect));
     this.linkEffects.set(id, links);
     return id;
   }
 
   removeLinkEffect(id: number): void {
-    for (const link of this.linkEffects.get(id) ?? []) {
-      link.removeEffect(id);
-      this.transfers.replanLink(link);
-    }
+    for (const link of this.linkEffects.get(id) ?? []) this.transfers.changeLink(link, () => link.removeEffect(id));
     this.linkEffects.delete(id);
   }
 

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: runs each benchmark after one warm-up, REPS times, and
+ * prints the median (and every run) plus ratios of medians from this same
+ * invocation. Prints figures only; it asserts nothing.
+ *
+ * Benchmarks are interleaved round by round (kernel, ceilings, network, then
+ * again), so slow drift of the machine affects all of them alike.
+ *
+ * Options: --reps=N (default 5), --only=kernel,ceiling,network
+ */
+import os from 'node:os';
+import { benchCeilingPrecomputed, benchCeilingRng } from './heap-ceiling.js';
+import { benchKernel } from './kernel.js';
+import { benchNetwork } from './network.js';
+
+interface Sample {
+  count: number;
+  wallMs: number;
+  /** Simulator events, when they differ from `count`. */
+  events?: number;
+}
+
+interface Bench {
+  key: string;
+  group: string;
+  label: string;
+  unit: string;
+  run: () => Sample;
+  /** Printed when a run's count differs from what the workload implies. */
+  check?: (s: Sample) => string | undefined;
+}
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k!, v ?? 'true'] as const;
+  }),
+);
+const REPS = Math.max(1, Number(args.get('reps') ?? 5));
+const only = args.get('only')?.split(',');
+
+const KERNEL_EVENTS = 2_000_000;
+const PROCS = 1_000;
+let networkExpected = 0;
+
+const benches: Bench[] = [
+  {
+    key: 'kernel',
+    group: 'kernel',
+    label: `kernel (${PROCS} procs, ${KERNEL_EVENTS / 1e6}M events)`,
+    unit: 'events/s',
+    run: () => {
+      const r = benchKernel({ procs: PROCS, events: KERNEL_EVENTS });
+      return { count: r.events, wallMs: r.wallMs };
+    },
+    check: (s) => (s.count === KERNEL_EVENTS ? undefined : `ran ${s.count} events, expected ${KERNEL_EVENTS}`),
+  },
+  {
+    key: 'ceilRng',
+    group: 'ceiling',
+    label: 'ceiling: bare heap + rng',
+    unit: 'ops/s',
+    run: () => {
+      const r = benchCeilingRng({ procs: PROCS, events: KERNEL_EVENTS });
+      return { count: r.events, wallMs: r.wallMs };
+    },
+  },
+  {
+    key: 'ceilPre',
+    group: 'ceiling',
+    label: 'ceiling: bare heap, precomputed draws',
+    unit: 'ops/s',
+    run: () => {
+      const r = benchCeilingPrecomputed({ procs: PROCS, events: KERNEL_EVENTS });
+      return { count: r.events, wallMs: r.wallMs };
+    },
+  },
+  {
+    key: 'network',
+    group: 'network',
+    label: 'network (200 nodes, 60 s, 2.39M msgs)',
+    unit: 'msgs/s',
+    run: () => {
+      const r = benchNetwork();
+      networkExpected = r.expected;
+      return { count: r.messages, wallMs: r.wallMs, events: r.events };
+    },
+    check: (s) => (s.count === networkExpected ? undefined : `delivered ${s.count} messages, expected ${networkExpected}`),
+  },
+];
+
+const selected = benches.filter((b) => !only || only.includes(b.group) || only.includes(b.key));
+
+const median = (xs: number[]): number => {
+  const a = [...xs].sort((x, y) => x - y);
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
+};
+const fmtRate = (r: number): string => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(1)} k`);
+const fmtM = (r: number): string => (r / 1e6).toFixed(2);
+
+console.log(`Lorenz bench — node ${process.version} (${process.platform}/${process.arch}), ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? '?'}`);
+console.log(`figures are medians of ${REPS} runs after 1 warm-up (benchmarks interleaved round by round); rates per wall-clock second; M = 10^6`);
+console.log('');
+
+const samples = new Map<string, Sample[]>(selected.map((b) => [b.key, []]));
+const warnings: string[] = [];
+const started = performance.now();
+
+for (let round = 0; round <= REPS; round++) {
+  for (const b of selected) {
+    const s = b.run();
+    const problem = b.check?.(s);
+    if (problem) warnings.push(`${b.key} round ${round}: ${problem}`);
+    if (round > 0) samples.get(b.key)!.push(s); // round 0 is the warm-up
+  }
+}
+
+const rates = new Map<string, number>();
+const width = Math.max(...selected.map((b) => b.label.length)) + 2;
+const line = (label: string, value: string, rest = ''): void => console.log(`  ${label.padEnd(width)}${value.padStart(17)}  ${rest}`);
+for (const b of selected) {
+  const ss = samples.get(b.key)!;
+  const runRates = ss.map((s) => s.count / (s.wallMs / 1000));
+  const med = median(runRates);
+  rates.set(b.key, med);
+  const ms = median(ss.map((s) => s.wallMs));
+  line(b.label, `${fmtRate(med)} ${b.unit.padEnd(8)}`, `${ms.toFixed(0).padStart(4)} ms/run   (runs, M/s: ${runRates.map(fmtM).join(' ')})`);
+  if (ss[0]?.events !== undefined) {
+    const evRates = ss.map((s) => s.events! / (s.wallMs / 1000));
+    line('  same runs, simulator events', `${fmtRate(median(evRates))} ${'events/s'.padEnd(8)}`, `${ss[0].events} events per run (deliveries + timer ticks)`);
+  }
+}
+
+/** Ratio of medians, and the median of the per-round ratios (robust to load that hits one round). */
+const ratio = (a: string, b: string, label: string, note = ''): void => {
+  const x = rates.get(a);
+  const y = rates.get(b);
+  if (x === undefined || y === undefined) return;
+  const sa = samples.get(a)!;
+  const sb = samples.get(b)!;
+  const perRound = median(sa.map((s, i) => (s.count / s.wallMs) / (sb[i]!.count / sb[i]!.wallMs)));
+  line(label, (x / y).toFixed(2) + ' '.repeat(9), `per-round median ${perRound.toFixed(2)}${note ? `; ${note}` : ''}`);
+};
+console.log('');
+console.log('  ratios (of the medians above)');
+ratio('kernel', 'ceilRng', 'kernel / ceiling(heap + rng)', 'target >= 0.8');
+ratio('kernel', 'ceilPre', 'kernel / ceiling(heap only)', 'kernel still pays for its draws here');
+ratio('ceilRng', 'ceilPre', 'ceiling(heap + rng) / (heap only)', 'cost of the rng on the ceiling');
+if (rates.has('network')) {
+  const r = rates.get('network')!;
+  line('network msgs/s / 1.0 M target', (r / 1e6).toFixed(2) + ' '.repeat(9), r >= 1e6 ? 'target met' : 'target NOT met');
+}
+console.log('');
+for (const w of warnings) console.log(`  warning: ${w}`);
+console.log(`  total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
