@@ -115,11 +115,11 @@ describe('EventQueue', () => {
     expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
-  // growHeap doubles the capacity (0 * 2 = 0) and allocSlot grows generations to
-  // slot * 2 (= 0), so writes into zero-length typed arrays are silently dropped:
-  // ids come back NaN, nothing ever runs, and size stays > 0. Either rejecting the
-  // capacity or growing to at least 1 would be correct.
-  it('fixed: an initial capacity of 0 loses every event', () => {
+  // Regression: growHeap doubled the capacity (0 * 2 = 0) and allocSlot grew
+  // generations to slot * 2 (= 0), so writes into zero-length typed arrays were
+  // silently dropped: ids came back NaN, nothing ran, and size stayed > 0.
+  // Rejecting the capacity or clamping it to at least 1 are both acceptable.
+  it('an initial capacity of 0 does not lose events (regression)', () => {
     let q: EventQueue;
     try {
       q = new EventQueue(0);

@@ -47,10 +47,10 @@ describe('parseDuration', () => {
     },
   );
 
-  // parseDuration promises SimTime (a safe integer of µs, see assertSimTime) or an
-  // error string for schema validation; an overflowing value is returned as an
-  // unsafe number instead, and only blows up later as a RangeError from the kernel.
-  it('fixed: rejects a duration too large to be a safe integer of microseconds', () => {
+  // Regression: parseDuration promises SimTime (a safe integer of µs, see
+  // assertSimTime) or an error string for schema validation; an overflowing value
+  // used to be returned as an unsafe number and only blew up later in the kernel.
+  it('rejects a duration too large to be a safe integer of microseconds (regression)', () => {
     const r = parseDuration('99999999999h'); // 3.6e20 µs > 2^53
     expect(typeof r === 'string' || Number.isSafeInteger(r)).toBe(true);
   });

@@ -93,12 +93,12 @@ describe('disk timing', () => {
     expect(rd.obj?.bytes).toBe(10 * MB);
   });
 
-  // HostDisk.read (src/world/node.ts) sizes the read by the object present when the
-  // read is ISSUED (0 bytes if absent), but returns the object present when it
-  // COMPLETES. A read queued behind the write of the same key therefore returns the
-  // full object after only opLatency: 10 MB "read" in 1 ms. Either outcome below
-  // would be consistent; the current one (10 MB object at opLatency) is neither.
-  it('fixed: a read queued behind a write of the same key is charged for the size it returns', () => {
+  // Regression: HostDisk.read (src/world/node.ts) sized the read by the object
+  // present when the read was ISSUED (0 bytes if absent) but returned the object
+  // present when it COMPLETED, so a read queued behind the write of the same key
+  // returned 10 MB after only opLatency. Any outcome where the time charged matches
+  // the size returned is consistent.
+  it('a read queued behind a write of the same key is charged for the size it returns (regression)', () => {
     const w = tinyWorld();
     const wr = writeAt(w, 0, 0, 'a', 10 * MB);
     const rd = readAt(w, 50_000, 0, 'a');

@@ -166,10 +166,10 @@ describe('bulk transfers: timing', () => {
     expect(o.done).toBe(true);
   });
 
-  // Transfers.start treats `bytes <= 0` like a same-node transfer and delivers it in the
-  // same instant, skipping the link latency: a 0-byte transfer to another region arrives
-  // before a 1-byte one (10 ms later) and before a small message. See the report.
-  it('fixed: a zero-byte transfer across regions still takes the link latency', () => {
+  // Regression: Transfers.start treated `bytes <= 0` like a same-node transfer and
+  // delivered it in the same instant, skipping the link latency, so a 0-byte transfer
+  // to another region arrived 10 ms before a 1-byte one.
+  it('a zero-byte transfer across regions still takes the link latency (regression)', () => {
     const w = tinyWorld();
     w.transferAt(0, 0, 2, 0, 'empty');
     w.transferAt(0, 0, 3, 1, 'one-byte');
@@ -284,10 +284,10 @@ describe('bulk transfers: bandwidth effects', () => {
     expect(Math.abs(w.deliveries[0]!.at - (2_000_000 + LAT))).toBeLessThanOrEqual(1);
   });
 
-  // World.addLinkEffect changes link.bandwidthBytesPerS (link.addEffect) BEFORE
-  // Transfers.replanLink -> advance() integrates the time elapsed since the last
-  // update, so the interval before the throttle is charged at the NEW rate.
-  it('fixed: throttling mid-flow keeps the bytes already sent at the old rate', () => {
+  // Regression: World.addLinkEffect changed link.bandwidthBytesPerS BEFORE
+  // Transfers.replanLink -> advance() integrated the time elapsed since the last
+  // update, so the interval before a throttle was charged at the NEW rate.
+  it('throttling mid-flow keeps the bytes already sent at the old rate (regression)', () => {
     const w = tinyWorld();
     w.transferAt(0, 0, 2, SIZE);
     w.at(500_000, () => w.world.addLinkEffect(w.world.linksBetween([0], [2], false), { bandwidthMultiply: 0.1 }));
@@ -296,7 +296,28 @@ describe('bulk transfers: bandwidth effects', () => {
     expect(Math.abs(w.deliveries[0]!.at - (5_500_000 + LAT))).toBeLessThanOrEqual(1);
   });
 
-  it('fixed: lifting a throttle mid-flow keeps the bytes already sent at the throttled rate', () => {
+  it('a link throttled to zero freezes its flows; lifting it resumes them where they stopped', () => {
+    const w = tinyWorld();
+    let id = -1;
+    w.transferAt(0, 0, 2, SIZE);
+    w.at(500_000, () => {
+      id = w.world.addLinkEffect(w.world.linksBetween([0], [2], false), { bandwidthMultiply: 0 });
+    });
+    w.at(1_500_000, () => w.world.removeLinkEffect(id));
+    w.sim.run();
+    // 50 MB by 0.5 s, nothing for 1 s, the last 50 MB in 0.5 s: last byte at 2.0 s.
+    expect(Math.abs(w.deliveries[0]!.at - (2_000_000 + LAT))).toBeLessThanOrEqual(1);
+  });
+
+  it('a latency-only effect mid-flow leaves the bandwidth alone and delays arrival', () => {
+    const w = tinyWorld();
+    w.transferAt(0, 0, 2, SIZE);
+    w.at(500_000, () => w.world.addLinkEffect(w.world.linksBetween([0], [2], false), { latencyMultiply: 10 }));
+    w.sim.run();
+    expect(Math.abs(w.deliveries[0]!.at - (1_000_000 + 10 * LAT))).toBeLessThanOrEqual(1);
+  });
+
+  it('lifting a throttle mid-flow keeps the bytes already sent at the throttled rate (regression)', () => {
     const w = tinyWorld();
     let id = -1;
     w.at(0, () => {
