@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDeterminism, loadScenario, runScenario, type DeterminismReport } from '../run/index.js';
 import { ScenarioError } from '../scenario/index.js';
+import { listFaults } from './list-faults.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { runCommand } from './run-command.js';
 import { writeResults } from './write-results.js';
 
 const USAGE = `usage: npm run sim -- <scenario.yml> [--seed N] [--out DIR] [--set key.path=value ...] [--quiet]
        npm run sim -- <scenario.yml> [--seed N] --check-determinism
+       npm run sim -- --list-faults
 
 Runs a scenario on the simulated clock and writes throughput.csv, durability.csv,
 faults.csv and summary.json to results/<scenario>/seed-<N>/ (or --out DIR).
@@ -37,11 +39,16 @@ function main(argv: string[]): number {
       set: { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
       'check-determinism': { type: 'boolean', default: false },
+      'list-faults': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(USAGE);
+    return EXIT.ok;
+  }
+  if (values['list-faults']) {
+    console.log(listFaults());
     return EXIT.ok;
   }
   if (positionals.length !== 1) usageError(positionals.length === 0 ? 'no scenario file given.' : `one scenario at a time, got ${positionals.length}.`);

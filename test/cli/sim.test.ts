@@ -35,6 +35,15 @@ describe('npm run sim (end to end)', () => {
   });
 });
 
+describe('--list-faults', () => {
+  it('lists every fault kind in the catalog', async () => {
+    const { FAULT_KINDS } = await import('../../src/chaos/index.js');
+    const r = runCli('sim.ts', ['--list-faults']);
+    expect(r.code).toBe(0);
+    for (const kind of FAULT_KINDS) expect(r.stdout).toMatch(new RegExp(`^${kind}$`, 'm'));
+  });
+});
+
 describe('bad input exits 2 with a clear message and no stack trace', () => {
   const bad = (yaml: string) => {
     const dir = tempDir();
