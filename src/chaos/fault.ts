@@ -16,6 +16,14 @@ export interface FaultContext {
 export interface NameRef {
   path: Array<string | number>;
   name: string;
+  /** `node`: only a node name will do; `any` (default): a node, region or cloud. */
+  level?: 'node' | 'any';
+}
+
+/** A problem with a fault's parameters that only the topology reveals. */
+export interface ParamProblem {
+  path: Array<string | number>;
+  message: string;
 }
 
 /** Fields every fault has: when it starts. */
@@ -37,6 +45,8 @@ export interface FaultKind<S extends z.ZodObject = z.ZodObject> {
   endsAfter(params: z.output<S>): SimTime | undefined;
   /** Topology names the parameters mention, for validation before the run. */
   names(params: z.output<S>): NameRef[];
+  /** Further checks once names resolve to nodes (`members(name)` gives node names). */
+  check?(params: z.output<S>, members: (name: string) => string[]): ParamProblem | undefined;
   /** Human-readable targets for faults.csv. */
   describe(params: z.output<S>): string;
 }

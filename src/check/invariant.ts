@@ -6,8 +6,8 @@ export interface InvariantResult {
   description: string;
   held: boolean;
   violations: number;
-  /** The first violation, with the simulated time it happened. */
-  first?: { time: SimTime; detail: string };
+  /** The first violation, with the simulated second it happened (seconds, like every time in the outputs). */
+  first?: { time_s: number; detail: string };
 }
 
 /** Collects violations of one named invariant. */
@@ -23,6 +23,6 @@ export class Invariant {
   }
 
   result(): InvariantResult {
-    return { name: this.name, description: this.description, held: this.violations === 0, violations: this.violations, ...(this.first ? { first: this.first } : {}) };
+    return { name: this.name, description: this.description, held: this.violations === 0, violations: this.violations, ...(this.first ? { first: { time_s: this.first.time / 1e6, detail: this.first.detail } } : {}) };
   }
 }

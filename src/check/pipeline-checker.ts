@@ -26,8 +26,7 @@ export class PipelineChecker {
     if (e.kind !== 'acked') return;
     if (e.replicas.length < this.minReplicas) this.ackQuorum.violated(now, `chunk ${e.chunk} acknowledged with ${e.replicas.length} replicas`);
     for (const node of e.replicas) {
-      const obj = this.world.objectOn(node, chunkKey(e.chunk));
-      if (!obj || obj.actualChecksum !== obj.checksum) {
+      if (!this.world.intactOn(node, chunkKey(e.chunk))) {
         this.ackTruth.violated(now, `chunk ${e.chunk} acknowledged on ${this.world.nodes[node]!.name}, which holds no intact copy`);
       }
     }

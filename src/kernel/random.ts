@@ -4,7 +4,7 @@ import seedrandom from 'seedrandom';
  * Seeded random streams, forked by name from the run seed. A stream's values
  * depend only on (run seed, stream name), so adding a component, or drawing
  * more from one stream, never shifts any other stream. Names follow a path
- * convention: `faults`, `net/aws-us-east-1->gcp-us-central1`, `disk/node-7`.
+ * convention: `faults`, `net/aws-east->gcp-central`, `node/aws-east-2/processing`.
  */
 export class Rng {
   private readonly next: () => number;

@@ -59,8 +59,7 @@ export class DurabilityCollector {
       let intact = 0;
       let available = 0;
       for (const node of world.holders(key)) {
-        const obj = world.objectOn(node, key);
-        if (!obj || obj.actualChecksum !== obj.checksum) continue;
+        if (!world.intactOn(node, key)) continue;
         intact++;
         if (world.nodes[node]!.up) available++;
       }

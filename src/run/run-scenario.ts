@@ -139,7 +139,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const failures = [
     ...invariants
       .filter((i) => !i.held)
-      .map((i) => `invariant ${i.name} broken ${i.violations} time(s); first at t=${i.first!.time / 1e6}s: ${i.first!.detail}`),
+      .map((i) => `invariant ${i.name} broken ${i.violations} time(s); first at t=${i.first!.time_s}s: ${i.first!.detail}`),
     ...summary.expectations
       .filter((e) => !e.held)
       .map((e) => `expectation ${e.metric} ${e.expected} did not hold: measured ${e.actual}`),

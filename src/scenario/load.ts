@@ -9,7 +9,7 @@ import { ScenarioError } from './errors.js';
 import { canonicalJson, mergeOver, setPath } from './merge.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 import { YamlSource } from './source.js';
-import { checkNames } from './validate.js';
+import { checkCloudLatencyKeys, checkNames } from './validate.js';
 
 /** The defaults every scenario is merged over. */
 export const DEFAULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'defaults.yml');
@@ -55,17 +55,28 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
   const merged = mergeOver(defaults.toJS(), raw) as Record<string, unknown>;
   for (const assignment of opts.set ?? []) applySet(merged, assignment);
 
+  /** Where a value at `path` came from: a --set, the scenario file, or the defaults. */
+  const where = (path: ReadonlyArray<PropertyKey>): string => {
+    const setHit = (opts.set ?? []).find((a) => a.startsWith(`${path.map(String).join('.')}=`));
+    return setHit ? `--set ${setHit}` : source.locate(path) ?? defaults.locate(path) ?? file;
+  };
+  const fail = (path: ReadonlyArray<PropertyKey>, message: string): never => {
+    throw new ScenarioError(`${where(path)}: ${formatPath(path)}: ${message}.`);
+  };
+
   const parsed = scenarioSchema.safeParse(merged);
-  if (!parsed.success) throw new ScenarioError(describeIssue(parsed.error.issues[0]!, source, defaults, opts.set ?? []));
-  const scenario = parsed.data;
-  const problem = checkNames(scenario);
-  if (problem) throw new ScenarioError(`${source.locate(problem.path) ?? file}: ${formatPath(problem.path)}: ${problem.message}`);
+  if (!parsed.success) {
+    const { path, message } = describeIssue(parsed.error.issues[0]!, merged);
+    fail(path, message);
+  }
+  const scenario = parsed.data!;
+  const ownLatencyKeys = Object.keys((valueAt(raw, ['network', 'cloud_latency']) as object | undefined) ?? {});
+  const problem = checkNames(scenario) ?? checkCloudLatencyKeys(scenario, ownLatencyKeys);
+  if (problem) fail(problem.path, problem.message);
 
   if (opts.metricNames) {
     const unknown = Object.keys(scenario.expect).find((m) => !opts.metricNames!.includes(m));
-    if (unknown) {
-      throw new ScenarioError(`${source.locate(['expect', unknown]) ?? file}: expect.${unknown}: unknown metric; valid metrics are ${opts.metricNames.join(', ')}.`);
-    }
+    if (unknown) fail(['expect', unknown], `unknown metric; valid metrics are ${opts.metricNames.join(', ')}`);
   }
   const name = basename(file, extname(file));
   scenario.name ??= name;
@@ -76,14 +87,26 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
 function applySet(merged: Record<string, unknown>, assignment: string): void {
   const eq = assignment.indexOf('=');
   if (eq <= 0) throw new ScenarioError(`--set ${assignment}: expected key.path=value, for example --set pipeline.distribution.replication_factor=2.`);
-  setPath(merged, assignment.slice(0, eq), parseYamlValue(assignment.slice(eq + 1)));
+  try {
+    setPath(merged, assignment.slice(0, eq), parseYamlValue(assignment.slice(eq + 1)));
+  } catch (e) {
+    throw new ScenarioError(`--set ${assignment}: ${(e as Error).message}.`);
+  }
 }
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(top level)';
 }
 
-function describeIssue(issue: z.core.$ZodIssue, source: YamlSource, defaults: YamlSource, set: readonly string[]): string {
+/** The value at `path` in a plain object tree, or undefined. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+/** Turns zod's first issue into the field it concerns and a sentence a user can act on. */
+function describeIssue(issue: z.core.$ZodIssue, merged: unknown): { path: PropertyKey[]; message: string } {
   let path = issue.path as PropertyKey[];
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
@@ -92,10 +115,10 @@ function describeIssue(issue: z.core.$ZodIssue, source: YamlSource, defaults: Ya
   } else if (issue.code === 'invalid_union' && (issue as { discriminator?: string }).discriminator === 'kind') {
     if (path[path.length - 1] !== 'kind') path = [...path, 'kind'];
     message = `unknown fault kind; expected one of ${FAULT_KINDS.join(', ')} (npm run sim -- --list-faults describes them)`;
-  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-    message = `required field is missing (${issue.message.replace(/^Invalid input: /, '')})`;
+  } else if (issue.code === 'invalid_type') {
+    const value = valueAt(merged, path);
+    const expected = issue.message.replace(/^Invalid input: /, '');
+    message = value === undefined ? `required field is missing (${expected})` : `${expected}, got ${JSON.stringify(value)}`;
   }
-  const setHit = set.find((a) => a.startsWith(`${formatPath(path)}=`));
-  const where = setHit ? `--set ${setHit}` : source.locate(path) ?? defaults.locate(path) ?? source.file;
-  return `${where}: ${formatPath(path)}: ${message}.`;
+  return { path, message };
 }

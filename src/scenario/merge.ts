@@ -4,9 +4,13 @@ const REPLACE_WHOLE = new Set(['topology.clouds']);
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Deep-merges `over` onto `base`: objects key by key, everything else (lists too) replaced. */
+/**
+ * Deep-merges `over` onto `base`: objects key by key, everything else (lists
+ * too) replaced. A distribution (an object with `dist`) is one value: a
+ * scenario's lognormal replaces a default normal instead of mixing fields.
+ */
 export function mergeOver(base: unknown, over: unknown, path: string[] = []): unknown {
-  if (!isPlainObject(base) || !isPlainObject(over) || REPLACE_WHOLE.has(path.join('.'))) {
+  if (!isPlainObject(base) || !isPlainObject(over) || REPLACE_WHOLE.has(path.join('.')) || 'dist' in over) {
     return over === undefined ? base : over;
   }
   const out: Record<string, unknown> = { ...base };
@@ -14,16 +18,30 @@ export function mergeOver(base: unknown, over: unknown, path: string[] = []): un
   return out;
 }
 
-/** Sets `value` at a dotted path, creating objects on the way (for --set). */
+/**
+ * Sets `value` at a dotted path (for --set), creating objects on the way; a
+ * numeric step indexes into an existing list (`faults.0.at`).
+ */
 export function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
-  let obj: Record<string, unknown> = target;
+  const index = (list: unknown[], k: string): number => {
+    if (!/^\d+$/.test(k) || Number(k) >= list.length) throw new RangeError(`"${k}" is not an index of a list of ${list.length}`);
+    return Number(k);
+  };
+  let obj: Record<string, unknown> | unknown[] = target;
   for (const k of keys.slice(0, -1)) {
-    const next = obj[k];
-    if (!isPlainObject(next)) obj[k] = {};
-    obj = obj[k] as Record<string, unknown>;
+    const next: unknown = Array.isArray(obj) ? obj[index(obj, k)] : obj[k];
+    if (isPlainObject(next) || Array.isArray(next)) obj = next;
+    else {
+      const fresh = {};
+      if (Array.isArray(obj)) obj[Number(k)] = fresh;
+      else obj[k] = fresh;
+      obj = fresh;
+    }
   }
-  obj[keys[keys.length - 1]!] = value;
+  const last = keys[keys.length - 1]!;
+  if (Array.isArray(obj)) obj[index(obj, last)] = value;
+  else obj[last] = value;
 }
 
 /** JSON with object keys sorted, so equal content always hashes equally. */

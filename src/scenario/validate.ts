@@ -6,31 +6,44 @@ export interface NameProblem {
   message: string;
 }
 
+interface Names {
+  nodes: string[];
+  regions: string[];
+  clouds: string[];
+  /** Node names under a node, region or cloud name. */
+  members(name: string): string[];
+}
+
 /** Every node, region and cloud name, which must be unique across all three levels. */
-export function topologyNames(sc: Scenario): { nodes: string[]; regions: string[]; clouds: string[] } {
+export function topologyNames(sc: Scenario): Names {
   const clouds = Object.keys(sc.topology.clouds);
   const regions: string[] = [];
   const nodes: string[] = [];
-  for (const c of Object.values(sc.topology.clouds)) {
+  const under = new Map<string, string[]>();
+  for (const [cloud, c] of Object.entries(sc.topology.clouds)) {
     for (const [r, spec] of Object.entries(c.regions)) {
       regions.push(r);
-      for (let i = 1; i <= spec.nodes; i++) nodes.push(`${r}-${i}`);
+      for (let i = 1; i <= spec.nodes; i++) {
+        const node = `${r}-${i}`;
+        nodes.push(node);
+        for (const key of [cloud, r, node]) under.set(key, [...(under.get(key) ?? []), node]);
+      }
     }
   }
-  return { nodes, regions, clouds };
+  return { nodes, regions, clouds, members: (name) => under.get(name) ?? [] };
 }
 
 /** Checks what the schema cannot: names that must exist, topology that must be possible. */
 export function checkNames(sc: Scenario): NameProblem | undefined {
-  const { nodes, regions, clouds } = topologyNames(sc);
+  const names = topologyNames(sc);
+  const { nodes, regions, clouds } = names;
   const seen = new Set<string>();
   for (const name of [...clouds, ...regions, ...nodes]) {
     if (seen.has(name)) return { path: ['topology', 'clouds'], message: `the name "${name}" is used twice; cloud, region and node names must all differ` };
     seen.add(name);
   }
-  const known = (n: string) => seen.has(n);
-  const hint = `known names: clouds ${clouds.join(', ')}; regions ${regions.join(', ')}; nodes ${nodes[0] ?? '(none)'} ... ${nodes[nodes.length - 1] ?? ''}`;
   if (nodes.length === 0) return { path: ['topology', 'clouds'], message: 'the topology has no nodes' };
+  const hint = `known names: clouds ${clouds.join(', ')}; regions ${regions.join(', ')}; nodes ${nodes[0]} ... ${nodes[nodes.length - 1]}`;
   if (!nodes.includes(sc.pipeline.source_node)) {
     return { path: ['pipeline', 'source_node'], message: `no node called "${sc.pipeline.source_node}"; ${hint}` };
   }
@@ -38,19 +51,44 @@ export function checkNames(sc: Scenario): NameProblem | undefined {
   if (rf > nodes.length - 1) {
     return { path: ['pipeline', 'distribution', 'replication_factor'], message: `${rf} replicas need at least ${rf + 1} nodes (the sender holds none), the topology has ${nodes.length}` };
   }
-  for (const [i, link] of sc.network.links.entries()) {
-    for (const [j, name] of link.between.entries()) {
-      if (!regions.includes(name) && !clouds.includes(name)) return { path: ['network', 'links', i, 'between', j], message: `no region or cloud called "${name}"; ${hint}` };
+  return checkLinks(sc, names, hint) ?? checkFaults(sc, names, hint);
+}
+
+/**
+ * Checks `cloud_latency` keys a scenario wrote itself (the defaults name
+ * clouds a scenario may not have): each must be "<cloud>-<cloud>".
+ */
+export function checkCloudLatencyKeys(sc: Scenario, keys: readonly string[]): NameProblem | undefined {
+  const { clouds } = topologyNames(sc);
+  for (const key of keys) {
+    const pairs = [...key.matchAll(/-/g)].map((m) => [key.slice(0, m.index), key.slice(m.index! + 1)]);
+    if (!pairs.some(([a, b]) => clouds.includes(a!) && clouds.includes(b!))) {
+      return { path: ['network', 'cloud_latency', key], message: `"${key}" does not name two clouds as "<cloud>-<cloud>"; clouds are ${clouds.join(', ')}` };
     }
   }
+  return undefined;
+}
+
+function checkLinks(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
+  for (const [i, link] of sc.network.links.entries()) {
+    for (const [j, name] of link.between.entries()) {
+      if (!names.regions.includes(name) && !names.clouds.includes(name)) return { path: ['network', 'links', i, 'between', j], message: `no region or cloud called "${name}"; ${hint}` };
+    }
+  }
+  return undefined;
+}
+
+function checkFaults(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
   for (const [i, fault] of sc.faults.entries()) {
     const entry = faultKind(fault.kind)!;
     for (const ref of entry.names(fault as never)) {
-      if (!known(ref.name)) return { path: ['faults', i, ...ref.path], message: `no node, region or cloud called "${ref.name}"; ${hint}` };
+      if (ref.level === 'node' && !names.nodes.includes(ref.name)) {
+        return { path: ['faults', i, ...ref.path], message: `no node called "${ref.name}" (${fault.kind} takes one node); ${hint}` };
+      }
+      if (![...names.nodes, ...names.regions, ...names.clouds].includes(ref.name)) return { path: ['faults', i, ...ref.path], message: `no node, region or cloud called "${ref.name}"; ${hint}` };
     }
-    if (fault.kind === 'node_crash' && !nodes.includes(fault.node)) {
-      return { path: ['faults', i, 'node'], message: `"${fault.node}" is not a node (node_crash takes one node; region_outage-style faults take regions)` };
-    }
+    const problem = entry.check?.(fault as never, names.members);
+    if (problem) return { path: ['faults', i, ...problem.path], message: problem.message };
   }
   return undefined;
 }

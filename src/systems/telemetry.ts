@@ -21,5 +21,3 @@ export type TelemetryEvent =
 export interface Telemetry {
   emit(event: TelemetryEvent): void;
 }
-
-export const NO_TELEMETRY: Telemetry = { emit: () => {} };

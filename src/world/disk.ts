@@ -66,9 +66,17 @@ export class Disk {
     return this.used;
   }
 
-  /** Every stored object, in insertion order. */
-  entries(): IterableIterator<[string, StoredObject]> {
-    return this.objects.entries();
+  /**
+   * The node lost power: operations not yet complete stop now (their
+   * completions never fire, being bound to the node's old life), so the
+   * device is free when the node comes back.
+   */
+  interrupt(): void {
+    const now = this.sim.now;
+    if (this.busyUntil > now) {
+      this.busyTime -= this.busyUntil - now;
+      this.busyUntil = now;
+    }
   }
 
   /** Destroys the device and everything on it. */

@@ -15,9 +15,10 @@ export interface NetworkStats {
 
 /**
  * Small messages between nodes. Each message takes its link's one-way latency
- * and may be lost by the link's loss probability. A message is dropped when
- * either end is down or a partition separates them, at sending and again at
- * arrival (packets in flight when a partition starts are lost too).
+ * and may be lost by the link's loss probability (never on the way to itself).
+ * A message is dropped when either end is down or a partition separates them,
+ * checked at sending and again at arrival: one in flight when a partition
+ * starts is lost if the partition still stands when it would arrive.
  *
  * Messages in flight live in a slot pool of parallel arrays, so sending
  * allocates nothing beyond the caller's body.
@@ -55,7 +56,7 @@ export class Network {
     if (!this.nodes[from]!.reachable || !this.nodes[to]!.reachable) return void this.stats.dropped.node_down++;
     if (this.partitions.count > 0 && this.partitions.blocks(from, to)) return void this.stats.dropped.partition++;
     const link = this.linkBetween(from, to);
-    if (link.loss > 0 && link.rng.float() < link.loss) return void this.stats.dropped.loss++;
+    if (link.loss > 0 && from !== to && link.rng.float() < link.loss) return void this.stats.dropped.loss++;
     const slot = this.allocSlot();
     this.fromOf[slot] = from;
     this.toOf[slot] = to;

@@ -116,10 +116,6 @@ export class NodeHost implements NodeRuntime {
     this.setTimer(at - this.services.sim.now, fn);
   }
 
-  /** Runs `fn` after `delay` if this life of the node is still going then. */
-  defer(delay: SimTime, fn: () => void): void {
-    this.setTimer(delay, fn);
-  }
 
   /** Delivers an arriving message or transfer to its port's handler (dropped if none listens). */
   receive(port: string, from: number, body: unknown): void {
@@ -143,7 +139,7 @@ class HostDisk implements DiskRuntime {
 
   write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void): void {
     const disk = this.disk;
-    if (disk.failed || !disk.hasRoomFor(key, bytes)) return this.host.defer(disk.spec.opLatency, () => done(false));
+    if (disk.failed || !disk.hasRoomFor(key, bytes)) return void this.host.setTimer(disk.spec.opLatency, () => done(false));
     const at = disk.schedule(bytes, disk.spec.writeBytesPerS);
     // The data reaches the platter only if the node is still alive when the write completes.
     this.host.atSimTime(at, () => {

@@ -32,6 +32,8 @@ export class World implements DiskObserver {
   private nextFaultId = 1;
   private readonly linkEffects = new Map<number, Link[]>();
   private readonly traceSink: TraceSink = { tracer: undefined };
+  /** Crashes not yet undone, per node. */
+  private readonly downHolds: Int32Array;
 
   constructor(readonly sim: Simulator, readonly streams: RandomStreams, readonly spec: TopologySpec) {
     this.clouds = spec.clouds;
@@ -52,6 +54,7 @@ export class World implements DiskObserver {
       trace: this.traceSink,
     };
     this.nodes = spec.nodes.map((n, i) => new SimNode(i, n, regionIndex.get(n.region)!, new Disk(i, n.disk, sim, this), services));
+    this.downHolds = new Int32Array(this.nodes.length);
     this.partitions = new Partitions(this.nodes.length);
     this.network = new Network(sim, this.nodes, this.links, spec.regions.length, this.partitions, this.traceSink);
     this.transfers = new Transfers(sim, this.nodes, this.network, this.partitions, this.traceSink);
@@ -101,22 +104,29 @@ export class World implements DiskObserver {
 
   // --- fault verbs ---------------------------------------------------------
 
-  /** Power loss: volatile state and in-flight work are gone; the disk stays. */
+  /**
+   * Power loss: volatile state and in-flight work are gone; the disk stays.
+   * Crashes stack: a node crashed by two overlapping faults comes back only
+   * when both have restarted it.
+   */
   crash(node: number): void {
     const n = this.nodes[node]!;
+    this.downHolds[node]!++;
     if (!n.up) return;
     n.up = false;
     n.incarnation++;
     n.host.reset();
+    n.disk.interrupt();
     this.trace('crash', node, '');
     this.transfers.abortInvolving(node);
     for (const l of this.nodeListeners) l(n, 'crash');
   }
 
-  /** Power back on: the node boots its software again from its disk. */
+  /** Power back on, once every crash holding the node down is lifted: it boots its software again from its disk. */
   restart(node: number): void {
     const n = this.nodes[node]!;
-    if (n.up) return;
+    if (this.downHolds[node]! > 0) this.downHolds[node]!--;
+    if (n.up || this.downHolds[node]! > 0) return;
     n.up = true;
     this.trace('restart', node, '');
     for (const l of this.nodeListeners) l(n, 'restart');
@@ -179,5 +189,11 @@ export class World implements DiskObserver {
   /** The object as it is on `node`'s disk, if there. */
   objectOn(node: number, key: string): StoredObject | undefined {
     return this.nodes[node]!.disk.get(key);
+  }
+
+  /** Whether `node`'s disk holds `key` with the checksum it was written with. */
+  intactOn(node: number, key: string): boolean {
+    const obj = this.nodes[node]!.disk.get(key);
+    return obj !== undefined && obj.actualChecksum === obj.checksum;
   }
 }

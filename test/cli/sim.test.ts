@@ -89,7 +89,7 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
   it('a name that is not in the topology', () => {
     const { file, result } = bad('faults:\n  - kind: node_crash\n    at: 10s\n    node: aws-east-9\n');
     expectClean(result);
-    expect(result.stderr).toContain(`${file}:4:11: faults[0].node: no node, region or cloud called "aws-east-9"`);
+    expect(result.stderr).toContain(`${file}:4:11: faults[0].node: no node called "aws-east-9" (node_crash takes one node)`);
   });
 
   it('bad seed and missing scenario argument are usage errors', () => {

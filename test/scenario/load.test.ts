@@ -42,3 +42,35 @@ pipeline: { source_node: aws-a-1 }
     }
   });
 });
+
+describe('scenario loading: the corners', () => {
+  it('a type mismatch names the value, not a missing field', () => {
+    expect(() => scenarioFrom('pipeline:\n  max_staged_chunks: lots\n')).toThrow(/pipeline\.max_staged_chunks: expected number, received string, got "lots"/);
+    expect(() => scenarioFrom('faults:\n  - { kind: node_crash, at: 1s }\n')).toThrow(/faults\[0\]\.node: required field is missing/);
+  });
+
+  it('a bare-number duration must be whole microseconds', () => {
+    expect(() => scenarioFrom('duration: 1.5\n')).toThrow(/duration: a bare number is a count of microseconds and must be a whole number, got 1.5/);
+    expect(scenarioFrom('duration: 1.5s\n').scenario.duration).toBe(1_500_000);
+  });
+
+  it('--set indexes into lists and reports a bad index', () => {
+    const yaml = 'faults:\n  - { kind: node_crash, at: 10s, node: aws-east-2 }\n';
+    expect(scenarioFrom(yaml, 'x.yml', ['faults.0.at=30s']).scenario.faults[0]!.at).toBe(30_000_000);
+    expect(() => scenarioFrom(yaml, 'x.yml', ['faults.3.at=30s'])).toThrow(/--set faults\.3\.at=30s: "3" is not an index of a list of 1/);
+    expect(() => scenarioFrom(yaml, 'x.yml', ['faults.0.node=nowhere'])).toThrow(/^--set faults\.0\.node=nowhere: faults\[0\]\.node: no node called "nowhere"/);
+  });
+
+  it('a latency distribution replaces the default distribution whole', () => {
+    const { scenario } = scenarioFrom('network:\n  same_cloud:\n    latency: { dist: lognormal, median: 5ms, sigma: 0.3 }\n');
+    expect(scenario.network.same_cloud.latency).toEqual({ dist: 'lognormal', median: 5000, sigma: 0.3, floor: 0 });
+  });
+
+  it('cloud_latency keys must name two clouds', () => {
+    expect(() => scenarioFrom('network:\n  cloud_latency:\n    aws-gpc: 50ms\n')).toThrow(/network\.cloud_latency\.aws-gpc: "aws-gpc" does not name two clouds/);
+  });
+
+  it('a node on both sides of a partition is an error', () => {
+    expect(() => scenarioFrom('faults:\n  - { kind: partition, at: 1s, groups: [[aws], [aws-east-1]] }\n')).toThrow(/faults\[0\]\.groups\[1\]\[0\]: node aws-east-1 is in group 0 and again in group 1/);
+  });
+});

@@ -19,6 +19,6 @@ export const nodeCrash = defineFault({
     return () => ctx.world.restart(node!);
   },
   endsAfter: (p) => p.restart_after,
-  names: (p) => [{ path: ['node'], name: p.node }],
+  names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
   describe: (p) => p.node,
 });

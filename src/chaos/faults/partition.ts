@@ -21,5 +21,18 @@ export const partition = defineFault({
   },
   endsAfter: (p) => p.duration,
   names: (p) => p.groups.flatMap((g, i) => g.map((name, j) => ({ path: ['groups', i, j], name }))),
+  check(p, members) {
+    const groupOf = new Map<string, number>();
+    for (const [i, group] of p.groups.entries()) {
+      for (const [j, name] of group.entries()) {
+        for (const node of members(name)) {
+          const other = groupOf.get(node);
+          if (other !== undefined && other !== i) return { path: ['groups', i, j], message: `node ${node} is in group ${other} and again in group ${i}; a node can be on one side only` };
+          groupOf.set(node, i);
+        }
+      }
+    }
+    return undefined;
+  },
   describe: (p) => p.groups.map((g) => g.join('+')).join(' | ') + (p.one_way ? ' (one way)' : ''),
 });

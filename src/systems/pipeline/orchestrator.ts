@@ -20,8 +20,10 @@ interface ChunkState {
   /** Worker holding (or producing) the processed output. */
   worker: number;
   processedBytes: number;
-  /** Distribution attempt counter (0 = first). */
+  /** Number of the current distribution attempt; never reused, so stale replies are recognised. */
   distAttempt: number;
+  /** Distribution attempts since the chunk was last processed (retry budget). */
+  distTries: number;
   /** Targets with a verified replica. */
   replicas: Set<number>;
   /** Targets of the current attempt that have not answered. */
@@ -64,7 +66,7 @@ export class Orchestrator {
     this.tasksOn = new Int32Array(cluster.members.length);
     this.placedBytes = new Float64Array(cluster.members.length);
     this.chunks = planChunks(opts.datasetBytes, opts.fileBytes, opts.chunkBytes).map((chunk) => ({
-      chunk, status: 'waiting', dispatches: 0, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: 0,
+      chunk, status: 'waiting', dispatches: 0, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: 0, distTries: 0,
       replicas: new Set(), awaiting: new Set(), timer: -1, distStartedAt: 0,
     }));
     rt.listen(Port.processed, (from, body) => this.onProcessed(from, body as ProcessedReply));
@@ -72,11 +74,6 @@ export class Orchestrator {
     rt.listen(Port.missing, (_from, body) => this.onMissing(body as MissingReply));
     if (this.chunks.length === 0) telemetry.emit({ kind: 'pipeline_done' });
     this.ingestNext();
-  }
-
-  /** Total chunks in the plan. */
-  get chunkCount(): number {
-    return this.chunks.length;
   }
 
   // --- ingestion -----------------------------------------------------------
@@ -194,7 +191,11 @@ export class Orchestrator {
     const ctx = { cluster: this.cluster, candidates, placedBytes: this.placedBytes };
     const targets = this.placement.select(state.worker, need, ctx);
     if (targets.length < need && this.opts.fallbackToAnyNode) {
-      for (const m of candidates) if (targets.length < need && !targets.includes(m.index)) targets.push(m.index);
+      // Document 000's last resort: the strategies already use every healthy
+      // candidate, so "any node" means one this node currently suspects.
+      for (const m of this.registry.members) {
+        if (targets.length < need && !exclude(m.index) && !targets.includes(m.index)) targets.push(m.index);
+      }
     }
     return targets;
   }
@@ -217,9 +218,15 @@ export class Orchestrator {
   private onStored(reply: StoredReply): void {
     const state = this.chunks[reply.chunk];
     if (!state || state.status === 'acked' || state.status === 'failed') return;
+    const current = state.status === 'distributing' && reply.attempt === state.distAttempt && state.awaiting.has(reply.node);
     // A verified replica counts whichever attempt wrote it: it is really there.
-    if (reply.ok) state.replicas.add(reply.node);
-    if (state.status !== 'distributing' || reply.attempt !== state.distAttempt || !state.awaiting.delete(reply.node)) return;
+    if (reply.ok && !state.replicas.has(reply.node)) {
+      state.replicas.add(reply.node);
+      // A late answer from a target given up on: it holds the bytes after all.
+      if (!current) this.placedBytes[reply.node]! += state.processedBytes;
+    }
+    if (!current) return;
+    state.awaiting.delete(reply.node);
     if (reply.ok) this.registry.clear(reply.node);
     else this.unplace(state, reply.node);
     if (state.awaiting.size === 0) this.concludeDistribution(state);
@@ -228,14 +235,23 @@ export class Orchestrator {
   private onMissing(reply: MissingReply): void {
     const state = this.chunks[reply.chunk];
     if (!state || state.status !== 'distributing' || reply.attempt !== state.distAttempt) return;
-    this.cancelTimer(state);
-    this.activeDistributions--;
-    for (const t of state.awaiting) this.placedBytes[t]! -= state.processedBytes;
-    state.awaiting.clear();
-    state.distAttempt++;
+    // The targets never got a chance: take back their placements without suspecting them.
+    this.endAttempt(state, (t) => (this.placedBytes[t]! -= state.processedBytes));
+    state.distTries = 0;
     this.reprocessOrFail(state, `output lost on node ${state.worker}`, true);
     this.dispatch();
     this.distributeNext();
+  }
+
+  /** Closes the current distribution attempt; `silent` is told of each target that never answered. */
+  private endAttempt(state: ChunkState, silent: (target: number) => void): void {
+    this.cancelTimer(state);
+    this.activeDistributions--;
+    this.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.rt.now() - state.distStartedAt });
+    for (const target of state.awaiting) silent(target);
+    state.awaiting.clear();
+    state.distAttempt++;
+    state.distTries++;
   }
 
   private unplace(state: ChunkState, node: number): void {
@@ -244,18 +260,13 @@ export class Orchestrator {
   }
 
   private concludeDistribution(state: ChunkState): void {
-    this.cancelTimer(state);
-    this.activeDistributions--;
-    this.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.rt.now() - state.distStartedAt });
-    for (const silent of state.awaiting) {
-      if (this.opts.defects.has('count_silent_targets')) state.replicas.add(silent);
-      else this.unplace(state, silent);
-    }
-    state.awaiting.clear();
-    state.distAttempt++;
+    this.endAttempt(state, (target) => {
+      if (this.opts.defects.has('count_silent_targets')) state.replicas.add(target);
+      else this.unplace(state, target);
+    });
     if (state.replicas.size >= this.opts.minReplicasSuccess) {
       this.finish(state, 'acked', '');
-    } else if (state.distAttempt <= this.opts.maxRetries) {
+    } else if (state.distTries <= this.opts.maxRetries) {
       state.status = 'retry_wait';
       this.retry(state, 'distribution', `${state.replicas.size} of ${this.opts.minReplicasSuccess} replicas`);
       this.rt.setTimer(this.opts.retryDelay, () => {
@@ -265,7 +276,7 @@ export class Orchestrator {
       });
     } else {
       // Document 000 gives up here; the raw chunk is still staged, so process it afresh.
-      state.distAttempt = 0;
+      state.distTries = 0;
       this.registry.suspect(state.worker);
       this.reprocessOrFail(state, `distribution failed ${this.opts.maxRetries + 1} times`, true);
       this.dispatch();
