@@ -67,3 +67,28 @@ faults:
     expect(at('70')[9]).toBe('10');
   });
 });
+
+describe('fallback_to_any_node (document 000)', () => {
+  const run = (fallback: boolean) => runScenario(scenarioFrom(`
+duration: 3m
+topology:
+  clouds: { aws: { regions: { a: { nodes: 4 } } } }
+pipeline:
+  source_node: a-1
+  dataset: { size: 3GB, file_size: 1GB }
+  suspicion_period: 10m
+  distribution: { fallback_to_any_node: ${fallback} }
+faults:
+  - { kind: node_crash, at: 1s, node: a-4, restart_after: 5s }
+`), { seed: 1 }).summary;
+
+  it('with it, a suspected node that is back up still receives replicas; without it, chunks stay short', () => {
+    const withFallback = run(true);
+    const without = run(false);
+    expect(withFallback.pipeline.chunks_acked).toBe(30);
+    expect(without.pipeline.chunks_acked).toBe(30);
+    // Four nodes, the worker holds none: with a-4 suspected for 10 minutes only two targets remain.
+    expect(without.durability.under_replicated_at_end).toBe(30);
+    expect(withFallback.durability.under_replicated_at_end).toBeLessThan(30);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { MB, tinyWorld } from './helpers.js';
+
+describe('crashes', () => {
+  it('stack: a node crashed twice comes back only after both restarts', () => {
+    const w = tinyWorld();
+    w.at(1_000, () => w.world.crash(1));
+    w.at(2_000, () => w.world.crash(1));
+    w.at(3_000, () => w.world.restart(1));
+    w.at(3_500, () => expect(w.world.nodes[1]!.up).toBe(false));
+    w.at(4_000, () => w.world.restart(1));
+    w.sim.run();
+    expect(w.world.nodes[1]!.up).toBe(true);
+    expect(w.boots.filter((b) => b.node === 1).map((b) => b.at)).toEqual([0, 4_000]);
+  });
+
+  it('a restart without a crash does nothing, and does not bank a restart for later', () => {
+    const w = tinyWorld();
+    w.at(1_000, () => w.world.restart(1));
+    w.at(2_000, () => w.world.crash(1));
+    w.sim.run();
+    expect(w.world.nodes[1]!.up).toBe(false);
+  });
+
+  it('interrupt the disk: pending operations stop, and the device is free after restart', () => {
+    const w = tinyWorld();
+    const done: Array<[string, number]> = [];
+    // A 100 MB write takes 1 ms + 1 s at 100 MB/s; the crash comes halfway through.
+    w.at(0, () => w.rts[0]!.disk.write('big', 100 * MB, 1, () => done.push(['big', w.sim.now])));
+    w.at(500_000, () => w.world.crash(0));
+    w.at(600_000, () => w.world.restart(0));
+    w.at(600_000, () => w.rts[0]!.disk.write('small', 1 * MB, 1, () => done.push(['small', w.sim.now])));
+    w.sim.run();
+    // 'small' starts at once: 1 ms + 10 ms, not queued behind the interrupted write.
+    expect(done).toEqual([['small', 611_000]]);
+    expect(w.world.holders('big')).toEqual([]);
+    expect(w.world.nodes[0]!.disk.busyTime).toBe(500_000 + 11_000);
+  });
+});
+
+describe('loss never applies to a node talking to itself', () => {
+  it('delivers self-messages with loss 1', () => {
+    const w = tinyWorld({ loss: 1 });
+    w.sendAt(0, 0, 0, 'self');
+    w.sendAt(0, 0, 1, 'other');
+    w.sim.run();
+    expect(w.deliveries.map((d) => d.body)).toEqual(['self']);
+  });
+});
