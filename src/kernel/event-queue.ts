@@ -4,6 +4,8 @@
  * insertion order, so events at the same instant fire in the order they were
  * scheduled, independent of heap shape.
  *
+ * The heap holds (time, slot); the sequence number lives with the slot and is
+ * read only to break ties, so sifting moves two arrays, not three.
  * Payloads (handler and argument) live in slots addressed by the heap entries.
  * An event id packs the slot with the slot's generation, so a stale id (an
  * event that already fired or was cancelled, its slot since reused) can never
@@ -17,8 +19,9 @@ const SLOT_BITS = 2 ** 24; // at most 16,777,216 events pending at once
 
 export class EventQueue {
   private hTime: Float64Array;
-  private hSeq: Float64Array;
   private hSlot: Int32Array;
+  /** Insertion sequence of the event in each slot. */
+  private slotSeq: Float64Array;
   private heapSize = 0;
 
   private handlers: Array<Handler<any> | null> = [];
@@ -37,8 +40,8 @@ export class EventQueue {
   constructor(initialCapacity = 1024) {
     initialCapacity = Math.max(1, Math.floor(initialCapacity));
     this.hTime = new Float64Array(initialCapacity);
-    this.hSeq = new Float64Array(initialCapacity);
     this.hSlot = new Int32Array(initialCapacity);
+    this.slotSeq = new Float64Array(initialCapacity);
     this.generations = new Uint32Array(initialCapacity);
     this.freeSlots = new Int32Array(initialCapacity);
   }
@@ -52,9 +55,10 @@ export class EventQueue {
     const slot = this.allocSlot();
     this.handlers[slot] = handler;
     this.args[slot] = arg;
+    this.slotSeq[slot] = this.nextSeq++;
     this.live++;
     if (this.heapSize === this.hTime.length) this.growHeap();
-    this.siftUp(this.heapSize++, time, this.nextSeq++, slot);
+    this.siftUp(this.heapSize++, time, slot);
     return this.generations[slot]! * SLOT_BITS + slot;
   }
 
@@ -111,51 +115,46 @@ export class EventQueue {
 
   private removeTop(): void {
     const last = --this.heapSize;
-    if (last > 0) this.siftDown(0, this.hTime[last]!, this.hSeq[last]!, this.hSlot[last]!);
+    if (last > 0) this.siftDown(0, this.hTime[last]!, this.hSlot[last]!);
   }
 
-  private siftUp(pos: number, time: number, seq: number, slot: number): void {
-    const hTime = this.hTime, hSeq = this.hSeq, hSlot = this.hSlot;
+  private siftUp(pos: number, time: number, slot: number): void {
+    const hTime = this.hTime, hSlot = this.hSlot, seqOf = this.slotSeq;
+    const seq = seqOf[slot]!;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
       const pt = hTime[parent]!;
-      if (pt < time || (pt === time && hSeq[parent]! < seq)) break;
+      if (pt < time || (pt === time && seqOf[hSlot[parent]!]! < seq)) break;
       hTime[pos] = pt;
-      hSeq[pos] = hSeq[parent]!;
       hSlot[pos] = hSlot[parent]!;
       pos = parent;
     }
     hTime[pos] = time;
-    hSeq[pos] = seq;
     hSlot[pos] = slot;
   }
 
-  private siftDown(pos: number, time: number, seq: number, slot: number): void {
-    const hTime = this.hTime, hSeq = this.hSeq, hSlot = this.hSlot;
+  private siftDown(pos: number, time: number, slot: number): void {
+    const hTime = this.hTime, hSlot = this.hSlot, seqOf = this.slotSeq;
+    const seq = seqOf[slot]!;
     const n = this.heapSize;
     for (;;) {
       let child = 2 * pos + 1;
       if (child >= n) break;
       let ct = hTime[child]!;
-      let cs = hSeq[child]!;
       const right = child + 1;
       if (right < n) {
         const rt = hTime[right]!;
-        const rs = hSeq[right]!;
-        if (rt < ct || (rt === ct && rs < cs)) {
+        if (rt < ct || (rt === ct && seqOf[hSlot[right]!]! < seqOf[hSlot[child]!]!)) {
           child = right;
           ct = rt;
-          cs = rs;
         }
       }
-      if (time < ct || (time === ct && seq < cs)) break;
+      if (time < ct || (time === ct && seq < seqOf[hSlot[child]!]!)) break;
       hTime[pos] = ct;
-      hSeq[pos] = cs;
       hSlot[pos] = hSlot[child]!;
       pos = child;
     }
     hTime[pos] = time;
-    hSeq[pos] = seq;
     hSlot[pos] = slot;
   }
 
@@ -167,13 +166,15 @@ export class EventQueue {
       const grown = new Uint32Array(slot * 2);
       grown.set(this.generations);
       this.generations = grown;
+      const seqs = new Float64Array(slot * 2);
+      seqs.set(this.slotSeq);
+      this.slotSeq = seqs;
     }
     return slot;
   }
 
+  /** Frees a slot. Its handler and argument stay until reuse: the generation already makes old ids useless. */
   private releaseSlot(slot: number): void {
-    this.handlers[slot] = null;
-    this.args[slot] = undefined;
     this.generations[slot] = (this.generations[slot]! + 1) % 0x20000000;
     if (this.freeCount === this.freeSlots.length) {
       const grown = new Int32Array(this.freeSlots.length * 2);
@@ -186,7 +187,6 @@ export class EventQueue {
   private growHeap(): void {
     const cap = this.hTime.length * 2;
     const t = new Float64Array(cap); t.set(this.hTime); this.hTime = t;
-    const q = new Float64Array(cap); q.set(this.hSeq); this.hSeq = q;
     const sl = new Int32Array(cap); sl.set(this.hSlot); this.hSlot = sl;
   }
 }

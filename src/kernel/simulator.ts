@@ -32,7 +32,8 @@ export class Simulator {
 
   /** Runs `handler(arg)` after `delay` microseconds (0 = later in this instant). */
   after<A>(delay: SimTime, handler: Handler<A>, arg: A): EventId {
-    if (!(delay >= 0) || !Number.isSafeInteger(delay)) {
+    // Same test as Number.isSafeInteger plus sign, in the form V8 inlines best (this is the hot path).
+    if (!(delay >= 0 && delay <= Number.MAX_SAFE_INTEGER) || Math.floor(delay) !== delay) {
       throw new RangeError(`negative or fractional delay ${delay}`);
     }
     return this.queue.push(this.queue.time + delay, handler, arg);
