@@ -6,6 +6,13 @@ import { EXIT_CODES } from './exit-codes.js';
  * print one paragraph and exit 2; anything else is a bug and keeps its stack.
  */
 export function runCommand(main: (argv: string[]) => number): void {
+  // A reader that stops early (`| head`) is not an error: results are already on disk.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (e) {
