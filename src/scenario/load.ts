@@ -52,12 +52,19 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ScenarioError(`${file}:1:1: a scenario must be a mapping of settings (name, duration, faults, ...), not ${Array.isArray(raw) ? 'a list' : typeof raw}.`);
   }
-  const merged = mergeOver(defaults.toJS(), raw) as Record<string, unknown>;
+  const defaultsJs = defaults.toJS();
+  alignCloudPairs(raw, defaultsJs);
+  const merged = mergeOver(defaultsJs, raw) as Record<string, unknown>;
   for (const assignment of opts.set ?? []) applySet(merged, assignment);
 
   /** Where a value at `path` came from: a --set, the scenario file, or the defaults. */
   const where = (path: ReadonlyArray<PropertyKey>): string => {
-    const setHit = (opts.set ?? []).find((a) => a.startsWith(`${path.map(String).join('.')}=`));
+    // The --set that wrote this field or one of its ancestors.
+    const setHit = (opts.set ?? []).find((a) => {
+      const key = a.slice(0, a.indexOf('='));
+      const dotted = path.map(String).join('.');
+      return dotted === key || dotted.startsWith(`${key}.`);
+    });
     return setHit ? `--set ${setHit}` : source.locate(path) ?? defaults.locate(path) ?? file;
   };
   const fail = (path: ReadonlyArray<PropertyKey>, message: string): never => {
@@ -70,7 +77,8 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
     fail(path, message);
   }
   const scenario = parsed.data!;
-  const ownLatencyKeys = Object.keys((valueAt(raw, ['network', 'cloud_latency']) as object | undefined) ?? {});
+  const defaultLatencyKeys = Object.keys((valueAt(defaults.toJS(), ['network', 'cloud_latency']) as object | undefined) ?? {});
+  const ownLatencyKeys = Object.keys(scenario.network.cloud_latency).filter((k) => !defaultLatencyKeys.includes(k));
   const problem = checkNames(scenario) ?? checkCloudLatencyKeys(scenario, ownLatencyKeys);
   if (problem) fail(problem.path, problem.message);
 
@@ -82,6 +90,24 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
   scenario.name ??= name;
   const hash = createHash('sha256').update(canonicalJson(merged)).digest('hex');
   return { scenario, name, hash, file };
+}
+
+/**
+ * Cloud pairs are unordered: a scenario's "gcp-aws" must replace the default
+ * "aws-gcp", not sit beside it and win in one direction only.
+ */
+function alignCloudPairs(raw: unknown, defaultsJs: unknown): void {
+  const own = valueAt(raw, ['network', 'cloud_latency']) as Record<string, unknown> | undefined;
+  const base = valueAt(defaultsJs, ['network', 'cloud_latency']) as Record<string, unknown> | undefined;
+  if (!own || !base || typeof own !== 'object') return;
+  for (const key of Object.keys(own)) {
+    if (key in base) continue;
+    const reversed = Object.keys(base).find((b) => b.split('-').reverse().join('-') === key);
+    if (reversed) {
+      own[reversed] = own[key];
+      delete own[key];
+    }
+  }
 }
 
 function applySet(merged: Record<string, unknown>, assignment: string): void {
@@ -115,6 +141,10 @@ function describeIssue(issue: z.core.$ZodIssue, merged: unknown): { path: Proper
   } else if (issue.code === 'invalid_union' && (issue as { discriminator?: string }).discriminator === 'kind') {
     if (path[path.length - 1] !== 'kind') path = [...path, 'kind'];
     message = `unknown fault kind; expected one of ${FAULT_KINDS.join(', ')} (npm run sim -- --list-faults describes them)`;
+  } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // Of the forms a value may take, the first (a plain duration, for latencies) says most.
+    const inner = issue.errors[0]![0];
+    if (inner) return describeIssue({ ...inner, path: [...path, ...inner.path] } as z.core.$ZodIssue, merged);
   } else if (issue.code === 'invalid_type') {
     const value = valueAt(merged, path);
     const expected = issue.message.replace(/^Invalid input: /, '');

@@ -36,7 +36,7 @@ export function parseRate(text: string): number | string {
   return (Number(m[1]) * bits) / 8;
 }
 
-function unitSchema(parse: (t: string) => number | string, what: string, bareUnit: string, integer: boolean) {
+function unitSchema(parse: (t: string) => number | string, what: string, bareUnit: string, example: string, integer: boolean) {
   return z.union([z.string(), z.number()]).transform((v, ctx): number => {
     if (typeof v === 'number') {
       if (v < 0 || !Number.isFinite(v)) {
@@ -44,7 +44,7 @@ function unitSchema(parse: (t: string) => number | string, what: string, bareUni
         return z.NEVER;
       }
       if (integer && !Number.isSafeInteger(v)) {
-        ctx.addIssue({ code: 'custom', message: `a bare number is a count of ${bareUnit} and must be a whole number, got ${v}; write units instead, such as "1.5s"` });
+        ctx.addIssue({ code: 'custom', message: `a bare number is a count of ${bareUnit} and must be a whole number, got ${v}; write units instead, such as "${example}"` });
         return z.NEVER;
       }
       return v;
@@ -59,8 +59,8 @@ function unitSchema(parse: (t: string) => number | string, what: string, bareUni
 }
 
 /** A duration: "250ms", "30s", "5m", "1h"; a bare number means microseconds. */
-export const duration = unitSchema(parseDuration, 'a duration', 'microseconds', true) as unknown as z.ZodType<SimTime, string | number>;
+export const duration = unitSchema(parseDuration, 'a duration', 'microseconds', '1.5s', true) as unknown as z.ZodType<SimTime, string | number>;
 /** A size in bytes: "100MB"; a bare number means bytes. */
-export const size = unitSchema(parseSize, 'a size', 'bytes', true) as unknown as z.ZodType<number, string | number>;
+export const size = unitSchema(parseSize, 'a size', 'bytes', '1.5MB', true) as unknown as z.ZodType<number, string | number>;
 /** A rate in bytes per second: "125MB/s", "1Gbps"; a bare number means bytes/s. */
-export const rate = unitSchema(parseRate, 'a rate', 'bytes per second', false) as unknown as z.ZodType<number, string | number>;
+export const rate = unitSchema(parseRate, 'a rate', 'bytes per second', '1.5MB/s', false) as unknown as z.ZodType<number, string | number>;

@@ -74,3 +74,24 @@ describe('scenario loading: the corners', () => {
     expect(() => scenarioFrom('faults:\n  - { kind: partition, at: 1s, groups: [[aws], [aws-east-1]] }\n')).toThrow(/faults\[0\]\.groups\[1\]\[0\]: node aws-east-1 is in group 0 and again in group 1/);
   });
 });
+
+describe('scenario loading: more corners', () => {
+  it('a reversed cloud pair replaces the default pair', () => {
+    const { scenario } = scenarioFrom('network:\n  cloud_latency:\n    gcp-aws: 80ms\n');
+    expect(scenario.network.cloud_latency['aws-gcp']).toBe(80_000);
+    expect(scenario.network.cloud_latency['gcp-aws']).toBeUndefined();
+  });
+
+  it('cloud_latency keys added by --set are checked too', () => {
+    expect(() => scenarioFrom('duration: 1m\n', 'x.yml', ['network.cloud_latency.aws-gpc=50ms'])).toThrow(/^--set network\.cloud_latency\.aws-gpc=50ms: .*does not name two clouds/);
+  });
+
+  it('a fractional bare latency says what is wrong', () => {
+    expect(() => scenarioFrom('network:\n  same_cloud:\n    latency: 1.5\n')).toThrow(/network\.same_cloud\.latency: a bare number is a count of microseconds and must be a whole number/);
+    expect(() => scenarioFrom('pipeline:\n  chunk_size: 1.5\n')).toThrow(/such as "1\.5MB"/);
+  });
+
+  it('an error inside a list replaced by --set points at that --set', () => {
+    expect(() => scenarioFrom('duration: 1m\n', 'x.yml', ['faults=[{kind: node_crash, at: 1s, node: nowhere}]'])).toThrow(/^--set faults=/);
+  });
+});
