@@ -3,12 +3,14 @@ import type { FaultKind } from './fault.js';
 import { latencySpike } from './faults/latency-spike.js';
 import { nodeCrash } from './faults/node-crash.js';
 import { partition } from './faults/partition.js';
+import { nodeLoss } from './faults/node-loss.js';
+import { diskCorruption, diskFail, diskSlow } from './faults/disk.js';
 
 /**
  * The fault catalog: every fault kind Lorenz can inject, one entry each.
  * Scenarios, faults.csv and docs/faults.md use exactly these names.
  */
-export const FAULT_CATALOG = [nodeCrash, partition, latencySpike] as const;
+export const FAULT_CATALOG = [nodeCrash, nodeLoss, partition, latencySpike, diskFail, diskSlow, diskCorruption] as const;
 
 export type FaultSpec = z.output<(typeof FAULT_CATALOG)[number]['schema']>;
 export type FaultKindName = FaultSpec['kind'];

@@ -12,11 +12,23 @@ export class PipelineChecker {
   private readonly ackTruth = new Invariant('ack_matches_disks', 'every replica named in an acknowledgement is on that node\'s disk, intact');
   private readonly ackQuorum = new Invariant('ack_has_min_replicas', 'a chunk is acknowledged only with at least min_replicas_success replicas');
   private readonly once = new Invariant('chunk_outcome_once', 'each chunk is acknowledged or failed exactly once');
+  private readonly repairTruth = new Invariant('repair_matches_disks', 'every replica a repair reports is on that node\'s disk, intact');
   private readonly outcomes = new Map<number, 'acked' | 'failed'>();
+  /** Where the system believes each acknowledged chunk's replicas are. */
+  private readonly believed = new Map<number, Set<number>>();
 
   constructor(private readonly world: World, private readonly minReplicas: number) {}
 
   observe(e: TelemetryEvent): void {
+    if (e.kind === 'replica_dropped') return void this.believed.get(e.chunk)?.delete(e.node);
+    if (e.kind === 'repaired') {
+      this.believed.get(e.chunk)?.add(e.node);
+      // bytes 0: a replica counted again from a node's inventory, not copied now.
+      if (e.bytes > 0 && !this.world.intactOn(e.node, chunkKey(e.chunk))) {
+        this.repairTruth.violated(this.world.sim.now, `chunk ${e.chunk} reported repaired on ${this.world.nodes[e.node]!.name}, which holds no intact copy`);
+      }
+      return;
+    }
     if (e.kind !== 'acked' && e.kind !== 'chunk_failed') return;
     const now = this.world.sim.now;
     const outcome = e.kind === 'acked' ? 'acked' : 'failed';
@@ -24,6 +36,7 @@ export class PipelineChecker {
     if (before) this.once.violated(now, `chunk ${e.chunk} ${outcome} after it was already ${before}`);
     this.outcomes.set(e.chunk, outcome);
     if (e.kind !== 'acked') return;
+    this.believed.set(e.chunk, new Set(e.replicas));
     if (e.replicas.length < this.minReplicas) this.ackQuorum.violated(now, `chunk ${e.chunk} acknowledged with ${e.replicas.length} replicas`);
     for (const node of e.replicas) {
       if (!this.world.intactOn(node, chunkKey(e.chunk))) {
@@ -33,6 +46,16 @@ export class PipelineChecker {
   }
 
   results(): InvariantResult[] {
-    return [this.ackTruth.result(), this.ackQuorum.result(), this.once.result()];
+    return [this.ackTruth.result(), this.ackQuorum.result(), this.once.result(), this.repairTruth.result()];
+  }
+
+  /** Chunks the system still believes have replicas, of which the world holds no intact copy. */
+  silentlyLost(): number[] {
+    const lost: number[] = [];
+    for (const [chunk, nodes] of this.believed) {
+      const key = chunkKey(chunk);
+      if (nodes.size > 0 && !this.world.holders(key).some((n) => this.world.intactOn(n, key))) lost.push(chunk);
+    }
+    return lost;
   }
 }

@@ -19,12 +19,20 @@ export interface DurabilitySample {
   /** Acknowledged chunks with no intact replica anywhere: gone for good. */
   lost: number;
   bytesLost: number;
+  /** Replicas of acknowledged chunks present but failing their checksum (silent corruption). */
+  replicasCorrupt: number;
+  /** The repairer's queue, as it last reported it. */
+  repairBacklogChunks: number;
+  repairBacklogBytes: number;
+  /** Under-replicated chunk-seconds accumulated so far (sampled at bucket resolution). */
+  atRiskChunkS: number;
   nodesUp: number;
 }
 
 export const DURABILITY_COLUMNS = [
   'time_s', 'chunks_acked', 'bytes_acked', 'replicas_intact', 'replicas_available',
-  'chunks_under_replicated', 'chunks_unavailable', 'chunks_lost', 'bytes_lost', 'nodes_up',
+  'chunks_under_replicated', 'chunks_unavailable', 'chunks_lost', 'bytes_lost', 'replicas_corrupt',
+  'repair_backlog_chunks', 'repair_backlog_bytes', 'at_risk_chunk_s', 'nodes_up',
 ] as const;
 
 /**
@@ -37,6 +45,8 @@ export class DurabilityCollector {
   readonly samples: DurabilitySample[] = [];
   private readonly acked = new Map<number, number>();
   private bytesAcked = 0;
+  private backlog = { chunks: 0, bytes: 0 };
+  private atRisk = 0;
 
   constructor(private readonly world: World, private readonly replicationFactor: number) {}
 
@@ -44,6 +54,8 @@ export class DurabilityCollector {
     if (e.kind === 'acked' && !this.acked.has(e.chunk)) {
       this.acked.set(e.chunk, e.bytes);
       this.bytesAcked += e.bytes;
+    } else if (e.kind === 'repair_backlog') {
+      this.backlog = { chunks: e.chunks, bytes: e.bytes };
     }
   }
 
@@ -52,14 +64,19 @@ export class DurabilityCollector {
     const world = this.world;
     const s: DurabilitySample = {
       time: world.sim.now, chunksAcked: this.acked.size, bytesAcked: this.bytesAcked, replicasIntact: 0, replicasAvailable: 0,
-      underReplicated: 0, unavailable: 0, lost: 0, bytesLost: 0, nodesUp: world.nodes.filter((n) => n.up).length,
+      underReplicated: 0, unavailable: 0, lost: 0, bytesLost: 0, replicasCorrupt: 0,
+      repairBacklogChunks: this.backlog.chunks, repairBacklogBytes: this.backlog.bytes, atRiskChunkS: 0,
+      nodesUp: world.nodes.filter((n) => n.up).length,
     };
     for (const [chunk, bytes] of this.acked) {
       const key = chunkKey(chunk);
       let intact = 0;
       let available = 0;
       for (const node of world.holders(key)) {
-        if (!world.intactOn(node, key)) continue;
+        if (!world.intactOn(node, key)) {
+          s.replicasCorrupt++;
+          continue;
+        }
         intact++;
         if (world.nodes[node]!.up) available++;
       }
@@ -71,6 +88,9 @@ export class DurabilityCollector {
         s.bytesLost += bytes;
       } else if (available === 0) s.unavailable++;
     }
+    const previous = this.samples[this.samples.length - 1];
+    this.atRisk += (s.underReplicated * (s.time - (previous?.time ?? 0))) / 1e6;
+    s.atRiskChunkS = Math.round(this.atRisk * 1000) / 1000;
     this.samples.push(s);
     return s;
   }
@@ -78,7 +98,8 @@ export class DurabilityCollector {
   toCsv(): string {
     return toCsv(DURABILITY_COLUMNS, this.samples.map((s) => [
       seconds(s.time), s.chunksAcked, s.bytesAcked, s.replicasIntact, s.replicasAvailable,
-      s.underReplicated, s.unavailable, s.lost, s.bytesLost, s.nodesUp,
+      s.underReplicated, s.unavailable, s.lost, s.bytesLost, s.replicasCorrupt,
+      s.repairBacklogChunks, s.repairBacklogBytes, s.atRiskChunkS, s.nodesUp,
     ]));
   }
 }

@@ -9,3 +9,4 @@ export * from './csv.js';
 export * from './throughput.js';
 export * from './durability.js';
 export * from './faults-csv.js';
+export * from './detector.js';

@@ -11,3 +11,4 @@ export * from './summary.js';
 export * from './load.js';
 export * from './metric-names.js';
 export * from './determinism.js';
+export * from './collectors.js';

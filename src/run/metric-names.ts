@@ -23,6 +23,17 @@ const METRICS: Record<string, (s: Summary) => MetricValue> = {
   messages_dropped: (s) => s.network.messages_dropped,
   transfers_aborted: (s) => s.network.transfers_aborted,
   invariants_broken: (s) => s.invariants.filter((i) => !i.held).length,
+  corrupt_replicas_at_end: (s) => s.durability.corrupt_replicas_at_end,
+  silently_lost_chunks: (s) => s.durability.silently_lost_chunks,
+  crashes_detected: (s) => s.detection.detected,
+  detection_p50_s: (s) => s.detection.p50_s,
+  detection_p95_s: (s) => s.detection.p95_s,
+  detection_max_s: (s) => s.detection.max_s,
+  false_suspicions: (s) => s.detection.false_suspicions,
+  repairs: (s) => s.repair.repairs,
+  bytes_repaired: (s) => s.repair.bytes_repaired,
+  orphans_removed: (s) => s.repair.orphans_removed,
+  repair_backlog_at_end: (s) => s.repair.backlog_chunks_at_end,
 };
 
 export const METRIC_NAMES: readonly string[] = Object.keys(METRICS);

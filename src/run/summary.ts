@@ -1,6 +1,10 @@
 import type { ExpectationResult, InvariantResult } from '../check/index.js';
-import type { DurabilitySample } from '../metrics/index.js';
-import { STAGES, type Stage } from '../systems/index.js';
+import type { Simulator } from '../kernel/index.js';
+import type { DetectionSummary, DurabilitySample } from '../metrics/index.js';
+import type { LoadedScenario } from '../scenario/index.js';
+import { planChunks, STAGES, type SoftwareOptions, type Stage } from '../systems/index.js';
+import type { TopologySpec, World } from '../world/index.js';
+import type { RunCollectors } from './collectors.js';
 
 export interface StageSummary {
   chunks: number;
@@ -36,9 +40,14 @@ export interface Summary {
     under_replicated_at_end: number;
     unavailable_at_end: number;
     max_under_replicated: number;
-    /** Sum over samples of under-replicated chunks x bucket width. */
+    /** Under-replicated chunk-seconds over the run (sampled at bucket resolution). */
     under_replicated_chunk_s: number;
+    corrupt_replicas_at_end: number;
+    /** Chunks the system still believes have replicas, of which no intact copy exists. */
+    silently_lost_chunks: number;
   };
+  detection: DetectionSummary;
+  repair: { repairs: number; bytes_repaired: number; replicas_dropped: number; orphans_removed: number; backlog_chunks_at_end: number };
   network: { messages_sent: number; messages_delivered: number; messages_dropped: number; transfers_completed: number; transfers_aborted: number };
   faults: number;
   invariants: InvariantResult[];
@@ -61,22 +70,98 @@ export function bottleneckOf(stages: Record<Stage, StageSummary>): Summary['bott
   return { stage: best, busy_fraction: stages[best].busy_fraction, severity: severity(stages[best].busy_fraction) };
 }
 
-export function durabilitySummary(samples: readonly DurabilitySample[]): Summary['durability'] {
+export function durabilitySummary(samples: readonly DurabilitySample[], silentlyLost: number): Summary['durability'] {
   const last = samples[samples.length - 1];
-  let maxUnder = 0;
-  let underSeconds = 0;
-  let prev = 0;
-  for (const s of samples) {
-    maxUnder = Math.max(maxUnder, s.underReplicated);
-    underSeconds += (s.underReplicated * (s.time - prev)) / 1e6;
-    prev = s.time;
-  }
   return {
     lost_chunks: last?.lost ?? 0,
     lost_bytes: last?.bytesLost ?? 0,
     under_replicated_at_end: last?.underReplicated ?? 0,
     unavailable_at_end: last?.unavailable ?? 0,
-    max_under_replicated: maxUnder,
-    under_replicated_chunk_s: round3(underSeconds),
+    max_under_replicated: samples.reduce((m, s) => Math.max(m, s.underReplicated), 0),
+    under_replicated_chunk_s: last?.atRiskChunkS ?? 0,
+    corrupt_replicas_at_end: last?.replicasCorrupt ?? 0,
+    silently_lost_chunks: silentlyLost,
+  };
+}
+
+export interface SummaryInputs {
+  loaded: LoadedScenario;
+  seed: number;
+  sim: Simulator;
+  world: World;
+  topology: TopologySpec;
+  software: SoftwareOptions;
+  collectors: RunCollectors;
+}
+
+/** Per-stage busy fractions over the pipeline's active time (until completion, or the horizon). */
+function stageSummaries({ loaded, topology, software, world, collectors }: SummaryInputs): Record<Stage, StageSummary> {
+  const { progress, throughput } = collectors;
+  const active = progress.doneAt >= 0 ? progress.doneAt : loaded.scenario.duration;
+  const capacity: Record<Stage, number> = {
+    ingestion: 1,
+    processing: topology.nodes.reduce((n, node) => n + node.slots, 0),
+    distribution: software.pipeline.maxConcurrentDistributions,
+    storage: topology.nodes.length,
+  };
+  const storageBusy = progress.doneAt >= 0 ? progress.diskBusyAtDone : world.nodes.reduce((t, n) => t + n.disk.busyTime, 0);
+  const stages = {} as Record<Stage, StageSummary>;
+  for (const stage of STAGES) {
+    const busy = stage === 'storage' ? storageBusy : throughput.busyMicros[stage];
+    stages[stage] = {
+      chunks: throughput.totals[stage].chunks,
+      bytes: throughput.totals[stage].bytes,
+      busy_fraction: round3(active > 0 ? Math.min(1, busy / (active * capacity[stage])) : 0),
+    };
+  }
+  return stages;
+}
+
+export function buildSummary(inputs: SummaryInputs): Summary {
+  const { loaded, seed, sim, world, software, collectors } = inputs;
+  const { progress, throughput, durability } = collectors;
+  const sc = loaded.scenario;
+  const p = software.pipeline;
+  const active = progress.doneAt >= 0 ? progress.doneAt : sc.duration;
+  const stages = stageSummaries(inputs);
+  const net = world.network.stats;
+  const last = durability.samples[durability.samples.length - 1];
+  return {
+    scenario: loaded.name,
+    seed,
+    scenario_sha256: loaded.hash,
+    simulated_s: sc.duration / 1e6,
+    events: sim.eventsRun,
+    pipeline: {
+      chunks_total: planChunks(p.datasetBytes, p.fileBytes, p.chunkBytes).length,
+      chunks_acked: progress.acked,
+      chunks_failed: progress.failed,
+      bytes_acked: throughput.totals.distribution.bytes,
+      completed: progress.doneAt >= 0,
+      completion_s: progress.doneAt >= 0 ? progress.doneAt / 1e6 : null,
+      throughput_mb_s: round3(active > 0 ? throughput.totals.distribution.bytes / 1e6 / (active / 1e6) : 0),
+      retries: progress.retries,
+    },
+    stages,
+    bottleneck: bottleneckOf(stages),
+    durability: durabilitySummary(durability.samples, collectors.checker.silentlyLost().length),
+    detection: collectors.detector.summary(),
+    repair: {
+      repairs: progress.repairs,
+      bytes_repaired: progress.bytesRepaired,
+      replicas_dropped: progress.replicasDropped,
+      orphans_removed: progress.orphansRemoved,
+      backlog_chunks_at_end: last?.repairBacklogChunks ?? 0,
+    },
+    network: {
+      messages_sent: net.sent,
+      messages_delivered: net.delivered,
+      messages_dropped: net.dropped.loss + net.dropped.node_down + net.dropped.partition,
+      transfers_completed: world.transfers.stats.completed,
+      transfers_aborted: world.transfers.stats.aborted,
+    },
+    faults: sc.faults.length,
+    invariants: collectors.checker.results(),
+    expectations: [],
   };
 }

@@ -1,4 +1,4 @@
-import type { ClusterConfig, MemberInfo, PipelineOptions } from '../systems/index.js';
+import type { ClusterConfig, MemberInfo, PipelineOptions, SoftwareOptions } from '../systems/index.js';
 import { typicalLatency, type LatencyDist, type LinkSpec, type NodeSpec, type RegionSpec, type TopologySpec } from '../world/index.js';
 import type { LatencySetting, Scenario } from './schema.js';
 
@@ -98,5 +98,29 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     verifyAfterDistribution: d.verify,
     suspicionPeriod: p.suspicion_period,
     defects: new Set(),
+  };
+}
+
+export function buildSoftwareOptions(sc: Scenario, topology: TopologySpec): SoftwareOptions {
+  const d = sc.detector;
+  const r = sc.repair;
+  return {
+    pipeline: buildPipelineOptions(sc, topology),
+    detector: {
+      kind: d.kind,
+      heartbeat: { interval: d.heartbeat.interval, suspectAfter: d.heartbeat.suspect_after, timeout: d.heartbeat.timeout },
+      phi: {
+        interval: d.phi_accrual.interval, checkInterval: d.phi_accrual.check_interval, suspectThreshold: d.phi_accrual.suspect_threshold,
+        threshold: d.phi_accrual.threshold, windowSize: d.phi_accrual.window_size, minStdDev: d.phi_accrual.min_std_dev, acceptablePause: d.phi_accrual.acceptable_pause,
+      },
+      swim: {
+        period: d.swim.period, pingTimeout: d.swim.ping_timeout, indirectProbes: d.swim.indirect_probes, suspicionTimeout: d.swim.suspicion_timeout,
+        retransmitMultiplier: d.swim.retransmit_multiplier, maxPiggyback: d.swim.max_piggyback,
+      },
+    },
+    repair: {
+      enabled: r.enabled, bandwidthBytesPerS: r.bandwidth, maxConcurrent: r.max_concurrent, timeout: r.timeout,
+      scrubInterval: r.scrub_interval, collectGarbage: r.collect_garbage,
+    },
   };
 }

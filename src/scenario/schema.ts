@@ -95,6 +95,41 @@ const pipeline = z.strictObject({
   suspicion_period: duration,
 });
 
+const detector = z.strictObject({
+  /** Which failure detector every node runs; `none` leaves only evidence from failed work. */
+  kind: z.enum(['heartbeat', 'phi_accrual', 'swim', 'none']),
+  heartbeat: z.strictObject({ interval: duration, suspect_after: duration, timeout: duration }),
+  phi_accrual: z.strictObject({
+    interval: duration,
+    check_interval: duration,
+    suspect_threshold: z.number().positive(),
+    threshold: z.number().positive(),
+    window_size: z.number().int().min(2),
+    min_std_dev: duration,
+    acceptable_pause: duration,
+  }),
+  swim: z.strictObject({
+    period: duration,
+    ping_timeout: duration,
+    indirect_probes: z.number().int().min(0),
+    suspicion_timeout: duration,
+    retransmit_multiplier: z.number().int().positive(),
+    max_piggyback: z.number().int().positive(),
+  }),
+});
+
+const repair = z.strictObject({
+  enabled: z.boolean(),
+  /** Average bandwidth all repairs together may use. */
+  bandwidth: rate,
+  max_concurrent: z.number().int().positive(),
+  timeout: duration,
+  /** Time between scrub passes on every node; 0 disables scrubbing. */
+  scrub_interval: duration,
+  /** Delete replicas the catalog does not want. */
+  collect_garbage: z.boolean(),
+});
+
 export const scenarioSchema = z
   .strictObject({
     /** Shown in reports; defaults to the file name. */
@@ -118,6 +153,8 @@ export const scenarioSchema = z
       links: z.array(linkOverride).default([]),
     }),
     pipeline,
+    detector,
+    repair,
     faults: z.array(faultSchema).default([]),
     /** Assertions on summary metrics; any that fails makes the run exit 1. */
     expect: expectSchema.default({}),
@@ -129,6 +166,13 @@ export const scenarioSchema = z
     }
     if (sc.metrics.bucket <= 0) ctx.addIssue({ code: 'custom', path: ['metrics', 'bucket'], message: 'must be positive' });
     if (sc.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be positive' });
+    const hb = sc.detector.heartbeat;
+    if (hb.interval <= 0) ctx.addIssue({ code: 'custom', path: ['detector', 'heartbeat', 'interval'], message: 'must be positive' });
+    if (hb.suspect_after > hb.timeout) ctx.addIssue({ code: 'custom', path: ['detector', 'heartbeat', 'suspect_after'], message: `must not exceed timeout (${hb.timeout / 1e6}s)` });
+    for (const [path, v] of [[['detector', 'phi_accrual', 'interval'], sc.detector.phi_accrual.interval], [['detector', 'phi_accrual', 'check_interval'], sc.detector.phi_accrual.check_interval], [['detector', 'swim', 'period'], sc.detector.swim.period]] as const) {
+      if (v <= 0) ctx.addIssue({ code: 'custom', path: [...path], message: 'must be positive' });
+    }
+    if (sc.repair.bandwidth <= 0) ctx.addIssue({ code: 'custom', path: ['repair', 'bandwidth'], message: 'must be positive' });
   });
 
 /** A scenario as validated, with every default filled in and every unit resolved. */

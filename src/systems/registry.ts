@@ -1,15 +1,25 @@
 import type { SimTime } from '../kernel/index.js';
 import type { ClusterConfig, MemberInfo } from './cluster.js';
 
+/** What a failure detector believes of a member (document 002: Healthy -> Suspected -> Failed). */
+export type MemberState = 'healthy' | 'suspected' | 'failed';
+
+export type MemberStateListener = (member: number, state: MemberState, previous: MemberState) => void;
+
 /**
  * One node's view of the membership: who exists (from configuration) and whom
  * it currently believes healthy. Belief comes only from evidence this node has
- * seen — a failed transfer, a timeout — never from the world's true state.
- * A suspected node is avoided until `suspicionPeriod` passes without new
- * evidence. Failure detectors feed the same `suspect`/`clear` calls.
+ * seen — its failure detector's verdicts, a failed transfer, a timeout — never
+ * from the world's true state.
+ *
+ * Two kinds of evidence combine: the detector's state for each member, and
+ * short-lived suspicion from a broken transfer or timeout, which keeps a node
+ * out of placement for `suspicionPeriod` unless the detector clears it.
  */
 export class NodeRegistry {
   private readonly suspectedUntil: Float64Array;
+  private readonly states: MemberState[];
+  private readonly listeners: MemberStateListener[] = [];
 
   constructor(
     readonly cluster: ClusterConfig,
@@ -18,6 +28,7 @@ export class NodeRegistry {
     private readonly suspicionPeriod: SimTime,
   ) {
     this.suspectedUntil = new Float64Array(cluster.members.length);
+    this.states = cluster.members.map(() => 'healthy');
   }
 
   get members(): readonly MemberInfo[] {
@@ -28,8 +39,13 @@ export class NodeRegistry {
     return this.cluster.members[index]!;
   }
 
+  /** The failure detector's verdict on a member. */
+  state(index: number): MemberState {
+    return this.states[index]!;
+  }
+
   healthy(index: number): boolean {
-    return this.suspectedUntil[index]! <= this.clock();
+    return this.states[index] === 'healthy' && this.suspectedUntil[index]! <= this.clock();
   }
 
   /** Healthy members other than `except`, in configuration order. */
@@ -37,11 +53,26 @@ export class NodeRegistry {
     return this.cluster.members.filter((m) => m.index !== except && this.healthy(m.index));
   }
 
+  /** Evidence of trouble from this node's own work (a broken transfer, a timeout). */
   suspect(index: number): void {
     this.suspectedUntil[index] = this.clock() + this.suspicionPeriod;
   }
 
+  /** Evidence that a member works (it just answered). */
   clear(index: number): void {
     this.suspectedUntil[index] = 0;
+  }
+
+  /** The failure detector's new verdict; listeners hear of changes only. */
+  setState(index: number, state: MemberState): void {
+    const previous = this.states[index]!;
+    if (previous === state) return;
+    this.states[index] = state;
+    if (state === 'healthy') this.suspectedUntil[index] = 0;
+    for (const l of this.listeners) l(index, state, previous);
+  }
+
+  onStateChange(listener: MemberStateListener): void {
+    this.listeners.push(listener);
   }
 }

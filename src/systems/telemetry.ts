@@ -16,6 +16,16 @@ export type TelemetryEvent =
   /** `micros` of work done by one unit of `stage` (a reader, a slot, a distribution, a disk). */
   | { kind: 'busy'; stage: Stage; micros: number }
   | { kind: 'retry'; stage: Stage; chunk: number; reason: string }
+  /** A failure detector on `observer` changed its verdict on `subject`. */
+  | { kind: 'detector'; observer: number; subject: number; state: 'healthy' | 'suspected' | 'failed' }
+  /** The system stopped counting a replica (its node failed, it was found corrupt or missing). */
+  | { kind: 'replica_dropped'; chunk: number; node: number; reason: string }
+  /** A repair copied a chunk to `node`, verified. */
+  | { kind: 'repaired'; chunk: number; bytes: number; node: number }
+  /** The repairer's backlog: repairable chunks below the replication factor, and bytes still to copy. */
+  | { kind: 'repair_backlog'; chunks: number; bytes: number }
+  /** A replica the catalog did not want was deleted (garbage collection). */
+  | { kind: 'orphan_removed'; chunk: number; node: number }
   | { kind: 'pipeline_done' };
 
 export interface Telemetry {

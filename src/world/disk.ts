@@ -2,6 +2,14 @@ import type { Simulator, SimTime } from '../kernel/index.js';
 import type { StoredObject } from './runtime.js';
 import type { DiskSpec } from './spec.js';
 
+/** A disk fault's effect while it lasts. */
+export interface DiskSlowdown {
+  /** Bandwidth is divided by this. */
+  bandwidthDivide: number;
+  /** Per-operation latency is multiplied by this. */
+  latencyMultiply: number;
+}
+
 /** Told of every object that appears on or disappears from a disk: the ground truth index. */
 export interface DiskObserver {
   stored(node: number, key: string, obj: StoredObject): void;
@@ -17,6 +25,9 @@ export class Disk {
   private readonly objects = new Map<string, StoredObject>();
   private used = 0;
   private busyUntil: SimTime = 0;
+  private readonly slowdowns = new Map<number, DiskSlowdown>();
+  private bandwidthDivide = 1;
+  private latencyMultiply = 1;
   /** Total time spent serving operations, for utilisation. */
   busyTime: SimTime = 0;
   failed = false;
@@ -30,7 +41,7 @@ export class Disk {
 
   /** Reserves the device for an operation of `bytes` at `bytesPerS`; returns its completion time. */
   schedule(bytes: number, bytesPerS: number): SimTime {
-    const service = this.spec.opLatency + Math.ceil((bytes * 1_000_000) / bytesPerS);
+    const service = Math.ceil(this.spec.opLatency * this.latencyMultiply) + Math.ceil((bytes * 1_000_000 * this.bandwidthDivide) / bytesPerS);
     const start = Math.max(this.sim.now, this.busyUntil);
     this.busyUntil = start + service;
     this.busyTime += service;
@@ -66,6 +77,11 @@ export class Disk {
     return this.used;
   }
 
+  keys(prefix: string): string[] {
+    if (this.failed) return [];
+    return [...this.objects.keys()].filter((k) => k.startsWith(prefix));
+  }
+
   /**
    * The node lost power: operations not yet complete stop now (their
    * completions never fire, being bound to the node's old life), so the
@@ -77,6 +93,34 @@ export class Disk {
       this.busyTime -= this.busyUntil - now;
       this.busyUntil = now;
     }
+  }
+
+  /** Slows the device until `removeSlowdown(id)`; slowdowns stack by multiplication. */
+  addSlowdown(id: number, s: DiskSlowdown): void {
+    this.slowdowns.set(id, s);
+    this.recomputeSlowdown();
+  }
+
+  removeSlowdown(id: number): void {
+    this.slowdowns.delete(id);
+    this.recomputeSlowdown();
+  }
+
+  private recomputeSlowdown(): void {
+    this.bandwidthDivide = 1;
+    this.latencyMultiply = 1;
+    for (const s of this.slowdowns.values()) {
+      this.bandwidthDivide *= s.bandwidthDivide;
+      this.latencyMultiply *= s.latencyMultiply;
+    }
+  }
+
+  /** Flips bits in a stored object: it stays readable, but no longer matches its checksum. */
+  corrupt(key: string): boolean {
+    const obj = this.objects.get(key);
+    if (!obj || this.failed) return false;
+    this.objects.set(key, { ...obj, actualChecksum: (obj.checksum ^ 0x5bd1e995) >>> 0 });
+    return true;
   }
 
   /** Destroys the device and everything on it. */

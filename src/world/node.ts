@@ -165,6 +165,10 @@ class HostDisk implements DiskRuntime {
     return this.disk.get(key) !== undefined;
   }
 
+  list(prefix: string): string[] {
+    return this.disk.keys(prefix);
+  }
+
   usedBytes(): number {
     return this.disk.usedBytes();
   }

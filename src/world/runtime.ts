@@ -61,6 +61,8 @@ export interface DiskRuntime {
   remove(key: string): void;
   /** Whether an object is stored, without I/O (like a local index lookup). */
   has(key: string): boolean;
+  /** Keys starting with `prefix`, in the order written (a directory listing; empty if the disk failed). */
+  list(prefix: string): string[];
   usedBytes(): number;
   capacityBytes(): number;
 }

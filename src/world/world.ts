@@ -1,5 +1,5 @@
 import type { RandomStreams, Simulator } from '../kernel/index.js';
-import { Disk, type DiskObserver } from './disk.js';
+import { Disk, type DiskObserver, type DiskSlowdown } from './disk.js';
 import { Link, type LinkEffect } from './link.js';
 import { Network } from './network.js';
 import { SimNode, type Boot, type HostServices } from './node.js';
@@ -131,6 +131,28 @@ export class World implements DiskObserver {
     this.trace('restart', node, '');
     for (const l of this.nodeListeners) l(n, 'restart');
     this.boot(n);
+  }
+
+  /** The node's disk dies (the node may stay up): every object on it is gone, and writes fail from now on. */
+  failDisk(node: number): void {
+    this.nodes[node]!.disk.fail();
+    this.trace('disk_fail', node, '');
+  }
+
+  /** Slows a node's disk until `restoreDisk(id)`. */
+  slowDisk(node: number, slowdown: DiskSlowdown): number {
+    const id = this.nextFaultId++;
+    this.nodes[node]!.disk.addSlowdown(id, slowdown);
+    return id;
+  }
+
+  restoreDisk(node: number, id: number): void {
+    this.nodes[node]!.disk.removeSlowdown(id);
+  }
+
+  /** Silently corrupts the given objects on a node's disk; returns how many were there to corrupt. */
+  corrupt(node: number, keys: readonly string[]): number {
+    return keys.filter((k) => this.nodes[node]!.disk.corrupt(k)).length;
   }
 
   /** Splits the network into groups of node indexes; returns an id for `heal`. */

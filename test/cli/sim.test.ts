@@ -77,7 +77,7 @@ describe('bad input exits 2 with a clear message and no stack trace', () => {
   it('unknown fault kind lists the valid kinds', () => {
     const { file, result } = bad('faults:\n  - kind: node_explode\n    at: 10s\n');
     expectClean(result);
-    expect(result.stderr).toContain(`${file}:2:11: faults[0].kind: unknown fault kind; expected one of node_crash, partition, latency_spike`);
+    expect(result.stderr).toContain(`${file}:2:11: faults[0].kind: unknown fault kind; expected one of node_crash, node_loss, partition, latency_spike, disk_fail, disk_slow, disk_corruption`);
   });
 
   it('negative duration', () => {

@@ -15,13 +15,16 @@ describe('divergence finder', () => {
 
   it('names the first diverging event of a nondeterministic run', () => {
     let calls = 0;
-    // Hidden state across runs: the second run uses another seed, as a leaked global would make it.
-    const report = findDivergence((trace) => runScenario(loaded, { seed: 3 + calls++, trace }));
+    // Hidden state across runs: the second run crashes the node 1 s later, as a leaked global might make it.
+    const later = loadScenarioFromText('d.yml', 'duration: 1m\nfaults:\n  - { kind: node_crash, at: 6s, node: gcp-central-2 }\n');
+    const report = findDivergence((trace) => runScenario(calls++ === 0 ? loaded : later, { seed: 3, trace }));
     expect(report.matched).toBe(false);
     const d = report.divergence!;
     expect(d.first).not.toEqual(d.second);
     expect(d.index).toBeGreaterThan(0);
     expect(d.first!.index).toBe(d.index);
+    // Everything before the crash matched; the first run's crash at 5 s is where they part.
+    expect(d.first).toMatchObject({ time: 5_000_000, kind: 'crash', node: 'gcp-central-2' });
   });
 
   it('--check-determinism on the CLI', () => {

@@ -5,7 +5,6 @@ export const Port = {
   process: 'pipeline/process',
   processed: 'pipeline/processed',
   distribute: 'pipeline/distribute',
-  store: 'pipeline/store',
   stored: 'pipeline/stored',
   missing: 'pipeline/missing',
   release: 'pipeline/release',
@@ -17,10 +16,7 @@ export interface ProcessRequest { chunk: Chunk; attempt: number }
 export interface ProcessedReply { chunk: number; attempt: number; bytes: number }
 /** Orchestrator -> worker holding the processed chunk: send it to these targets. */
 export interface DistributeRequest { chunk: number; attempt: number; targets: number[] }
-/** Worker -> target, as a bulk transfer of the processed chunk. */
-export interface StoreRequest { chunk: number; attempt: number; bytes: number; checksum: number; orchestrator: number }
-/** Target (or the worker, when the transfer broke) -> orchestrator. */
-export interface StoredReply { chunk: number; attempt: number; node: number; ok: boolean }
+export type { StoreRequest, StoredReply } from '../storage/messages.js';
 /** Worker -> orchestrator: the processed output is gone (the worker restarted). */
 export interface MissingReply { chunk: number; attempt: number }
 /** Orchestrator -> worker: the chunk is distributed; drop the output. */

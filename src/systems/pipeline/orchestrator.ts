@@ -1,14 +1,14 @@
 import type { SimTime } from '../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { ClusterConfig } from '../cluster.js';
-import { NodeRegistry } from '../registry.js';
+import type { NodeRegistry } from '../registry.js';
 import type { Stage, Telemetry } from '../telemetry.js';
-import { planChunks, type Chunk } from './chunks.js';
+import { contentChecksum, planChunks, type Chunk } from './chunks.js';
 import { Port, type MissingReply, type ProcessedReply, type StoredReply } from './messages.js';
 import type { PipelineOptions } from './options.js';
 import { makePlacement, type PlacementStrategy } from './placement.js';
 
-type Status = 'waiting' | 'staged' | 'processing' | 'processed' | 'distributing' | 'retry_wait' | 'acked' | 'failed';
+type Status = 'waiting' | 'staged' | 'processing' | 'processed' | 'distributing' | 'process_retry_wait' | 'dist_retry_wait' | 'acked' | 'failed';
 
 interface ChunkState {
   chunk: Chunk;
@@ -42,10 +42,10 @@ interface ChunkState {
  */
 export class Orchestrator {
   private readonly chunks: ChunkState[];
-  private readonly registry: NodeRegistry;
   private readonly placement: PlacementStrategy;
   private readonly tasksOn: Int32Array;
-  private readonly placedBytes: Float64Array;
+  /** Bytes this node has placed on each member: its own view of disk load, shared with the repairer. */
+  readonly placedBytes: Float64Array;
   private readonly processQueue: ChunkState[] = [];
   private readonly distQueue: ChunkState[] = [];
   private nextToIngest = 0;
@@ -60,9 +60,14 @@ export class Orchestrator {
     private readonly opts: PipelineOptions,
     private readonly cluster: ClusterConfig,
     private readonly telemetry: Telemetry,
+    private readonly registry: NodeRegistry,
+    /** Told of every acknowledged chunk and the replicas it was acknowledged with. */
+    private readonly onAcked: (chunk: number, bytes: number, checksum: number, replicas: ReadonlySet<number>) => void,
   ) {
-    this.registry = new NodeRegistry(cluster, () => rt.now(), opts.suspicionPeriod);
     this.placement = makePlacement(opts.placement);
+    registry.onStateChange((node, state) => {
+      if (state === 'failed') this.workerFailed(node);
+    });
     this.tasksOn = new Int32Array(cluster.members.length);
     this.placedBytes = new Float64Array(cluster.members.length);
     this.chunks = planChunks(opts.datasetBytes, opts.fileBytes, opts.chunkBytes).map((chunk) => ({
@@ -155,13 +160,35 @@ export class Orchestrator {
     this.dispatch();
   }
 
-  private processingFailed(state: ChunkState, attempt: number, reason: 'timeout' | 'transfer broke'): void {
+  /**
+   * The detector declared `node` failed: work on it is redone elsewhere now,
+   * not after timeouts (document 003's reassignment).
+   */
+  private workerFailed(node: number): void {
+    for (const state of this.chunks) {
+      if (state.worker !== node) continue;
+      if (state.status === 'processing') this.processingFailed(state, state.dispatches, 'worker declared failed');
+      else if (state.status === 'processed' || state.status === 'distributing' || state.status === 'dist_retry_wait') this.outputLost(state, `worker ${node} declared failed`);
+    }
+  }
+
+  /** The processed output is gone with its worker: process the staged chunk again. */
+  private outputLost(state: ChunkState, reason: string): void {
+    if (state.status === 'distributing') this.endAttempt(state, (t) => (this.placedBytes[t]! -= state.processedBytes));
+    else if (state.status === 'processed') this.distQueue.splice(this.distQueue.indexOf(state), 1);
+    state.distTries = 0;
+    this.reprocessOrFail(state, reason, true);
+    this.dispatch();
+    this.distributeNext();
+  }
+
+  private processingFailed(state: ChunkState, attempt: number, reason: 'timeout' | 'transfer broke' | 'worker declared failed'): void {
     if (state.status !== 'processing' || state.dispatches !== attempt) return;
     this.cancelTimer(state);
     this.tasksOn[state.worker]!--;
     this.registry.suspect(state.worker);
     // A stream that broke never delivered the chunk: the work did not start, so it costs no attempt.
-    this.reprocessOrFail(state, `processing ${reason} on node ${state.worker}`, reason === 'timeout');
+    this.reprocessOrFail(state, `processing ${reason} on node ${state.worker}`, reason !== 'transfer broke');
     this.dispatch();
   }
 
@@ -169,7 +196,7 @@ export class Orchestrator {
   private reprocessOrFail(state: ChunkState, reason: string, countsAsAttempt: boolean): void {
     if (countsAsAttempt && ++state.processFailures >= this.opts.maxProcessingAttempts) return this.finish(state, 'failed', reason);
     this.retry(state, 'processing', reason);
-    state.status = 'retry_wait';
+    state.status = 'process_retry_wait';
     this.rt.setTimer(this.opts.retryDelay, () => {
       state.status = 'staged';
       this.processQueue.push(state);
@@ -235,12 +262,7 @@ export class Orchestrator {
   private onMissing(reply: MissingReply): void {
     const state = this.chunks[reply.chunk];
     if (!state || state.status !== 'distributing' || reply.attempt !== state.distAttempt) return;
-    // The targets never got a chance: take back their placements without suspecting them.
-    this.endAttempt(state, (t) => (this.placedBytes[t]! -= state.processedBytes));
-    state.distTries = 0;
-    this.reprocessOrFail(state, `output lost on node ${state.worker}`, true);
-    this.dispatch();
-    this.distributeNext();
+    this.outputLost(state, `output lost on node ${state.worker}`);
   }
 
   /** Closes the current distribution attempt; `silent` is told of each target that never answered. */
@@ -267,9 +289,12 @@ export class Orchestrator {
     if (state.replicas.size >= this.opts.minReplicasSuccess) {
       this.finish(state, 'acked', '');
     } else if (state.distTries <= this.opts.maxRetries) {
-      state.status = 'retry_wait';
+      state.status = 'dist_retry_wait';
       this.retry(state, 'distribution', `${state.replicas.size} of ${this.opts.minReplicasSuccess} replicas`);
+      const attempt = state.distAttempt;
       this.rt.setTimer(this.opts.retryDelay, () => {
+        // Skip if the output was given up on meanwhile (its worker failed).
+        if (state.status !== 'dist_retry_wait' || state.distAttempt !== attempt) return;
         state.status = 'processed';
         this.distQueue.push(state);
         this.distributeNext();
@@ -294,6 +319,7 @@ export class Orchestrator {
     if (outcome === 'acked') {
       this.telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas: [...state.replicas] });
       this.rt.send(state.worker, Port.release, { chunk: id });
+      this.onAcked(id, state.processedBytes, contentChecksum(id, 1), state.replicas);
     } else {
       this.telemetry.emit({ kind: 'chunk_failed', chunk: id, bytes, reason });
     }

@@ -1,23 +1,22 @@
 import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
-import { chunkKey, contentChecksum } from './chunks.js';
+import { StoragePort, type StoreRequest, type StoredReply } from '../storage/messages.js';
+import { contentChecksum } from './chunks.js';
 import {
   Port,
   type DistributeRequest,
   type ProcessRequest,
   type ReleaseRequest,
-  type StoreRequest,
-  type StoredReply,
 } from './messages.js';
 import type { PipelineOptions } from './options.js';
 
 interface Output { bytes: number; checksum: number }
 
 /**
- * The pipeline's software on every node: processes chunks on its worker slots,
- * sends processed chunks to replica targets, and stores replicas it receives.
- * All state here is volatile except the replicas on disk.
+ * The pipeline's software on every node: processes chunks on its worker slots
+ * and sends processed chunks to replica targets (the storage stage, on the
+ * targets, is the ReplicaStore). All state here is volatile.
  */
 export class PipelineWorker {
   private busySlots = 0;
@@ -34,7 +33,6 @@ export class PipelineWorker {
     this.rng = rt.rng('processing');
     rt.listen(Port.process, (from, body) => this.enqueue(from, body as ProcessRequest));
     rt.listen(Port.distribute, (from, body) => this.distribute(from, body as DistributeRequest));
-    rt.listen(Port.store, (_from, body) => this.store(body as StoreRequest));
     rt.listen(Port.release, (_from, body) => this.outputs.delete((body as ReleaseRequest).chunk));
   }
 
@@ -66,25 +64,12 @@ export class PipelineWorker {
     const out = this.outputs.get(req.chunk);
     if (!out) return this.rt.send(orchestrator, Port.missing, { chunk: req.chunk, attempt: req.attempt });
     for (const target of req.targets) {
-      const body: StoreRequest = { chunk: req.chunk, attempt: req.attempt, bytes: out.bytes, checksum: out.checksum, orchestrator };
-      this.rt.transfer(target, Port.store, out.bytes, body, (ok) => {
+      const body: StoreRequest = { chunk: req.chunk, attempt: req.attempt, bytes: out.bytes, checksum: out.checksum, orchestrator, replyPort: Port.stored };
+      this.rt.transfer(target, StoragePort.store, out.bytes, body, (ok) => {
         if (ok) return;
         const reply: StoredReply = { chunk: req.chunk, attempt: req.attempt, node: target, ok: false };
         this.rt.send(orchestrator, Port.stored, reply);
       });
     }
-  }
-
-  private store(req: StoreRequest): void {
-    const key = chunkKey(req.chunk);
-    const reply = (ok: boolean): void => {
-      if (ok) this.telemetry.emit({ kind: 'replica_stored', chunk: req.chunk, bytes: req.bytes, node: this.rt.self });
-      const msg: StoredReply = { chunk: req.chunk, attempt: req.attempt, node: this.rt.self, ok };
-      this.rt.send(req.orchestrator, Port.stored, msg);
-    };
-    this.rt.disk.write(key, req.bytes, req.checksum, (written) => {
-      if (!written || !this.opts.verifyAfterDistribution) return reply(written);
-      this.rt.disk.read(key, (obj) => reply(obj !== null && obj.actualChecksum === req.checksum));
-    });
   }
 }

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { duration } from '../../units/index.js';
+import { defineFault, faultBase } from '../fault.js';
+
+export const diskFail = defineFault({
+  kind: 'disk_fail',
+  summary: "A node's disk dies while the node stays up: every object on it is gone and writes fail from then on.",
+  schema: z.strictObject({
+    kind: z.literal('disk_fail'),
+    ...faultBase,
+    node: z.string(),
+  }),
+  apply(ctx, p) {
+    ctx.world.failDisk(ctx.members(p.node)[0]!);
+    return undefined;
+  },
+  endsAfter: () => undefined,
+  names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
+  describe: (p) => p.node,
+});
+
+export const diskSlow = defineFault({
+  kind: 'disk_slow',
+  summary: "A node's disk slows down: bandwidth divided and per-operation latency multiplied for a while.",
+  schema: z
+    .strictObject({
+      kind: z.literal('disk_slow'),
+      ...faultBase,
+      node: z.string(),
+      /** How long the slowdown lasts; omitted: for the rest of the run. */
+      duration: duration.optional(),
+      /** Bandwidth is divided by this. */
+      bandwidth_divide: z.number().min(1).default(1),
+      /** Per-operation latency is multiplied by this. */
+      latency_multiply: z.number().min(1).default(1),
+    })
+    .refine((p) => p.bandwidth_divide > 1 || p.latency_multiply > 1, { message: 'a disk_slow needs bandwidth_divide or latency_multiply above 1' }),
+  apply(ctx, p) {
+    const node = ctx.members(p.node)[0]!;
+    const id = ctx.world.slowDisk(node, { bandwidthDivide: p.bandwidth_divide, latencyMultiply: p.latency_multiply });
+    return () => ctx.world.restoreDisk(node, id);
+  },
+  endsAfter: (p) => p.duration,
+  names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
+  describe: (p) => `${p.node} bandwidth /${p.bandwidth_divide} latency x${p.latency_multiply}`,
+});
+
+export const diskCorruption = defineFault({
+  kind: 'disk_corruption',
+  summary: "Silent bit rot: some replicas on a node's disk stop matching their checksums; nothing reports it until they are read.",
+  schema: z.strictObject({
+    kind: z.literal('disk_corruption'),
+    ...faultBase,
+    node: z.string(),
+    /** Share of the objects on the node's disk to corrupt, chosen by the faults stream. */
+    fraction: z.number().gt(0).max(1).default(0.1),
+  }),
+  apply(ctx, p) {
+    const node = ctx.members(p.node)[0]!;
+    const keys = ctx.world.nodes[node]!.disk.keys('');
+    const count = Math.ceil(keys.length * p.fraction);
+    ctx.world.corrupt(node, ctx.rng.shuffled(keys).slice(0, count));
+    return undefined;
+  },
+  endsAfter: () => undefined,
+  names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
+  describe: (p) => `${p.node} ${Math.round(p.fraction * 100)}%`,
+});

@@ -1,0 +1,40 @@
+import type { NodeRuntime } from '../../world/runtime.js';
+import type { HeartbeatOptions } from './options.js';
+import { Beliefs, type Verdict } from './verdicts.js';
+
+export const HEARTBEAT_PORT = 'fd/heartbeat';
+
+/**
+ * Sends a heartbeat to every peer each interval and, at the same tick, judges
+ * each peer by how long it has been silent (document 002): longer than
+ * `suspectAfter` is Suspected, longer than `timeout` is Failed; any heartbeat
+ * makes it Healthy again. A crash is therefore declared within
+ * timeout + interval (plus one link latency).
+ */
+export class HeartbeatDetector {
+  private readonly lastHeard: Float64Array;
+  private readonly beliefs: Beliefs;
+  private readonly body = {};
+
+  constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: HeartbeatOptions, verdict: Verdict, size: number) {
+    this.beliefs = new Beliefs(size, verdict);
+    // Booting counts as hearing from everyone: silence is measured from here.
+    this.lastHeard = new Float64Array(size).fill(rt.now());
+    rt.listen(HEARTBEAT_PORT, (from) => {
+      this.lastHeard[from] = rt.now();
+      this.beliefs.set(from, 'healthy');
+    });
+    this.tick();
+  }
+
+  private tick(): void {
+    const now = this.rt.now();
+    for (const peer of this.peers) {
+      this.rt.send(peer, HEARTBEAT_PORT, this.body);
+      const silence = now - this.lastHeard[peer]!;
+      if (silence > this.opts.timeout) this.beliefs.set(peer, 'failed');
+      else if (silence > this.opts.suspectAfter) this.beliefs.set(peer, 'suspected');
+    }
+    this.rt.setTimer(this.opts.interval, () => this.tick());
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * systems/membership/ — failure detectors, selectable per scenario, feeding a
+ * node's NodeRegistry. Heartbeats and probes are real messages, so loss,
+ * latency and partitions cause real false suspicions.
+ * - heartbeat.ts: document 002's timeout detector. phi.ts: phi accrual. swim.ts: SWIM.
+ */
+import type { NodeRuntime } from '../../world/runtime.js';
+import type { ClusterConfig } from '../cluster.js';
+import type { NodeRegistry } from '../registry.js';
+import type { Telemetry } from '../telemetry.js';
+import { HeartbeatDetector } from './heartbeat.js';
+import type { DetectorOptions } from './options.js';
+import { PhiAccrualDetector } from './phi.js';
+import { SwimDetector } from './swim.js';
+import type { Verdict } from './verdicts.js';
+
+export * from './options.js';
+export { HeartbeatDetector } from './heartbeat.js';
+export { PhiAccrualDetector, ArrivalWindow, phi } from './phi.js';
+export { SwimDetector } from './swim.js';
+
+/** Starts the configured detector on this node; its verdicts go to the registry and to telemetry. */
+export function startDetector(rt: NodeRuntime, registry: NodeRegistry, opts: DetectorOptions, cluster: ClusterConfig, telemetry: Telemetry): void {
+  const peers = cluster.members.map((m) => m.index).filter((i) => i !== rt.self);
+  const size = cluster.members.length;
+  const verdict: Verdict = (subject, state) => {
+    registry.setState(subject, state);
+    telemetry.emit({ kind: 'detector', observer: rt.self, subject, state });
+  };
+  switch (opts.kind) {
+    case 'heartbeat':
+      return void new HeartbeatDetector(rt, peers, opts.heartbeat, verdict, size);
+    case 'phi_accrual':
+      return void new PhiAccrualDetector(rt, peers, opts.phi, verdict, size);
+    case 'swim':
+      return void new SwimDetector(rt, peers, opts.swim, verdict, size);
+    case 'none':
+      return;
+  }
+}

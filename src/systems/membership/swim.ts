@@ -1,0 +1,176 @@
+import type { Rng } from '../../kernel/index.js';
+import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
+import type { MemberState } from '../registry.js';
+import type { SwimOptions } from './options.js';
+import { Beliefs, type Verdict } from './verdicts.js';
+
+export const SwimPort = { ping: 'swim/ping', pingReq: 'swim/ping-req', ack: 'swim/ack' } as const;
+
+type Status = 'alive' | 'suspect' | 'dead';
+/** A membership rumour: `subject` is `status` at `incarnation`. */
+interface Update { subject: number; status: Status; incarnation: number }
+
+interface Ping { seq: number; updates: Update[]; /** Set when probing on behalf of another member. */ for?: number; forSeq?: number }
+interface PingReq { seq: number; target: number; updates: Update[] }
+interface Ack { seq: number; from: number; updates: Update[] }
+
+const TO_STATE: Record<Status, MemberState> = { alive: 'healthy', suspect: 'suspected', dead: 'failed' };
+
+/**
+ * SWIM: each period a node pings one member (round-robin over a shuffled
+ * list); without an ack within `pingTimeout` it asks `indirectProbes` others
+ * to ping it; without any ack by the end of the period the member is
+ * suspected. A suspect that does not refute (by raising its incarnation)
+ * within `suspicionTimeout` is declared dead. Membership updates ride on
+ * pings and acks, so load per node stays constant as the cluster grows.
+ */
+export class SwimDetector {
+  private readonly status: Status[];
+  private readonly incarnations: Float64Array;
+  private readonly suspicionTimers = new Map<number, TimerHandle>();
+  /** Updates to piggyback, with remaining transmissions, oldest first. */
+  private readonly gossip = new Map<number, { update: Update; left: number }>();
+  private readonly beliefs: Beliefs;
+  private readonly rng: Rng;
+  private order: number[] = [];
+  private cursor = 0;
+  private seq = 0;
+  /** Probe in progress: its target and whether an ack came. */
+  private probe: { seq: number; target: number; acked: boolean } | undefined;
+  /** Pings sent on behalf of others: our seq -> (requester, their seq). */
+  private readonly relays = new Map<number, { requester: number; seq: number }>();
+  private ownIncarnation: number;
+  private readonly retransmits: number;
+
+  constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: SwimOptions, verdict: Verdict, size: number) {
+    this.beliefs = new Beliefs(size, verdict);
+    this.status = Array.from({ length: size }, () => 'alive');
+    this.incarnations = new Float64Array(size);
+    this.rng = rt.rng('swim');
+    // The local clock at boot is a fresh, ever-larger incarnation: a restarted node outranks its old death.
+    this.ownIncarnation = rt.now();
+    this.retransmits = opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1));
+    this.spread({ subject: rt.self, status: 'alive', incarnation: this.ownIncarnation });
+    rt.listen(SwimPort.ping, (from, body) => this.onPing(from, body as Ping));
+    rt.listen(SwimPort.pingReq, (from, body) => this.onPingReq(from, body as PingReq));
+    rt.listen(SwimPort.ack, (from, body) => this.onAck(from, body as Ack));
+    this.period();
+  }
+
+  // --- probing -------------------------------------------------------------
+
+  private nextTarget(): number | undefined {
+    for (let tries = 0; tries <= this.peers.length; tries++) {
+      if (this.cursor >= this.order.length) {
+        this.order = this.rng.shuffled(this.peers);
+        this.cursor = 0;
+      }
+      const candidate = this.order[this.cursor++]!;
+      if (this.status[candidate] !== 'dead') return candidate;
+    }
+    return undefined;
+  }
+
+  private period(): void {
+    this.rt.setTimer(this.opts.period, () => this.period());
+    const previous = this.probe;
+    if (previous && !previous.acked) this.suspect(previous.target, this.incarnations[previous.target]!);
+    const target = this.nextTarget();
+    this.probe = undefined;
+    if (target === undefined) return;
+    const seq = ++this.seq;
+    this.probe = { seq, target, acked: false };
+    this.rt.send(target, SwimPort.ping, { seq, updates: this.piggyback() });
+    this.rt.setTimer(this.opts.pingTimeout, () => {
+      if (this.probe?.seq !== seq || this.probe.acked) return;
+      const helpers = this.rng.shuffled(this.peers.filter((p) => p !== target && this.status[p] === 'alive')).slice(0, this.opts.indirectProbes);
+      for (const h of helpers) this.rt.send(h, SwimPort.pingReq, { seq, target, updates: this.piggyback() });
+    });
+  }
+
+  private onPing(from: number, ping: Ping): void {
+    this.absorb(ping.updates);
+    this.rt.send(from, SwimPort.ack, { seq: ping.seq, from: this.rt.self, updates: this.piggyback() });
+  }
+
+  private onPingReq(from: number, req: PingReq): void {
+    this.absorb(req.updates);
+    const seq = ++this.seq;
+    this.relays.set(seq, { requester: from, seq: req.seq });
+    this.rt.send(req.target, SwimPort.ping, { seq, updates: this.piggyback() });
+    this.rt.setTimer(this.opts.period, () => this.relays.delete(seq));
+  }
+
+  private onAck(_from: number, ack: Ack): void {
+    this.absorb(ack.updates);
+    const relay = this.relays.get(ack.seq);
+    if (relay) {
+      this.relays.delete(ack.seq);
+      this.rt.send(relay.requester, SwimPort.ack, { seq: relay.seq, from: ack.from, updates: this.piggyback() });
+      return;
+    }
+    if (this.probe && this.probe.seq === ack.seq && this.probe.target === ack.from) this.probe.acked = true;
+  }
+
+  // --- membership state ----------------------------------------------------
+
+  private suspect(member: number, incarnation: number): void {
+    this.apply({ subject: member, status: 'suspect', incarnation });
+  }
+
+  /** SWIM's precedence rules; accepted news is gossiped on. */
+  private apply(u: Update): void {
+    if (u.subject === this.rt.self) {
+      // Rumours of our own suspicion or death are refuted with a higher incarnation.
+      if (u.status !== 'alive' && u.incarnation >= this.ownIncarnation) {
+        this.ownIncarnation = u.incarnation + 1;
+        this.spread({ subject: this.rt.self, status: 'alive', incarnation: this.ownIncarnation });
+      }
+      return;
+    }
+    const current = this.status[u.subject]!;
+    const inc = this.incarnations[u.subject]!;
+    const accept =
+      u.status === 'alive' ? u.incarnation > inc :
+      u.status === 'suspect' ? (current === 'alive' && u.incarnation >= inc) || (current === 'suspect' && u.incarnation > inc) :
+      current !== 'dead' && u.incarnation >= inc;
+    if (!accept) return;
+    this.status[u.subject] = u.status;
+    this.incarnations[u.subject] = Math.max(inc, u.incarnation);
+    this.beliefs.set(u.subject, TO_STATE[u.status]);
+    const timer = this.suspicionTimers.get(u.subject);
+    if (timer !== undefined) {
+      this.rt.cancelTimer(timer);
+      this.suspicionTimers.delete(u.subject);
+    }
+    if (u.status === 'suspect') {
+      this.suspicionTimers.set(u.subject, this.rt.setTimer(this.opts.suspicionTimeout, () => {
+        this.suspicionTimers.delete(u.subject);
+        if (this.status[u.subject] === 'suspect' && this.incarnations[u.subject] === u.incarnation) {
+          this.apply({ subject: u.subject, status: 'dead', incarnation: u.incarnation });
+        }
+      }));
+    }
+    this.spread(u);
+  }
+
+  private absorb(updates: readonly Update[]): void {
+    for (const u of updates) this.apply(u);
+  }
+
+  private spread(u: Update): void {
+    this.gossip.delete(u.subject);
+    this.gossip.set(u.subject, { update: u, left: this.retransmits });
+  }
+
+  /** Up to maxPiggyback updates, least-sent first by insertion order; each use spends one transmission. */
+  private piggyback(): Update[] {
+    const out: Update[] = [];
+    for (const [subject, entry] of this.gossip) {
+      if (out.length >= this.opts.maxPiggyback) break;
+      out.push(entry.update);
+      if (--entry.left <= 0) this.gossip.delete(subject);
+    }
+    return out;
+  }
+}

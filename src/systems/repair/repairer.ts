@@ -1,0 +1,205 @@
+import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
+import type { ClusterConfig } from '../cluster.js';
+import type { PlacementStrategy } from '../pipeline/placement.js';
+import type { NodeRegistry } from '../registry.js';
+import { RepairPort, StoragePort, type BadReplica, type Inventory, type StoredReply } from '../storage/messages.js';
+import type { Telemetry } from '../telemetry.js';
+import type { CatalogEntry, ReplicaCatalog } from './catalog.js';
+import type { RepairOptions } from './options.js';
+
+interface InFlight { entry: CatalogEntry; attempt: number; source: number; target: number; timer: TimerHandle }
+
+/**
+ * Keeps every acknowledged chunk at `replicationFactor` replicas. When the
+ * failure detector declares a node failed, or a scrubber reports a bad
+ * replica, the chunk's replica is dropped from the catalog and the chunk
+ * queued; the most endangered chunks (fewest replicas) go first. Each repair
+ * copies from a surviving replica to a target chosen by the placement
+ * strategy, paced to the bandwidth budget. Nodes that come back report their
+ * inventory: wanted replicas are counted again, surplus ones deleted.
+ */
+export class Repairer {
+  private readonly queue = new Set<CatalogEntry>();
+  /** Chunks with no replica left to copy from: set aside until a node reports holding one. */
+  private readonly unrepairable = new Set<CatalogEntry>();
+  private readonly inFlight = new Map<number, InFlight>();
+  private attempts = 0;
+  /** Earliest local time the next repair may start (bandwidth pacing). */
+  private nextStart = 0;
+  private wake: TimerHandle | -1 = -1;
+  private wakeAt = 0;
+  private lastBacklog = { chunks: 0, bytes: 0 };
+
+  constructor(
+    private readonly rt: NodeRuntime,
+    private readonly opts: RepairOptions,
+    private readonly replicationFactor: number,
+    private readonly catalog: ReplicaCatalog,
+    private readonly registry: NodeRegistry,
+    private readonly placement: PlacementStrategy,
+    private readonly cluster: ClusterConfig,
+    private readonly placedBytes: Float64Array,
+    private readonly telemetry: Telemetry,
+  ) {
+    registry.onStateChange((node, state, previous) => {
+      if (state === 'failed') this.nodeFailed(node);
+      else if (state === 'healthy' && previous === 'failed') rt.send(node, StoragePort.inventoryRequest, {});
+    });
+    rt.listen(RepairPort.stored, (_from, body) => this.onStored(body as StoredReply));
+    rt.listen(RepairPort.inventory, (from, body) => this.onInventory(from, body as Inventory));
+    rt.listen(RepairPort.badReplica, (from, body) => this.drop(from, (body as BadReplica).chunk, (body as BadReplica).reason));
+  }
+
+  /** A chunk was just acknowledged: queue it if it is short of replicas. */
+  track(entry: CatalogEntry): void {
+    this.enqueue(entry);
+  }
+
+  private nodeFailed(node: number): void {
+    // Repairs copying from or to it will not finish: retry them now rather than at their timeout.
+    for (const flight of [...this.inFlight.values()]) {
+      if (flight.source === node || flight.target === node) this.finish(flight.entry.chunk, flight.attempt, false);
+    }
+    for (const entry of this.catalog.on(node)) this.drop(node, entry.chunk, 'node failed');
+  }
+
+  private drop(node: number, chunk: number, reason: string): void {
+    const entry = this.catalog.get(chunk);
+    if (!entry || !entry.replicas.delete(node)) return;
+    this.placedBytes[node]! -= entry.bytes;
+    this.telemetry.emit({ kind: 'replica_dropped', chunk, node, reason });
+    this.enqueue(entry);
+  }
+
+  private enqueue(entry: CatalogEntry): void {
+    if (!this.opts.enabled || entry.replicas.size >= this.replicationFactor || this.inFlight.has(entry.chunk)) return;
+    if (entry.replicas.size === 0) {
+      this.queue.delete(entry);
+      this.unrepairable.add(entry);
+      return this.backlogChanged();
+    }
+    this.unrepairable.delete(entry);
+    this.queue.add(entry);
+    this.backlogChanged();
+    this.pump();
+  }
+
+  /**
+   * Reports the backlog when it changes: repairable chunks below the
+   * replication factor (queued or being copied), and the bytes still to copy
+   * (missing replicas x chunk size).
+   */
+  private backlogChanged(): void {
+    let chunks = 0;
+    let bytes = 0;
+    const count = (e: CatalogEntry): void => {
+      chunks++;
+      bytes += (this.replicationFactor - e.replicas.size) * e.bytes;
+    };
+    for (const e of this.queue) count(e);
+    for (const f of this.inFlight.values()) if (!this.queue.has(f.entry)) count(f.entry);
+    if (chunks === this.lastBacklog.chunks && bytes === this.lastBacklog.bytes) return;
+    this.lastBacklog = { chunks, bytes };
+    this.telemetry.emit({ kind: 'repair_backlog', chunks, bytes });
+  }
+
+  /** The queue in repair order: fewest replicas first, then oldest acknowledgement (catalog order). */
+  private byEndangerment(): CatalogEntry[] {
+    return [...this.queue].sort((a, b) => a.replicas.size - b.replicas.size);
+  }
+
+  private pump(): void {
+    let blocked = false;
+    for (const entry of this.byEndangerment()) {
+      if (this.inFlight.size >= this.opts.maxConcurrent) break;
+      const now = this.rt.now();
+      if (now < this.nextStart) return this.sleepUntil(this.nextStart);
+      // Nothing healthy to copy from or to for this one now: try the next, look again later.
+      if (!this.start(entry)) {
+        blocked = true;
+        continue;
+      }
+      this.queue.delete(entry);
+      this.nextStart = Math.max(now, this.nextStart) + Math.ceil((entry.bytes * 1_000_000) / this.opts.bandwidthBytesPerS);
+    }
+    this.backlogChanged();
+    if (blocked) this.sleepUntil(this.rt.now() + this.opts.timeout);
+  }
+
+  /** Wakes the pump at `at`, or earlier if an earlier wake is already set. */
+  private sleepUntil(at: number): void {
+    if (this.wake !== -1) {
+      if (this.wakeAt <= at) return;
+      this.rt.cancelTimer(this.wake);
+    }
+    this.wakeAt = at;
+    this.wake = this.rt.setTimer(at - this.rt.now(), () => {
+      this.wake = -1;
+      this.pump();
+    });
+  }
+
+  private start(entry: CatalogEntry): boolean {
+    const sources = [...entry.replicas].filter((n) => this.registry.healthy(n));
+    if (sources.length === 0) return false;
+    // The least-loaded surviving replica serves the copy.
+    const source = sources.sort((a, b) => this.placedBytes[a]! - this.placedBytes[b]! || a - b)[0]!;
+    const candidates = this.registry.healthyMembers().filter((m) => !entry.replicas.has(m.index));
+    const [target] = this.placement.select(source, 1, { cluster: this.cluster, candidates, placedBytes: this.placedBytes });
+    if (target === undefined) return false;
+    const attempt = ++this.attempts;
+    this.placedBytes[target]! += entry.bytes;
+    const timer = this.rt.setTimer(this.opts.timeout, () => this.finish(entry.chunk, attempt, false));
+    this.inFlight.set(entry.chunk, { entry, attempt, source, target, timer });
+    this.rt.send(source, StoragePort.copy, { chunk: entry.chunk, attempt, target, checksum: entry.checksum });
+    return true;
+  }
+
+  private onStored(reply: StoredReply): void {
+    const flight = this.inFlight.get(reply.chunk);
+    if (flight && flight.attempt === reply.attempt && flight.target === reply.node) return this.finish(reply.chunk, reply.attempt, reply.ok);
+    // A late success is still a real replica: keep it if wanted, else collect it.
+    if (reply.ok) this.adopt(reply.chunk, reply.node);
+  }
+
+  private finish(chunk: number, attempt: number, ok: boolean): void {
+    const flight = this.inFlight.get(chunk);
+    if (!flight || flight.attempt !== attempt) return;
+    this.rt.cancelTimer(flight.timer);
+    this.inFlight.delete(chunk);
+    const { entry, target } = flight;
+    if (ok) {
+      entry.replicas.add(target);
+      this.registry.clear(target);
+      this.telemetry.emit({ kind: 'repaired', chunk, bytes: entry.bytes, node: target });
+    } else {
+      this.placedBytes[target]! -= entry.bytes;
+      this.registry.suspect(target);
+    }
+    this.enqueue(entry);
+    this.backlogChanged();
+    this.pump();
+  }
+
+  /** A node reports what it holds (it booted, or came back from being declared failed). */
+  private onInventory(node: number, inv: Inventory): void {
+    for (const chunk of inv.chunks) this.adopt(chunk, node);
+  }
+
+  private adopt(chunk: number, node: number): void {
+    const entry = this.catalog.get(chunk);
+    if (!entry || entry.replicas.has(node)) return;
+    if (entry.replicas.size < this.replicationFactor) {
+      entry.replicas.add(node);
+      this.placedBytes[node]! += entry.bytes;
+      this.telemetry.emit({ kind: 'repaired', chunk, bytes: 0, node });
+      if (entry.replicas.size >= this.replicationFactor) this.queue.delete(entry);
+      else this.enqueue(entry);
+      this.unrepairable.delete(entry);
+      this.backlogChanged();
+    } else if (this.opts.collectGarbage && !this.inFlight.has(chunk)) {
+      this.rt.send(node, StoragePort.remove, { chunk });
+      this.telemetry.emit({ kind: 'orphan_removed', chunk, node });
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import type { SimTime } from '../../kernel/index.js';
+import type { NodeRuntime } from '../../world/runtime.js';
+import { chunkKey } from '../pipeline/chunks.js';
+import type { Telemetry } from '../telemetry.js';
+import {
+  RepairPort,
+  StoragePort,
+  type BadReplica,
+  type CopyRequest,
+  type RemoveRequest,
+  type StoreRequest,
+  type StoredReply,
+} from './messages.js';
+
+export interface ReplicaStoreOptions {
+  /** Node running the repairer, told of inventories and bad replicas. */
+  metadataNode: number;
+  /** Read replicas back and compare checksums before acknowledging them. */
+  verifyAfterWrite: boolean;
+  /** Time between scrub passes over every local replica, microseconds; 0 disables scrubbing. */
+  scrubInterval: SimTime;
+}
+
+const CHUNK_PREFIX = 'chunk/';
+const chunkOf = (key: string): number => Number(key.slice(CHUNK_PREFIX.length));
+
+/**
+ * The storage stage on every node: writes and verifies replicas it receives,
+ * serves copies for repair, deletes on request, reports its inventory when it
+ * boots (so replicas of a node that comes back are counted again), and scrubs:
+ * re-reads every local replica periodically and reports corrupt or missing
+ * ones to the repairer.
+ */
+export class ReplicaStore {
+  /** Replicas this node believes it holds (rebuilt from the disk listing at boot). */
+  private readonly held = new Set<number>();
+
+  constructor(private readonly rt: NodeRuntime, private readonly opts: ReplicaStoreOptions, private readonly telemetry: Telemetry) {
+    for (const key of rt.disk.list(CHUNK_PREFIX)) this.held.add(chunkOf(key));
+    rt.listen(StoragePort.store, (_from, body) => this.store(body as StoreRequest));
+    rt.listen(StoragePort.copy, (from, body) => this.copy(from, body as CopyRequest));
+    rt.listen(StoragePort.remove, (_from, body) => this.remove((body as RemoveRequest).chunk));
+    rt.listen(StoragePort.inventoryRequest, (from) => this.report(from));
+    if (rt.self !== opts.metadataNode) this.report(opts.metadataNode);
+    if (opts.scrubInterval > 0) rt.setTimer(opts.scrubInterval, () => this.scrub([...this.held]));
+  }
+
+  private report(to: number): void {
+    this.rt.send(to, RepairPort.inventory, { chunks: [...this.held] });
+  }
+
+  private store(req: StoreRequest): void {
+    const key = chunkKey(req.chunk);
+    const reply = (ok: boolean): void => {
+      if (ok) {
+        this.held.add(req.chunk);
+        this.telemetry.emit({ kind: 'replica_stored', chunk: req.chunk, bytes: req.bytes, node: this.rt.self });
+      }
+      const msg: StoredReply = { chunk: req.chunk, attempt: req.attempt, node: this.rt.self, ok };
+      this.rt.send(req.orchestrator, req.replyPort, msg);
+    };
+    this.rt.disk.write(key, req.bytes, req.checksum, (written) => {
+      if (!written || !this.opts.verifyAfterWrite) return reply(written);
+      this.rt.disk.read(key, (obj) => reply(obj !== null && obj.actualChecksum === req.checksum));
+    });
+  }
+
+  private copy(requester: number, req: CopyRequest): void {
+    this.rt.disk.read(chunkKey(req.chunk), (obj) => {
+      if (obj === null || obj.actualChecksum !== req.checksum) {
+        this.bad(req.chunk, obj === null ? 'missing' : 'corrupt');
+        const msg: StoredReply = { chunk: req.chunk, attempt: req.attempt, node: req.target, ok: false };
+        return this.rt.send(requester, RepairPort.stored, msg);
+      }
+      const body: StoreRequest = { chunk: req.chunk, attempt: req.attempt, bytes: obj.bytes, checksum: obj.checksum, orchestrator: requester, replyPort: RepairPort.stored };
+      this.rt.transfer(req.target, StoragePort.store, obj.bytes, body, (ok) => {
+        if (!ok) this.rt.send(requester, RepairPort.stored, { chunk: req.chunk, attempt: req.attempt, node: req.target, ok: false });
+      });
+    });
+  }
+
+  private remove(chunk: number): void {
+    this.held.delete(chunk);
+    this.rt.disk.remove(chunkKey(chunk));
+  }
+
+  /** A local replica is unusable: drop it and tell the repairer. */
+  private bad(chunk: number, reason: BadReplica['reason']): void {
+    if (!this.held.has(chunk)) return;
+    this.remove(chunk);
+    this.rt.send(this.opts.metadataNode, RepairPort.badReplica, { chunk, reason });
+  }
+
+  /** Reads the given replicas one after another, then waits for the next pass. */
+  private scrub(pending: number[]): void {
+    const chunk = pending.shift();
+    if (chunk === undefined) {
+      this.rt.setTimer(this.opts.scrubInterval, () => this.scrub([...this.held]));
+      return;
+    }
+    if (!this.held.has(chunk)) return this.scrub(pending);
+    this.rt.disk.read(chunkKey(chunk), (obj) => {
+      if (obj === null) this.bad(chunk, 'missing');
+      else if (obj.actualChecksum !== obj.checksum) this.bad(chunk, 'corrupt');
+      this.scrub(pending);
+    });
+  }
+}
