@@ -4,9 +4,11 @@ import { Invariant, type InvariantResult } from './invariant.js';
 
 /**
  * Checks the pipeline's claims against ground truth as they are made: when it
- * acknowledges a chunk, the replicas it names must exist, intact, on those
- * nodes at that instant, and there must be at least min_replicas_success of
- * them; a chunk is acknowledged once, and never both acknowledged and failed.
+ * acknowledges (or repairs) a chunk, the replicas it names must exist, intact,
+ * on those nodes at that instant — unless a fault destroyed them after they
+ * were verified, while the news travelled — and there must be at least
+ * min_replicas_success of them; a chunk is acknowledged once, and never both
+ * acknowledged and failed.
  */
 export class PipelineChecker {
   private readonly ackTruth = new Invariant('ack_matches_disks', 'every replica named in an acknowledgement is on that node\'s disk, intact');
@@ -24,7 +26,7 @@ export class PipelineChecker {
     if (e.kind === 'repaired') {
       this.believed.get(e.chunk)?.add(e.node);
       // bytes 0: a replica counted again from a node's inventory, not copied now.
-      if (e.bytes > 0 && !this.world.intactOn(e.node, chunkKey(e.chunk))) {
+      if (e.bytes > 0 && !this.holds(e.node, e.chunk)) {
         this.repairTruth.violated(this.world.sim.now, `chunk ${e.chunk} reported repaired on ${this.world.nodes[e.node]!.name}, which holds no intact copy`);
       }
       return;
@@ -39,10 +41,19 @@ export class PipelineChecker {
     this.believed.set(e.chunk, new Set(e.replicas));
     if (e.replicas.length < this.minReplicas) this.ackQuorum.violated(now, `chunk ${e.chunk} acknowledged with ${e.replicas.length} replicas`);
     for (const node of e.replicas) {
-      if (!this.world.intactOn(node, chunkKey(e.chunk))) {
+      if (!this.holds(node, e.chunk)) {
         this.ackTruth.violated(now, `chunk ${e.chunk} acknowledged on ${this.world.nodes[node]!.name}, which holds no intact copy`);
       }
     }
+  }
+
+  /**
+   * Whether the claim "node holds chunk" is true, or was true until a fault
+   * destroyed the copy while the news was in flight (a race, not a lie).
+   */
+  private holds(node: number, chunk: number): boolean {
+    const key = chunkKey(chunk);
+    return this.world.intactOn(node, key) || this.world.destroyedByFault(node, key);
   }
 
   results(): InvariantResult[] {

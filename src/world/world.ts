@@ -32,6 +32,8 @@ export class World implements DiskObserver {
   private nextFaultId = 1;
   private readonly linkEffects = new Map<number, Link[]>();
   private readonly traceSink: TraceSink = { tracer: undefined };
+  /** Objects destroyed by faults, as "node|key". */
+  private readonly destroyed = new Set<string>();
   /** Crashes not yet undone, per node. */
   private readonly downHolds: Int32Array;
 
@@ -135,6 +137,7 @@ export class World implements DiskObserver {
 
   /** The node's disk dies (the node may stay up): every object on it is gone, and writes fail from now on. */
   failDisk(node: number): void {
+    for (const key of this.nodes[node]!.disk.keys('')) this.destroyed.add(`${node}|${key}`);
     this.nodes[node]!.disk.fail();
     this.trace('disk_fail', node, '');
   }
@@ -152,7 +155,17 @@ export class World implements DiskObserver {
 
   /** Silently corrupts the given objects on a node's disk; returns how many were there to corrupt. */
   corrupt(node: number, keys: readonly string[]): number {
-    return keys.filter((k) => this.nodes[node]!.disk.corrupt(k)).length;
+    const hit = keys.filter((k) => this.nodes[node]!.disk.corrupt(k));
+    for (const key of hit) this.destroyed.add(`${node}|${key}`);
+    return hit.length;
+  }
+
+  /**
+   * Whether a fault (a failed disk, corruption) destroyed `key` on `node`.
+   * Checkers use it to tell a system's false claim from news overtaken by a fault.
+   */
+  destroyedByFault(node: number, key: string): boolean {
+    return this.destroyed.has(`${node}|${key}`);
   }
 
   /** Splits the network into groups of node indexes; returns an id for `heal`. */

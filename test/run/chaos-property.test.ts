@@ -27,21 +27,23 @@ const crash = fc.record({ node: fc.constantFrom(...NODES), at: fc.integer({ min:
   .map((f): Fault => ({ kind: 'node_crash', at: ms(f.at), node: f.node, restart_after: ms(f.down) }));
 const partition = fc.record({ side: fc.constantFrom(['aws'], ['gcp'], ['aws-b'], ...NODES.map((n) => [n])), at: fc.integer({ min: 0, max: 40_000 }), length: fc.integer({ min: 1_000, max: 60_000 }) })
   .map((f): Fault => ({ kind: 'partition', at: ms(f.at), duration: ms(f.length), groups: [f.side] }));
+const loss = fc.record({ node: fc.constantFrom(...NODES), at: fc.integer({ min: 0, max: 40_000 }) })
+  .map((f): Fault => ({ kind: 'node_loss', at: ms(f.at), node: f.node }));
 const spike = fc.record({ at: fc.integer({ min: 0, max: 40_000 }), length: fc.integer({ min: 1_000, max: 60_000 }), multiply: fc.integer({ min: 2, max: 50 }) })
   .map((f): Fault => ({ kind: 'latency_spike', at: ms(f.at), duration: ms(f.length), between: ['aws', 'gcp'], multiply: f.multiply }));
 
-/** Within the fault budget: never more than replication_factor - 1 (2) nodes down at once. */
+/** Within the fault budget: never more than replication_factor - 1 (2) nodes down or lost at once (a lost node stays down). */
 function withinBudget(faults: Fault[]): boolean {
-  const edges = faults.filter((f) => f.kind === 'node_crash').flatMap((f) => {
+  const edges = faults.filter((f) => f.kind === 'node_crash' || f.kind === 'node_loss').flatMap((f) => {
     const at = parseInt(f.at as string, 10);
-    return [[at, 1], [at + parseInt(f.restart_after as string, 10), -1]];
+    return f.kind === 'node_loss' ? [[at, 1]] : [[at, 1], [at + parseInt(f.restart_after as string, 10), -1]];
   }).sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
   let down = 0;
   for (const [, d] of edges) if ((down += d!) > 2) return false;
   return true;
 }
 
-const schedules = fc.array(fc.oneof(crash, partition, spike), { maxLength: 6 }).filter(withinBudget);
+const schedules = fc.array(fc.oneof(crash, loss, partition, spike), { maxLength: 6 }).filter(withinBudget);
 
 function scenarioText(faults: Fault[]): string {
   return stringify({ description: 'A fault schedule found and shrunk by the property-based chaos test.', ...BASE, faults });

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { MB, tinyWorld } from './helpers.js';
+
+/** Writes `key` on node 0 at `t` and records the outcome. */
+function write(w: ReturnType<typeof tinyWorld>, t: number, key: string, bytes = 10 * MB) {
+  const out: { ok?: boolean; at?: number } = {};
+  w.at(t, () => w.rts[0]!.disk.write(key, bytes, 7, (ok) => Object.assign(out, { ok, at: w.sim.now })));
+  return out;
+}
+
+describe('disk faults in the world', () => {
+  it('failDisk: every object is gone, the node stays up, later writes fail', () => {
+    const w = tinyWorld();
+    write(w, 0, 'a');
+    w.at(1_000_000, () => w.world.failDisk(0));
+    const later = write(w, 2_000_000, 'b');
+    w.sim.run();
+    expect(w.world.holders('a')).toEqual([]);
+    expect(w.world.nodes[0]!.up).toBe(true);
+    expect(later).toEqual({ ok: false, at: 2_000_000 + 1_000 });
+    expect(w.rts[0]!.disk.list('')).toEqual([]);
+  });
+
+  it('slowDisk divides bandwidth and multiplies latency while it lasts, and restoring undoes it', () => {
+    const w = tinyWorld();
+    let id = 0;
+    w.at(0, () => (id = w.world.slowDisk(0, { bandwidthDivide: 10, latencyMultiply: 5 })));
+    const slow = write(w, 0, 'a'); // 10 MB at 10 MB/s + 5 ms
+    w.at(2_000_000, () => w.world.restoreDisk(0, id));
+    const fast = write(w, 3_000_000, 'b'); // 10 MB at 100 MB/s + 1 ms
+    w.sim.run();
+    expect(slow.at).toBe(1_000_000 + 5_000);
+    expect(fast.at! - 3_000_000).toBe(100_000 + 1_000);
+  });
+
+  it('corrupt: the object stays, readable, with a checksum that no longer matches', () => {
+    const w = tinyWorld();
+    write(w, 0, 'a');
+    w.at(1_000_000, () => expect(w.world.corrupt(0, ['a', 'missing'])).toBe(1));
+    let read: { checksum: number; actualChecksum: number } | null = null;
+    w.at(2_000_000, () => w.rts[0]!.disk.read('a', (obj) => (read = obj)));
+    w.sim.run();
+    expect(w.world.holders('a')).toEqual([0]);
+    expect(w.world.intactOn(0, 'a')).toBe(false);
+    expect(read!.checksum).toBe(7);
+    expect(read!.actualChecksum).not.toBe(7);
+  });
+});
