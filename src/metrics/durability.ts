@@ -14,6 +14,8 @@ export interface DurabilitySample {
   replicasAvailable: number;
   /** Acknowledged chunks with fewer than replication_factor available replicas. */
   underReplicated: number;
+  /** Acknowledged chunks with more than replication_factor intact replicas (stored twice). */
+  overReplicated: number;
   /** Acknowledged chunks with no available replica but an intact one somewhere (a node is down). */
   unavailable: number;
   /** Acknowledged chunks with no intact replica anywhere: gone for good. */
@@ -31,7 +33,7 @@ export interface DurabilitySample {
 
 export const DURABILITY_COLUMNS = [
   'time_s', 'chunks_acked', 'bytes_acked', 'replicas_intact', 'replicas_available',
-  'chunks_under_replicated', 'chunks_unavailable', 'chunks_lost', 'bytes_lost', 'replicas_corrupt',
+  'chunks_under_replicated', 'chunks_over_replicated', 'chunks_unavailable', 'chunks_lost', 'bytes_lost', 'replicas_corrupt',
   'repair_backlog_chunks', 'repair_backlog_bytes', 'at_risk_chunk_s', 'nodes_up',
 ] as const;
 
@@ -64,7 +66,7 @@ export class DurabilityCollector {
     const world = this.world;
     const s: DurabilitySample = {
       time: world.sim.now, chunksAcked: this.acked.size, bytesAcked: this.bytesAcked, replicasIntact: 0, replicasAvailable: 0,
-      underReplicated: 0, unavailable: 0, lost: 0, bytesLost: 0, replicasCorrupt: 0,
+      underReplicated: 0, overReplicated: 0, unavailable: 0, lost: 0, bytesLost: 0, replicasCorrupt: 0,
       repairBacklogChunks: this.backlog.chunks, repairBacklogBytes: this.backlog.bytes, atRiskChunkS: 0,
       nodesUp: world.nodes.filter((n) => n.up).length,
     };
@@ -83,6 +85,7 @@ export class DurabilityCollector {
       s.replicasIntact += intact;
       s.replicasAvailable += available;
       if (available < this.replicationFactor) s.underReplicated++;
+      if (intact > this.replicationFactor) s.overReplicated++;
       if (intact === 0) {
         s.lost++;
         s.bytesLost += bytes;
@@ -98,7 +101,7 @@ export class DurabilityCollector {
   toCsv(): string {
     return toCsv(DURABILITY_COLUMNS, this.samples.map((s) => [
       seconds(s.time), s.chunksAcked, s.bytesAcked, s.replicasIntact, s.replicasAvailable,
-      s.underReplicated, s.unavailable, s.lost, s.bytesLost, s.replicasCorrupt,
+      s.underReplicated, s.overReplicated, s.unavailable, s.lost, s.bytesLost, s.replicasCorrupt,
       s.repairBacklogChunks, s.repairBacklogBytes, s.atRiskChunkS, s.nodesUp,
     ]));
   }

@@ -9,6 +9,7 @@ const METRICS: Record<string, (s: Summary) => MetricValue> = {
   lost_chunks: (s) => s.durability.lost_chunks,
   lost_bytes: (s) => s.durability.lost_bytes,
   under_replicated_at_end: (s) => s.durability.under_replicated_at_end,
+  over_replicated_at_end: (s) => s.durability.over_replicated_at_end,
   unavailable_at_end: (s) => s.durability.unavailable_at_end,
   max_under_replicated: (s) => s.durability.max_under_replicated,
   under_replicated_chunk_s: (s) => s.durability.under_replicated_chunk_s,

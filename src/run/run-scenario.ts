@@ -57,11 +57,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       }
     : options.observe;
   const collectors = new RunCollectors(world, sc.metrics.bucket, software.pipeline.replicationFactor, software.pipeline.minReplicasSuccess, tap);
-  const booted = new Set<number>();
-  world.install((rt) => {
-    bootNode(rt, software, cluster, collectors, !booted.has(rt.self));
-    booted.add(rt.self);
-  });
+  world.install((rt) => bootNode(rt, software, cluster, collectors));
   const injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members: (name) => world.resolveMembers(name) });
   injector.schedule(sc.faults);
   world.start();

@@ -38,6 +38,8 @@ export interface Summary {
     lost_chunks: number;
     lost_bytes: number;
     under_replicated_at_end: number;
+    /** Chunks with more intact replicas than replication_factor at the end (stored twice). */
+    over_replicated_at_end: number;
     unavailable_at_end: number;
     max_under_replicated: number;
     /** Under-replicated chunk-seconds over the run (sampled at bucket resolution). */
@@ -76,6 +78,7 @@ export function durabilitySummary(samples: readonly DurabilitySample[], silently
     lost_chunks: last?.lost ?? 0,
     lost_bytes: last?.bytesLost ?? 0,
     under_replicated_at_end: last?.underReplicated ?? 0,
+    over_replicated_at_end: last?.overReplicated ?? 0,
     unavailable_at_end: last?.unavailable ?? 0,
     max_under_replicated: samples.reduce((m, s) => Math.max(m, s.underReplicated), 0),
     under_replicated_chunk_s: last?.atRiskChunkS ?? 0,

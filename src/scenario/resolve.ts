@@ -97,6 +97,7 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     fallbackToAnyNode: d.fallback_to_any_node,
     verifyAfterDistribution: d.verify,
     suspicionPeriod: p.suspicion_period,
+    recoveryWait: p.recovery_wait,
     defects: new Set(),
   };
 }

@@ -93,6 +93,8 @@ const pipeline = z.strictObject({
   }),
   /** How long a node that failed a transfer or timed out is avoided. */
   suspicion_period: duration,
+  /** After a restart, how long the orchestrator waits for nodes' inventories before resuming. */
+  recovery_wait: duration,
 });
 
 const detector = z.strictObject({

@@ -1,7 +1,7 @@
 import type { NodeRuntime } from '../world/runtime.js';
 import type { ClusterConfig } from './cluster.js';
 import { startDetector, type DetectorOptions } from './membership/index.js';
-import { makePlacement, Orchestrator, PipelineWorker, type PipelineOptions } from './pipeline/index.js';
+import { makePlacement, Orchestrator, OutcomeLog, PipelineWorker, type PipelineOptions } from './pipeline/index.js';
 import { NodeRegistry } from './registry.js';
 import { ReplicaCatalog } from './repair/catalog.js';
 import type { RepairOptions } from './repair/options.js';
@@ -19,20 +19,22 @@ export interface SoftwareOptions {
 /**
  * Starts a node's software, at boot and after every restart: its membership
  * view and failure detector, the processing worker and the replica store; on
- * the source node also the orchestrator, the catalog and the repairer. The
- * orchestrator keeps no checkpoint yet, so it starts only at the first boot.
+ * the source node also the orchestrator (resuming from its outcome log), the
+ * catalog and the repairer.
  */
-export function bootNode(rt: NodeRuntime, opts: SoftwareOptions, cluster: ClusterConfig, telemetry: Telemetry, firstBoot: boolean): void {
+export function bootNode(rt: NodeRuntime, opts: SoftwareOptions, cluster: ClusterConfig, telemetry: Telemetry): void {
   const registry = new NodeRegistry(cluster, () => rt.now(), opts.pipeline.suspicionPeriod);
   startDetector(rt, registry, opts.detector, cluster, telemetry);
   new PipelineWorker(rt, opts.pipeline, cluster.members[rt.self]!.slots, telemetry);
   const metadataNode = opts.pipeline.sourceNode;
   new ReplicaStore(rt, { metadataNode, verifyAfterWrite: opts.pipeline.verifyAfterDistribution, scrubInterval: opts.repair.scrubInterval }, telemetry);
-  if (rt.self !== metadataNode || !firstBoot) return;
-  const catalog = new ReplicaCatalog();
-  let repairer: Repairer | undefined;
-  const orchestrator = new Orchestrator(rt, opts.pipeline, cluster, telemetry, registry, (chunk, bytes, checksum, replicas) => {
-    repairer?.track(catalog.add(chunk, bytes, checksum, replicas));
+  if (rt.self !== metadataNode) return;
+  OutcomeLog.read(rt, (recovered) => {
+    const catalog = new ReplicaCatalog();
+    const placedBytes = new Float64Array(cluster.members.length);
+    const repairer = new Repairer(rt, opts.repair, opts.pipeline.replicationFactor, catalog, registry, makePlacement(opts.pipeline.placement), cluster, placedBytes, telemetry);
+    new Orchestrator(rt, opts.pipeline, cluster, telemetry, registry, (chunk, bytes, checksum, replicas) => {
+      repairer.track(catalog.add(chunk, bytes, checksum, replicas));
+    }, recovered, placedBytes);
   });
-  repairer = new Repairer(rt, opts.repair, opts.pipeline.replicationFactor, catalog, registry, makePlacement(opts.pipeline.placement), cluster, orchestrator.placedBytes, telemetry);
 }

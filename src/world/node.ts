@@ -137,14 +137,15 @@ class HostDisk implements DiskRuntime {
     return this.host.node.disk;
   }
 
-  write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void): void {
+  write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void, data?: unknown): void {
+    const content = data === undefined ? undefined : deepFreeze(structuredClone(data));
     const disk = this.disk;
     if (disk.failed || !disk.hasRoomFor(key, bytes)) return void this.host.setTimer(disk.spec.opLatency, () => done(false));
     const at = disk.schedule(bytes, disk.spec.writeBytesPerS);
     // The data reaches the platter only if the node is still alive when the write completes.
     this.host.atSimTime(at, () => {
       if (disk.failed || !disk.hasRoomFor(key, bytes)) return done(false);
-      disk.put(key, { bytes, checksum, actualChecksum: checksum });
+      disk.put(key, content === undefined ? { bytes, checksum, actualChecksum: checksum } : { bytes, checksum, actualChecksum: checksum, data: content });
       done(true);
     });
   }
@@ -176,4 +177,12 @@ class HostDisk implements DiskRuntime {
   capacityBytes(): number {
     return this.disk.spec.capacityBytes;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

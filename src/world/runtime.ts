@@ -50,11 +50,17 @@ export interface StoredObject {
   readonly checksum: number;
   /** The checksum the bytes on the platter would produce now. */
   readonly actualChecksum: number;
+  /**
+   * Content, for the few objects whose content the simulation needs (logs,
+   * checkpoints); bulk data is described by size and checksum only. Stored as
+   * a frozen copy, so the writer cannot change it after the write.
+   */
+  readonly data?: unknown;
 }
 
 export interface DiskRuntime {
-  /** Writes (or overwrites) an object; `ok` false when the disk is full or failed. */
-  write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void): void;
+  /** Writes (or overwrites) an object, with optional content; `ok` false when the disk is full or failed. */
+  write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void, data?: unknown): void;
   /** Reads an object back; `null` when absent or the disk failed. */
   read(key: string, done: (obj: StoredObject | null) => void): void;
   /** Removes an object at once (metadata only). */

@@ -23,7 +23,9 @@ const BASE = {
 type Fault = Record<string, unknown>;
 const ms = (n: number) => `${n}ms`;
 
-const crash = fc.record({ node: fc.constantFrom(...NODES), at: fc.integer({ min: 0, max: 40_000 }), down: fc.integer({ min: 1_000, max: 60_000 }) })
+// The source (aws-a-1) may crash and restart: it resumes from its outcome log. Losing it for good
+// (its disk holds the log and the catalog) is outside the budget.
+const crash = fc.record({ node: fc.constantFrom('aws-a-1', ...NODES), at: fc.integer({ min: 0, max: 40_000 }), down: fc.integer({ min: 1_000, max: 60_000 }) })
   .map((f): Fault => ({ kind: 'node_crash', at: ms(f.at), node: f.node, restart_after: ms(f.down) }));
 const partition = fc.record({ side: fc.constantFrom(['aws'], ['gcp'], ['aws-b'], ...NODES.map((n) => [n])), at: fc.integer({ min: 0, max: 40_000 }), length: fc.integer({ min: 1_000, max: 60_000 }) })
   .map((f): Fault => ({ kind: 'partition', at: ms(f.at), duration: ms(f.length), groups: [f.side] }));

@@ -9,4 +9,5 @@ export * from './options.js';
 export * from './chunks.js';
 export * from './placement.js';
 export { Orchestrator } from './orchestrator.js';
+export { OutcomeLog, type LoggedOutcome } from './outcome-log.js';
 export { PipelineWorker } from './worker.js';

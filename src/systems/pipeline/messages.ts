@@ -8,6 +8,7 @@ export const Port = {
   stored: 'pipeline/stored',
   missing: 'pipeline/missing',
   release: 'pipeline/release',
+  inventory: 'pipeline/inventory',
 } as const;
 
 /** Orchestrator -> worker, as a bulk transfer of the raw chunk. */

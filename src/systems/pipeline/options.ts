@@ -53,6 +53,8 @@ export interface PipelineOptions {
   verifyAfterDistribution: boolean;
   /** How long a node that failed a transfer or timed out is avoided, microseconds. */
   suspicionPeriod: SimTime;
+  /** After a restart, how long the orchestrator waits for nodes' inventories before resuming, microseconds. */
+  recoveryWait: SimTime;
   /** Test-only deliberate bugs; empty in every real run. */
   defects: ReadonlySet<PipelineDefect>;
 }

@@ -4,11 +4,13 @@ import type { ClusterConfig } from '../cluster.js';
 import type { NodeRegistry } from '../registry.js';
 import type { Stage, Telemetry } from '../telemetry.js';
 import { contentChecksum, planChunks, type Chunk } from './chunks.js';
+import { StoragePort, type Inventory } from '../storage/messages.js';
 import { Port, type MissingReply, type ProcessedReply, type StoredReply } from './messages.js';
+import { OutcomeLog, type LoggedOutcome } from './outcome-log.js';
 import type { PipelineOptions } from './options.js';
 import { makePlacement, type PlacementStrategy } from './placement.js';
 
-type Status = 'waiting' | 'staged' | 'processing' | 'processed' | 'distributing' | 'process_retry_wait' | 'dist_retry_wait' | 'acked' | 'failed';
+type Status = 'waiting' | 'ingesting' | 'staged' | 'processing' | 'processed' | 'distributing' | 'process_retry_wait' | 'dist_retry_wait' | 'acked' | 'failed';
 
 interface ChunkState {
   chunk: Chunk;
@@ -37,15 +39,19 @@ interface ChunkState {
  * (document 000), running on the source node: reads the dataset into chunks,
  * hands each to the least-loaded worker, then has the worker send it to
  * `replicationFactor` targets chosen by the placement strategy, retrying as
- * document 000 prescribes. Its state is volatile: if the source node crashes,
- * orchestration stops (checkpointed resumption is a later addition).
+ * document 000 prescribes.
+ *
+ * Outcomes are announced only once written to its OutcomeLog, so a restarted
+ * orchestrator resumes from the log: logged chunks are done; for the rest it
+ * asks every node what it holds, adopts chunks that already have
+ * min_replicas_success replicas, keeps partial replicas and redoes the rest.
+ * Attempt numbers start from the boot time, so replies meant for a previous
+ * life are never mistaken for current ones.
  */
 export class Orchestrator {
   private readonly chunks: ChunkState[];
   private readonly placement: PlacementStrategy;
   private readonly tasksOn: Int32Array;
-  /** Bytes this node has placed on each member: its own view of disk load, shared with the repairer. */
-  readonly placedBytes: Float64Array;
   private readonly processQueue: ChunkState[] = [];
   private readonly distQueue: ChunkState[] = [];
   private nextToIngest = 0;
@@ -54,6 +60,9 @@ export class Orchestrator {
   private activeDistributions = 0;
   private finished = 0;
   private dispatchWake: TimerHandle | -1 = -1;
+  private readonly log: OutcomeLog;
+  /** Replicas reported by nodes while recovering, by chunk. */
+  private recovering: Map<number, Set<number>> | undefined;
 
   constructor(
     private readonly rt: NodeRuntime,
@@ -63,29 +72,78 @@ export class Orchestrator {
     private readonly registry: NodeRegistry,
     /** Told of every acknowledged chunk and the replicas it was acknowledged with. */
     private readonly onAcked: (chunk: number, bytes: number, checksum: number, replicas: ReadonlySet<number>) => void,
+    /** Outcomes logged by a previous life of this node; empty at the first boot. */
+    recovered: readonly LoggedOutcome[],
+    /** Bytes this node has placed on each member: its own view of disk load, shared with the repairer. */
+    readonly placedBytes: Float64Array,
   ) {
+    this.log = new OutcomeLog(rt, recovered);
+    const epoch = rt.now() * 1024;
     this.placement = makePlacement(opts.placement);
     registry.onStateChange((node, state) => {
       if (state === 'failed') this.workerFailed(node);
     });
     this.tasksOn = new Int32Array(cluster.members.length);
-    this.placedBytes = new Float64Array(cluster.members.length);
     this.chunks = planChunks(opts.datasetBytes, opts.fileBytes, opts.chunkBytes).map((chunk) => ({
-      chunk, status: 'waiting', dispatches: 0, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: 0, distTries: 0,
+      chunk, status: 'waiting', dispatches: epoch, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: epoch, distTries: 0,
       replicas: new Set(), awaiting: new Set(), timer: -1, distStartedAt: 0,
     }));
     rt.listen(Port.processed, (from, body) => this.onProcessed(from, body as ProcessedReply));
     rt.listen(Port.stored, (_from, body) => this.onStored(body as StoredReply));
     rt.listen(Port.missing, (_from, body) => this.onMissing(body as MissingReply));
-    if (this.chunks.length === 0) telemetry.emit({ kind: 'pipeline_done' });
+    if (recovered.length > 0) this.recover(recovered);
+    else if (this.chunks.length === 0) telemetry.emit({ kind: 'pipeline_done' });
+    else this.ingestNext();
+  }
+
+  // --- recovery ------------------------------------------------------------
+
+  private recover(recovered: readonly LoggedOutcome[]): void {
+    for (const o of recovered) {
+      const state = this.chunks[o.chunk]!;
+      state.status = o.outcome;
+      state.replicas = new Set(o.replicas);
+      this.finished++;
+      if (o.outcome === 'acked') {
+        for (const n of o.replicas) this.placedBytes[n]! += o.bytes;
+        this.onAcked(o.chunk, o.bytes, contentChecksum(o.chunk, 1), state.replicas);
+      }
+    }
+    if (this.finished === this.chunks.length) return;
+    this.recovering = new Map();
+    this.rt.listen(Port.inventory, (from, body) => {
+      for (const chunk of (body as Inventory).chunks) this.recovering?.set(chunk, (this.recovering.get(chunk) ?? new Set()).add(from));
+    });
+    for (const m of this.cluster.members) this.rt.send(m.index, StoragePort.inventoryRequest, { replyPort: Port.inventory });
+    this.rt.setTimer(this.opts.recoveryWait, () => this.resume());
+  }
+
+  /** After the inventories: adopt what is already safe, keep partial replicas, redo the rest. */
+  private resume(): void {
+    const found = this.recovering!;
+    // `recovering` stays set through the loop, so settling a chunk does not start ingestion midway.
+    for (const state of this.chunks) {
+      if (state.status !== 'waiting') continue;
+      for (const n of found.get(state.chunk.id) ?? []) state.replicas.add(n);
+      if (state.replicas.size >= this.opts.minReplicasSuccess) {
+        state.processedBytes = Math.round(state.chunk.bytes * this.opts.outputRatio);
+        for (const n of state.replicas) this.placedBytes[n]! += state.processedBytes;
+        this.staged++;
+        this.finish(state, 'acked', '');
+      }
+    }
+    this.recovering = undefined;
     this.ingestNext();
   }
 
   // --- ingestion -----------------------------------------------------------
 
   private ingestNext(): void {
+    if (this.recovering) return;
+    while (this.nextToIngest < this.chunks.length && this.chunks[this.nextToIngest]!.status !== 'waiting') this.nextToIngest++;
     if (this.reading || this.nextToIngest >= this.chunks.length || this.staged >= this.opts.maxStagedChunks) return;
     const state = this.chunks[this.nextToIngest++]!;
+    state.status = 'ingesting';
     this.reading = true;
     this.staged++;
     const micros = Math.ceil((state.chunk.bytes * 1_000_000) / this.opts.ingestBytesPerS);
@@ -311,20 +369,39 @@ export class Orchestrator {
 
   // --- completion ----------------------------------------------------------
 
+  /**
+   * Settles a chunk. The outcome is announced (telemetry, catalog, worker
+   * release) only once the log holds it, so it survives a crash of this node.
+   */
   private finish(state: ChunkState, outcome: 'acked' | 'failed', reason: string): void {
     state.status = outcome;
     this.staged--;
-    this.finished++;
     const { id, bytes } = state.chunk;
-    if (outcome === 'acked') {
-      this.telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas: [...state.replicas] });
-      this.rt.send(state.worker, Port.release, { chunk: id });
-      this.onAcked(id, state.processedBytes, contentChecksum(id, 1), state.replicas);
-    } else {
-      this.telemetry.emit({ kind: 'chunk_failed', chunk: id, bytes, reason });
-    }
-    if (this.finished === this.chunks.length) this.telemetry.emit({ kind: 'pipeline_done' });
+    if (outcome === 'acked') this.trimSurplus(state);
+    const replicas = outcome === 'acked' ? [...state.replicas] : [];
+    this.log.append({ chunk: id, outcome, replicas, bytes: state.processedBytes, reason }, () => {
+      this.finished++;
+      if (outcome === 'acked') {
+        this.telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas });
+        if (state.worker >= 0) this.rt.send(state.worker, Port.release, { chunk: id });
+        this.onAcked(id, state.processedBytes, contentChecksum(id, 1), state.replicas);
+      } else {
+        this.telemetry.emit({ kind: 'chunk_failed', chunk: id, bytes, reason });
+      }
+      if (this.finished === this.chunks.length) this.telemetry.emit({ kind: 'pipeline_done' });
+    });
     this.ingestNext();
+  }
+
+  /** Replicas beyond the replication factor (late answers, a previous life's work) are deleted. */
+  private trimSurplus(state: ChunkState): void {
+    const surplus = [...state.replicas].slice(this.opts.replicationFactor);
+    for (const node of surplus) {
+      state.replicas.delete(node);
+      this.placedBytes[node]! -= state.processedBytes;
+      this.rt.send(node, StoragePort.remove, { chunk: state.chunk.id });
+      this.telemetry.emit({ kind: 'orphan_removed', chunk: state.chunk.id, node });
+    }
   }
 
   private retry(state: ChunkState, stage: Stage, reason: string): void {

@@ -43,7 +43,7 @@ export class Repairer {
   ) {
     registry.onStateChange((node, state, previous) => {
       if (state === 'failed') this.nodeFailed(node);
-      else if (state === 'healthy' && previous === 'failed') rt.send(node, StoragePort.inventoryRequest, {});
+      else if (state === 'healthy' && previous === 'failed') rt.send(node, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
     });
     rt.listen(RepairPort.stored, (_from, body) => this.onStored(body as StoredReply));
     rt.listen(RepairPort.inventory, (from, body) => this.onInventory(from, body as Inventory));

@@ -34,4 +34,6 @@ export interface StoredReply { chunk: number; attempt: number; node: number; ok:
 export interface CopyRequest { chunk: number; attempt: number; target: number; checksum: number }
 export interface RemoveRequest { chunk: number }
 export interface Inventory { chunks: number[] }
+/** Ask a node for its inventory, answered on `replyPort` (default: the repairer's). */
+export interface InventoryRequest { replyPort?: string }
 export interface BadReplica { chunk: number; reason: 'corrupt' | 'missing' }

@@ -7,6 +7,7 @@ import {
   StoragePort,
   type BadReplica,
   type CopyRequest,
+  type InventoryRequest,
   type RemoveRequest,
   type StoreRequest,
   type StoredReply,
@@ -40,13 +41,13 @@ export class ReplicaStore {
     rt.listen(StoragePort.store, (_from, body) => this.store(body as StoreRequest));
     rt.listen(StoragePort.copy, (from, body) => this.copy(from, body as CopyRequest));
     rt.listen(StoragePort.remove, (_from, body) => this.remove((body as RemoveRequest).chunk));
-    rt.listen(StoragePort.inventoryRequest, (from) => this.report(from));
+    rt.listen(StoragePort.inventoryRequest, (from, body) => this.report(from, (body as InventoryRequest).replyPort));
     if (rt.self !== opts.metadataNode) this.report(opts.metadataNode);
     if (opts.scrubInterval > 0) rt.setTimer(opts.scrubInterval, () => this.scrub([...this.held]));
   }
 
-  private report(to: number): void {
-    this.rt.send(to, RepairPort.inventory, { chunks: [...this.held] });
+  private report(to: number, port: string = RepairPort.inventory): void {
+    this.rt.send(to, port, { chunks: [...this.held] });
   }
 
   private store(req: StoreRequest): void {
