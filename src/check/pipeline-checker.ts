@@ -14,12 +14,13 @@ export class PipelineChecker {
   private readonly ackTruth = new Invariant('ack_matches_disks', 'every replica named in an acknowledgement is on that node\'s disk, intact');
   private readonly ackQuorum = new Invariant('ack_has_min_replicas', 'a chunk is acknowledged only with at least min_replicas_success replicas');
   private readonly once = new Invariant('chunk_outcome_once', 'each chunk is acknowledged or failed exactly once');
+  private readonly moveSafety = new Invariant('move_keeps_replication', 'a move deletes its source only while replication_factor other intact replicas exist');
   private readonly repairTruth = new Invariant('repair_matches_disks', 'every replica a repair reports is on that node\'s disk, intact');
   private readonly outcomes = new Map<number, 'acked' | 'failed'>();
   /** Where the system believes each acknowledged chunk's replicas are. */
   private readonly believed = new Map<number, Set<number>>();
 
-  constructor(private readonly world: World, private readonly minReplicas: number) {}
+  constructor(private readonly world: World, private readonly minReplicas: number, private readonly replicationFactor: number) {}
 
   observe(e: TelemetryEvent): void {
     if (e.kind === 'replica_dropped') return void this.believed.get(e.chunk)?.delete(e.node);
@@ -28,6 +29,17 @@ export class PipelineChecker {
       // bytes 0: a replica counted again from a node's inventory, not copied now.
       if (e.bytes > 0 && !this.holds(e.node, e.chunk)) {
         this.repairTruth.violated(this.world.sim.now, `chunk ${e.chunk} reported repaired on ${this.world.nodes[e.node]!.name}, which holds no intact copy`);
+      }
+      return;
+    }
+    if (e.kind === 'replica_moved') {
+      const believed = this.believed.get(e.chunk);
+      believed?.add(e.to);
+      believed?.delete(e.from);
+      const key = chunkKey(e.chunk);
+      const others = this.world.holders(key).filter((n) => n !== e.from && this.holds(n, e.chunk)).length;
+      if (others < this.replicationFactor) {
+        this.moveSafety.violated(this.world.sim.now, `chunk ${e.chunk} moved off ${this.world.nodes[e.from]!.name} with ${others} other intact replicas`);
       }
       return;
     }
@@ -57,7 +69,7 @@ export class PipelineChecker {
   }
 
   results(): InvariantResult[] {
-    return [this.ackTruth.result(), this.ackQuorum.result(), this.once.result(), this.repairTruth.result()];
+    return [this.ackTruth.result(), this.ackQuorum.result(), this.once.result(), this.repairTruth.result(), this.moveSafety.result()];
   }
 
   /** Chunks the system still believes have replicas, of which the world holds no intact copy. */

@@ -17,6 +17,7 @@ export interface Progress {
   bytesRepaired: number;
   replicasDropped: number;
   orphansRemoved: number;
+  moves: number;
 }
 
 /** Every consumer of one run's telemetry, fed in a fixed order. */
@@ -27,7 +28,7 @@ export class RunCollectors implements Telemetry {
   readonly checker: PipelineChecker;
   readonly progress: Progress = {
     acked: 0, failed: 0, doneAt: -1, diskBusyAtDone: 0, retries: { processing: 0, distribution: 0 },
-    repairs: 0, bytesRepaired: 0, replicasDropped: 0, orphansRemoved: 0,
+    repairs: 0, bytesRepaired: 0, replicasDropped: 0, orphansRemoved: 0, moves: 0,
   };
 
   constructor(
@@ -40,7 +41,7 @@ export class RunCollectors implements Telemetry {
     this.throughput = new ThroughputCollector(bucket, () => world.sim.now);
     this.durability = new DurabilityCollector(world, replicationFactor);
     this.detector = new DetectorCollector(world);
-    this.checker = new PipelineChecker(world, minReplicas);
+    this.checker = new PipelineChecker(world, minReplicas, replicationFactor);
   }
 
   emit(e: TelemetryEvent): void {
@@ -61,6 +62,7 @@ export class RunCollectors implements Telemetry {
       case 'repaired': if (e.bytes > 0) { p.repairs++; p.bytesRepaired += e.bytes; } break;
       case 'replica_dropped': p.replicasDropped++; break;
       case 'orphan_removed': p.orphansRemoved++; break;
+      case 'replica_moved': p.moves++; break;
       default: break;
     }
   }

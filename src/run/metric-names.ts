@@ -35,6 +35,8 @@ const METRICS: Record<string, (s: Summary) => MetricValue> = {
   bytes_repaired: (s) => s.repair.bytes_repaired,
   orphans_removed: (s) => s.repair.orphans_removed,
   repair_backlog_at_end: (s) => s.repair.backlog_chunks_at_end,
+  moves: (s) => s.rebalance.moves,
+  disk_imbalance_at_end: (s) => s.rebalance.disk_imbalance_at_end,
 };
 
 export const METRIC_NAMES: readonly string[] = Object.keys(METRICS);

@@ -50,6 +50,8 @@ export interface Summary {
   };
   detection: DetectionSummary;
   repair: { repairs: number; bytes_repaired: number; replicas_dropped: number; orphans_removed: number; backlog_chunks_at_end: number };
+  /** Disk use across nodes that are up, from the disks: (most - least) / most. */
+  rebalance: { moves: number; disk_imbalance_at_end: number };
   network: { messages_sent: number; messages_delivered: number; messages_dropped: number; transfers_completed: number; transfers_aborted: number };
   faults: number;
   invariants: InvariantResult[];
@@ -156,6 +158,7 @@ export function buildSummary(inputs: SummaryInputs): Summary {
       orphans_removed: progress.orphansRemoved,
       backlog_chunks_at_end: last?.repairBacklogChunks ?? 0,
     },
+    rebalance: { moves: progress.moves, disk_imbalance_at_end: round3(diskImbalance(world)) },
     network: {
       messages_sent: net.sent,
       messages_delivered: net.delivered,
@@ -167,4 +170,11 @@ export function buildSummary(inputs: SummaryInputs): Summary {
     invariants: collectors.checker.results(),
     expectations: [],
   };
+}
+
+/** (most - least used) / most, over the disks of nodes that are up, as fractions of capacity. */
+export function diskImbalance(world: World): number {
+  const use = world.nodes.filter((n) => n.up && !n.disk.failed).map((n) => n.disk.usedBytes() / n.disk.spec.capacityBytes);
+  const most = Math.max(0, ...use);
+  return most === 0 ? 0 : (most - Math.min(...use)) / most;
 }

@@ -119,6 +119,10 @@ export function buildSoftwareOptions(sc: Scenario, topology: TopologySpec): Soft
         retransmitMultiplier: d.swim.retransmit_multiplier, maxPiggyback: d.swim.max_piggyback,
       },
     },
+    rebalance: {
+      enabled: sc.rebalance.enabled, interval: sc.rebalance.interval, threshold: sc.rebalance.threshold,
+      maxConcurrent: sc.rebalance.max_concurrent, timeout: sc.rebalance.timeout,
+    },
     repair: {
       enabled: r.enabled, bandwidthBytesPerS: r.bandwidth, maxConcurrent: r.max_concurrent, timeout: r.timeout,
       scrubInterval: r.scrub_interval, collectGarbage: r.collect_garbage,

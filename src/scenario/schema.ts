@@ -60,7 +60,7 @@ const cloud = z.strictObject({
 });
 
 const placement = z.strictObject({
-  strategy: z.enum(['network_aware', 'round_robin', 'load_balanced']),
+  strategy: z.enum(['network_aware', 'round_robin', 'load_balanced', 'consistent_hash']),
   prefer_same_cloud: z.boolean(),
   cross_cloud_threshold: z.number().min(0).max(1),
 });
@@ -132,6 +132,16 @@ const repair = z.strictObject({
   collect_garbage: z.boolean(),
 });
 
+const rebalance = z.strictObject({
+  enabled: z.boolean(),
+  /** How often disk use is compared. */
+  interval: duration,
+  /** Rebalance while (most - least loaded) / most exceeds this. */
+  threshold: z.number().min(0).max(1),
+  max_concurrent: z.number().int().positive(),
+  timeout: duration,
+});
+
 export const scenarioSchema = z
   .strictObject({
     /** Shown in reports; defaults to the file name. */
@@ -157,6 +167,7 @@ export const scenarioSchema = z
     pipeline,
     detector,
     repair,
+    rebalance,
     faults: z.array(faultSchema).default([]),
     /** Assertions on summary metrics; any that fails makes the run exit 1. */
     expect: expectSchema.default({}),
@@ -174,6 +185,7 @@ export const scenarioSchema = z
     for (const [path, v] of [[['detector', 'phi_accrual', 'interval'], sc.detector.phi_accrual.interval], [['detector', 'phi_accrual', 'check_interval'], sc.detector.phi_accrual.check_interval], [['detector', 'swim', 'period'], sc.detector.swim.period]] as const) {
       if (v <= 0) ctx.addIssue({ code: 'custom', path: [...path], message: 'must be positive' });
     }
+    if (sc.rebalance.interval <= 0) ctx.addIssue({ code: 'custom', path: ['rebalance', 'interval'], message: 'must be positive' });
     if (sc.repair.bandwidth <= 0) ctx.addIssue({ code: 'custom', path: ['repair', 'bandwidth'], message: 'must be positive' });
   });
 

@@ -20,4 +20,5 @@ export { ReplicaStore } from './storage/replica-store.js';
 export * from './repair/options.js';
 export { ReplicaCatalog } from './repair/catalog.js';
 export { Repairer } from './repair/repairer.js';
+export { Rebalancer, type RebalanceOptions } from './repair/rebalancer.js';
 export * from './node-software.js';

@@ -5,6 +5,7 @@ import { makePlacement, Orchestrator, OutcomeLog, PipelineWorker, type PipelineO
 import { NodeRegistry } from './registry.js';
 import { ReplicaCatalog } from './repair/catalog.js';
 import type { RepairOptions } from './repair/options.js';
+import { Rebalancer, type RebalanceOptions } from './repair/rebalancer.js';
 import { Repairer } from './repair/repairer.js';
 import { ReplicaStore } from './storage/replica-store.js';
 import type { Telemetry } from './telemetry.js';
@@ -14,6 +15,7 @@ export interface SoftwareOptions {
   pipeline: PipelineOptions;
   detector: DetectorOptions;
   repair: RepairOptions;
+  rebalance: RebalanceOptions;
 }
 
 /**
@@ -36,5 +38,6 @@ export function bootNode(rt: NodeRuntime, opts: SoftwareOptions, cluster: Cluste
     new Orchestrator(rt, opts.pipeline, cluster, telemetry, registry, (chunk, bytes, checksum, replicas) => {
       repairer.track(catalog.add(chunk, bytes, checksum, replicas));
     }, recovered, placedBytes);
+    new Rebalancer(rt, opts.rebalance, catalog, registry, repairer, cluster, placedBytes, opts.pipeline.replicationFactor, telemetry, opts.pipeline.defects);
   });
 }

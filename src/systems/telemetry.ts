@@ -24,6 +24,8 @@ export type TelemetryEvent =
   | { kind: 'repaired'; chunk: number; bytes: number; node: number }
   /** The repairer's backlog: repairable chunks below the replication factor, and bytes still to copy. */
   | { kind: 'repair_backlog'; chunks: number; bytes: number }
+  /** Rebalancing moved a replica: copied to `to` and verified, then deleted from `from`. */
+  | { kind: 'replica_moved'; chunk: number; bytes: number; from: number; to: number }
   /** A replica the catalog did not want was deleted (garbage collection). */
   | { kind: 'orphan_removed'; chunk: number; node: number }
   | { kind: 'pipeline_done' };

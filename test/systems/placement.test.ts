@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterConfig, MemberInfo } from '../../src/systems/index.js';
-import { LoadBalancedPlacement, NetworkAwarePlacement, RoundRobinPlacement } from '../../src/systems/index.js';
+import { ConsistentHashPlacement, LoadBalancedPlacement, NetworkAwarePlacement, RoundRobinPlacement, SHARDS } from '../../src/systems/index.js';
 
 // aws: 0,1,2 (0 is the source) ; gcp: 3,4 ; azure: 5
 const clouds = ['aws', 'aws', 'aws', 'gcp', 'gcp', 'azure'];
@@ -10,10 +10,11 @@ const cluster: ClusterConfig = {
   members,
   nominalLatency: (a, b) => 1000 * (latencyMs[`${clouds[a]}-${clouds[b]}`] ?? latencyMs[`${clouds[b]}-${clouds[a]}`]!),
 };
-const ctx = (placed: number[] = [0, 0, 0, 0, 0, 0], exclude = [0]) => ({
+const ctx = (placed: number[] = [0, 0, 0, 0, 0, 0], exclude = [0], chunk = 0) => ({
   cluster,
   candidates: members.filter((m) => !exclude.includes(m.index)),
   placedBytes: placed,
+  chunk,
 });
 const opts = { strategy: 'network_aware' as const, preferSameCloud: true, crossCloudThreshold: 0.7 };
 
@@ -52,5 +53,34 @@ describe('round_robin and load_balanced placement', () => {
 
   it('load_balanced picks the least-loaded, ties by index', () => {
     expect(new LoadBalancedPlacement().select(0, 3, ctx([0, 500, 0, 100, 0, 50]))).toEqual([2, 4, 5]);
+  });
+});
+
+describe('consistent_hash placement (document 002: 256 shards)', () => {
+  const all = (chunk: number, exclude: number[] = []) => new ConsistentHashPlacement().select(0, 3, ctx(undefined, exclude, chunk));
+
+  it('is a pure function of the chunk and the candidates: the same chunk always lands on the same nodes', () => {
+    expect(all(7)).toEqual(all(7));
+    expect(new Set(all(7)).size).toBe(3);
+  });
+
+  it('spreads chunks over every node', () => {
+    const counts = new Map<number, number>();
+    for (let c = 0; c < 2 * SHARDS; c++) for (const n of all(c)) counts.set(n, (counts.get(n) ?? 0) + 1);
+    expect(counts.size).toBe(6);
+    for (const n of counts.values()) expect(n).toBeGreaterThan((2 * SHARDS * 3) / 6 / 2); // no node under half its share
+  });
+
+  it('removing a node moves only the replicas it held', () => {
+    let moved = 0;
+    for (let c = 0; c < 200; c++) {
+      const before = all(c);
+      const after = all(c, [4]);
+      const kept = before.filter((n) => n !== 4);
+      // Every surviving replica stays where it was; only node 4's place is refilled.
+      expect(after.filter((n) => kept.includes(n)).length).toBe(kept.length);
+      if (before.includes(4)) moved++;
+    }
+    expect(moved).toBeGreaterThan(0);
   });
 });

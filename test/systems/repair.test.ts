@@ -97,3 +97,25 @@ describe('work across crashes', () => {
     expect(result.summary.pipeline.retries.processing).toBeGreaterThan(0);
   });
 });
+
+describe('rebalancing by two-phase moves', () => {
+  it('evens out disks and never leaves a chunk below the replication factor', () => {
+    const { result, events } = record('scenarios/rebalance.yml');
+    expect(result.summary.rebalance.moves).toBeGreaterThan(10);
+    expect(result.summary.rebalance.disk_imbalance_at_end).toBeLessThanOrEqual(0.25);
+    expect(result.summary.durability.max_under_replicated).toBe(0);
+    expect(result.summary.invariants.find((i) => i.name === 'move_keeps_replication')).toMatchObject({ held: true, violations: 0 });
+    // Copy first: the target's verified write comes before the move is announced.
+    const moved = events.find(({ e }) => e.kind === 'replica_moved')!.e as { chunk: number; to: number };
+    const stored = events.findIndex(({ e }) => e.kind === 'replica_stored' && e.chunk === moved.chunk && e.node === moved.to);
+    const movedAt = events.findIndex(({ e }) => e.kind === 'replica_moved' && e.chunk === moved.chunk);
+    expect(stored).toBeGreaterThanOrEqual(0);
+    expect(stored).toBeLessThan(movedAt);
+  });
+
+  it('the checker catches a one-phase move that deletes before it copies', () => {
+    const r = runScenario(loadScenario('scenarios/rebalance.yml'), { seed: 42, defects: ['move_delete_first'] });
+    expect(r.ok).toBe(false);
+    expect(r.failures.join('\n')).toMatch(/invariant move_keeps_replication broken \d+ time\(s\)/);
+  });
+});

@@ -5,10 +5,12 @@ import type { SimTime } from '../../kernel/index.js';
  * (in the spirit of FoundationDB's BUGGIFY). Never set by scenarios.
  * - count_silent_targets: when a distribution times out, targets that never
  *   answered are counted as stored (only faults make a target silent).
+ * - move_delete_first: a rebalancing move deletes the source replica before
+ *   the copy exists (one phase instead of two).
  */
-export type PipelineDefect = 'count_silent_targets';
+export type PipelineDefect = 'count_silent_targets' | 'move_delete_first';
 
-export type PlacementStrategyName = 'network_aware' | 'round_robin' | 'load_balanced';
+export type PlacementStrategyName = 'network_aware' | 'round_robin' | 'load_balanced' | 'consistent_hash';
 
 /** Settings of the data pipeline (source documents 004 and 000). */
 export interface PipelineOptions {

@@ -273,7 +273,7 @@ export class Orchestrator {
   private chooseTargets(state: ChunkState, need: number): number[] {
     const exclude = (i: number): boolean => i === state.worker || state.replicas.has(i);
     const candidates = this.registry.healthyMembers().filter((m) => !exclude(m.index));
-    const ctx = { cluster: this.cluster, candidates, placedBytes: this.placedBytes };
+    const ctx = { cluster: this.cluster, candidates, placedBytes: this.placedBytes, chunk: state.chunk.id };
     const targets = this.placement.select(state.worker, need, ctx);
     if (targets.length < need && this.opts.fallbackToAnyNode) {
       // Document 000's last resort: the strategies already use every healthy

@@ -8,6 +8,8 @@ export interface PlacementContext {
   candidates: readonly MemberInfo[];
   /** Bytes this placer has assigned to each member so far (its own view of disk load). */
   placedBytes: ArrayLike<number>;
+  /** The chunk being placed (consistent hashing places by it). */
+  chunk: number;
 }
 
 export interface PlacementStrategy {
@@ -67,8 +69,54 @@ export class LoadBalancedPlacement implements PlacementStrategy {
   }
 }
 
+/** FNV-1a over a string: a stable hash for ring positions. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // A final avalanche so that nearby names spread over the ring.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+export const SHARDS = 256;
+const VIRTUAL_NODES = 64;
+
+/**
+ * Document 002's consistent hashing over 256 shards: a chunk belongs to shard
+ * hash(chunk) mod 256; the shard's replicas go to the first distinct
+ * candidates clockwise from the shard's point on a ring where every member has
+ * 64 virtual points. Losing a node moves only the shards it held.
+ */
+export class ConsistentHashPlacement implements PlacementStrategy {
+  private ring: Array<{ point: number; member: number }> | undefined;
+
+  select(_source: number, count: number, ctx: PlacementContext): number[] {
+    const ring = (this.ring ??= ctx.cluster.members
+      .flatMap((m) => Array.from({ length: VIRTUAL_NODES }, (_, v) => ({ point: hash32(`${m.name}#${v}`), member: m.index })))
+      .sort((a, b) => a.point - b.point || a.member - b.member));
+    const allowed = new Set(ctx.candidates.map((m) => m.index));
+    const shard = hash32(`chunk-${ctx.chunk}`) % SHARDS;
+    const start = hash32(`shard-${shard}`);
+    let i = ring.findIndex((p) => p.point >= start);
+    if (i < 0) i = 0;
+    const picked: number[] = [];
+    for (let step = 0; step < ring.length && picked.length < count; step++) {
+      const { member } = ring[(i + step) % ring.length]!;
+      if (allowed.has(member) && !picked.includes(member)) picked.push(member);
+    }
+    return picked;
+  }
+}
+
 export function makePlacement(opts: PlacementOptions): PlacementStrategy {
   switch (opts.strategy) {
+    case 'consistent_hash':
+      return new ConsistentHashPlacement();
     case 'network_aware':
       return new NetworkAwarePlacement(opts);
     case 'round_robin':

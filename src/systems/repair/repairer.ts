@@ -50,6 +50,11 @@ export class Repairer {
     rt.listen(RepairPort.badReplica, (from, body) => this.drop(from, (body as BadReplica).chunk, (body as BadReplica).reason));
   }
 
+  /** Whether a repair of `chunk` is queued or running (a move must leave it alone). */
+  busy(chunk: number): boolean {
+    return this.inFlight.has(chunk) || [...this.queue].some((e) => e.chunk === chunk);
+  }
+
   /** A chunk was just acknowledged: queue it if it is short of replicas. */
   track(entry: CatalogEntry): void {
     this.enqueue(entry);
@@ -145,13 +150,13 @@ export class Repairer {
     // The least-loaded surviving replica serves the copy.
     const source = sources.sort((a, b) => this.placedBytes[a]! - this.placedBytes[b]! || a - b)[0]!;
     const candidates = this.registry.healthyMembers().filter((m) => !entry.replicas.has(m.index));
-    const [target] = this.placement.select(source, 1, { cluster: this.cluster, candidates, placedBytes: this.placedBytes });
+    const [target] = this.placement.select(source, 1, { cluster: this.cluster, candidates, placedBytes: this.placedBytes, chunk: entry.chunk });
     if (target === undefined) return false;
     const attempt = ++this.attempts;
     this.placedBytes[target]! += entry.bytes;
     const timer = this.rt.setTimer(this.opts.timeout, () => this.finish(entry.chunk, attempt, false));
     this.inFlight.set(entry.chunk, { entry, attempt, source, target, timer });
-    this.rt.send(source, StoragePort.copy, { chunk: entry.chunk, attempt, target, checksum: entry.checksum });
+    this.rt.send(source, StoragePort.copy, { chunk: entry.chunk, attempt, target, checksum: entry.checksum, replyPort: RepairPort.stored });
     return true;
   }
 

@@ -14,6 +14,7 @@ export const RepairPort = {
   stored: 'repair/stored',
   inventory: 'repair/inventory',
   badReplica: 'repair/bad-replica',
+  moved: 'rebalance/stored',
 } as const;
 
 /** A replica's bytes, sent as a bulk transfer to the node that will keep it. */
@@ -31,7 +32,8 @@ export interface StoreRequest {
 /** Answer to a StoreRequest (also sent by the sender when the stream broke). */
 export interface StoredReply { chunk: number; attempt: number; node: number; ok: boolean }
 
-export interface CopyRequest { chunk: number; attempt: number; target: number; checksum: number }
+/** Copy a local replica to `target`; the outcome goes to the requester on `replyPort`. */
+export interface CopyRequest { chunk: number; attempt: number; target: number; checksum: number; replyPort: string }
 export interface RemoveRequest { chunk: number }
 export interface Inventory { chunks: number[] }
 /** Ask a node for its inventory, answered on `replyPort` (default: the repairer's). */

@@ -71,11 +71,11 @@ export class ReplicaStore {
       if (obj === null || obj.actualChecksum !== req.checksum) {
         this.bad(req.chunk, obj === null ? 'missing' : 'corrupt');
         const msg: StoredReply = { chunk: req.chunk, attempt: req.attempt, node: req.target, ok: false };
-        return this.rt.send(requester, RepairPort.stored, msg);
+        return this.rt.send(requester, req.replyPort, msg);
       }
-      const body: StoreRequest = { chunk: req.chunk, attempt: req.attempt, bytes: obj.bytes, checksum: obj.checksum, orchestrator: requester, replyPort: RepairPort.stored };
+      const body: StoreRequest = { chunk: req.chunk, attempt: req.attempt, bytes: obj.bytes, checksum: obj.checksum, orchestrator: requester, replyPort: req.replyPort };
       this.rt.transfer(req.target, StoragePort.store, obj.bytes, body, (ok) => {
-        if (!ok) this.rt.send(requester, RepairPort.stored, { chunk: req.chunk, attempt: req.attempt, node: req.target, ok: false });
+        if (!ok) this.rt.send(requester, req.replyPort, { chunk: req.chunk, attempt: req.attempt, node: req.target, ok: false });
       });
     });
   }

@@ -1,0 +1,133 @@
+import type { SimTime } from '../../kernel/index.js';
+import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
+import type { ClusterConfig } from '../cluster.js';
+import type { NodeRegistry } from '../registry.js';
+import { RepairPort, StoragePort, type StoredReply } from '../storage/messages.js';
+import type { Telemetry } from '../telemetry.js';
+import type { CatalogEntry, ReplicaCatalog } from './catalog.js';
+import type { PipelineDefect } from '../pipeline/options.js';
+import type { Repairer } from './repairer.js';
+
+/** Moving replicas from full disks to empty ones (document 002). */
+export interface RebalanceOptions {
+  enabled: boolean;
+  /** How often disk use is compared, microseconds. */
+  interval: SimTime;
+  /** Rebalance while (most - least loaded) / most exceeds this (document 002: 0.5). */
+  threshold: number;
+  /** Moves in flight at once. */
+  maxConcurrent: number;
+  /** A move with no answer after this long is abandoned, microseconds. */
+  timeout: SimTime;
+}
+
+interface Move { entry: CatalogEntry; from: number; to: number; attempt: number; timer: TimerHandle }
+
+/**
+ * Evens out disk use by two-phase moves: copy a replica from the most loaded
+ * healthy node to the least loaded one, commit the new replica in the catalog
+ * once it is verified (the chunk briefly has replication_factor + 1), and only
+ * then delete the old one. A chunk never has fewer replicas because of a move,
+ * and a move that fails before the commit changes nothing.
+ */
+export class Rebalancer {
+  private readonly moves = new Map<number, Move>();
+  private attempts = 0;
+
+  constructor(
+    private readonly rt: NodeRuntime,
+    private readonly opts: RebalanceOptions,
+    private readonly catalog: ReplicaCatalog,
+    private readonly registry: NodeRegistry,
+    private readonly repairer: Repairer,
+    private readonly cluster: ClusterConfig,
+    private readonly placedBytes: Float64Array,
+    private readonly replicationFactor: number,
+    private readonly telemetry: Telemetry,
+    private readonly defects: ReadonlySet<PipelineDefect> = new Set(),
+  ) {
+    rt.listen(RepairPort.moved, (_from, body) => this.onCopied(body as StoredReply));
+    if (opts.enabled) rt.setTimer(opts.interval, () => this.tick());
+  }
+
+  /** Disk use of a member as this node knows it (bytes placed over capacity). */
+  private load(member: number): number {
+    return this.placedBytes[member]! / this.cluster.members[member]!.diskCapacityBytes;
+  }
+
+  /** (most - least loaded) / most, over members believed healthy. */
+  imbalance(): { value: number; most: number; least: number } {
+    const healthy = this.registry.healthyMembers().map((m) => m.index);
+    let most = -1;
+    let least = -1;
+    for (const n of healthy) {
+      if (most < 0 || this.load(n) > this.load(most)) most = n;
+      if (least < 0 || this.load(n) < this.load(least)) least = n;
+    }
+    const value = most < 0 || this.load(most) === 0 ? 0 : (this.load(most) - this.load(least)) / this.load(most);
+    return { value, most, least };
+  }
+
+  private tick(): void {
+    this.rt.setTimer(this.opts.interval, () => this.tick());
+    while (this.moves.size < this.opts.maxConcurrent) {
+      const { value, most, least } = this.imbalance();
+      if (value <= this.opts.threshold || most === least) return;
+      const entry = this.pick(most, least);
+      if (!entry) return;
+      this.start(entry, most, least);
+    }
+  }
+
+  /** A fully replicated chunk on `from`, not on `to`, that nothing else is touching. */
+  private pick(from: number, to: number): CatalogEntry | undefined {
+    for (const e of this.catalog.on(from)) {
+      if (e.replicas.size >= this.replicationFactor && !e.replicas.has(to) && !this.moves.has(e.chunk) && !this.repairer.busy(e.chunk)) return e;
+    }
+    return undefined;
+  }
+
+  private start(entry: CatalogEntry, from: number, to: number): void {
+    const attempt = ++this.attempts;
+    // Counted on the target from the start, so the next pick in this tick sees the shift.
+    this.placedBytes[to]! += entry.bytes;
+    this.placedBytes[from]! -= entry.bytes;
+    const timer = this.rt.setTimer(this.opts.timeout, () => this.abandon(entry.chunk, attempt));
+    this.moves.set(entry.chunk, { entry, from, to, attempt, timer });
+    this.rt.send(from, StoragePort.copy, { chunk: entry.chunk, attempt, target: to, checksum: entry.checksum, replyPort: RepairPort.moved });
+    if (this.defects.has('move_delete_first')) {
+      entry.replicas.delete(from);
+      this.telemetry.emit({ kind: 'replica_moved', chunk: entry.chunk, bytes: entry.bytes, from, to });
+      this.rt.send(from, StoragePort.remove, { chunk: entry.chunk });
+    }
+  }
+
+  private onCopied(reply: StoredReply): void {
+    const move = this.moves.get(reply.chunk);
+    if (!move || move.attempt !== reply.attempt || move.to !== reply.node) return;
+    if (!reply.ok) return this.abandon(reply.chunk, reply.attempt);
+    this.rt.cancelTimer(move.timer);
+    this.moves.delete(reply.chunk);
+    const { entry, from, to } = move;
+    // Phase 2: commit the new replica; phase 3: only now let go of the old one.
+    entry.replicas.add(to);
+    if (entry.replicas.has(from) && entry.replicas.size > this.replicationFactor) {
+      entry.replicas.delete(from);
+      this.rt.send(from, StoragePort.remove, { chunk: entry.chunk });
+      this.telemetry.emit({ kind: 'replica_moved', chunk: entry.chunk, bytes: entry.bytes, from, to });
+      return;
+    }
+    // The chunk lost a replica meanwhile: keep the old one (if still there), and the new copy is a repair.
+    this.placedBytes[from]! += entry.bytes;
+    this.telemetry.emit({ kind: 'repaired', chunk: entry.chunk, bytes: entry.bytes, node: to });
+  }
+
+  private abandon(chunk: number, attempt: number): void {
+    const move = this.moves.get(chunk);
+    if (!move || move.attempt !== attempt) return;
+    this.rt.cancelTimer(move.timer);
+    this.moves.delete(chunk);
+    this.placedBytes[move.to]! -= move.entry.bytes;
+    this.placedBytes[move.from]! += move.entry.bytes;
+  }
+}
