@@ -26,6 +26,8 @@ export interface DurabilitySample {
   /** The repairer's queue, as it last reported it. */
   repairBacklogChunks: number;
   repairBacklogBytes: number;
+  /** Replicas deleted so far because the catalog did not want them (garbage collection). */
+  orphansRemoved: number;
   /** Under-replicated chunk-seconds accumulated so far (sampled at bucket resolution). */
   atRiskChunkS: number;
   nodesUp: number;
@@ -34,7 +36,7 @@ export interface DurabilitySample {
 export const DURABILITY_COLUMNS = [
   'time_s', 'chunks_acked', 'bytes_acked', 'replicas_intact', 'replicas_available',
   'chunks_under_replicated', 'chunks_over_replicated', 'chunks_unavailable', 'chunks_lost', 'bytes_lost', 'replicas_corrupt',
-  'repair_backlog_chunks', 'repair_backlog_bytes', 'at_risk_chunk_s', 'nodes_up',
+  'repair_backlog_chunks', 'repair_backlog_bytes', 'orphans_removed', 'at_risk_chunk_s', 'nodes_up',
 ] as const;
 
 /**
@@ -49,6 +51,7 @@ export class DurabilityCollector {
   private bytesAcked = 0;
   private backlog = { chunks: 0, bytes: 0 };
   private atRisk = 0;
+  private orphans = 0;
 
   constructor(private readonly world: World, private readonly replicationFactor: number) {}
 
@@ -58,6 +61,8 @@ export class DurabilityCollector {
       this.bytesAcked += e.bytes;
     } else if (e.kind === 'repair_backlog') {
       this.backlog = { chunks: e.chunks, bytes: e.bytes };
+    } else if (e.kind === 'orphan_removed') {
+      this.orphans++;
     }
   }
 
@@ -67,7 +72,7 @@ export class DurabilityCollector {
     const s: DurabilitySample = {
       time: world.sim.now, chunksAcked: this.acked.size, bytesAcked: this.bytesAcked, replicasIntact: 0, replicasAvailable: 0,
       underReplicated: 0, overReplicated: 0, unavailable: 0, lost: 0, bytesLost: 0, replicasCorrupt: 0,
-      repairBacklogChunks: this.backlog.chunks, repairBacklogBytes: this.backlog.bytes, atRiskChunkS: 0,
+      repairBacklogChunks: this.backlog.chunks, repairBacklogBytes: this.backlog.bytes, orphansRemoved: this.orphans, atRiskChunkS: 0,
       nodesUp: world.nodes.filter((n) => n.up).length,
     };
     for (const [chunk, bytes] of this.acked) {
@@ -102,7 +107,7 @@ export class DurabilityCollector {
     return toCsv(DURABILITY_COLUMNS, this.samples.map((s) => [
       seconds(s.time), s.chunksAcked, s.bytesAcked, s.replicasIntact, s.replicasAvailable,
       s.underReplicated, s.overReplicated, s.unavailable, s.lost, s.bytesLost, s.replicasCorrupt,
-      s.repairBacklogChunks, s.repairBacklogBytes, s.atRiskChunkS, s.nodesUp,
+      s.repairBacklogChunks, s.repairBacklogBytes, s.orphansRemoved, s.atRiskChunkS, s.nodesUp,
     ]));
   }
 }

@@ -47,6 +47,7 @@ export class Rebalancer {
     private readonly defects: ReadonlySet<PipelineDefect> = new Set(),
   ) {
     rt.listen(RepairPort.moved, (_from, body) => this.onCopied(body as StoredReply));
+    repairer.moving = (chunk) => this.moves.has(chunk);
     if (opts.enabled) rt.setTimer(opts.interval, () => this.tick());
   }
 

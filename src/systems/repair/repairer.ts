@@ -48,7 +48,21 @@ export class Repairer {
     rt.listen(RepairPort.stored, (_from, body) => this.onStored(body as StoredReply));
     rt.listen(RepairPort.inventory, (from, body) => this.onInventory(from, body as Inventory));
     rt.listen(RepairPort.badReplica, (from, body) => this.drop(from, (body as BadReplica).chunk, (body as BadReplica).reason));
+    if (opts.collectGarbage && opts.scrubInterval > 0) rt.setTimer(opts.scrubInterval, () => this.sweep());
   }
+
+  /**
+   * Garbage collection: every scrub interval, ask each healthy node what it
+   * holds; replicas the catalog does not want (left by interrupted moves or
+   * repairs, or placed twice) are deleted, missing ones counted back.
+   */
+  private sweep(): void {
+    this.rt.setTimer(this.opts.scrubInterval, () => this.sweep());
+    for (const m of this.registry.healthyMembers()) this.rt.send(m.index, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
+  }
+
+  /** Set by the rebalancer: whether a move of `chunk` is in flight (its new copy is not an orphan). */
+  moving: (chunk: number) => boolean = () => false;
 
   /** Whether a repair of `chunk` is queued or running (a move must leave it alone). */
   busy(chunk: number): boolean {
@@ -202,7 +216,7 @@ export class Repairer {
       else this.enqueue(entry);
       this.unrepairable.delete(entry);
       this.backlogChanged();
-    } else if (this.opts.collectGarbage && !this.inFlight.has(chunk)) {
+    } else if (this.opts.collectGarbage && !this.inFlight.has(chunk) && !this.moving(chunk)) {
       this.rt.send(node, StoragePort.remove, { chunk });
       this.telemetry.emit({ kind: 'orphan_removed', chunk, node });
     }
