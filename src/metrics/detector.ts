@@ -23,8 +23,10 @@ export interface DetectionSummary {
   p50_s: number | null;
   p95_s: number | null;
   max_s: number | null;
-  /** Suspected or Failed verdicts about nodes that were up. */
+  /** Suspected or Failed verdicts about nodes that were up (each observer's verdict counts). */
   false_suspicions: number;
+  /** Of those, Failed verdicts: live nodes declared dead. */
+  false_failures: number;
 }
 
 /**
@@ -74,6 +76,7 @@ export class DetectorCollector {
       p95_s: rank(0.95),
       max_s: latencies.length === 0 ? null : latencies[latencies.length - 1]!,
       false_suspicions: this.falseSuspicions.length,
+      false_failures: this.falseSuspicions.filter((f) => f.state === 'failed').length,
     };
   }
 

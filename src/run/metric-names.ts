@@ -31,6 +31,7 @@ const METRICS: Record<string, (s: Summary) => MetricValue> = {
   detection_p95_s: (s) => s.detection.p95_s,
   detection_max_s: (s) => s.detection.max_s,
   false_suspicions: (s) => s.detection.false_suspicions,
+  false_failures: (s) => s.detection.false_failures,
   repairs: (s) => s.repair.repairs,
   bytes_repaired: (s) => s.repair.bytes_repaired,
   orphans_removed: (s) => s.repair.orphans_removed,
