@@ -45,7 +45,7 @@ export function topology(regions: number, nodesPerRegion: number): TopologySpec 
         cloud: regionSpecs[r]!.cloud,
         region: regionSpecs[r]!.name,
         slots: 4,
-        disk: { capacityBytes: 1e12, readBytesPerS: 500e6, writeBytesPerS: 300e6, opLatency: 100 },
+        disk: { capacityBytes: 1e12, readBytesPerS: 500e6, writeBytesPerS: 300e6, opLatency: 100, syncInterval: 0 },
       });
     }
   }

@@ -1,16 +1,28 @@
 import { z } from 'zod';
 import type { FaultKind } from './fault.js';
-import { latencySpike } from './faults/latency-spike.js';
-import { nodeCrash } from './faults/node-crash.js';
-import { partition } from './faults/partition.js';
-import { nodeLoss } from './faults/node-loss.js';
 import { diskCorruption, diskFail, diskSlow } from './faults/disk.js';
+import { bandwidthThrottle, duplicate, jitter, latencySpike, packetLoss, reorder } from './faults/link-faults.js';
+import { nodeCrash } from './faults/node-crash.js';
+import { brownout, clockSkew, cloudOutage, diskFull, nodePause, rackFailure, regionOutage } from './faults/node-faults.js';
+import { nodeLoss } from './faults/node-loss.js';
+import { linkFlap, partition } from './faults/partition.js';
 
 /**
  * The fault catalog: every fault kind Lorenz can inject, one entry each.
  * Scenarios, faults.csv and docs/faults.md use exactly these names.
  */
-export const FAULT_CATALOG = [nodeCrash, nodeLoss, partition, latencySpike, diskFail, diskSlow, diskCorruption] as const;
+export const FAULT_CATALOG = [
+  // nodes
+  nodeCrash, nodeLoss, nodePause, clockSkew,
+  // network
+  partition, latencySpike, jitter, packetLoss, duplicate, reorder, bandwidthThrottle, linkFlap,
+  // disks
+  diskFail, diskFull, diskSlow, diskCorruption,
+  // correlated
+  regionOutage, cloudOutage, rackFailure,
+  // gray
+  brownout,
+] as const;
 
 export type FaultSpec = z.output<(typeof FAULT_CATALOG)[number]['schema']>;
 export type FaultKindName = FaultSpec['kind'];

@@ -16,8 +16,8 @@ export interface FaultContext {
 export interface NameRef {
   path: Array<string | number>;
   name: string;
-  /** `node`: only a node name will do; `any` (default): a node, region or cloud. */
-  level?: 'node' | 'any';
+  /** What kind of name will do; `any` (default): a node, rack, region or cloud. */
+  level?: 'node' | 'rack' | 'region' | 'cloud' | 'any';
 }
 
 /** A problem with a fault's parameters that only the topology reveals. */

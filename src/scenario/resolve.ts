@@ -36,7 +36,8 @@ export function buildTopology(sc: Scenario): TopologySpec {
       for (let i = 1; i <= r.nodes; i++) {
         nodes.push({
           name: `${region}-${i}`, cloud, region, slots: r.slots ?? def.slots,
-          disk: { capacityBytes: disk.capacity, readBytesPerS: disk.read, writeBytesPerS: disk.write, opLatency: disk.op_latency },
+          disk: { capacityBytes: disk.capacity, readBytesPerS: disk.read, writeBytesPerS: disk.write, opLatency: disk.op_latency, syncInterval: disk.sync_interval },
+          ...(r.racks ? { rack: `${region}-rack${((i - 1) % r.racks) + 1}` } : {}),
         });
       }
     }

@@ -40,6 +40,8 @@ const disk = z.strictObject({
   write: rate,
   /** Fixed cost of every disk operation. */
   op_latency: duration,
+  /** Writes become durable at the next multiple of this; 0: every write is synced. */
+  sync_interval: duration,
 });
 
 const nodeDefaults = z.strictObject({
@@ -50,6 +52,8 @@ const nodeDefaults = z.strictObject({
 const region = z.strictObject({
   /** Number of nodes, named <region>-1 ... <region>-N. */
   nodes: z.number().int().min(0),
+  /** Racks (zones) in the region, named <region>-rack1 ...; nodes are dealt to them in turn. */
+  racks: z.number().int().positive().optional(),
   /** Overrides of node_defaults for this region's nodes. */
   slots: z.number().int().positive().optional(),
   disk: disk.partial().optional(),

@@ -9,6 +9,7 @@ export interface NameProblem {
 interface Names {
   nodes: string[];
   regions: string[];
+  racks: string[];
   clouds: string[];
   /** Node names under a node, region or cloud name. */
   members(name: string): string[];
@@ -18,6 +19,7 @@ interface Names {
 export function topologyNames(sc: Scenario): Names {
   const clouds = Object.keys(sc.topology.clouds);
   const regions: string[] = [];
+  const racks: string[] = [];
   const nodes: string[] = [];
   const under = new Map<string, string[]>();
   for (const [cloud, c] of Object.entries(sc.topology.clouds)) {
@@ -26,11 +28,13 @@ export function topologyNames(sc: Scenario): Names {
       for (let i = 1; i <= spec.nodes; i++) {
         const node = `${r}-${i}`;
         nodes.push(node);
-        for (const key of [cloud, r, node]) under.set(key, [...(under.get(key) ?? []), node]);
+        const rack = spec.racks ? `${r}-rack${((i - 1) % spec.racks) + 1}` : undefined;
+        if (rack && !racks.includes(rack)) racks.push(rack);
+        for (const key of rack ? [cloud, r, rack, node] : [cloud, r, node]) under.set(key, [...(under.get(key) ?? []), node]);
       }
     }
   }
-  return { nodes, regions, clouds, members: (name) => under.get(name) ?? [] };
+  return { nodes, regions, racks, clouds, members: (name) => under.get(name) ?? [] };
 }
 
 /** Checks what the schema cannot: names that must exist, topology that must be possible. */
@@ -38,12 +42,12 @@ export function checkNames(sc: Scenario): NameProblem | undefined {
   const names = topologyNames(sc);
   const { nodes, regions, clouds } = names;
   const seen = new Set<string>();
-  for (const name of [...clouds, ...regions, ...nodes]) {
+  for (const name of [...clouds, ...regions, ...names.racks, ...nodes]) {
     if (seen.has(name)) return { path: ['topology', 'clouds'], message: `the name "${name}" is used twice; cloud, region and node names must all differ` };
     seen.add(name);
   }
   if (nodes.length === 0) return { path: ['topology', 'clouds'], message: 'the topology has no nodes' };
-  const hint = `known names: clouds ${clouds.join(', ')}; regions ${regions.join(', ')}; nodes ${nodes[0]} ... ${nodes[nodes.length - 1]}`;
+  const hint = `known names: clouds ${clouds.join(', ')}; regions ${regions.join(', ')};${names.racks.length ? ` racks ${names.racks.join(', ')};` : ''} nodes ${nodes[0]} ... ${nodes[nodes.length - 1]}`;
   if (!nodes.includes(sc.pipeline.source_node)) {
     return { path: ['pipeline', 'source_node'], message: `no node called "${sc.pipeline.source_node}"; ${hint}` };
   }
@@ -82,10 +86,11 @@ function checkFaults(sc: Scenario, names: Names, hint: string): NameProblem | un
   for (const [i, fault] of sc.faults.entries()) {
     const entry = faultKind(fault.kind)!;
     for (const ref of entry.names(fault as never)) {
-      if (ref.level === 'node' && !names.nodes.includes(ref.name)) {
-        return { path: ['faults', i, ...ref.path], message: `no node called "${ref.name}" (${fault.kind} takes one node); ${hint}` };
+      const level = ref.level ?? 'any';
+      if (level !== 'any' && !names[`${level}s`].includes(ref.name)) {
+        return { path: ['faults', i, ...ref.path], message: `no ${level} called "${ref.name}" (${fault.kind} takes one ${level}); ${hint}` };
       }
-      if (![...names.nodes, ...names.regions, ...names.clouds].includes(ref.name)) return { path: ['faults', i, ...ref.path], message: `no node, region or cloud called "${ref.name}"; ${hint}` };
+      if (![...names.nodes, ...names.regions, ...names.racks, ...names.clouds].includes(ref.name)) return { path: ['faults', i, ...ref.path], message: `no node, rack, region or cloud called "${ref.name}"; ${hint}` };
     }
     const problem = entry.check?.(fault as never, names.members);
     if (problem) return { path: ['faults', i, ...problem.path], message: problem.message };

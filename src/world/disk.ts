@@ -27,6 +27,10 @@ export class Disk {
   private busyUntil: SimTime = 0;
   private readonly slowdowns = new Map<number, DiskSlowdown>();
   private bandwidthDivide = 1;
+  /** Faults holding the disk full. */
+  fullHolds = 0;
+  /** Writes since the last sync that a crash may revert: (time, key, object before). */
+  private unsynced: Array<{ at: SimTime; key: string; before: StoredObject | undefined }> = [];
   private latencyMultiply = 1;
   /** Total time spent serving operations, for utilisation. */
   busyTime: SimTime = 0;
@@ -49,6 +53,7 @@ export class Disk {
   }
 
   hasRoomFor(key: string, bytes: number): boolean {
+    if (this.fullHolds > 0) return false;
     const existing = this.objects.get(key);
     return this.used - (existing?.bytes ?? 0) + bytes <= this.spec.capacityBytes;
   }
@@ -59,6 +64,10 @@ export class Disk {
 
   put(key: string, obj: StoredObject): void {
     const existing = this.objects.get(key);
+    if (this.spec.syncInterval > 0) {
+      this.pruneSynced();
+      this.unsynced.push({ at: this.sim.now, key, before: existing });
+    }
     if (existing) this.used -= existing.bytes;
     this.objects.set(key, obj);
     this.used += obj.bytes;
@@ -121,6 +130,31 @@ export class Disk {
     if (!obj || this.failed) return false;
     this.objects.set(key, { ...obj, actualChecksum: (obj.checksum ^ 0x5bd1e995) >>> 0 });
     return true;
+  }
+
+  /**
+   * Power loss without a sync: writes after the last sync boundary are undone
+   * (newest first), as if they had stayed in the page cache. Returns the keys
+   * reverted.
+   */
+  loseUnsynced(): string[] {
+    if (this.spec.syncInterval <= 0) return [];
+    const lastSync = Math.floor(this.sim.now / this.spec.syncInterval) * this.spec.syncInterval;
+    const lost = this.unsynced.filter((w) => w.at >= lastSync);
+    this.unsynced = [];
+    for (const w of lost.reverse()) {
+      if (w.before) this.put(w.key, w.before);
+      else this.remove(w.key);
+    }
+    this.unsynced = [];
+    return lost.map((w) => w.key);
+  }
+
+  /** Forgets sync bookkeeping older than the last sync boundary (called as time passes). */
+  pruneSynced(): void {
+    if (this.spec.syncInterval <= 0 || this.unsynced.length === 0) return;
+    const lastSync = Math.floor(this.sim.now / this.spec.syncInterval) * this.spec.syncInterval;
+    if (this.unsynced[0]!.at < lastSync) this.unsynced = this.unsynced.filter((w) => w.at >= lastSync);
   }
 
   /** Destroys the device and everything on it. */

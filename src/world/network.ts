@@ -10,6 +10,8 @@ export type DropCause = 'node_down' | 'partition' | 'loss';
 export interface NetworkStats {
   sent: number;
   delivered: number;
+  /** Extra copies made by duplication faults. */
+  duplicated: number;
   dropped: Record<DropCause, number>;
 }
 
@@ -24,7 +26,7 @@ export interface NetworkStats {
  * allocates nothing beyond the caller's body.
  */
 export class Network {
-  readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: { node_down: 0, partition: 0, loss: 0 } };
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, duplicated: 0, dropped: { node_down: 0, partition: 0, loss: 0 } };
   private fromOf = new Int32Array(1024);
   private toOf = new Int32Array(1024);
   private portOf: string[] = [];
@@ -55,14 +57,29 @@ export class Network {
     this.stats.sent++;
     if (!this.nodes[from]!.reachable || !this.nodes[to]!.reachable) return void this.stats.dropped.node_down++;
     if (this.partitions.count > 0 && this.partitions.blocks(from, to)) return void this.stats.dropped.partition++;
+    if (from === to) return this.schedule(from, to, port, body, 0);
     const link = this.linkBetween(from, to);
-    if (link.loss > 0 && from !== to && link.rng.float() < link.loss) return void this.stats.dropped.loss++;
+    if (link.plain) {
+      if (link.loss > 0 && link.rng.float() < link.loss) return void this.stats.dropped.loss++;
+      return this.schedule(from, to, port, body, link.delay());
+    }
+    if (link.drops()) return void this.stats.dropped.loss++;
+    let delay = link.delay();
+    if (link.reorder > 0 && link.rng.float() < link.reorder) delay += link.reorderDelay;
+    this.schedule(from, to, port, body, delay);
+    if (link.duplicate > 0 && link.rng.float() < link.duplicate) {
+      this.stats.duplicated++;
+      this.schedule(from, to, port, body, link.delay());
+    }
+  }
+
+  private schedule(from: number, to: number, port: string, body: unknown, delay: number): void {
     const slot = this.allocSlot();
     this.fromOf[slot] = from;
     this.toOf[slot] = to;
     this.portOf[slot] = port;
     this.bodyOf[slot] = body;
-    this.sim.after(from === to ? 0 : link.delay(), this.deliver, slot);
+    this.sim.after(delay, this.deliver, slot);
   }
 
   private readonly deliver = (slot: number): void => {

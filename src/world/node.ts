@@ -21,8 +21,14 @@ export class SimNode {
   up = true;
   /** Bumped at every crash, so callbacks of a previous life are recognised and dropped. */
   incarnation = 0;
-  /** Local clock minus simulated time, microseconds. */
-  clockOffset: SimTime = 0;
+  /** Frozen (a long GC pause): timers and arrivals wait in `held` until it resumes. */
+  paused = false;
+  /** Work that fell due while paused, in the order it fell due. */
+  held: Array<() => void> = [];
+  /** Local clock = simulated time + offset + drift (parts per million) since `driftSince`. */
+  clock = { offset: 0, driftPpm: 0, driftSince: 0 };
+  /** Software runs this many times slower (a brownout): its timers stretch. */
+  cpuSlowdown = 1;
   readonly host: NodeHost;
 
   constructor(
@@ -53,7 +59,9 @@ interface PendingTimer {
 }
 
 const fireTimer = (t: PendingTimer): void => {
-  if (!t.host.node.up || t.host.node.incarnation !== t.incarnation) return;
+  const node = t.host.node;
+  if (!node.up || node.incarnation !== t.incarnation) return;
+  if (node.paused) return void node.held.push(() => fireTimer(t));
   const trace = t.host.traceSink;
   if (trace.tracer) trace.tracer('timer', t.host.node.index, '');
   t.fn();
@@ -84,7 +92,9 @@ export class NodeHost implements NodeRuntime {
   }
 
   now(): SimTime {
-    return this.services.sim.now + this.node.clockOffset;
+    const now = this.services.sim.now;
+    const c = this.node.clock;
+    return now + c.offset + (c.driftPpm === 0 ? 0 : Math.round(((now - c.driftSince) * c.driftPpm) / 1e6));
   }
 
   send(to: number, port: string, body: unknown): void {
@@ -99,8 +109,11 @@ export class NodeHost implements NodeRuntime {
     this.services.transfer(this.node.index, to, port, bytes, body, onDone);
   }
 
+  /** A timer on the local clock: a drifting clock and a slowed CPU stretch it in simulated time. */
   setTimer(delay: SimTime, fn: () => void): TimerHandle {
-    return this.services.sim.after(Math.max(0, Math.round(delay)), fireTimer, { host: this, incarnation: this.node.incarnation, fn });
+    const n = this.node;
+    const simDelay = n.cpuSlowdown === 1 && n.clock.driftPpm === 0 ? delay : (delay * n.cpuSlowdown) / (1 + n.clock.driftPpm / 1e6);
+    return this.services.sim.after(Math.max(0, Math.round(simDelay)), fireTimer, { host: this, incarnation: n.incarnation, fn });
   }
 
   cancelTimer(timer: TimerHandle): void {
@@ -111,14 +124,15 @@ export class NodeHost implements NodeRuntime {
     return this.services.streams.get(`node/${this.node.spec.name}/${purpose}`);
   }
 
-  /** Runs `fn` at simulated instant `at` if this life of the node is still going then. */
+  /** Runs `fn` at simulated instant `at` (a device completion: no clock or CPU stretch) if this life is still going then. */
   atSimTime(at: SimTime, fn: () => void): void {
-    this.setTimer(at - this.services.sim.now, fn);
+    this.services.sim.at(Math.max(at, this.services.sim.now), fireTimer, { host: this, incarnation: this.node.incarnation, fn });
   }
 
 
   /** Delivers an arriving message or transfer to its port's handler (dropped if none listens). */
   receive(port: string, from: number, body: unknown): void {
+    if (this.node.paused) return void this.node.held.push(() => this.receive(port, from, body));
     const handler = this.handlers.get(port);
     if (handler) handler(from, body);
   }
@@ -126,6 +140,7 @@ export class NodeHost implements NodeRuntime {
   /** Forgets all volatile state: the node crashed. */
   reset(): void {
     this.handlers = new Map();
+    this.node.held = [];
   }
 }
 

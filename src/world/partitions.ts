@@ -8,6 +8,8 @@ interface ActivePartition {
   groupOf: Int32Array;
   /** When set, only traffic leaving nodes of group 0 towards other groups is dropped. */
   oneWay: boolean;
+  /** For shapes groups cannot express (bridge, ring): blocked[from * n + to] = 1. */
+  blocked?: Uint8Array;
 }
 
 export class Partitions {
@@ -26,6 +28,12 @@ export class Partitions {
     this.list = [...this.active.values()];
   }
 
+  /** A partition given as an explicit matrix of blocked directed pairs. */
+  addMatrix(id: number, blocked: Uint8Array): void {
+    this.active.set(id, { groupOf: new Int32Array(0), oneWay: false, blocked });
+    this.list = [...this.active.values()];
+  }
+
   remove(id: number): boolean {
     const had = this.active.delete(id);
     this.list = [...this.active.values()];
@@ -40,6 +48,10 @@ export class Partitions {
     const list = this.list;
     for (let i = 0; i < list.length; i++) {
       const p = list[i]!;
+      if (p.blocked) {
+        if (p.blocked[from * this.nodeCount + to] === 1) return true;
+        continue;
+      }
       const a = p.groupOf[from]!;
       const b = p.groupOf[to]!;
       if (a === b) continue;

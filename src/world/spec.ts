@@ -29,12 +29,20 @@ export interface DiskSpec {
   writeBytesPerS: number;
   /** Fixed cost of every operation (seek, fsync), microseconds. */
   opLatency: SimTime;
+  /**
+   * Writes reach stable storage at the next multiple of this, microseconds;
+   * a crash that loses unsynced writes reverts the ones after the last sync.
+   * 0: every write is synced before it completes.
+   */
+  syncInterval: SimTime;
 }
 
 export interface NodeSpec {
   name: string;
   cloud: string;
   region: string;
+  /** Rack (zone) within the region, if the topology has racks. */
+  rack?: string;
   /** Worker slots for processing tasks. */
   slots: number;
   disk: DiskSpec;

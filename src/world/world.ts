@@ -99,9 +99,9 @@ export class World implements DiskObserver {
     return i >= 0 ? i : undefined;
   }
 
-  /** Node indexes named by a node, region or cloud name. */
+  /** Node indexes named by a node, rack, region or cloud name. */
   resolveMembers(name: string): number[] {
-    return this.nodes.filter((n) => n.name === name || n.spec.region === name || n.spec.cloud === name).map((n) => n.index);
+    return this.nodes.filter((n) => n.name === name || n.spec.region === name || n.spec.cloud === name || n.spec.rack === name).map((n) => n.index);
   }
 
   // --- fault verbs ---------------------------------------------------------
@@ -111,11 +111,13 @@ export class World implements DiskObserver {
    * Crashes stack: a node crashed by two overlapping faults comes back only
    * when both have restarted it.
    */
-  crash(node: number): void {
+  crash(node: number, opts: { loseUnsyncedWrites?: boolean } = {}): void {
     const n = this.nodes[node]!;
     this.downHolds[node]!++;
     if (!n.up) return;
     n.up = false;
+    n.paused = false;
+    if (opts.loseUnsyncedWrites) for (const key of n.disk.loseUnsynced()) this.trace('unsynced_lost', node, key);
     n.incarnation++;
     n.host.reset();
     n.disk.interrupt();
@@ -133,6 +135,67 @@ export class World implements DiskObserver {
     this.trace('restart', node, '');
     for (const l of this.nodeListeners) l(n, 'restart');
     this.boot(n);
+  }
+
+  /**
+   * Freezes a node (a long GC pause): it runs nothing; timers that fall due
+   * and messages that arrive wait, and run in order at `resume`, as if no time
+   * had passed for it. The network still accepts its traffic.
+   */
+  pause(node: number): void {
+    this.nodes[node]!.paused = true;
+    this.trace('pause', node, '');
+  }
+
+  resume(node: number): void {
+    const n = this.nodes[node]!;
+    if (!n.paused) return;
+    n.paused = false;
+    this.trace('resume', node, '');
+    const held = n.held;
+    n.held = [];
+    for (const run of held) run();
+  }
+
+  /** Sets a node's clock offset and drift (ppm) from now; returns a function that restores the previous clock. */
+  skewClock(node: number, offset: number, driftPpm: number): () => void {
+    const n = this.nodes[node]!;
+    const before = n.clock;
+    n.clock = { offset, driftPpm, driftSince: this.sim.now };
+    return () => {
+      n.clock = before;
+    };
+  }
+
+  /** A brownout: the node's software runs `factor` times slower and its disk too, until undone. */
+  brownout(node: number, factor: number): () => void {
+    const n = this.nodes[node]!;
+    n.cpuSlowdown *= factor;
+    const diskId = this.slowDisk(node, { bandwidthDivide: factor, latencyMultiply: factor });
+    return () => {
+      n.cpuSlowdown /= factor;
+      this.restoreDisk(node, diskId);
+    };
+  }
+
+  /** The node's disk reports full: writes fail until undone. */
+  fillDisk(node: number): () => void {
+    const disk = this.nodes[node]!.disk;
+    disk.fullHolds++;
+    return () => {
+      disk.fullHolds--;
+    };
+  }
+
+  /** A partition of arbitrary shape: `blocked(from, to)` for each directed pair of nodes; returns an id for `heal`. */
+  partitionWhere(blocked: (from: number, to: number) => boolean): number {
+    const n = this.nodes.length;
+    const matrix = new Uint8Array(n * n);
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b && blocked(a, b)) matrix[a * n + b] = 1;
+    const id = this.nextFaultId++;
+    this.partitions.addMatrix(id, matrix);
+    this.transfers.abortPartitioned();
+    return id;
   }
 
   /** The node's disk dies (the node may stay up): every object on it is gone, and writes fail from now on. */

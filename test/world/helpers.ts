@@ -39,6 +39,7 @@ export function tinyWorld(opts: TinyWorldOptions = {}) {
     readBytesPerS: 200 * MB,
     writeBytesPerS: 100 * MB,
     opLatency: 1_000,
+    syncInterval: 0,
     ...opts.disk,
   };
   const regions: RegionSpec[] = [

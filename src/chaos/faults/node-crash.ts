@@ -12,10 +12,12 @@ export const nodeCrash = defineFault({
     node: z.string(),
     /** Restart the node this long after the crash; omitted: it stays down. */
     restart_after: duration.optional(),
+    /** Writes not yet synced (see disk sync_interval) are lost with the power. */
+    lose_unsynced_writes: z.boolean().default(false),
   }),
   apply(ctx, p) {
     const [node] = ctx.members(p.node);
-    ctx.world.crash(node!);
+    ctx.world.crash(node!, { loseUnsyncedWrites: p.lose_unsynced_writes });
     return () => ctx.world.restart(node!);
   },
   endsAfter: (p) => p.restart_after,
