@@ -53,6 +53,7 @@ export function tinyWorld(opts: TinyWorldOptions = {}) {
       name,
       cloud: 'c',
       region: name.slice(0, 2),
+      rack: `${name.slice(0, 2)}-rack`,
       slots: 1,
       disk,
     })),
