@@ -4,7 +4,9 @@
  * - faults/: one file per fault kind.
  * - catalog.ts: the list of kinds and the zod union scenarios are validated against.
  * - injector.ts: schedules a scenario's faults and records the timeline.
+ * - nemesis.ts: draws a random fault timeline within a budget from its own streams.
  */
 export * from './fault.js';
 export * from './catalog.js';
 export * from './injector.js';
+export * from './nemesis.js';

@@ -1,4 +1,4 @@
-import { FaultInjector } from '../chaos/index.js';
+import { FaultInjector, planNemesis } from '../chaos/index.js';
 import { evaluateExpectations } from '../check/index.js';
 import { RandomStreams, Simulator, type SimTime } from '../kernel/index.js';
 import { faultsCsv } from '../metrics/index.js';
@@ -59,12 +59,13 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const collectors = new RunCollectors(world, sc.metrics.bucket, software.pipeline.replicationFactor, software.pipeline.minReplicasSuccess, tap);
   world.install((rt) => bootNode(rt, software, cluster, collectors));
   const injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members: (name) => world.resolveMembers(name) });
-  injector.schedule(sc.faults);
+  const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: topology.nodes.map((n) => n.name), clouds: topology.clouds }, streams) : [];
+  injector.schedule([...sc.faults, ...nemesis]);
   world.start();
   sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => collectors.durability.sample());
   sim.run(sc.duration);
 
-  const summary = buildSummary({ loaded, seed, sim, world, topology, software, collectors });
+  const summary = buildSummary({ loaded, seed, sim, world, topology, software, collectors, faultCount: sc.faults.length + nemesis.length });
   summary.expectations = evaluateExpectations(sc.expect, metricsOf(summary));
   const failures = [
     ...summary.invariants

@@ -97,6 +97,8 @@ export interface SummaryInputs {
   topology: TopologySpec;
   software: SoftwareOptions;
   collectors: RunCollectors;
+  /** Faults scheduled: the fixed timeline plus those the nemesis drew. */
+  faultCount: number;
 }
 
 /** Per-stage busy fractions over the pipeline's active time (until completion, or the horizon). */
@@ -166,7 +168,7 @@ export function buildSummary(inputs: SummaryInputs): Summary {
       transfers_completed: world.transfers.stats.completed,
       transfers_aborted: world.transfers.stats.aborted,
     },
-    faults: sc.faults.length,
+    faults: inputs.faultCount,
     invariants: collectors.checker.results(),
     expectations: [],
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { faultSchema } from '../chaos/index.js';
+import { faultSchema, nemesisSchema } from '../chaos/index.js';
 import { expectSchema } from './expectations.js';
 import { duration, rate, size } from '../units/index.js';
 
@@ -173,6 +173,8 @@ export const scenarioSchema = z
     repair,
     rebalance,
     faults: z.array(faultSchema).default([]),
+    /** Random chaos drawn from rates, beside (or instead of) the fixed timeline. */
+    nemesis: nemesisSchema.optional(),
     /** Assertions on summary metrics; any that fails makes the run exit 1. */
     expect: expectSchema.default({}),
   })

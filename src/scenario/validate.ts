@@ -83,6 +83,9 @@ function checkLinks(sc: Scenario, names: Names, hint: string): NameProblem | und
 }
 
 function checkFaults(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
+  for (const [i, name] of (sc.nemesis?.spare ?? []).entries()) {
+    if (!names.nodes.includes(name)) return { path: ['nemesis', 'spare', i], message: `no node called "${name}"; ${hint}` };
+  }
   for (const [i, fault] of sc.faults.entries()) {
     const entry = faultKind(fault.kind)!;
     for (const ref of entry.names(fault as never)) {

@@ -25,11 +25,11 @@ export interface SoftwareOptions {
  * catalog and the repairer.
  */
 export function bootNode(rt: NodeRuntime, opts: SoftwareOptions, cluster: ClusterConfig, telemetry: Telemetry): void {
-  const registry = new NodeRegistry(cluster, () => rt.now(), opts.pipeline.suspicionPeriod);
+  const registry = new NodeRegistry(cluster, () => rt.monotonic(), opts.pipeline.suspicionPeriod);
   startDetector(rt, registry, opts.detector, cluster, telemetry);
   new PipelineWorker(rt, opts.pipeline, cluster.members[rt.self]!.slots, telemetry);
   const metadataNode = opts.pipeline.sourceNode;
-  new ReplicaStore(rt, { metadataNode, verifyAfterWrite: opts.pipeline.verifyAfterDistribution, scrubInterval: opts.repair.scrubInterval }, telemetry);
+  new ReplicaStore(rt, { metadataNode, verifyAfterWrite: opts.pipeline.verifyAfterDistribution, scrubInterval: opts.repair.scrubInterval, defects: opts.pipeline.defects }, telemetry);
   if (rt.self !== metadataNode) return;
   OutcomeLog.read(rt, (recovered) => {
     const catalog = new ReplicaCatalog();

@@ -150,6 +150,11 @@ export class Disk {
     return lost.map((w) => w.key);
   }
 
+  /** An explicit sync: everything written so far is durable. */
+  markSynced(): void {
+    this.unsynced = [];
+  }
+
   /** Forgets sync bookkeeping older than the last sync boundary (called as time passes). */
   pruneSynced(): void {
     if (this.spec.syncInterval <= 0 || this.unsynced.length === 0) return;

@@ -25,8 +25,19 @@ export class SimNode {
   paused = false;
   /** Work that fell due while paused, in the order it fell due. */
   held: Array<() => void> = [];
-  /** Local clock = simulated time + offset + drift (parts per million) since `driftSince`. */
-  clock = { offset: 0, driftPpm: 0, driftSince: 0 };
+  /**
+   * The node's clocks. Drift accrues at `driftPpm` since `driftSince`.
+   * Wall clock = simulated time + offset + drift: it jumps when skew starts and
+   * snaps back when it ends (an NTP step). Monotonic clock = simulated time +
+   * `monoBase` + drift: never jumps, only runs fast or slow.
+   */
+  clock = { offset: 0, driftPpm: 0, driftSince: 0, monoBase: 0 };
+
+  /** Drift accrued under the current clock settings at simulated time `t`. */
+  drift(t: SimTime): number {
+    const c = this.clock;
+    return c.driftPpm === 0 ? 0 : Math.round(((t - c.driftSince) * c.driftPpm) / 1e6);
+  }
   /** Software runs this many times slower (a brownout): its timers stretch. */
   cpuSlowdown = 1;
   readonly host: NodeHost;
@@ -93,8 +104,12 @@ export class NodeHost implements NodeRuntime {
 
   now(): SimTime {
     const now = this.services.sim.now;
-    const c = this.node.clock;
-    return now + c.offset + (c.driftPpm === 0 ? 0 : Math.round(((now - c.driftSince) * c.driftPpm) / 1e6));
+    return now + this.node.clock.offset + this.node.drift(now);
+  }
+
+  monotonic(): SimTime {
+    const now = this.services.sim.now;
+    return now + this.node.clock.monoBase + this.node.drift(now);
   }
 
   send(to: number, port: string, body: unknown): void {
@@ -122,6 +137,10 @@ export class NodeHost implements NodeRuntime {
 
   rng(purpose: string): Rng {
     return this.services.streams.get(`node/${this.node.spec.name}/${purpose}`);
+  }
+
+  simNow(): SimTime {
+    return this.services.sim.now;
   }
 
   /** Runs `fn` at simulated instant `at` (a device completion: no clock or CPU stretch) if this life is still going then. */
@@ -162,6 +181,16 @@ class HostDisk implements DiskRuntime {
       if (disk.failed || !disk.hasRoomFor(key, bytes)) return done(false);
       disk.put(key, content === undefined ? { bytes, checksum, actualChecksum: checksum } : { bytes, checksum, actualChecksum: checksum, data: content });
       done(true);
+    });
+  }
+
+  sync(done: () => void): void {
+    const disk = this.disk;
+    if (disk.spec.syncInterval <= 0) return this.host.atSimTime(this.host.simNow(), done);
+    const at = disk.schedule(0, disk.spec.writeBytesPerS);
+    this.host.atSimTime(at, () => {
+      disk.markSynced();
+      done();
     });
   }
 

@@ -14,8 +14,11 @@ export interface NodeRuntime {
   readonly self: number;
   readonly name: string;
 
-  /** The local clock. Equal to simulated time unless the clock is skewed. */
+  /** The local wall clock. Equal to simulated time unless the clock is skewed; it may jump. */
   now(): SimTime;
+
+  /** The local monotonic clock: never jumps, but runs fast or slow with drift. Measure durations with it. */
+  monotonic(): SimTime;
 
   /** Sends a small message to `port` on node `to`. It may be lost, delayed or never arrive. */
   send(to: number, port: string, body: unknown): void;
@@ -61,6 +64,12 @@ export interface StoredObject {
 export interface DiskRuntime {
   /** Writes (or overwrites) an object, with optional content; `ok` false when the disk is full or failed. */
   write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void, data?: unknown): void;
+  /**
+   * Makes every write so far durable (fsync): a crash that loses unsynced
+   * writes no longer reverts them. Costs one operation's latency when the disk
+   * syncs lazily (sync_interval > 0); free when every write is synced anyway.
+   */
+  sync(done: () => void): void;
   /** Reads an object back; `null` when absent or the disk failed. */
   read(key: string, done: (obj: StoredObject | null) => void): void;
   /** Removes an object at once (metadata only). */

@@ -157,14 +157,20 @@ export class World implements DiskObserver {
     for (const run of held) run();
   }
 
-  /** Sets a node's clock offset and drift (ppm) from now; returns a function that restores the previous clock. */
+  /**
+   * Skews a node's clocks from now: its wall clock jumps by `offset` and both
+   * clocks drift by `driftPpm`. The returned undo steps the wall clock back to
+   * the previous setting; the monotonic clock keeps the drift it accrued.
+   */
   skewClock(node: number, offset: number, driftPpm: number): () => void {
     const n = this.nodes[node]!;
     const before = n.clock;
-    n.clock = { offset, driftPpm, driftSince: this.sim.now };
-    return () => {
-      n.clock = before;
+    const set = (o: number, d: number): void => {
+      const now = this.sim.now;
+      n.clock = { offset: o, driftPpm: d, driftSince: now, monoBase: n.clock.monoBase + n.drift(now) };
     };
+    set(offset, driftPpm);
+    return () => set(before.offset, before.driftPpm);
   }
 
   /** A brownout: the node's software runs `factor` times slower and its disk too, until undone. */

@@ -82,8 +82,12 @@ describe('node faults', () => {
     h.at(2_000_000, () => h.rts[0]!.setTimer(1_100_000, () => seen.push(h.sim.now)));
     h.undoAt(4_000_000, skew);
     h.at(4_000_000, () => seen.push(h.rts[0]!.now()));
+    // The monotonic clock never jumps: no -500 ms, and the 300 ms it gained drifting stays after the undo.
+    const mono: number[] = [];
+    for (const t of [1_000_000, 2_000_000, 4_000_000, 4_500_000]) h.at(t, () => mono.push(h.rts[0]!.monotonic()));
     h.sim.run(5_000_000);
     expect(seen).toEqual([2_000_000 - 500_000 + 100_000, 3_000_000, 4_000_000]);
+    expect(mono).toEqual([1_000_000, 2_100_000, 4_300_000, 4_800_000]);
   });
 
   it('brownout of a node: its timers stretch and its disk slows by the factor; undo restores both', () => {

@@ -19,16 +19,16 @@ export class HeartbeatDetector {
   constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: HeartbeatOptions, verdict: Verdict, size: number) {
     this.beliefs = new Beliefs(size, verdict);
     // Booting counts as hearing from everyone: silence is measured from here.
-    this.lastHeard = new Float64Array(size).fill(rt.now());
+    this.lastHeard = new Float64Array(size).fill(rt.monotonic());
     rt.listen(HEARTBEAT_PORT, (from) => {
-      this.lastHeard[from] = rt.now();
+      this.lastHeard[from] = rt.monotonic();
       this.beliefs.set(from, 'healthy');
     });
     this.tick();
   }
 
   private tick(): void {
-    const now = this.rt.now();
+    const now = this.rt.monotonic();
     for (const peer of this.peers) {
       this.rt.send(peer, HEARTBEAT_PORT, this.body);
       const silence = now - this.lastHeard[peer]!;

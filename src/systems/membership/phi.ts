@@ -64,7 +64,7 @@ export class PhiAccrualDetector {
 
   constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: PhiAccrualOptions, verdict: Verdict, size: number) {
     this.beliefs = new Beliefs(size, verdict);
-    this.lastHeard = new Float64Array(size).fill(rt.now());
+    this.lastHeard = new Float64Array(size).fill(rt.monotonic());
     this.heardAny = new Uint8Array(size);
     this.windows = Array.from({ length: size }, () => new ArrivalWindow(opts.windowSize));
     rt.listen(PHI_PORT, (from) => this.heard(from));
@@ -78,11 +78,11 @@ export class PhiAccrualDetector {
     // Before any sample, assume the configured interval with a quarter of it as spread, as Akka does.
     const mean = (w.size > 0 ? w.mean() : this.opts.interval) + this.opts.acceptablePause;
     const std = Math.max(w.size > 1 ? w.stdDev() : this.opts.interval / 4, this.opts.minStdDev);
-    return phi(this.rt.now() - this.lastHeard[peer]!, mean, std);
+    return phi(this.rt.monotonic() - this.lastHeard[peer]!, mean, std);
   }
 
   private heard(from: number): void {
-    const now = this.rt.now();
+    const now = this.rt.monotonic();
     // A peer back from the dead starts a fresh history: its outage is not an inter-arrival time.
     if (this.beliefs.get(from) === 'failed') this.windows[from] = new ArrivalWindow(this.opts.windowSize);
     else if (this.heardAny[from]) this.windows[from]!.add(now - this.lastHeard[from]!);

@@ -47,8 +47,8 @@ export class SwimDetector {
     this.status = Array.from({ length: size }, () => 'alive');
     this.incarnations = new Float64Array(size);
     this.rng = rt.rng('swim');
-    // The local clock at boot is a fresh, ever-larger incarnation: a restarted node outranks its old death.
-    this.ownIncarnation = rt.now();
+    // The monotonic clock at boot is a fresh, ever-larger incarnation: a restarted node outranks its old death.
+    this.ownIncarnation = rt.monotonic();
     this.retransmits = opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1));
     this.spread({ subject: rt.self, status: 'alive', incarnation: this.ownIncarnation });
     rt.listen(SwimPort.ping, (from, body) => this.onPing(from, body as Ping));

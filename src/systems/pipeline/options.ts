@@ -7,8 +7,10 @@ import type { SimTime } from '../../kernel/index.js';
  *   answered are counted as stored (only faults make a target silent).
  * - move_delete_first: a rebalancing move deletes the source replica before
  *   the copy exists (one phase instead of two).
+ * - ack_before_sync: a target acknowledges a replica before syncing it, so a
+ *   power loss can take back an acknowledged write.
  */
-export type PipelineDefect = 'count_silent_targets' | 'move_delete_first';
+export type PipelineDefect = 'count_silent_targets' | 'move_delete_first' | 'ack_before_sync';
 
 export type PlacementStrategyName = 'network_aware' | 'round_robin' | 'load_balanced' | 'consistent_hash';
 

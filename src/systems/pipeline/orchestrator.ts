@@ -78,7 +78,7 @@ export class Orchestrator {
     readonly placedBytes: Float64Array,
   ) {
     this.log = new OutcomeLog(rt, recovered);
-    const epoch = rt.now() * 1024;
+    const epoch = rt.monotonic() * 1024;
     this.placement = makePlacement(opts.placement);
     registry.onStateChange((node, state) => {
       if (state === 'failed') this.workerFailed(node);
@@ -288,7 +288,7 @@ export class Orchestrator {
   private startDistribution(state: ChunkState): void {
     this.activeDistributions++;
     state.status = 'distributing';
-    state.distStartedAt = this.rt.now();
+    state.distStartedAt = this.rt.monotonic();
     const targets = this.chooseTargets(state, this.opts.replicationFactor - state.replicas.size);
     state.awaiting = new Set(targets);
     for (const t of targets) this.placedBytes[t]! += state.processedBytes;
@@ -327,7 +327,7 @@ export class Orchestrator {
   private endAttempt(state: ChunkState, silent: (target: number) => void): void {
     this.cancelTimer(state);
     this.activeDistributions--;
-    this.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.rt.now() - state.distStartedAt });
+    this.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.rt.monotonic() - state.distStartedAt });
     for (const target of state.awaiting) silent(target);
     state.awaiting.clear();
     state.distAttempt++;

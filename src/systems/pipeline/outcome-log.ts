@@ -47,15 +47,19 @@ export class OutcomeLog {
     const next = [...this.durable, ...batch.map((b) => b.entry)];
     this.writing = true;
     this.rt.disk.write(KEY, next.length * BYTES_PER_ENTRY, next.length, (ok) => {
+      if (ok) return this.rt.disk.sync(() => this.written(batch));
+      // Disk full or failed: nothing is durable; keep the batch and try again shortly.
       this.writing = false;
-      if (!ok) {
-        // Disk full or failed: nothing is durable; keep the batch and try again shortly.
-        this.pending = [...batch, ...this.pending];
-        return void this.rt.setTimer(1_000_000, () => this.flush());
-      }
-      this.durable.push(...batch.map((b) => b.entry));
-      for (const b of batch) b.onDurable();
-      this.flush();
+      this.pending = [...batch, ...this.pending];
+      this.rt.setTimer(1_000_000, () => this.flush());
     }, next);
+  }
+
+  /** The batch is on stable storage: announce it, then write whatever queued meanwhile. */
+  private written(batch: Array<{ entry: LoggedOutcome; onDurable: () => void }>): void {
+    this.writing = false;
+    this.durable.push(...batch.map((b) => b.entry));
+    for (const b of batch) b.onDurable();
+    this.flush();
   }
 }

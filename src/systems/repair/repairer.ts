@@ -131,7 +131,7 @@ export class Repairer {
     let blocked = false;
     for (const entry of this.byEndangerment()) {
       if (this.inFlight.size >= this.opts.maxConcurrent) break;
-      const now = this.rt.now();
+      const now = this.rt.monotonic();
       if (now < this.nextStart) return this.sleepUntil(this.nextStart);
       // Nothing healthy to copy from or to for this one now: try the next, look again later.
       if (!this.start(entry)) {
@@ -142,7 +142,7 @@ export class Repairer {
       this.nextStart = Math.max(now, this.nextStart) + Math.ceil((entry.bytes * 1_000_000) / this.opts.bandwidthBytesPerS);
     }
     this.backlogChanged();
-    if (blocked) this.sleepUntil(this.rt.now() + this.opts.timeout);
+    if (blocked) this.sleepUntil(this.rt.monotonic() + this.opts.timeout);
   }
 
   /** Wakes the pump at `at`, or earlier if an earlier wake is already set. */
@@ -152,7 +152,7 @@ export class Repairer {
       this.rt.cancelTimer(this.wake);
     }
     this.wakeAt = at;
-    this.wake = this.rt.setTimer(at - this.rt.now(), () => {
+    this.wake = this.rt.setTimer(at - this.rt.monotonic(), () => {
       this.wake = -1;
       this.pump();
     });

@@ -1,6 +1,7 @@
 import type { SimTime } from '../../kernel/index.js';
 import type { NodeRuntime } from '../../world/runtime.js';
 import { chunkKey } from '../pipeline/chunks.js';
+import type { PipelineDefect } from '../pipeline/options.js';
 import type { Telemetry } from '../telemetry.js';
 import {
   RepairPort,
@@ -20,6 +21,8 @@ export interface ReplicaStoreOptions {
   verifyAfterWrite: boolean;
   /** Time between scrub passes over every local replica, microseconds; 0 disables scrubbing. */
   scrubInterval: SimTime;
+  /** Test-only deliberate bugs. */
+  defects: ReadonlySet<PipelineDefect>;
 }
 
 const CHUNK_PREFIX = 'chunk/';
@@ -61,8 +64,14 @@ export class ReplicaStore {
       this.rt.send(req.orchestrator, req.replyPort, msg);
     };
     this.rt.disk.write(key, req.bytes, req.checksum, (written) => {
-      if (!written || !this.opts.verifyAfterWrite) return reply(written);
-      this.rt.disk.read(key, (obj) => reply(obj !== null && obj.actualChecksum === req.checksum));
+      if (!written) return reply(false);
+      // Durable before acknowledged: sync, then verify what is on the platter.
+      const afterSync = (): void => {
+        if (!this.opts.verifyAfterWrite) return reply(true);
+        this.rt.disk.read(key, (obj) => reply(obj !== null && obj.actualChecksum === req.checksum));
+      };
+      if (this.opts.defects.has('ack_before_sync')) return afterSync();
+      this.rt.disk.sync(afterSync);
     });
   }
 
