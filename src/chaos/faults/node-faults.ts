@@ -25,7 +25,7 @@ export const nodePause = defineFault({
 
 export const clockSkew = defineFault({
   kind: 'clock_skew',
-  summary: "A node's local clock jumps by an offset and/or drifts; its timers and timeouts run on that clock.",
+  summary: "A node's wall clock jumps by an offset and/or its clocks drift: timers and measured durations follow the drift; only readers of the wall clock see the jump.",
   schema: z
     .strictObject({
       kind: z.literal('clock_skew'),
