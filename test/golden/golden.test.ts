@@ -29,7 +29,9 @@ describe('golden regression: every shipped scenario replays its pinned outputs',
       it(`${name} seed ${seed}`, () => {
         const pinned = manifest[name]?.[String(seed)];
         expect(pinned, `${name} seed ${seed} is not in ${MANIFEST}; run npm run golden:update`).toBeDefined();
-        const files = goldenRun(file, seed);
+        const { files, ok, failures } = goldenRun(file, seed);
+        expect(failures, `${file} --seed ${seed} should pass its expectations and invariants`).toEqual([]);
+        expect(ok).toBe(true);
         const problems: string[] = [];
         for (const [f, digest] of Object.entries(pinned!)) {
           const now = files[f];

@@ -17,7 +17,7 @@ export function shippedScenarios(): string[] {
   return readdirSync('scenarios').filter((f) => f.endsWith('.yml')).sort().map((f) => join('scenarios', f));
 }
 
-/** Runs one scenario at one seed in-process and returns its output files. */
-export function goldenRun(file: string, seed: number): Record<string, string> {
-  return runScenario(loadScenario(file), { seed }).files;
+/** Runs one scenario at one seed in-process. */
+export function goldenRun(file: string, seed: number) {
+  return runScenario(loadScenario(file), { seed });
 }

@@ -11,7 +11,8 @@ for (const file of shippedScenarios()) {
   const name = basename(file, '.yml');
   manifest[name] = {};
   for (const seed of GOLDEN_SEEDS) {
-    const files = goldenRun(file, seed);
+    const { files, failures } = goldenRun(file, seed);
+    if (failures.length > 0) console.warn(`golden: ${name} seed ${seed} does not pass:\n  ${failures.join('\n  ')}`);
     const dir = join(GOLDEN_DIR, name, `seed-${seed}`);
     mkdirSync(dir, { recursive: true });
     manifest[name][String(seed)] = {};
