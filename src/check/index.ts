@@ -6,3 +6,4 @@
 export * from './invariant.js';
 export * from './pipeline-checker.js';
 export * from './expectations.js';
+export * from './raft-checker.js';

@@ -10,3 +10,4 @@ export * from './throughput.js';
 export * from './durability.js';
 export * from './faults-csv.js';
 export * from './detector.js';
+export * from './consensus.js';

@@ -1,6 +1,6 @@
-import { PipelineChecker } from '../check/index.js';
+import { PipelineChecker, RaftChecker } from '../check/index.js';
 import type { SimTime } from '../kernel/index.js';
-import { DetectorCollector, DurabilityCollector, ThroughputCollector } from '../metrics/index.js';
+import { ConsensusCollector, DetectorCollector, DurabilityCollector, ThroughputCollector } from '../metrics/index.js';
 import type { Telemetry, TelemetryEvent } from '../systems/index.js';
 import type { World } from '../world/index.js';
 
@@ -26,6 +26,8 @@ export class RunCollectors implements Telemetry {
   readonly durability: DurabilityCollector;
   readonly detector: DetectorCollector;
   readonly checker: PipelineChecker;
+  readonly consensus: ConsensusCollector;
+  readonly raftChecker: RaftChecker;
   readonly progress: Progress = {
     acked: 0, failed: 0, doneAt: -1, diskBusyAtDone: 0, retries: { processing: 0, distribution: 0 },
     repairs: 0, bytesRepaired: 0, replicasDropped: 0, orphansRemoved: 0, moves: 0,
@@ -42,6 +44,14 @@ export class RunCollectors implements Telemetry {
     this.durability = new DurabilityCollector(world, replicationFactor);
     this.detector = new DetectorCollector(world);
     this.checker = new PipelineChecker(world, minReplicas, replicationFactor);
+    this.consensus = new ConsensusCollector(world, bucket);
+    this.raftChecker = new RaftChecker(world);
+  }
+
+  /** At the end of every bucket. */
+  sample(): void {
+    this.durability.sample();
+    this.consensus.sample();
   }
 
   emit(e: TelemetryEvent): void {
@@ -50,6 +60,8 @@ export class RunCollectors implements Telemetry {
     this.durability.observe(e);
     this.detector.observe(e);
     this.checker.observe(e);
+    this.consensus.observe(e);
+    this.raftChecker.observe(e);
     const p = this.progress;
     switch (e.kind) {
       case 'acked': p.acked++; break;

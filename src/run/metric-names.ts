@@ -37,6 +37,13 @@ const METRICS: Record<string, (s: Summary) => MetricValue> = {
   orphans_removed: (s) => s.repair.orphans_removed,
   repair_backlog_at_end: (s) => s.repair.backlog_chunks_at_end,
   moves: (s) => s.rebalance.moves,
+  raft_elections: (s) => s.raft?.elections ?? null,
+  raft_writes_acked: (s) => s.raft?.writes_acked ?? null,
+  p50_commit_ms: (s) => s.raft?.p50_commit_ms ?? null,
+  p95_commit_ms: (s) => s.raft?.p95_commit_ms ?? null,
+  p99_commit_ms: (s) => s.raft?.p99_commit_ms ?? null,
+  max_leaderless_s: (s) => s.raft?.max_leaderless_s ?? null,
+  write_availability: (s) => s.raft?.write_availability ?? null,
   disk_imbalance_at_end: (s) => s.rebalance.disk_imbalance_at_end,
 };
 

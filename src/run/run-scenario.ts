@@ -2,8 +2,10 @@ import { FaultInjector, planNemesis } from '../chaos/index.js';
 import { evaluateExpectations } from '../check/index.js';
 import { RandomStreams, Simulator, type SimTime } from '../kernel/index.js';
 import { faultsCsv } from '../metrics/index.js';
-import { buildCluster, buildSoftwareOptions, buildTopology, type LoadedScenario } from '../scenario/index.js';
-import { bootNode, type PipelineDefect, type TelemetryEvent } from '../systems/index.js';
+import { buildCluster, buildSoftwareOptions, buildTopology, RAFT_LEADER, type LoadedScenario } from '../scenario/index.js';
+import { bootNode, type PipelineDefect, type RaftDefect, type TelemetryEvent } from '../systems/index.js';
+
+const RAFT_DEFECTS: ReadonlyArray<PipelineDefect | RaftDefect> = ['double_vote'];
 import { World } from '../world/index.js';
 import { RunCollectors } from './collectors.js';
 import { metricsOf } from './metric-names.js';
@@ -17,7 +19,7 @@ export interface RunOptions {
   /** Sees every world event (message, transfer, timer, crash, fault, telemetry) in order. */
   trace?: (time: SimTime, kind: string, node: string, detail: string) => void;
   /** Test-only: deliberate bugs to switch on in the systems, to show checkers catch them. */
-  defects?: readonly PipelineDefect[];
+  defects?: ReadonlyArray<PipelineDefect | RaftDefect>;
 }
 
 export interface RunResult {
@@ -46,7 +48,9 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const world = new World(sim, streams, topology);
   const cluster = buildCluster(topology);
   const software = buildSoftwareOptions(sc, topology);
-  software.pipeline.defects = new Set(options.defects ?? []);
+  const defects = options.defects ?? [];
+  software.pipeline.defects = new Set(defects.filter((d): d is PipelineDefect => !RAFT_DEFECTS.includes(d)));
+  if (software.raft) software.raft.group.defects = new Set(defects.filter((d): d is RaftDefect => RAFT_DEFECTS.includes(d)));
   const trace = options.trace;
   if (trace) world.setTracer((kind, node, detail) => trace(sim.now, kind, node >= 0 ? world.nodes[node]!.name : '-', detail));
 
@@ -58,12 +62,22 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     : options.observe;
   const collectors = new RunCollectors(world, sc.metrics.bucket, software.pipeline.replicationFactor, software.pipeline.minReplicasSuccess, tap);
   world.install((rt) => bootNode(rt, software, cluster, collectors));
-  const injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members: (name) => world.resolveMembers(name) });
+  // "@raft-leader" is resolved when the fault strikes, by asking who leads now (as a Jepsen nemesis would).
+  const members = (name: string): number[] => {
+    if (name === RAFT_LEADER) {
+      const leader = collectors.consensus.currentLeader();
+      return leader >= 0 ? [leader] : [];
+    }
+    return world.resolveMembers(name);
+  };
+  const injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members });
   const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: topology.nodes.map((n) => n.name), clouds: topology.clouds }, streams) : [];
   injector.schedule([...sc.faults, ...nemesis]);
   world.start();
-  sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => collectors.durability.sample());
+  sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => collectors.sample());
   sim.run(sc.duration);
+  // Followers learn of a commit with the next heartbeat or append; ten heartbeats is ample.
+  collectors.raftChecker.finish(collectors.consensus.currentLeader() >= 0, software.raft?.group.members ?? [], 10 * (software.raft?.group.heartbeatInterval ?? 0));
 
   const summary = buildSummary({ loaded, seed, sim, world, topology, software, collectors, faultCount: sc.faults.length + nemesis.length });
   summary.expectations = evaluateExpectations(sc.expect, metricsOf(summary));
@@ -75,6 +89,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       .filter((e) => !e.held)
       .map((e) => `expectation ${e.metric} ${e.expected} did not hold: measured ${e.actual}`),
   ];
+  const consensusCsv = collectors.consensus.toCsv();
   return {
     name: loaded.name,
     seed,
@@ -86,6 +101,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       'durability.csv': collectors.durability.toCsv(),
       'detector.csv': collectors.detector.toCsv(),
       'faults.csv': faultsCsv(injector.timeline),
+      ...(consensusCsv === undefined ? {} : { 'consensus.csv': consensusCsv }),
       'summary.json': JSON.stringify(summary, null, 2) + '\n',
     },
   };

@@ -1,6 +1,6 @@
 import type { ExpectationResult, InvariantResult } from '../check/index.js';
 import type { Simulator } from '../kernel/index.js';
-import type { DetectionSummary, DurabilitySample } from '../metrics/index.js';
+import type { ConsensusSummary, DetectionSummary, DurabilitySample } from '../metrics/index.js';
 import type { LoadedScenario } from '../scenario/index.js';
 import { planChunks, STAGES, type SoftwareOptions, type Stage } from '../systems/index.js';
 import type { TopologySpec, World } from '../world/index.js';
@@ -52,6 +52,8 @@ export interface Summary {
   repair: { repairs: number; bytes_repaired: number; replicas_dropped: number; orphans_removed: number; backlog_chunks_at_end: number };
   /** Disk use across nodes that are up, from the disks: (most - least) / most. */
   rebalance: { moves: number; disk_imbalance_at_end: number };
+  /** Present when the scenario runs a Raft group. */
+  raft?: ConsensusSummary;
   network: { messages_sent: number; messages_delivered: number; messages_dropped: number; transfers_completed: number; transfers_aborted: number };
   faults: number;
   invariants: InvariantResult[];
@@ -161,6 +163,7 @@ export function buildSummary(inputs: SummaryInputs): Summary {
       backlog_chunks_at_end: last?.repairBacklogChunks ?? 0,
     },
     rebalance: { moves: progress.moves, disk_imbalance_at_end: round3(diskImbalance(world)) },
+    ...(collectors.consensus.summary(sc.duration) ? { raft: collectors.consensus.summary(sc.duration)! } : {}),
     network: {
       messages_sent: net.sent,
       messages_delivered: net.delivered,
@@ -169,7 +172,7 @@ export function buildSummary(inputs: SummaryInputs): Summary {
       transfers_aborted: world.transfers.stats.aborted,
     },
     faults: inputs.faultCount,
-    invariants: collectors.checker.results(),
+    invariants: [...collectors.checker.results(), ...collectors.raftChecker.results()],
     expectations: [],
   };
 }

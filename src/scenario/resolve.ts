@@ -103,10 +103,27 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
   };
 }
 
+/** The fault target that names whichever node leads the Raft group when the fault strikes. */
+export const RAFT_LEADER = '@raft-leader';
+
 export function buildSoftwareOptions(sc: Scenario, topology: TopologySpec): SoftwareOptions {
   const d = sc.detector;
   const r = sc.repair;
+  const index = (name: string) => topology.nodes.findIndex((n) => n.name === name);
   return {
+    ...(sc.raft ? {
+      raft: {
+        group: {
+          members: sc.raft.members.map(index),
+          electionTimeoutMin: sc.raft.election_timeout.min,
+          electionTimeoutMax: sc.raft.election_timeout.max,
+          heartbeatInterval: sc.raft.heartbeat,
+          maxBatch: sc.raft.max_batch,
+          defects: new Set(),
+        },
+        client: { node: index(sc.raft.client.node), every: sc.raft.client.every, timeout: sc.raft.client.timeout, keys: sc.raft.client.keys },
+      },
+    } : {}),
     pipeline: buildPipelineOptions(sc, topology),
     detector: {
       kind: d.kind,

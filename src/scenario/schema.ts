@@ -146,6 +146,26 @@ const rebalance = z.strictObject({
   timeout: duration,
 });
 
+const raft = z.strictObject({
+  /** Members of the group, by node name (3, 5 or 7, across regions). */
+  members: z.array(z.string()).min(1),
+  election_timeout: z.strictObject({ min: duration, max: duration }).default({ min: 150_000, max: 300_000 }),
+  /** Leader heartbeat period (document 001: 50 ms). */
+  heartbeat: duration.default(50_000),
+  /** Most log entries per AppendEntries. */
+  max_batch: z.number().int().positive().default(64),
+  client: z.strictObject({
+    /** Node the client runs on. */
+    node: z.string(),
+    /** Mean time between writes; 0 disables the client. */
+    every: duration,
+    /** Retry at another member after this long without an answer. */
+    timeout: duration.default(1_000_000),
+    /** Keys written, round robin. */
+    keys: z.number().int().positive().default(100),
+  }),
+});
+
 export const scenarioSchema = z
   .strictObject({
     /** Shown in reports; defaults to the file name. */
@@ -173,6 +193,8 @@ export const scenarioSchema = z
     repair,
     rebalance,
     faults: z.array(faultSchema).default([]),
+    /** A Raft group for metadata, with a client writing to it. */
+    raft: raft.optional(),
     /** Random chaos drawn from rates, beside (or instead of) the fixed timeline. */
     nemesis: nemesisSchema.optional(),
     /** Assertions on summary metrics; any that fails makes the run exit 1. */

@@ -55,7 +55,7 @@ export function checkNames(sc: Scenario): NameProblem | undefined {
   if (rf > nodes.length - 1) {
     return { path: ['pipeline', 'distribution', 'replication_factor'], message: `${rf} replicas need at least ${rf + 1} nodes (the sender holds none), the topology has ${nodes.length}` };
   }
-  return checkLinks(sc, names, hint) ?? checkFaults(sc, names, hint);
+  return checkLinks(sc, names, hint) ?? checkRaft(sc, names, hint) ?? checkFaults(sc, names, hint);
 }
 
 /**
@@ -82,6 +82,17 @@ function checkLinks(sc: Scenario, names: Names, hint: string): NameProblem | und
   return undefined;
 }
 
+function checkRaft(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
+  if (!sc.raft) return undefined;
+  for (const [i, m] of sc.raft.members.entries()) {
+    if (!names.nodes.includes(m)) return { path: ['raft', 'members', i], message: `no node called "${m}"; ${hint}` };
+    if (sc.raft.members.indexOf(m) !== i) return { path: ['raft', 'members', i], message: `"${m}" is listed twice` };
+  }
+  if (!names.nodes.includes(sc.raft.client.node)) return { path: ['raft', 'client', 'node'], message: `no node called "${sc.raft.client.node}"; ${hint}` };
+  if (sc.raft.election_timeout.min > sc.raft.election_timeout.max) return { path: ['raft', 'election_timeout', 'min'], message: 'must not exceed max' };
+  return undefined;
+}
+
 function checkFaults(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
   for (const [i, name] of (sc.nemesis?.spare ?? []).entries()) {
     if (!names.nodes.includes(name)) return { path: ['nemesis', 'spare', i], message: `no node called "${name}"; ${hint}` };
@@ -89,6 +100,10 @@ function checkFaults(sc: Scenario, names: Names, hint: string): NameProblem | un
   for (const [i, fault] of sc.faults.entries()) {
     const entry = faultKind(fault.kind)!;
     for (const ref of entry.names(fault as never)) {
+      if (ref.name === '@raft-leader') {
+        if (!sc.raft) return { path: ['faults', i, ...ref.path], message: '"@raft-leader" needs a raft group in the scenario' };
+        if (ref.level === 'node' || ref.level === 'any' || ref.level === undefined) continue;
+      }
       const level = ref.level ?? 'any';
       if (level !== 'any' && !names[`${level}s`].includes(ref.name)) {
         return { path: ['faults', i, ...ref.path], message: `no ${level} called "${ref.name}" (${fault.kind} takes one ${level}); ${hint}` };

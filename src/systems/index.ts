@@ -22,3 +22,4 @@ export { ReplicaCatalog } from './repair/catalog.js';
 export { Repairer } from './repair/repairer.js';
 export { Rebalancer, type RebalanceOptions } from './repair/rebalancer.js';
 export * from './node-software.js';
+export * from './raft/index.js';

@@ -9,6 +9,7 @@ import { Rebalancer, type RebalanceOptions } from './repair/rebalancer.js';
 import { Repairer } from './repair/repairer.js';
 import { ReplicaStore } from './storage/replica-store.js';
 import type { Telemetry } from './telemetry.js';
+import { RaftClient, RaftNode, type RaftClientOptions, type RaftOptions } from './raft/index.js';
 
 /** Everything the software on a node is configured with. */
 export interface SoftwareOptions {
@@ -16,6 +17,8 @@ export interface SoftwareOptions {
   detector: DetectorOptions;
   repair: RepairOptions;
   rebalance: RebalanceOptions;
+  /** A Raft group and its client, when the scenario has one. */
+  raft?: { group: RaftOptions; client: RaftClientOptions };
 }
 
 /**
@@ -25,6 +28,11 @@ export interface SoftwareOptions {
  * catalog and the repairer.
  */
 export function bootNode(rt: NodeRuntime, opts: SoftwareOptions, cluster: ClusterConfig, telemetry: Telemetry): void {
+  if (opts.raft) {
+    const { group, client } = opts.raft;
+    if (group.members.includes(rt.self)) new RaftNode(rt, group, telemetry);
+    if (client.node === rt.self) new RaftClient(rt, client, group.members, telemetry, group.heartbeatInterval);
+  }
   const registry = new NodeRegistry(cluster, () => rt.monotonic(), opts.pipeline.suspicionPeriod);
   startDetector(rt, registry, opts.detector, cluster, telemetry);
   new PipelineWorker(rt, opts.pipeline, cluster.members[rt.self]!.slots, telemetry);

@@ -26,6 +26,14 @@ export type TelemetryEvent =
   | { kind: 'repair_backlog'; chunks: number; bytes: number }
   /** Rebalancing moved a replica: copied to `to` and verified, then deleted from `from`. */
   | { kind: 'replica_moved'; chunk: number; bytes: number; from: number; to: number }
+  /** A Raft member took a role in a term. */
+  | { kind: 'raft_role'; node: number; term: number; role: 'follower' | 'candidate' | 'leader' }
+  /** A Raft leader advanced its commit index. */
+  | { kind: 'raft_commit'; node: number; index: number; term: number }
+  /** A Raft member applied a log entry to its state machine. */
+  | { kind: 'raft_applied'; node: number; index: number; term: number; id: string }
+  /** A client's write: sent (or re-sent) and finally acknowledged, with its latency from the first send. */
+  | { kind: 'raft_write'; node: number; id: string; phase: 'sent' | 'acked'; latency: number }
   /** A replica the catalog did not want was deleted (garbage collection). */
   | { kind: 'orphan_removed'; chunk: number; node: number }
   | { kind: 'pipeline_done' };

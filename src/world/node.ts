@@ -172,7 +172,7 @@ class HostDisk implements DiskRuntime {
   }
 
   write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void, data?: unknown): void {
-    const content = data === undefined ? undefined : deepFreeze(structuredClone(data));
+    const content = data;
     const disk = this.disk;
     if (disk.failed || !disk.hasRoomFor(key, bytes)) return void this.host.setTimer(disk.spec.opLatency, () => done(false));
     const at = disk.schedule(bytes, disk.spec.writeBytesPerS);
@@ -223,10 +223,3 @@ class HostDisk implements DiskRuntime {
   }
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}

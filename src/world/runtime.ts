@@ -56,7 +56,8 @@ export interface StoredObject {
   /**
    * Content, for the few objects whose content the simulation needs (logs,
    * checkpoints); bulk data is described by size and checksum only. Stored as
-   * a frozen copy, so the writer cannot change it after the write.
+   * given, without copying: the writer must never change it afterwards (pass
+   * a fresh or immutable value).
    */
   readonly data?: unknown;
 }

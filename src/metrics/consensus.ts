@@ -1,0 +1,143 @@
+import type { SimTime } from '../kernel/index.js';
+import type { TelemetryEvent } from '../systems/index.js';
+import type { World } from '../world/index.js';
+import { fixed3, seconds, toCsv } from './csv.js';
+
+interface Bucket { acked: number; latencies: number[]; leaderless: number; elections: number }
+
+export interface ConsensusSummary {
+  elections: number;
+  leader_changes: number;
+  writes_sent: number;
+  writes_acked: number;
+  p50_commit_ms: number | null;
+  p95_commit_ms: number | null;
+  p99_commit_ms: number | null;
+  /** Longest stretch without a live leader, seconds. */
+  max_leaderless_s: number;
+  /** Fraction of the time since the first election with a live leader (start-up is not an outage). */
+  write_availability: number;
+}
+
+const quantile = (sorted: readonly number[], q: number): number | null =>
+  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
+/**
+ * consensus.csv: per bucket, the leader and term at the bucket's end, writes
+ * acknowledged and their commit latency quantiles, and time without a live
+ * leader. "Live" comes from the world: a leader that crashed leads nothing.
+ */
+export class ConsensusCollector {
+  private readonly buckets: Bucket[] = [];
+  private readonly all: number[] = [];
+  private leader = -1;
+  private term = 0;
+  private leaderlessSince: SimTime = 0;
+  private maxLeaderless = 0;
+  private elections = 0;
+  private changes = 0;
+  private sent = 0;
+  private firstElection = 0;
+  private active = false;
+  private readonly rows: Array<Array<string | number>> = [];
+
+  constructor(private readonly world: World, private readonly bucket: SimTime) {
+    world.onNodeState((node, event) => {
+      if (event === 'crash' && node.index === this.leader) this.loseLeader();
+    });
+  }
+
+  /** The node that leads now (and is up), or -1: what a nemesis asks when it targets "@raft-leader". */
+  currentLeader(): number {
+    return this.leader;
+  }
+
+  observe(e: TelemetryEvent): void {
+    if (e.kind === 'raft_role') {
+      this.active = true;
+      if (e.role === 'leader') {
+        if (this.elections === 0) this.firstElection = this.world.sim.now;
+        this.elections++;
+        if (this.leader !== e.node) this.changes++;
+        this.accrueLeaderless();
+        this.leader = e.node;
+        this.term = e.term;
+        this.bucketNow().elections++;
+      } else if (e.node === this.leader) this.loseLeader();
+    } else if (e.kind === 'raft_write') {
+      if (e.phase === 'sent') this.sent++;
+      else {
+        const b = this.bucketNow();
+        b.acked++;
+        b.latencies.push(e.latency / 1000);
+        this.all.push(e.latency / 1000);
+      }
+    }
+  }
+
+  private loseLeader(): void {
+    if (this.leader === -1) return;
+    this.leader = -1;
+    this.leaderlessSince = this.world.sim.now;
+  }
+
+  /** Adds the leaderless stretch that ends now to the buckets it spans. */
+  private accrueLeaderless(): void {
+    if (this.leader !== -1) return;
+    const now = this.world.sim.now;
+    this.maxLeaderless = Math.max(this.maxLeaderless, now - this.leaderlessSince);
+    for (let t = this.leaderlessSince; t < now; ) {
+      const i = Math.floor(t / this.bucket);
+      const end = Math.min(now, (i + 1) * this.bucket);
+      this.bucketAt(i).leaderless += end - t;
+      t = end;
+    }
+    this.leaderlessSince = now;
+  }
+
+  private bucketNow(): Bucket {
+    return this.bucketAt(Math.max(0, Math.ceil(this.world.sim.now / this.bucket) - 1));
+  }
+
+  private bucketAt(i: number): Bucket {
+    while (this.buckets.length <= i) this.buckets.push({ acked: 0, latencies: [], leaderless: 0, elections: 0 });
+    return this.buckets[i]!;
+  }
+
+  /** Called at each bucket's end: records the row (leader and term at that instant). */
+  sample(): void {
+    if (!this.active) return;
+    this.accrueLeaderless();
+    const now = this.world.sim.now;
+    const i = Math.max(0, Math.ceil(now / this.bucket) - 1);
+    const b = this.bucketAt(i);
+    const lat = [...b.latencies].sort((x, y) => x - y);
+    const q = (p: number) => (lat.length ? fixed3(quantile(lat, p)!) : '');
+    this.rows.push([seconds(now), this.leader >= 0 ? this.world.nodes[this.leader]!.name : '', this.term, b.elections, b.acked, q(0.5), q(0.95), q(0.99), seconds(b.leaderless)]);
+  }
+
+  summary(horizon: SimTime): ConsensusSummary | undefined {
+    if (!this.active) return undefined;
+    const lat = [...this.all].sort((x, y) => x - y);
+    // Time before the first leader is start-up, not unavailability.
+    const leaderless = this.buckets.reduce((t, b) => t + b.leaderless, 0) - this.firstElection;
+    const span = horizon - this.firstElection;
+    const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+    return {
+      elections: this.elections,
+      leader_changes: this.changes,
+      writes_sent: this.sent,
+      writes_acked: this.all.length,
+      p50_commit_ms: r3(quantile(lat, 0.5)),
+      p95_commit_ms: r3(quantile(lat, 0.95)),
+      p99_commit_ms: r3(quantile(lat, 0.99)),
+      max_leaderless_s: this.maxLeaderless / 1e6,
+      write_availability: span > 0 ? Math.round((1 - leaderless / span) * 1e6) / 1e6 : 0,
+    };
+  }
+
+  toCsv(): string | undefined {
+    if (!this.active) return undefined;
+    return toCsv(['time_s', 'leader', 'term', 'elections', 'writes_acked', 'commit_p50_ms', 'commit_p95_ms', 'commit_p99_ms', 'leaderless_s'], this.rows);
+  }
+}

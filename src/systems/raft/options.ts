@@ -1,0 +1,34 @@
+import type { SimTime } from '../../kernel/index.js';
+
+/** A Raft group for metadata (documents 001 and 002). */
+export interface RaftOptions {
+  /** Node indexes of the group's members (3, 5 or 7, across regions). */
+  members: readonly number[];
+  /** Election timeout drawn uniformly from [min, max] each time it is armed, microseconds (document 001: 150-300 ms). */
+  electionTimeoutMin: SimTime;
+  electionTimeoutMax: SimTime;
+  /** Leader heartbeat period, microseconds (document 001: 50 ms). */
+  heartbeatInterval: SimTime;
+  /** Most entries in one AppendEntries. */
+  maxBatch: number;
+  /** Test-only deliberate bugs. */
+  defects: ReadonlySet<RaftDefect>;
+}
+
+/**
+ * Deliberate bugs, switched on only by tests, to show the checkers can fail.
+ * - double_vote: a node may grant a second vote in a term it already voted in.
+ */
+export type RaftDefect = 'double_vote';
+
+/** A client workload writing to the group (document 002's catalog operations). */
+export interface RaftClientOptions {
+  /** Node the client runs on. */
+  node: number;
+  /** Mean time between writes (Poisson), microseconds; 0 disables the client. */
+  every: SimTime;
+  /** A write not answered within this long is retried at another member, microseconds. */
+  timeout: SimTime;
+  /** Keys written, round robin. */
+  keys: number;
+}

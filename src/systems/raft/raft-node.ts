@@ -1,0 +1,291 @@
+import type { Rng } from '../../kernel/index.js';
+import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
+import type { Telemetry } from '../telemetry.js';
+import { RaftPort, type AppendEntries, type AppendReply, type Entry, type Propose, type ProposeReply, type RequestVote, type VoteReply } from './messages.js';
+import type { RaftOptions } from './options.js';
+
+type Role = 'follower' | 'candidate' | 'leader';
+
+/**
+ * What a member keeps on its disk: term, vote and log (Raft's persistent
+ * state). The log is shared with the live one and cut at `length`: appends
+ * never touch earlier positions, and truncation replaces the live array, so a
+ * stored snapshot stays what it was at no copying cost.
+ */
+interface Persistent { term: number; votedFor: number; entries: readonly Entry[]; length: number }
+
+const STATE_KEY = 'raft/state';
+const BYTES_PER_ENTRY = 64;
+
+/**
+ * One Raft member (Ongaro and Ousterhout), on simulated messages and the
+ * simulated disk: randomized election timeouts, RequestVote with the
+ * up-to-date check, AppendEntries with the consistency check and conflict
+ * truncation, commit only of current-term entries (a no-op is appended on
+ * election), term fencing of stale leaders. Term, vote and log are written and
+ * synced before the member answers or acts on them, so a restarted member
+ * comes back with them. Log indexes start at 1.
+ */
+export class RaftNode {
+  private role: Role = 'follower';
+  private term = 0;
+  private votedFor = -1;
+  private log: Entry[] = [];
+  private commitIndex = 0;
+  private lastApplied = 0;
+  private leader = -1;
+  private votes = new Set<number>();
+  private nextIndex = new Map<number, number>();
+  private matchIndex = new Map<number, number>();
+  private electionTimer: TimerHandle | -1 = -1;
+  private heartbeatTimer: TimerHandle | -1 = -1;
+  private readonly rng: Rng;
+  private readonly peers: number[];
+  /** Client writes waiting for their entry to commit: index -> (client, id). */
+  private readonly waiting = new Map<number, { client: number; id: string }>();
+  /** Persistence: a write in flight, and actions waiting for the next one to be durable. */
+  private persisting = false;
+  private afterPersist: Array<() => void> = [];
+  /** Log entries already written (for the size of the next append) and known durable (for commit). */
+  private writtenEntries = 0;
+  private durableEntries = 0;
+  private readonly kv = new Map<string, number>();
+
+  constructor(private readonly rt: NodeRuntime, private readonly opts: RaftOptions, private readonly telemetry: Telemetry) {
+    this.rng = rt.rng('raft');
+    this.peers = opts.members.filter((m) => m !== rt.self);
+    rt.disk.read(STATE_KEY, (obj) => {
+      const saved = obj?.data as Persistent | undefined;
+      if (saved) {
+        this.term = saved.term;
+        this.votedFor = saved.votedFor;
+        this.log = saved.entries.slice(0, saved.length);
+        this.writtenEntries = this.log.length;
+        this.durableEntries = this.log.length;
+      }
+      rt.listen(RaftPort.requestVote, (from, body) => this.onRequestVote(from, body as RequestVote));
+      rt.listen(RaftPort.vote, (from, body) => this.onVote(from, body as VoteReply));
+      rt.listen(RaftPort.append, (from, body) => this.onAppend(from, body as AppendEntries));
+      rt.listen(RaftPort.appendReply, (from, body) => this.onAppendReply(from, body as AppendReply));
+      rt.listen(RaftPort.propose, (from, body) => this.onPropose(from, body as Propose));
+      this.becomeFollower(this.term, -1);
+    });
+  }
+
+  // --- log helpers -----------------------------------------------------------
+
+  private lastIndex(): number {
+    return this.log.length;
+  }
+
+  private termAt(index: number): number {
+    return index === 0 ? 0 : this.log[index - 1]?.term ?? -1;
+  }
+
+  // --- persistence -----------------------------------------------------------
+
+  /** Writes term, vote and log, syncs, then runs `then`. Requests during a write share the next one. */
+  private persist(then: () => void): void {
+    this.afterPersist.push(then);
+    if (!this.persisting) this.writeState();
+  }
+
+  private writeState(): void {
+    this.persisting = true;
+    const waiting = this.afterPersist;
+    this.afterPersist = [];
+    const length = this.log.length;
+    // The disk copies the content at the call; bytes are what a log append would write.
+    const bytes = 64 + Math.max(0, length - this.writtenEntries) * BYTES_PER_ENTRY;
+    this.writtenEntries = length;
+    this.rt.disk.write(STATE_KEY, bytes, this.term, () => {
+      this.rt.disk.sync(() => {
+        this.persisting = false;
+        this.durableEntries = Math.min(length, this.log.length);
+        for (const w of waiting) w();
+        if (this.afterPersist.length > 0) this.writeState();
+      });
+    }, { term: this.term, votedFor: this.votedFor, entries: this.log, length } satisfies Persistent);
+  }
+
+  // --- roles -----------------------------------------------------------------
+
+  private setRole(role: Role): void {
+    this.role = role;
+    this.telemetry.emit({ kind: 'raft_role', node: this.rt.self, term: this.term, role });
+  }
+
+  private becomeFollower(term: number, leader: number): void {
+    const changed = term !== this.term || this.role !== 'follower';
+    if (term > this.term) {
+      this.term = term;
+      this.votedFor = -1;
+    }
+    this.leader = leader;
+    if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
+    this.heartbeatTimer = -1;
+    if (changed) this.setRole('follower');
+    this.armElection();
+  }
+
+  private armElection(): void {
+    if (this.electionTimer !== -1) this.rt.cancelTimer(this.electionTimer);
+    const timeout = Math.round(this.rng.uniform(this.opts.electionTimeoutMin, this.opts.electionTimeoutMax));
+    this.electionTimer = this.rt.setTimer(timeout, () => this.startElection());
+  }
+
+  private startElection(): void {
+    this.electionTimer = -1;
+    this.term++;
+    this.votedFor = this.rt.self;
+    this.leader = -1;
+    this.votes = new Set([this.rt.self]);
+    this.setRole('candidate');
+    this.armElection();
+    const term = this.term;
+    this.persist(() => {
+      if (this.term !== term || this.role !== 'candidate') return;
+      const req: RequestVote = { term, lastLogIndex: this.lastIndex(), lastLogTerm: this.termAt(this.lastIndex()) };
+      for (const p of this.peers) this.rt.send(p, RaftPort.requestVote, req);
+      this.maybeWin();
+    });
+  }
+
+  private onRequestVote(from: number, req: RequestVote): void {
+    if (req.term > this.term) this.becomeFollower(req.term, -1);
+    const upToDate = req.lastLogTerm > this.termAt(this.lastIndex()) || (req.lastLogTerm === this.termAt(this.lastIndex()) && req.lastLogIndex >= this.lastIndex());
+    const free = this.votedFor === -1 || this.votedFor === from || this.opts.defects.has('double_vote');
+    const granted = req.term === this.term && free && upToDate;
+    if (granted) {
+      this.votedFor = from;
+      this.armElection();
+    }
+    const term = this.term;
+    this.persist(() => this.rt.send(from, RaftPort.vote, { term, granted }));
+  }
+
+  private onVote(from: number, reply: VoteReply): void {
+    if (reply.term > this.term) return this.becomeFollower(reply.term, -1);
+    if (this.role !== 'candidate' || reply.term !== this.term || !reply.granted) return;
+    this.votes.add(from);
+    this.maybeWin();
+  }
+
+  private maybeWin(): void {
+    if (this.role !== 'candidate' || this.votes.size * 2 <= this.opts.members.length) return;
+    if (this.electionTimer !== -1) this.rt.cancelTimer(this.electionTimer);
+    this.electionTimer = -1;
+    this.leader = this.rt.self;
+    this.setRole('leader');
+    for (const p of this.peers) {
+      this.nextIndex.set(p, this.lastIndex() + 1);
+      this.matchIndex.set(p, 0);
+    }
+    // A no-op of the new term lets entries of earlier terms commit with it.
+    this.log.push({ term: this.term, id: `noop-${this.term}-${this.rt.self}`, key: '', value: 0 });
+    this.persist(() => this.advanceCommit());
+    this.broadcast();
+  }
+
+  // --- replication -----------------------------------------------------------
+
+  private broadcast(): void {
+    if (this.role !== 'leader') return;
+    for (const p of this.peers) this.sendAppend(p);
+    if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
+    this.heartbeatTimer = this.rt.setTimer(this.opts.heartbeatInterval, () => {
+      this.heartbeatTimer = -1;
+      this.broadcast();
+    });
+  }
+
+  private sendAppend(peer: number): void {
+    const next = this.nextIndex.get(peer) ?? this.lastIndex() + 1;
+    const prev = next - 1;
+    const entries = this.log.slice(prev, prev + this.opts.maxBatch);
+    this.rt.send(peer, RaftPort.append, { term: this.term, prevLogIndex: prev, prevLogTerm: this.termAt(prev), entries, leaderCommit: this.commitIndex });
+  }
+
+  private onAppend(from: number, req: AppendEntries): void {
+    if (req.term < this.term) return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: 0 });
+    if (req.term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(req.term, from);
+    else this.armElection();
+    if (this.termAt(req.prevLogIndex) !== req.prevLogTerm) {
+      // Consistency check failed: tell the leader where our log ends, so it backs up quickly.
+      return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: Math.min(this.lastIndex(), req.prevLogIndex - 1) });
+    }
+    let index = req.prevLogIndex;
+    for (const e of req.entries) {
+      index++;
+      if (index <= this.lastIndex()) {
+        if (this.termAt(index) === e.term) continue;
+        // Conflict: drop our suffix (into a new array, so stored snapshots keep theirs) and take the leader's.
+        this.log = this.log.slice(0, index - 1);
+        this.writtenEntries = Math.min(this.writtenEntries, this.log.length);
+        this.durableEntries = Math.min(this.durableEntries, this.log.length);
+      }
+      this.log.push(e);
+    }
+    const match = req.prevLogIndex + req.entries.length;
+    const term = this.term;
+    this.persist(() => {
+      if (req.leaderCommit > this.commitIndex) this.commit(Math.min(req.leaderCommit, match));
+      this.rt.send(from, RaftPort.appendReply, { term, success: true, matchIndex: match });
+    });
+  }
+
+  private onAppendReply(from: number, reply: AppendReply): void {
+    if (reply.term > this.term) return this.becomeFollower(reply.term, -1);
+    if (this.role !== 'leader' || reply.term !== this.term) return;
+    if (reply.success) {
+      this.matchIndex.set(from, Math.max(this.matchIndex.get(from) ?? 0, reply.matchIndex));
+      this.nextIndex.set(from, (this.matchIndex.get(from) ?? 0) + 1);
+      this.advanceCommit();
+      if ((this.nextIndex.get(from) ?? 0) <= this.lastIndex()) this.sendAppend(from);
+    } else {
+      this.nextIndex.set(from, Math.max(1, reply.matchIndex + 1));
+      this.sendAppend(from);
+    }
+  }
+
+  /** The highest index stored on a majority (the leader's own log counts once durable), of the current term. */
+  private advanceCommit(): void {
+    if (this.role !== 'leader') return;
+    const matches = [this.durableEntries, ...this.peers.map((p) => this.matchIndex.get(p) ?? 0)].sort((a, b) => b - a);
+    const majority = matches[Math.floor(this.opts.members.length / 2)]!;
+    for (let n = majority; n > this.commitIndex; n--) {
+      if (this.termAt(n) === this.term) return this.commit(n);
+    }
+  }
+
+  private commit(index: number): void {
+    if (index <= this.commitIndex) return;
+    this.commitIndex = index;
+    if (this.role === 'leader') this.telemetry.emit({ kind: 'raft_commit', node: this.rt.self, index, term: this.term });
+    while (this.lastApplied < this.commitIndex) {
+      const i = ++this.lastApplied;
+      const e = this.log[i - 1]!;
+      if (e.key) this.kv.set(e.key, e.value);
+      this.telemetry.emit({ kind: 'raft_applied', node: this.rt.self, index: i, term: e.term, id: e.id });
+      const w = this.waiting.get(i);
+      if (w) {
+        this.waiting.delete(i);
+        const ok = w.id === e.id;
+        this.rt.send(w.client, RaftPort.proposeReply, { id: w.id, ok, leaderHint: this.leader });
+      }
+    }
+  }
+
+  // --- clients ---------------------------------------------------------------
+
+  private onPropose(from: number, req: Propose): void {
+    if (this.role !== 'leader') {
+      const reply: ProposeReply = { id: req.id, ok: false, leaderHint: this.leader };
+      return this.rt.send(from, RaftPort.proposeReply, reply);
+    }
+    this.log.push({ term: this.term, id: req.id, key: req.key, value: req.value });
+    this.waiting.set(this.lastIndex(), { client: from, id: req.id });
+    this.persist(() => this.advanceCommit());
+    for (const p of this.peers) if ((this.nextIndex.get(p) ?? 0) === this.lastIndex()) this.sendAppend(p);
+  }
+}
