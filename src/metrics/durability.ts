@@ -14,7 +14,7 @@ export interface DurabilitySample {
   replicasAvailable: number;
   /** Acknowledged chunks with fewer than replication_factor available replicas. */
   underReplicated: number;
-  /** Acknowledged chunks with more than replication_factor intact replicas (stored twice). */
+  /** Acknowledged chunks with more than replication_factor replicas on nodes that are up (stored twice; copies on dead nodes cannot be collected). */
   overReplicated: number;
   /** Acknowledged chunks with no available replica but an intact one somewhere (a node is down). */
   unavailable: number;
@@ -90,7 +90,7 @@ export class DurabilityCollector {
       s.replicasIntact += intact;
       s.replicasAvailable += available;
       if (available < this.replicationFactor) s.underReplicated++;
-      if (intact > this.replicationFactor) s.overReplicated++;
+      if (available > this.replicationFactor) s.overReplicated++;
       if (intact === 0) {
         s.lost++;
         s.bytesLost += bytes;

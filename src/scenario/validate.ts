@@ -43,7 +43,7 @@ export function checkNames(sc: Scenario): NameProblem | undefined {
   const { nodes, regions, clouds } = names;
   const seen = new Set<string>();
   for (const name of [...clouds, ...regions, ...names.racks, ...nodes]) {
-    if (seen.has(name)) return { path: ['topology', 'clouds'], message: `the name "${name}" is used twice; cloud, region and node names must all differ` };
+    if (seen.has(name)) return { path: ['topology', 'clouds'], message: `the name "${name}" is used twice; cloud, region, rack and node names must all differ` };
     seen.add(name);
   }
   if (nodes.length === 0) return { path: ['topology', 'clouds'], message: 'the topology has no nodes' };

@@ -34,8 +34,9 @@ export class World implements DiskObserver {
   private readonly traceSink: TraceSink = { tracer: undefined };
   /** Objects destroyed by faults, as "node|key". */
   private readonly destroyed = new Set<string>();
-  /** Crashes not yet undone, per node. */
+  /** Crashes and pauses not yet undone, per node. */
   private readonly downHolds: Int32Array;
+  private readonly pauseHolds: Int32Array;
 
   constructor(readonly sim: Simulator, readonly streams: RandomStreams, readonly spec: TopologySpec) {
     this.clouds = spec.clouds;
@@ -57,6 +58,7 @@ export class World implements DiskObserver {
     };
     this.nodes = spec.nodes.map((n, i) => new SimNode(i, n, regionIndex.get(n.region)!, new Disk(i, n.disk, sim, this), services));
     this.downHolds = new Int32Array(this.nodes.length);
+    this.pauseHolds = new Int32Array(this.nodes.length);
     this.partitions = new Partitions(this.nodes.length);
     this.network = new Network(sim, this.nodes, this.links, spec.regions.length, this.partitions, this.traceSink);
     this.transfers = new Transfers(sim, this.nodes, this.network, this.partitions, this.traceSink);
@@ -117,6 +119,7 @@ export class World implements DiskObserver {
     if (!n.up) return;
     n.up = false;
     n.paused = false;
+    this.pauseHolds[node] = 0;
     if (opts.loseUnsyncedWrites) for (const key of n.disk.loseUnsynced()) this.trace('unsynced_lost', node, key);
     n.incarnation++;
     n.host.reset();
@@ -143,13 +146,16 @@ export class World implements DiskObserver {
    * had passed for it. The network still accepts its traffic.
    */
   pause(node: number): void {
+    this.pauseHolds[node]!++;
     this.nodes[node]!.paused = true;
     this.trace('pause', node, '');
   }
 
+  /** Unfreezes the node once every pause holding it is over. */
   resume(node: number): void {
     const n = this.nodes[node]!;
-    if (!n.paused) return;
+    if (this.pauseHolds[node]! > 0) this.pauseHolds[node]!--;
+    if (!n.paused || this.pauseHolds[node]! > 0) return;
     n.paused = false;
     this.trace('resume', node, '');
     const held = n.held;
@@ -272,6 +278,8 @@ export class World implements DiskObserver {
   // --- ground truth --------------------------------------------------------
 
   stored(node: number, key: string): void {
+    // A fresh copy supersedes the one a fault destroyed: claims about it are judged afresh.
+    if (this.destroyed.size > 0) this.destroyed.delete(`${node}|${key}`);
     const where = this.locations.get(key);
     if (!where) this.locations.set(key, [node]);
     else if (!where.includes(node)) where.push(node);

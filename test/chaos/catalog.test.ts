@@ -73,6 +73,17 @@ describe('node faults', () => {
     expect(arrivals().get('m@1200000')).toBe(2_000_000);
   });
 
+  it('node_pause: overlapping pauses stack; the node resumes when the last ends', () => {
+    const h = harness();
+    const a = h.apply(1_000_000, { kind: 'node_pause', node: 'r2-0', duration: '2s' });
+    const b = h.apply(2_000_000, { kind: 'node_pause', node: 'r2-0', duration: '2s' });
+    h.undoAt(3_000_000, a);
+    h.at(3_500_000, () => expect(h.world.nodes[2]!.paused).toBe(true));
+    h.undoAt(4_000_000, b);
+    h.sim.run(5_000_000);
+    expect(h.world.nodes[2]!.paused).toBe(false);
+  });
+
   it('clock_skew: the local clock jumps and drifts, timers run on it; undo restores the true clock', () => {
     const h = harness();
     const seen: number[] = [];
@@ -197,6 +208,15 @@ describe('network faults', () => {
     const arrivals = h.probe([200_000, 600_000, 1_200_000, 1_600_000, 3_200_000]);
     h.sim.run(4_000_000);
     expect([...arrivals().keys()]).toEqual(['m@600000', 'm@1600000', 'm@3200000']);
+  });
+
+  it('link_flap cuts only the two places: a third node still reaches both', () => {
+    const h = harness();
+    h.apply(0, { kind: 'link_flap', between: ['r1-0', 'r2-0'], period: '1s', down: '400ms' });
+    h.sim.run(100_000);
+    expect(h.world.partitions.blocks(0, 2)).toBe(true);
+    expect(h.world.partitions.blocks(1, 2)).toBe(false);
+    expect(h.world.partitions.blocks(1, 0)).toBe(false);
   });
 
   it('brownout of links: latency x factor, bandwidth / factor', () => {

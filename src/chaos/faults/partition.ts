@@ -55,7 +55,7 @@ export const partition = defineFault({
       /** Instead of groups: isolate one node, random majority/minority halves, a bridge, or a ring where each node sees a majority. */
       shape: z.enum(SHAPES).optional(),
       /** With shape: the nodes it applies to (names); omitted: every node. */
-      among: z.array(z.string()).min(2).optional(),
+      among: z.array(z.string()).min(1).optional(),
       /** With shape isolate: the node to cut off. */
       node: z.string().optional(),
     })
@@ -112,13 +112,15 @@ export const linkFlap = defineFault({
   }).refine((p) => p.down > 0 && p.down < p.period, { message: '"down" must be shorter than "period"' }),
   apply(ctx, p) {
     const sim = ctx.world.sim;
-    const a = ctx.members(p.between[0]);
-    const b = ctx.members(p.between[1]);
+    const a = new Set(ctx.members(p.between[0]));
+    const b = new Set(ctx.members(p.between[1]));
+    // Only traffic between the two places: everyone else still reaches both.
+    const cut = (x: number, y: number): boolean => (a.has(x) && b.has(y)) || (b.has(x) && a.has(y));
     let partitionId = -1;
     let stopped = false;
     const cycle = (): void => {
       if (stopped) return;
-      partitionId = ctx.world.partition([a, b]);
+      partitionId = ctx.world.partitionWhere(cut);
       sim.after(p.down, () => {
         ctx.world.heal(partitionId);
         partitionId = -1;

@@ -2,7 +2,7 @@
  * systems/pipeline/ — the data pipeline of source documents 004 and 000.
  * - orchestrator.ts: ingestion, worker assignment, distribution coordination (source node).
  * - worker.ts: processing slots, replica sending and storing (every node).
- * - placement.ts: network_aware, round_robin, load_balanced.
+ * - placement.ts: network_aware, round_robin, load_balanced, consistent_hash.
  * - chunks.ts, messages.ts, options.ts: the data, the wire protocol, the settings.
  */
 export * from './options.js';

@@ -72,12 +72,12 @@ export class Orchestrator {
     private readonly registry: NodeRegistry,
     /** Told of every acknowledged chunk and the replicas it was acknowledged with. */
     private readonly onAcked: (chunk: number, bytes: number, checksum: number, replicas: ReadonlySet<number>) => void,
-    /** Outcomes logged by a previous life of this node; empty at the first boot. */
-    recovered: readonly LoggedOutcome[],
+    /** Outcomes logged by a previous life of this node; null at the first boot. */
+    recovered: readonly LoggedOutcome[] | null,
     /** Bytes this node has placed on each member: its own view of disk load, shared with the repairer. */
     readonly placedBytes: Float64Array,
   ) {
-    this.log = new OutcomeLog(rt, recovered);
+    this.log = new OutcomeLog(rt, recovered ?? []);
     const epoch = rt.monotonic() * 1024;
     this.placement = makePlacement(opts.placement);
     registry.onStateChange((node, state) => {
@@ -91,9 +91,12 @@ export class Orchestrator {
     rt.listen(Port.processed, (from, body) => this.onProcessed(from, body as ProcessedReply));
     rt.listen(Port.stored, (_from, body) => this.onStored(body as StoredReply));
     rt.listen(Port.missing, (_from, body) => this.onMissing(body as MissingReply));
-    if (recovered.length > 0) this.recover(recovered);
-    else if (this.chunks.length === 0) telemetry.emit({ kind: 'pipeline_done' });
-    else this.ingestNext();
+    if (recovered) this.recover(recovered);
+    else {
+      this.log.create();
+      if (this.chunks.length === 0) telemetry.emit({ kind: 'pipeline_done' });
+      else this.ingestNext();
+    }
   }
 
   // --- recovery ------------------------------------------------------------

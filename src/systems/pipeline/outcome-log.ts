@@ -25,14 +25,21 @@ export class OutcomeLog {
   private readonly durable: LoggedOutcome[] = [];
   private pending: Array<{ entry: LoggedOutcome; onDurable: () => void }> = [];
   private writing = false;
+  /** A failed write's retry is scheduled: appends meanwhile wait for it. */
+  private retrying = false;
 
   constructor(private readonly rt: NodeRuntime, recovered: readonly LoggedOutcome[]) {
     this.durable.push(...recovered);
   }
 
-  /** Reads the log left by a previous life of this node (empty on a fresh disk). */
-  static read(rt: NodeRuntime, done: (entries: LoggedOutcome[]) => void): void {
-    rt.disk.read(KEY, (obj) => done(obj?.data ? [...(obj.data as LoggedOutcome[])] : []));
+  /** Reads the log left by a previous life of this node; null on a disk that never held one (the first boot). */
+  static read(rt: NodeRuntime, done: (entries: LoggedOutcome[] | null) => void): void {
+    rt.disk.read(KEY, (obj) => done(obj?.data ? [...(obj.data as LoggedOutcome[])] : null));
+  }
+
+  /** Creates the (empty) log at the first boot, so a later boot knows it is a restart. */
+  create(): void {
+    this.rt.disk.write(KEY, BYTES_PER_ENTRY, 0, () => {}, []);
   }
 
   append(entry: LoggedOutcome, onDurable: () => void): void {
@@ -41,7 +48,7 @@ export class OutcomeLog {
   }
 
   private flush(): void {
-    if (this.writing || this.pending.length === 0) return;
+    if (this.writing || this.retrying || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
     const next = [...this.durable, ...batch.map((b) => b.entry)];
@@ -50,8 +57,12 @@ export class OutcomeLog {
       if (ok) return this.rt.disk.sync(() => this.written(batch));
       // Disk full or failed: nothing is durable; keep the batch and try again shortly.
       this.writing = false;
+      this.retrying = true;
       this.pending = [...batch, ...this.pending];
-      this.rt.setTimer(1_000_000, () => this.flush());
+      this.rt.setTimer(1_000_000, () => {
+        this.retrying = false;
+        this.flush();
+      });
     }, next);
   }
 

@@ -32,7 +32,8 @@ interface Move { entry: CatalogEntry; from: number; to: number; attempt: number;
  */
 export class Rebalancer {
   private readonly moves = new Map<number, Move>();
-  private attempts = 0;
+  /** Starts from the boot time, like the repairer's. */
+  private attempts: number;
 
   constructor(
     private readonly rt: NodeRuntime,
@@ -46,6 +47,7 @@ export class Rebalancer {
     private readonly telemetry: Telemetry,
     private readonly defects: ReadonlySet<PipelineDefect> = new Set(),
   ) {
+    this.attempts = rt.monotonic() * 1024;
     rt.listen(RepairPort.moved, (_from, body) => this.onCopied(body as StoredReply));
     repairer.moving = (chunk) => this.moves.has(chunk);
     if (opts.enabled) rt.setTimer(opts.interval, () => this.tick());

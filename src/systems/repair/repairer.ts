@@ -23,7 +23,10 @@ export class Repairer {
   /** Chunks with no replica left to copy from: set aside until a node reports holding one. */
   private readonly unrepairable = new Set<CatalogEntry>();
   private readonly inFlight = new Map<number, InFlight>();
-  private attempts = 0;
+  /** Attempt numbers start from the boot time, so replies meant for a previous life never match. */
+  private attempts: number;
+  /** Deletion orders sent and not yet seen through ("chunk|node"). */
+  private readonly removing = new Set<string>();
   /** Earliest local time the next repair may start (bandwidth pacing). */
   private nextStart = 0;
   private wake: TimerHandle | -1 = -1;
@@ -41,6 +44,7 @@ export class Repairer {
     private readonly placedBytes: Float64Array,
     private readonly telemetry: Telemetry,
   ) {
+    this.attempts = rt.monotonic() * 1024;
     registry.onStateChange((node, state, previous) => {
       if (state === 'failed') this.nodeFailed(node);
       else if (state === 'healthy' && previous === 'failed') rt.send(node, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
@@ -58,6 +62,8 @@ export class Repairer {
    */
   private sweep(): void {
     this.rt.setTimer(this.opts.scrubInterval, () => this.sweep());
+    // An order may have been lost: copies still reported after a full interval get a new one.
+    this.removing.clear();
     for (const m of this.registry.healthyMembers()) this.rt.send(m.index, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
   }
 
@@ -122,7 +128,7 @@ export class Repairer {
     this.telemetry.emit({ kind: 'repair_backlog', chunks, bytes });
   }
 
-  /** The queue in repair order: fewest replicas first, then oldest acknowledgement (catalog order). */
+  /** The queue in repair order: fewest replicas first, then the order chunks joined the queue. */
   private byEndangerment(): CatalogEntry[] {
     return [...this.queue].sort((a, b) => a.replicas.size - b.replicas.size);
   }
@@ -187,7 +193,11 @@ export class Repairer {
     this.rt.cancelTimer(flight.timer);
     this.inFlight.delete(chunk);
     const { entry, target } = flight;
-    if (ok) {
+    if (ok && entry.replicas.size >= this.replicationFactor) {
+      // The chunk got back to full strength meanwhile (a node returned): the new copy is surplus.
+      this.placedBytes[target]! -= entry.bytes;
+      this.collect(chunk, target);
+    } else if (ok) {
       entry.replicas.add(target);
       this.registry.clear(target);
       this.telemetry.emit({ kind: 'repaired', chunk, bytes: entry.bytes, node: target });
@@ -208,6 +218,9 @@ export class Repairer {
   private adopt(chunk: number, node: number): void {
     const entry = this.catalog.get(chunk);
     if (!entry || entry.replicas.has(node)) return;
+    this.removing.delete(`${chunk}|${node}`);
+    // A copy being written by a repair or move is theirs to settle; the next sweep sees how it ended.
+    if (this.inFlight.has(chunk) || this.moving(chunk)) return;
     if (entry.replicas.size < this.replicationFactor) {
       entry.replicas.add(node);
       this.placedBytes[node]! += entry.bytes;
@@ -216,9 +229,17 @@ export class Repairer {
       else this.enqueue(entry);
       this.unrepairable.delete(entry);
       this.backlogChanged();
-    } else if (this.opts.collectGarbage && !this.inFlight.has(chunk) && !this.moving(chunk)) {
-      this.rt.send(node, StoragePort.remove, { chunk });
-      this.telemetry.emit({ kind: 'orphan_removed', chunk, node });
+    } else if (this.opts.collectGarbage) {
+      this.collect(chunk, node);
     }
+  }
+
+  /** Deletes an unwanted copy; repeated sightings before it is gone send no second order. */
+  private collect(chunk: number, node: number): void {
+    const key = `${chunk}|${node}`;
+    if (this.removing.has(key)) return;
+    this.removing.add(key);
+    this.rt.send(node, StoragePort.remove, { chunk });
+    this.telemetry.emit({ kind: 'orphan_removed', chunk, node });
   }
 }
