@@ -16,6 +16,10 @@ export class RaftChecker {
   private readonly election = new Invariant('raft_one_leader_per_term', 'at most one leader per term');
   private readonly stateMachine = new Invariant('raft_state_machine_safety', 'no two members apply different entries at the same index');
   private readonly durable = new Invariant('raft_acked_writes_kept', 'every acknowledged write is in the committed log');
+  private readonly freshReads = new Invariant('raft_strong_reads_fresh', 'a strong read reflects every write acknowledged before it was sent');
+  /** For strong reads in flight: the highest acknowledged index when each was sent. */
+  private readonly readFloor = new Map<string, number>();
+  private highestAcked = 0;
   private readonly liveness = new Invariant('raft_liveness', 'after the run, a leader exists and every live member has applied every acknowledged write');
   private readonly leaders = new Map<number, number>();
   private readonly applied = new Map<number, { id: string; node: number }>();
@@ -56,6 +60,15 @@ export class RaftChecker {
         this.acked.add(e.id);
         if (!this.appliedIds.has(e.id)) this.durable.violated(now, `write ${e.id} acknowledged but never applied`);
         this.ackedAt.push({ time: now, index: this.indexOf.get(e.id) ?? 0 });
+        this.highestAcked = Math.max(this.highestAcked, e.index);
+        return;
+      case 'raft_read':
+        if (e.level !== 'strong') return;
+        if (e.phase === 'sent') return void this.readFloor.set(e.id, this.highestAcked);
+        if (e.ok && e.index < (this.readFloor.get(e.id) ?? 0)) {
+          this.freshReads.violated(now, `strong read ${e.id} answered as of index ${e.index}, but index ${this.readFloor.get(e.id)} was acknowledged before it was sent`);
+        }
+        this.readFloor.delete(e.id);
         return;
       default:
         return;
@@ -83,6 +96,6 @@ export class RaftChecker {
   }
 
   results(): InvariantResult[] {
-    return this.active ? [this.election.result(), this.stateMachine.result(), this.durable.result(), this.liveness.result()] : [];
+    return this.active ? [this.election.result(), this.stateMachine.result(), this.durable.result(), this.freshReads.result(), this.liveness.result()] : [];
   }
 }

@@ -17,6 +17,18 @@ export interface ConsensusSummary {
   max_leaderless_s: number;
   /** Fraction of the time since the first election with a live leader (start-up is not an outage). */
   write_availability: number;
+  /** Per read level: how many were answered, refused (or timed out), and how stale the answers were. */
+  reads: Record<string, ReadLevelSummary>;
+}
+
+export interface ReadLevelSummary {
+  answered: number;
+  refused: number;
+  /** How far behind the newest commit an answer was, in time: since the first entry it missed was applied anywhere, ms. */
+  p50_staleness_ms: number | null;
+  p95_staleness_ms: number | null;
+  /** The most entries an answer was behind the newest commit. */
+  max_staleness_entries: number;
 }
 
 const quantile = (sorted: readonly number[], q: number): number | null =>
@@ -40,6 +52,9 @@ export class ConsensusCollector {
   private firstElection = 0;
   private active = false;
   private readonly rows: Array<Array<string | number>> = [];
+  /** When each log index was first applied anywhere (index 1 at position 0). */
+  private readonly appliedAt: SimTime[] = [];
+  private readonly reads = new Map<string, { answered: number; refused: number; staleMs: number[]; maxEntries: number }>();
 
   constructor(private readonly world: World, private readonly bucket: SimTime) {
     world.onNodeState((node, event) => {
@@ -64,6 +79,17 @@ export class ConsensusCollector {
         this.term = e.term;
         this.bucketNow().elections++;
       } else if (e.node === this.leader) this.loseLeader();
+    } else if (e.kind === 'raft_applied') {
+      if (e.index > this.appliedAt.length) this.appliedAt.push(this.world.sim.now);
+    } else if (e.kind === 'raft_read' && e.phase === 'done') {
+      const r = this.reads.get(e.level) ?? { answered: 0, refused: 0, staleMs: [], maxEntries: 0 };
+      this.reads.set(e.level, r);
+      if (!e.ok) return void r.refused++;
+      r.answered++;
+      const newest = this.appliedAt.length;
+      const missed = Math.max(0, newest - e.index);
+      r.maxEntries = Math.max(r.maxEntries, missed);
+      r.staleMs.push(missed === 0 ? 0 : (this.world.sim.now - this.appliedAt[e.index]!) / 1000);
     } else if (e.kind === 'raft_write') {
       if (e.phase === 'sent') this.sent++;
       else {
@@ -133,6 +159,10 @@ export class ConsensusCollector {
       p99_commit_ms: r3(quantile(lat, 0.99)),
       max_leaderless_s: this.maxLeaderless / 1e6,
       write_availability: span > 0 ? Math.round((1 - leaderless / span) * 1e6) / 1e6 : 0,
+      reads: Object.fromEntries([...this.reads.entries()].map(([level, r]) => {
+        const sorted = [...r.staleMs].sort((x, y) => x - y);
+        return [level, { answered: r.answered, refused: r.refused, p50_staleness_ms: r3(quantile(sorted, 0.5)), p95_staleness_ms: r3(quantile(sorted, 0.95)), max_staleness_entries: r.maxEntries }];
+      })),
     };
   }
 

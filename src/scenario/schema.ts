@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { faultSchema, nemesisSchema } from '../chaos/index.js';
 import { expectSchema } from './expectations.js';
+import { READ_LEVELS, type ReadLevel } from '../systems/raft/messages.js';
 import { duration, rate, size } from '../units/index.js';
 
 /**
@@ -154,6 +155,10 @@ const raft = z.strictObject({
   heartbeat: duration.default(50_000),
   /** Most log entries per AppendEntries. */
   max_batch: z.number().int().positive().default(64),
+  /** bounded_staleness reads: a follower serves only if it heard from the leader within this long. */
+  max_staleness: duration.default(1_000_000),
+  /** A leader that has not heard from a majority within an election timeout steps down. */
+  check_quorum: z.boolean().default(true),
   client: z.strictObject({
     /** Node the client runs on. */
     node: z.string(),
@@ -163,6 +168,11 @@ const raft = z.strictObject({
     timeout: duration.default(1_000_000),
     /** Keys written, round robin. */
     keys: z.number().int().positive().default(100),
+    /** Reads at consistency levels (document 001), levels taken in turn. */
+    reads: z.strictObject({
+      every: duration,
+      levels: z.array(z.enum(READ_LEVELS as unknown as [ReadLevel, ...ReadLevel[]])).min(1),
+    }).default({ every: 0, levels: ['strong'] }),
   }),
 });
 

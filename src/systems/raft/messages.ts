@@ -14,12 +14,23 @@ export const RaftPort = {
   appendReply: 'raft/append-reply',
   propose: 'raft/propose',
   proposeReply: 'raft/propose-reply',
+  read: 'raft/read',
+  readReply: 'raft/read-reply',
 } as const;
+
+/** Document 001's read consistency levels. */
+export type ReadLevel = 'strong' | 'bounded_staleness' | 'session' | 'consistent_prefix' | 'eventual';
+export const READ_LEVELS: readonly ReadLevel[] = ['strong', 'bounded_staleness', 'session', 'consistent_prefix', 'eventual'];
+
+/** A read of one key at a consistency level; `session` is the highest index this client has written or read. */
+export interface Read { id: string; key: string; level: ReadLevel; session: number }
+/** The value as of `index` (the member's applied index when it answered), or a refusal with a reason. */
+export interface ReadReply { id: string; ok: boolean; value: number | null; index: number; reason: string; leaderHint: number }
 
 export interface RequestVote { term: number; lastLogIndex: number; lastLogTerm: number }
 export interface VoteReply { term: number; granted: boolean }
-export interface AppendEntries { term: number; prevLogIndex: number; prevLogTerm: number; entries: Entry[]; leaderCommit: number }
-export interface AppendReply { term: number; success: boolean; /** Highest index known to match the leader's log (on success), or a hint where to retry. */ matchIndex: number }
+export interface AppendEntries { term: number; prevLogIndex: number; prevLogTerm: number; entries: Entry[]; leaderCommit: number; /** Heartbeat round, echoed back: confirms leadership for strong reads. */ round: number }
+export interface AppendReply { term: number; success: boolean; /** Highest index known to match the leader's log (on success), or a hint where to retry. */ matchIndex: number; round: number }
 export interface Propose { id: string; key: string; value: number }
-/** Reply to a client: committed, or not the leader (with a hint). */
-export interface ProposeReply { id: string; ok: boolean; leaderHint: number }
+/** Reply to a client: committed (at `index`), or refused with a reason and a leader hint. */
+export interface ProposeReply { id: string; ok: boolean; leaderHint: number; index: number; reason: string }

@@ -1,4 +1,5 @@
 import type { SimTime } from '../../kernel/index.js';
+import type { ReadLevel } from './messages.js';
 
 /** A Raft group for metadata (documents 001 and 002). */
 export interface RaftOptions {
@@ -11,6 +12,10 @@ export interface RaftOptions {
   heartbeatInterval: SimTime;
   /** Most entries in one AppendEntries. */
   maxBatch: number;
+  /** bounded_staleness: a follower serves reads only if it heard from the leader within this long, microseconds. */
+  maxStaleness: SimTime;
+  /** A leader that has not heard from a majority within an election timeout steps down (and refuses writes). */
+  checkQuorum: boolean;
   /** Test-only deliberate bugs. */
   defects: ReadonlySet<RaftDefect>;
 }
@@ -31,4 +36,8 @@ export interface RaftClientOptions {
   timeout: SimTime;
   /** Keys written, round robin. */
   keys: number;
+  /** Mean time between reads (Poisson), microseconds; 0: no reads. */
+  readEvery: SimTime;
+  /** Levels the reads use, in turn. */
+  readLevels: readonly ReadLevel[];
 }

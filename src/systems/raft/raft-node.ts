@@ -1,7 +1,7 @@
 import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
-import { RaftPort, type AppendEntries, type AppendReply, type Entry, type Propose, type ProposeReply, type RequestVote, type VoteReply } from './messages.js';
+import { RaftPort, type AppendEntries, type AppendReply, type Entry, type Propose, type ProposeReply, type Read, type ReadReply, type RequestVote, type VoteReply } from './messages.js';
 import type { RaftOptions } from './options.js';
 
 type Role = 'follower' | 'candidate' | 'leader';
@@ -50,6 +50,15 @@ export class RaftNode {
   private writtenEntries = 0;
   private durableEntries = 0;
   private readonly kv = new Map<string, number>();
+  /** Heartbeat rounds: the current one, and the latest each peer echoed in this term. */
+  private round = 0;
+  private readonly ackRound = new Map<number, number>();
+  private readonly lastAckAt = new Map<number, number>();
+  private leaderSince = 0;
+  /** When a follower last heard from its leader (monotonic), for bounded-staleness reads. */
+  private lastLeaderContact = -Infinity;
+  /** Strong reads waiting for a confirmed heartbeat round and their read index to be applied. */
+  private pendingReads: Array<{ from: number; req: Read; round: number; readIndex: number }> = [];
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: RaftOptions, private readonly telemetry: Telemetry) {
     this.rng = rt.rng('raft');
@@ -68,6 +77,7 @@ export class RaftNode {
       rt.listen(RaftPort.append, (from, body) => this.onAppend(from, body as AppendEntries));
       rt.listen(RaftPort.appendReply, (from, body) => this.onAppendReply(from, body as AppendReply));
       rt.listen(RaftPort.propose, (from, body) => this.onPropose(from, body as Propose));
+      rt.listen(RaftPort.read, (from, body) => this.onRead(from, body as Read));
       this.becomeFollower(this.term, -1);
     });
   }
@@ -124,6 +134,8 @@ export class RaftNode {
     this.leader = leader;
     if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
     this.heartbeatTimer = -1;
+    for (const p of this.pendingReads) this.refuseRead(p.from, p.req, 'not_leader');
+    this.pendingReads = [];
     if (changed) this.setRole('follower');
     this.armElection();
   }
@@ -176,10 +188,13 @@ export class RaftNode {
     if (this.electionTimer !== -1) this.rt.cancelTimer(this.electionTimer);
     this.electionTimer = -1;
     this.leader = this.rt.self;
+    this.leaderSince = this.rt.monotonic();
     this.setRole('leader');
     for (const p of this.peers) {
       this.nextIndex.set(p, this.lastIndex() + 1);
       this.matchIndex.set(p, 0);
+      this.ackRound.set(p, 0);
+      this.lastAckAt.set(p, this.leaderSince);
     }
     // A no-op of the new term lets entries of earlier terms commit with it.
     this.log.push({ term: this.term, id: `noop-${this.term}-${this.rt.self}`, key: '', value: 0 });
@@ -191,6 +206,8 @@ export class RaftNode {
 
   private broadcast(): void {
     if (this.role !== 'leader') return;
+    if (this.lostQuorum()) return this.becomeFollower(this.term, -1);
+    this.round++;
     for (const p of this.peers) this.sendAppend(p);
     if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
     this.heartbeatTimer = this.rt.setTimer(this.opts.heartbeatInterval, () => {
@@ -199,20 +216,31 @@ export class RaftNode {
     });
   }
 
+  /** Check-quorum: no majority has answered within an election timeout, so this leader may be cut off. */
+  private lostQuorum(): boolean {
+    if (!this.opts.checkQuorum) return false;
+    const now = this.rt.monotonic();
+    const window = this.opts.electionTimeoutMax;
+    if (now - this.leaderSince < window) return false;
+    const heard = this.peers.filter((p) => now - (this.lastAckAt.get(p) ?? -Infinity) <= window).length;
+    return (heard + 1) * 2 <= this.opts.members.length;
+  }
+
   private sendAppend(peer: number): void {
     const next = this.nextIndex.get(peer) ?? this.lastIndex() + 1;
     const prev = next - 1;
     const entries = this.log.slice(prev, prev + this.opts.maxBatch);
-    this.rt.send(peer, RaftPort.append, { term: this.term, prevLogIndex: prev, prevLogTerm: this.termAt(prev), entries, leaderCommit: this.commitIndex });
+    this.rt.send(peer, RaftPort.append, { term: this.term, prevLogIndex: prev, prevLogTerm: this.termAt(prev), entries, leaderCommit: this.commitIndex, round: this.round });
   }
 
   private onAppend(from: number, req: AppendEntries): void {
-    if (req.term < this.term) return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: 0 });
+    if (req.term < this.term) return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: 0, round: req.round });
     if (req.term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(req.term, from);
     else this.armElection();
+    this.lastLeaderContact = this.rt.monotonic();
     if (this.termAt(req.prevLogIndex) !== req.prevLogTerm) {
       // Consistency check failed: tell the leader where our log ends, so it backs up quickly.
-      return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: Math.min(this.lastIndex(), req.prevLogIndex - 1) });
+      return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: Math.min(this.lastIndex(), req.prevLogIndex - 1), round: req.round });
     }
     let index = req.prevLogIndex;
     for (const e of req.entries) {
@@ -230,13 +258,17 @@ export class RaftNode {
     const term = this.term;
     this.persist(() => {
       if (req.leaderCommit > this.commitIndex) this.commit(Math.min(req.leaderCommit, match));
-      this.rt.send(from, RaftPort.appendReply, { term, success: true, matchIndex: match });
+      this.rt.send(from, RaftPort.appendReply, { term, success: true, matchIndex: match, round: req.round });
     });
   }
 
   private onAppendReply(from: number, reply: AppendReply): void {
     if (reply.term > this.term) return this.becomeFollower(reply.term, -1);
     if (this.role !== 'leader' || reply.term !== this.term) return;
+    // Any answer in this term confirms this node still leads, as of that round.
+    this.ackRound.set(from, Math.max(this.ackRound.get(from) ?? 0, reply.round));
+    this.lastAckAt.set(from, this.rt.monotonic());
+    this.serveReads();
     if (reply.success) {
       this.matchIndex.set(from, Math.max(this.matchIndex.get(from) ?? 0, reply.matchIndex));
       this.nextIndex.set(from, (this.matchIndex.get(from) ?? 0) + 1);
@@ -271,21 +303,65 @@ export class RaftNode {
       if (w) {
         this.waiting.delete(i);
         const ok = w.id === e.id;
-        this.rt.send(w.client, RaftPort.proposeReply, { id: w.id, ok, leaderHint: this.leader });
+        this.rt.send(w.client, RaftPort.proposeReply, { id: w.id, ok, leaderHint: this.leader, index: i, reason: ok ? '' : 'overwritten' });
       }
     }
+    this.serveReads();
   }
 
   // --- clients ---------------------------------------------------------------
 
   private onPropose(from: number, req: Propose): void {
     if (this.role !== 'leader') {
-      const reply: ProposeReply = { id: req.id, ok: false, leaderHint: this.leader };
+      const reply: ProposeReply = { id: req.id, ok: false, leaderHint: this.leader, index: 0, reason: this.leader >= 0 ? 'not_leader' : 'no_leader' };
       return this.rt.send(from, RaftPort.proposeReply, reply);
     }
     this.log.push({ term: this.term, id: req.id, key: req.key, value: req.value });
     this.waiting.set(this.lastIndex(), { client: from, id: req.id });
     this.persist(() => this.advanceCommit());
     for (const p of this.peers) if ((this.nextIndex.get(p) ?? 0) === this.lastIndex()) this.sendAppend(p);
+  }
+
+  // --- reads -----------------------------------------------------------------
+
+  private onRead(from: number, req: Read): void {
+    switch (req.level) {
+      case 'strong':
+        if (this.role !== 'leader') return this.refuseRead(from, req, this.leader >= 0 ? 'not_leader' : 'no_leader');
+        // ReadIndex: the commit index now, served once a later heartbeat round is confirmed by a majority.
+        this.pendingReads.push({ from, req, round: this.round + 1, readIndex: this.commitIndex });
+        return this.broadcast();
+      case 'bounded_staleness':
+        if (this.role !== 'leader' && this.rt.monotonic() - this.lastLeaderContact > this.opts.maxStaleness) return this.refuseRead(from, req, 'too_stale');
+        return this.answerRead(from, req);
+      case 'session':
+        if (this.lastApplied < req.session) return this.refuseRead(from, req, 'behind_session');
+        return this.answerRead(from, req);
+      case 'consistent_prefix':
+      case 'eventual':
+        // The applied state is always a prefix of the committed log here, so both levels read it.
+        return this.answerRead(from, req);
+    }
+  }
+
+  /** Serves strong reads whose round a majority confirmed, once this term has committed and their index is applied. */
+  private serveReads(): void {
+    if (this.role !== 'leader' || this.pendingReads.length === 0 || this.termAt(this.commitIndex) !== this.term) return;
+    const confirmed = (round: number): boolean => (1 + this.peers.filter((p) => (this.ackRound.get(p) ?? 0) >= round).length) * 2 > this.opts.members.length;
+    const waiting: typeof this.pendingReads = [];
+    for (const p of this.pendingReads) {
+      if (confirmed(p.round) && this.lastApplied >= p.readIndex) this.answerRead(p.from, p.req);
+      else waiting.push(p);
+    }
+    this.pendingReads = waiting;
+  }
+
+  private answerRead(from: number, req: Read): void {
+    const reply: ReadReply = { id: req.id, ok: true, value: this.kv.get(req.key) ?? null, index: this.lastApplied, reason: '', leaderHint: this.leader };
+    this.rt.send(from, RaftPort.readReply, reply);
+  }
+
+  private refuseRead(from: number, req: Read, reason: string): void {
+    this.rt.send(from, RaftPort.readReply, { id: req.id, ok: false, value: null, index: this.lastApplied, reason, leaderHint: this.leader });
   }
 }
