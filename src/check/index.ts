@@ -7,3 +7,4 @@ export * from './invariant.js';
 export * from './pipeline-checker.js';
 export * from './expectations.js';
 export * from './raft-checker.js';
+export * from './coordinator-checker.js';

@@ -1,4 +1,4 @@
-import { PipelineChecker, RaftChecker } from '../check/index.js';
+import { CoordinatorChecker, PipelineChecker, RaftChecker } from '../check/index.js';
 import type { SimTime } from '../kernel/index.js';
 import { ConsensusCollector, DetectorCollector, DurabilityCollector, ThroughputCollector } from '../metrics/index.js';
 import type { Telemetry, TelemetryEvent } from '../systems/index.js';
@@ -28,6 +28,7 @@ export class RunCollectors implements Telemetry {
   readonly checker: PipelineChecker;
   readonly consensus: ConsensusCollector;
   readonly raftChecker: RaftChecker;
+  readonly coordinatorChecker: CoordinatorChecker;
   readonly progress: Progress = {
     acked: 0, failed: 0, doneAt: -1, diskBusyAtDone: 0, retries: { processing: 0, distribution: 0 },
     repairs: 0, bytesRepaired: 0, replicasDropped: 0, orphansRemoved: 0, moves: 0,
@@ -46,6 +47,7 @@ export class RunCollectors implements Telemetry {
     this.checker = new PipelineChecker(world, minReplicas, replicationFactor);
     this.consensus = new ConsensusCollector(world, bucket);
     this.raftChecker = new RaftChecker(world);
+    this.coordinatorChecker = new CoordinatorChecker(world);
   }
 
   /** At the end of every bucket. */
@@ -62,6 +64,7 @@ export class RunCollectors implements Telemetry {
     this.checker.observe(e);
     this.consensus.observe(e);
     this.raftChecker.observe(e);
+    this.coordinatorChecker.observe(e);
     const p = this.progress;
     switch (e.kind) {
       case 'acked': p.acked++; break;

@@ -77,6 +77,11 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => collectors.sample());
   sim.run(sc.duration);
   // Followers learn of a commit with the next heartbeat or append; ten heartbeats is ample.
+  if (software.coordinator) {
+    // A task may take the heartbeat timeout to be noticed, a vote, and a few durations to redo.
+    const c = software.coordinator;
+    collectors.coordinatorChecker.finish(2 * c.group.heartbeatTimeout + c.group.voteTimeout + 20 * c.work.duration);
+  }
   collectors.raftChecker.finish(collectors.consensus.currentLeader() >= 0, software.raft?.group.members ?? [], 10 * (software.raft?.group.heartbeatInterval ?? 0));
 
   const summary = buildSummary({ loaded, seed, sim, world, topology, software, collectors, faultCount: sc.faults.length + nemesis.length });

@@ -1,4 +1,4 @@
-import type { ExpectationResult, InvariantResult } from '../check/index.js';
+import type { CoordinatorSummary, ExpectationResult, InvariantResult } from '../check/index.js';
 import type { Simulator } from '../kernel/index.js';
 import type { ConsensusSummary, DetectionSummary, DurabilitySample } from '../metrics/index.js';
 import type { LoadedScenario } from '../scenario/index.js';
@@ -52,6 +52,8 @@ export interface Summary {
   repair: { repairs: number; bytes_repaired: number; replicas_dropped: number; orphans_removed: number; backlog_chunks_at_end: number };
   /** Disk use across nodes that are up, from the disks: (most - least) / most. */
   rebalance: { moves: number; disk_imbalance_at_end: number };
+  /** Present when the scenario runs document 003's coordinator. */
+  coordinator?: CoordinatorSummary;
   /** Present when the scenario runs a Raft group. */
   raft?: ConsensusSummary;
   network: { messages_sent: number; messages_delivered: number; messages_dropped: number; transfers_completed: number; transfers_aborted: number };
@@ -172,7 +174,8 @@ export function buildSummary(inputs: SummaryInputs): Summary {
       transfers_aborted: world.transfers.stats.aborted,
     },
     faults: inputs.faultCount,
-    invariants: [...collectors.checker.results(), ...collectors.raftChecker.results()],
+    ...(collectors.coordinatorChecker.summary() ? { coordinator: collectors.coordinatorChecker.summary()! } : {}),
+    invariants: [...collectors.checker.results(), ...collectors.raftChecker.results(), ...collectors.coordinatorChecker.results()],
     expectations: [],
   };
 }

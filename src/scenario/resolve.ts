@@ -111,6 +111,24 @@ export function buildSoftwareOptions(sc: Scenario, topology: TopologySpec): Soft
   const r = sc.repair;
   const index = (name: string) => topology.nodes.findIndex((n) => n.name === name);
   return {
+    ...(sc.coordinator ? {
+      coordinator: {
+        group: {
+          agents: sc.coordinator.agents.map((a) => index(a.node)),
+          priorities: sc.coordinator.agents.map((a) => a.priority),
+          capabilities: sc.coordinator.agents.map((a) => a.capabilities),
+          heartbeatInterval: sc.coordinator.heartbeat_interval,
+          heartbeatTimeout: sc.coordinator.heartbeat_timeout,
+          quorumThreshold: sc.coordinator.quorum_threshold,
+          voteTimeout: sc.coordinator.vote_timeout,
+          maxRetries: sc.coordinator.max_retries,
+        },
+        work: {
+          node: index(sc.coordinator.tasks.node), every: sc.coordinator.tasks.every, duration: sc.coordinator.tasks.duration,
+          maxPriority: sc.coordinator.tasks.max_priority, capabilities: sc.coordinator.tasks.capabilities,
+        },
+      },
+    } : {}),
     ...(sc.raft ? {
       raft: {
         group: {

@@ -176,6 +176,25 @@ const raft = z.strictObject({
   }),
 });
 
+const coordinator = z.strictObject({
+  /** Agents by node name, with election priority and capabilities. */
+  agents: z.array(z.strictObject({ node: z.string(), priority: z.number().default(0), capabilities: z.array(z.string()).min(1).default(['process']) })).min(1),
+  heartbeat_interval: duration.default(5_000_000),
+  /** Document 003: 60 s. */
+  heartbeat_timeout: duration.default(60_000_000),
+  /** Share of live agents whose votes make a quorum (document 003: 0.5). */
+  quorum_threshold: z.number().gt(0).max(1).default(0.5),
+  vote_timeout: duration.default(2_000_000),
+  max_retries: z.number().int().positive().default(3),
+  tasks: z.strictObject({
+    node: z.string(),
+    every: duration,
+    duration: duration,
+    max_priority: z.number().int().positive().default(5),
+    capabilities: z.array(z.string()).min(1).default(['process']),
+  }),
+});
+
 export const scenarioSchema = z
   .strictObject({
     /** Shown in reports; defaults to the file name. */
@@ -203,6 +222,8 @@ export const scenarioSchema = z
     repair,
     rebalance,
     faults: z.array(faultSchema).default([]),
+    /** Document 003's agent coordinator with a task workload. */
+    coordinator: coordinator.optional(),
     /** A Raft group for metadata, with a client writing to it. */
     raft: raft.optional(),
     /** Random chaos drawn from rates, beside (or instead of) the fixed timeline. */

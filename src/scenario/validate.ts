@@ -55,7 +55,7 @@ export function checkNames(sc: Scenario): NameProblem | undefined {
   if (rf > nodes.length - 1) {
     return { path: ['pipeline', 'distribution', 'replication_factor'], message: `${rf} replicas need at least ${rf + 1} nodes (the sender holds none), the topology has ${nodes.length}` };
   }
-  return checkLinks(sc, names, hint) ?? checkRaft(sc, names, hint) ?? checkFaults(sc, names, hint);
+  return checkLinks(sc, names, hint) ?? checkRaft(sc, names, hint) ?? checkCoordinator(sc, names, hint) ?? checkFaults(sc, names, hint);
 }
 
 /**
@@ -90,6 +90,15 @@ function checkRaft(sc: Scenario, names: Names, hint: string): NameProblem | unde
   }
   if (!names.nodes.includes(sc.raft.client.node)) return { path: ['raft', 'client', 'node'], message: `no node called "${sc.raft.client.node}"; ${hint}` };
   if (sc.raft.election_timeout.min > sc.raft.election_timeout.max) return { path: ['raft', 'election_timeout', 'min'], message: 'must not exceed max' };
+  return undefined;
+}
+
+function checkCoordinator(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
+  if (!sc.coordinator) return undefined;
+  for (const [i, a] of sc.coordinator.agents.entries()) {
+    if (!names.nodes.includes(a.node)) return { path: ['coordinator', 'agents', i, 'node'], message: `no node called "${a.node}"; ${hint}` };
+  }
+  if (!names.nodes.includes(sc.coordinator.tasks.node)) return { path: ['coordinator', 'tasks', 'node'], message: `no node called "${sc.coordinator.tasks.node}"; ${hint}` };
   return undefined;
 }
 

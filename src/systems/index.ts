@@ -23,3 +23,4 @@ export { Repairer } from './repair/repairer.js';
 export { Rebalancer, type RebalanceOptions } from './repair/rebalancer.js';
 export * from './node-software.js';
 export * from './raft/index.js';
+export * from './coordinator/index.js';

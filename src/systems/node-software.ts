@@ -10,6 +10,7 @@ import { Repairer } from './repair/repairer.js';
 import { ReplicaStore } from './storage/replica-store.js';
 import type { Telemetry } from './telemetry.js';
 import { RaftClient, RaftNode, type RaftClientOptions, type RaftOptions } from './raft/index.js';
+import { CoordinatorAgent, TaskSubmitter, type CoordinatorOptions, type TaskWorkloadOptions } from './coordinator/index.js';
 
 /** Everything the software on a node is configured with. */
 export interface SoftwareOptions {
@@ -17,6 +18,8 @@ export interface SoftwareOptions {
   detector: DetectorOptions;
   repair: RepairOptions;
   rebalance: RebalanceOptions;
+  /** Document 003's coordinator and a task workload, when the scenario has one. */
+  coordinator?: { group: CoordinatorOptions; work: TaskWorkloadOptions };
   /** A Raft group and its client, when the scenario has one. */
   raft?: { group: RaftOptions; client: RaftClientOptions };
 }
@@ -28,6 +31,11 @@ export interface SoftwareOptions {
  * catalog and the repairer.
  */
 export function bootNode(rt: NodeRuntime, opts: SoftwareOptions, cluster: ClusterConfig, telemetry: Telemetry): void {
+  if (opts.coordinator) {
+    const { group, work } = opts.coordinator;
+    if (group.agents.includes(rt.self)) new CoordinatorAgent(rt, group, telemetry);
+    if (work.node === rt.self) new TaskSubmitter(rt, work, group, telemetry);
+  }
   if (opts.raft) {
     const { group, client } = opts.raft;
     if (group.members.includes(rt.self)) new RaftNode(rt, group, telemetry);

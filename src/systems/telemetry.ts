@@ -36,6 +36,12 @@ export type TelemetryEvent =
   | { kind: 'raft_write'; node: number; id: string; phase: 'sent' | 'acked'; latency: number; index: number }
   /** A client's read at a consistency level: sent, then answered (ok, as of `index`) or refused (with a reason). */
   | { kind: 'raft_read'; node: number; id: string; level: string; phase: 'sent' | 'done'; ok: boolean; index: number; reason: string; latency: number }
+  /** An agent became the coordinator of a term. */
+  | { kind: 'coord_role'; node: number; term: number; coordinator: boolean }
+  /** The coordinator's vote on declaring `agent` dead. */
+  | { kind: 'coord_vote'; node: number; agent: number; passed: boolean }
+  /** A task's life: submitted, executed (by an agent), completed or failed (as the submitter sees it), or a duplicate completion. */
+  | { kind: 'coord_task'; node: number; id: string; phase: 'submitted' | 'executed' | 'completed' | 'failed' | 'duplicate'; reason: string }
   /** A replica the catalog did not want was deleted (garbage collection). */
   | { kind: 'orphan_removed'; chunk: number; node: number }
   | { kind: 'pipeline_done' };

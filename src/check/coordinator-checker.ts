@@ -1,0 +1,97 @@
+import type { SimTime } from '../kernel/index.js';
+import type { TelemetryEvent } from '../systems/index.js';
+import type { World } from '../world/index.js';
+import { Invariant, type InvariantResult } from './invariant.js';
+
+export interface CoordinatorSummary {
+  elections: number;
+  tasks_submitted: number;
+  tasks_completed: number;
+  tasks_failed: number;
+  /** Extra completions of tasks already completed (work done twice, counted once). */
+  duplicate_executions: number;
+  /** Tasks submitted before the settle window that never finished: silently dropped. */
+  tasks_lost: number;
+}
+
+/**
+ * Document 003's coordinator, judged from its events: at most one coordinator
+ * per term; a task is completed at most once, and only after some agent
+ * executed it; and every task submitted well before the end has completed or
+ * failed (never silently dropped).
+ */
+export class CoordinatorChecker {
+  private readonly oneCoordinator = new Invariant('coordinator_one_per_term', 'at most one coordinator per term');
+  private readonly once = new Invariant('task_completed_once', 'a task completes at most once, and only after an agent ran it');
+  private readonly noneLost = new Invariant('task_never_dropped', 'every task submitted before the settle window completes or fails');
+  private readonly byTerm = new Map<number, number>();
+  private readonly submittedAt = new Map<string, SimTime>();
+  private readonly executed = new Set<string>();
+  private readonly finished = new Map<string, 'completed' | 'failed'>();
+  private duplicates = 0;
+  private elections = 0;
+  private lost = 0;
+  private active = false;
+
+  constructor(private readonly world: World) {}
+
+  observe(e: TelemetryEvent): void {
+    const now = this.world.sim.now;
+    if (e.kind === 'coord_role') {
+      this.active = true;
+      this.elections++;
+      const other = this.byTerm.get(e.term);
+      if (other !== undefined && other !== e.node) this.oneCoordinator.violated(now, `term ${e.term} has two coordinators: ${this.world.nodes[other]!.name} and ${this.world.nodes[e.node]!.name}`);
+      this.byTerm.set(e.term, e.node);
+      return;
+    }
+    if (e.kind !== 'coord_task') return;
+    this.active = true;
+    switch (e.phase) {
+      case 'submitted':
+        this.submittedAt.set(e.id, now);
+        return;
+      case 'executed':
+        this.executed.add(e.id);
+        return;
+      case 'duplicate':
+        this.duplicates++;
+        return;
+      case 'completed':
+      case 'failed':
+        if (this.finished.has(e.id)) this.once.violated(now, `task ${e.id} ${e.phase} after it was already ${this.finished.get(e.id)}`);
+        if (e.phase === 'completed' && !this.executed.has(e.id)) this.once.violated(now, `task ${e.id} completed but no agent ran it`);
+        this.finished.set(e.id, e.phase);
+        return;
+    }
+  }
+
+  /** At the end: tasks submitted more than `settle` ago must have finished. */
+  finish(settle: SimTime): void {
+    if (!this.active) return;
+    const now = this.world.sim.now;
+    for (const [id, at] of this.submittedAt) {
+      if (at > now - settle || this.finished.has(id)) continue;
+      this.lost++;
+      if (this.lost === 1) this.noneLost.violated(now, `task ${id}, submitted at ${at / 1e6}s, never finished`);
+      else this.noneLost.violated(now, `task ${id}`);
+    }
+  }
+
+  results(): InvariantResult[] {
+    return this.active ? [this.oneCoordinator.result(), this.once.result(), this.noneLost.result()] : [];
+  }
+
+  summary(): CoordinatorSummary | undefined {
+    if (!this.active) return undefined;
+    const outcomes = [...this.finished.values()];
+    return {
+      elections: this.elections,
+      tasks_submitted: this.submittedAt.size,
+      tasks_completed: outcomes.filter((o) => o === 'completed').length,
+      tasks_failed: outcomes.filter((o) => o === 'failed').length,
+      duplicate_executions: this.duplicates,
+      tasks_lost: this.lost,
+    };
+  }
+}

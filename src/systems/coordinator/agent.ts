@@ -1,0 +1,202 @@
+import type { NodeRuntime } from '../../world/runtime.js';
+import type { Telemetry } from '../telemetry.js';
+import { CoordPort, type CoordinatorAnnounce, type Done, type Heartbeat, type Proposal, type Run, type Submit, type Task, type Vote } from './messages.js';
+import type { CoordinatorOptions } from './options.js';
+
+interface Assignment { task: Task; agent: number; attempt: number; submitter: number }
+
+/**
+ * One agent of document 003's coordinator, on every agent node. Agents
+ * heartbeat their priority, health and load to each other. When no live
+ * coordinator is known, the agent with the best score (priority + health -
+ * load, ties to the lower index) announces itself (bully). The coordinator
+ * keeps a priority queue of tasks and gives each to the least-loaded live
+ * agent with the capability it needs; an agent silent past the timeout is
+ * declared dead only by a quorum vote of the others, and its tasks are then
+ * reassigned, up to max_retries attempts.
+ */
+export class CoordinatorAgent {
+  private readonly lastHeard = new Map<number, number>();
+  private readonly peerInfo = new Map<number, Heartbeat>();
+  private coordinator = -1;
+  private term = 0;
+  private health = 100;
+  private readonly running = new Map<string, Run>();
+  // Coordinator state (volatile: a new coordinator starts empty and learns from resubmissions).
+  private readonly queue: Array<{ task: Task; submitter: number; attempt: number }> = [];
+  private readonly assigned = new Map<string, Assignment>();
+  private readonly dead = new Set<number>();
+  private readonly proposals = new Map<number, { agent: number; approve: number; reject: number; electorate: number }>();
+  private proposalSeq = 0;
+  private readonly index: number;
+
+  constructor(private readonly rt: NodeRuntime, private readonly opts: CoordinatorOptions, private readonly telemetry: Telemetry) {
+    this.index = opts.agents.indexOf(rt.self);
+    const now = rt.monotonic();
+    for (const a of opts.agents) this.lastHeard.set(a, now);
+    rt.listen(CoordPort.heartbeat, (from, body) => this.onHeartbeat(from, body as Heartbeat));
+    rt.listen(CoordPort.coordinator, (from, body) => this.onAnnounce(from, body as CoordinatorAnnounce));
+    rt.listen(CoordPort.propose, (from, body) => this.onProposal(from, body as Proposal));
+    rt.listen(CoordPort.vote, (from, body) => this.onVote(from, body as Vote));
+    rt.listen(CoordPort.submit, (from, body) => this.onSubmit(from, body as Submit));
+    rt.listen(CoordPort.run, (from, body) => this.onRun(from, body as Run));
+    rt.listen(CoordPort.done, (from, body) => this.onDone(from, body as Done));
+    this.tick();
+  }
+
+  private get load(): number {
+    return this.running.size;
+  }
+
+  private score(agent: number): number {
+    if (agent === this.rt.self) return this.opts.priorities[this.index]! + this.health - this.load;
+    const hb = this.peerInfo.get(agent);
+    const i = this.opts.agents.indexOf(agent);
+    return hb ? hb.priority + hb.health - hb.load : this.opts.priorities[i]! + 100;
+  }
+
+  private alive(agent: number): boolean {
+    return agent === this.rt.self || (!this.dead.has(agent) && this.rt.monotonic() - (this.lastHeard.get(agent) ?? -Infinity) <= this.opts.heartbeatTimeout);
+  }
+
+  private tick(): void {
+    this.rt.setTimer(this.opts.heartbeatInterval, () => this.tick());
+    const hb: Heartbeat = { priority: this.opts.priorities[this.index]!, health: this.health, load: this.load, coordinator: this.coordinator, term: this.term };
+    for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.heartbeat, hb);
+    if (this.coordinator === -1 || !this.alive(this.coordinator)) this.elect();
+    if (this.coordinator === this.rt.self) this.superviseAgents();
+  }
+
+  /** Bully: among live agents the best score (ties to the lower index) takes over. */
+  private elect(): void {
+    const live = this.opts.agents.filter((a) => this.alive(a));
+    const best = live.reduce((b, a) => (this.score(a) > this.score(b) || (this.score(a) === this.score(b) && a < b) ? a : b));
+    if (best !== this.rt.self) return;
+    this.term++;
+    this.becomeCoordinator(this.rt.self, this.term);
+    for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.coordinator, { term: this.term });
+  }
+
+  private becomeCoordinator(node: number, term: number): void {
+    const changed = this.coordinator !== node;
+    this.coordinator = node;
+    this.term = term;
+    if (changed && node === this.rt.self) this.telemetry.emit({ kind: 'coord_role', node: this.rt.self, term, coordinator: true });
+    if (changed && node !== this.rt.self && this.queue.length + this.assigned.size > 0) {
+      // Deposed: give up the queue; submitters resubmit what is not done.
+      this.queue.length = 0;
+      this.assigned.clear();
+    }
+  }
+
+  private onHeartbeat(from: number, hb: Heartbeat): void {
+    this.lastHeard.set(from, this.rt.monotonic());
+    this.peerInfo.set(from, hb);
+    this.dead.delete(from);
+    if (hb.coordinator >= 0 && hb.term > this.term) this.becomeCoordinator(hb.coordinator, hb.term);
+  }
+
+  private onAnnounce(from: number, a: CoordinatorAnnounce): void {
+    this.lastHeard.set(from, this.rt.monotonic());
+    if (a.term > this.term || (a.term === this.term && from < this.coordinator)) this.becomeCoordinator(from, a.term);
+  }
+
+  // --- failure handling by quorum vote ---------------------------------------
+
+  private superviseAgents(): void {
+    for (const a of this.opts.agents) {
+      if (a === this.rt.self || this.dead.has(a) || this.alive(a) || [...this.proposals.values()].some((p) => p.agent === a)) continue;
+      const id = ++this.proposalSeq;
+      const electorate = this.opts.agents.filter((x) => x !== a && this.alive(x));
+      this.proposals.set(id, { agent: a, approve: 1, reject: 0, electorate: electorate.length });
+      for (const x of electorate) if (x !== this.rt.self) this.rt.send(x, CoordPort.propose, { id, agent: a });
+      this.rt.setTimer(this.opts.voteTimeout, () => this.tally(id));
+    }
+  }
+
+  private onProposal(from: number, p: Proposal): void {
+    const approve = this.rt.monotonic() - (this.lastHeard.get(p.agent) ?? -Infinity) > this.opts.heartbeatTimeout;
+    this.rt.send(from, CoordPort.vote, { id: p.id, approve });
+  }
+
+  private onVote(_from: number, v: Vote): void {
+    const p = this.proposals.get(v.id);
+    if (!p) return;
+    if (v.approve) p.approve++;
+    else p.reject++;
+  }
+
+  /** Quorum: enough of the electorate voted, and more approved than rejected. */
+  private tally(id: number): void {
+    const p = this.proposals.get(id)!;
+    this.proposals.delete(id);
+    const quorum = p.approve + p.reject >= Math.ceil(this.opts.quorumThreshold * p.electorate);
+    const passed = quorum && p.approve > p.reject;
+    this.telemetry.emit({ kind: 'coord_vote', node: this.rt.self, agent: p.agent, passed });
+    if (!passed || this.coordinator !== this.rt.self) return;
+    this.dead.add(p.agent);
+    for (const [id2, asg] of [...this.assigned]) {
+      if (asg.agent !== p.agent) continue;
+      this.assigned.delete(id2);
+      this.retryOrFail(asg.task, asg.submitter, asg.attempt, `agent ${p.agent} declared dead`);
+    }
+    this.dispatch();
+  }
+
+  // --- tasks -----------------------------------------------------------------
+
+  private onSubmit(from: number, s: Submit): void {
+    if (this.coordinator !== this.rt.self) return this.rt.send(from, CoordPort.submitted, { id: s.task.id, ok: false, coordinator: this.coordinator });
+    if (!this.assigned.has(s.task.id) && !this.queue.some((q) => q.task.id === s.task.id)) this.queue.push({ task: s.task, submitter: from, attempt: 1 });
+    this.rt.send(from, CoordPort.submitted, { id: s.task.id, ok: true, coordinator: this.rt.self });
+    this.dispatch();
+  }
+
+  /** Highest priority first (then submission order), each to the least-loaded live capable agent. */
+  private dispatch(): void {
+    this.queue.sort((a, b) => b.task.priority - a.task.priority);
+    const load = new Map(this.opts.agents.map((a) => [a, 0]));
+    for (const asg of this.assigned.values()) load.set(asg.agent, load.get(asg.agent)! + 1);
+    const waiting: typeof this.queue = [];
+    for (const q of this.queue) {
+      const capable = this.opts.agents.filter((a, i) => this.alive(a) && this.opts.capabilities[i]!.includes(q.task.capability));
+      if (capable.length === 0) {
+        waiting.push(q);
+        continue;
+      }
+      const agent = capable.reduce((b, a) => (load.get(a)! < load.get(b)! ? a : b));
+      load.set(agent, load.get(agent)! + 1);
+      this.assigned.set(q.task.id, { task: q.task, agent, attempt: q.attempt, submitter: q.submitter });
+      this.rt.send(agent, CoordPort.run, { task: q.task, attempt: q.attempt, submitter: q.submitter });
+    }
+    this.queue.length = 0;
+    this.queue.push(...waiting);
+  }
+
+  private retryOrFail(task: Task, submitter: number, attempt: number, reason: string): void {
+    // The submitter owns the outcome and declares the failure when told.
+    if (attempt >= this.opts.maxRetries) return this.rt.send(submitter, CoordPort.done, { id: task.id, attempt, ok: false });
+    this.queue.push({ task, submitter, attempt: attempt + 1 });
+  }
+
+  /** An agent runs a task for its duration, then tells the coordinator and the submitter. */
+  private onRun(from: number, run: Run): void {
+    const submitter = run.submitter;
+    this.running.set(run.task.id, run);
+    this.rt.setTimer(run.task.duration, () => {
+      this.running.delete(run.task.id);
+      this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: run.task.id, phase: 'executed', reason: '' });
+      const done: Done = { id: run.task.id, attempt: run.attempt, ok: true };
+      this.rt.send(from, CoordPort.done, done);
+      if (submitter !== from) this.rt.send(submitter, CoordPort.done, done);
+    });
+  }
+
+  private onDone(_from: number, d: Done): void {
+    const asg = this.assigned.get(d.id);
+    if (!asg || asg.attempt !== d.attempt) return;
+    this.assigned.delete(d.id);
+    if (!d.ok) this.retryOrFail(asg.task, asg.submitter, asg.attempt, 'task failed');
+    this.dispatch();
+  }
+}

@@ -1,0 +1,35 @@
+import type { SimTime } from '../../kernel/index.js';
+
+/** Document 003's agent coordinator. */
+export interface CoordinatorOptions {
+  /** Node indexes of the agents. */
+  agents: readonly number[];
+  /** Election priority per agent (same order as `agents`). */
+  priorities: readonly number[];
+  /** Capabilities per agent (same order). */
+  capabilities: ReadonlyArray<readonly string[]>;
+  /** Heartbeat period, microseconds. */
+  heartbeatInterval: SimTime;
+  /** Silence after which an agent is suspected dead (document 003: 60 s), microseconds. */
+  heartbeatTimeout: SimTime;
+  /** Share of live agents whose votes make a quorum (document 003: 0.5). */
+  quorumThreshold: number;
+  /** How long a proposal collects votes, microseconds. */
+  voteTimeout: SimTime;
+  /** Attempts per task before it is declared failed. */
+  maxRetries: number;
+}
+
+/** A synthetic task workload submitted to the coordinator. */
+export interface TaskWorkloadOptions {
+  /** Node that submits tasks (to whichever agent it believes coordinates). */
+  node: number;
+  /** Mean time between tasks (Poisson), microseconds; 0: none. */
+  every: SimTime;
+  /** Mean task duration (exponential), microseconds. */
+  duration: SimTime;
+  /** Priorities are drawn uniformly from 1..maxPriority. */
+  maxPriority: number;
+  /** Each task needs one of these capabilities, drawn uniformly. */
+  capabilities: readonly string[];
+}

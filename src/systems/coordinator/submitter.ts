@@ -1,0 +1,77 @@
+import type { Rng } from '../../kernel/index.js';
+import type { NodeRuntime } from '../../world/runtime.js';
+import type { Telemetry } from '../telemetry.js';
+import { CoordPort, type Done, type Submitted, type Task } from './messages.js';
+import type { CoordinatorOptions, TaskWorkloadOptions } from './options.js';
+
+/**
+ * Submits a stream of tasks to whichever agent it believes coordinates, and
+ * owns their outcome: the first completion of a task counts, later ones are
+ * duplicate executions; a task not finished within a generous deadline is
+ * submitted again (a new coordinator starts with an empty queue), so no task
+ * is silently dropped.
+ */
+export class TaskSubmitter {
+  private readonly rng: Rng;
+  private readonly open = new Map<string, { task: Task; sentAt: number }>();
+  private readonly finished = new Set<string>();
+  private coordinator: number;
+  private n = 0;
+
+  constructor(private readonly rt: NodeRuntime, private readonly work: TaskWorkloadOptions, private readonly coord: CoordinatorOptions, private readonly telemetry: Telemetry) {
+    this.rng = rt.rng('tasks');
+    this.coordinator = coord.agents[0]!;
+    rt.listen(CoordPort.submitted, (_from, body) => this.onSubmitted(body as Submitted));
+    rt.listen(CoordPort.done, (_from, body) => this.onDone(body as Done));
+    if (work.every > 0) this.next();
+    this.resubmitLoop();
+  }
+
+  private next(): void {
+    this.rt.setTimer(Math.max(1, Math.round(this.rng.exponential(this.work.every))), () => {
+      const task: Task = {
+        id: `t${++this.n}`,
+        priority: this.rng.int(1, this.work.maxPriority),
+        capability: this.rng.pick(this.work.capabilities),
+        duration: Math.max(1, Math.round(this.rng.exponential(this.work.duration))),
+      };
+      this.open.set(task.id, { task, sentAt: this.rt.monotonic() });
+      this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: task.id, phase: 'submitted', reason: '' });
+      this.rt.send(this.coordinator, CoordPort.submit, { task });
+      this.next();
+    });
+  }
+
+  private onSubmitted(s: Submitted): void {
+    if (s.ok || s.coordinator < 0) return;
+    this.coordinator = s.coordinator;
+    const o = this.open.get(s.id);
+    if (o) this.rt.send(this.coordinator, CoordPort.submit, { task: o.task });
+  }
+
+  private onDone(d: Done): void {
+    if (this.finished.has(d.id)) return void this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: d.id, phase: 'duplicate', reason: '' });
+    if (!this.open.has(d.id)) return;
+    this.open.delete(d.id);
+    this.finished.add(d.id);
+    this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: d.id, phase: d.ok ? 'completed' : 'failed', reason: d.ok ? '' : 'retries exhausted' });
+  }
+
+  /** Resubmits work older than a deadline (heartbeat timeout + ten mean durations) to the next agent in turn. */
+  private resubmitLoop(): void {
+    this.rt.setTimer(this.coord.heartbeatInterval, () => {
+      const deadline = this.coord.heartbeatTimeout + 10 * this.work.duration;
+      const now = this.rt.monotonic();
+      let stale = false;
+      for (const o of this.open.values()) {
+        if (now - o.sentAt < deadline) continue;
+        stale = true;
+        o.sentAt = now;
+        this.rt.send(this.coordinator, CoordPort.submit, { task: o.task });
+      }
+      // No answers at all: the coordinator may be gone; ask the next agent.
+      if (stale) this.coordinator = this.coord.agents[(this.coord.agents.indexOf(this.coordinator) + 1) % this.coord.agents.length]!;
+      this.resubmitLoop();
+    });
+  }
+}
