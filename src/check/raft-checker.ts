@@ -16,6 +16,9 @@ export class RaftChecker {
   private readonly election = new Invariant('raft_one_leader_per_term', 'at most one leader per term');
   private readonly stateMachine = new Invariant('raft_state_machine_safety', 'no two members apply different entries at the same index');
   private readonly durable = new Invariant('raft_acked_writes_kept', 'every acknowledged write is in the committed log');
+  private readonly realTime = new Invariant('raft_writes_in_real_time_order', 'a write sent after another was acknowledged comes later in the log (with fresh strong reads: a linearizable register per key)');
+  /** For writes in flight: the highest acknowledged index when each was first sent. */
+  private readonly writeFloor = new Map<string, number>();
   private readonly freshReads = new Invariant('raft_strong_reads_fresh', 'a strong read reflects every write acknowledged before it was sent');
   /** For strong reads in flight: the highest acknowledged index when each was sent. */
   private readonly readFloor = new Map<string, number>();
@@ -56,7 +59,14 @@ export class RaftChecker {
         return;
       }
       case 'raft_write':
-        if (e.phase !== 'acked') return;
+        if (e.phase === 'sent') {
+          if (!this.writeFloor.has(e.id)) this.writeFloor.set(e.id, this.highestAcked);
+          return;
+        }
+        if ((this.indexOf.get(e.id) ?? Infinity) <= (this.writeFloor.get(e.id) ?? 0)) {
+          this.realTime.violated(now, `write ${e.id} is at index ${this.indexOf.get(e.id)}, before index ${this.writeFloor.get(e.id)} acknowledged before it was sent`);
+        }
+        this.writeFloor.delete(e.id);
         this.acked.add(e.id);
         if (!this.appliedIds.has(e.id)) this.durable.violated(now, `write ${e.id} acknowledged but never applied`);
         this.ackedAt.push({ time: now, index: this.indexOf.get(e.id) ?? 0 });
@@ -96,6 +106,6 @@ export class RaftChecker {
   }
 
   results(): InvariantResult[] {
-    return this.active ? [this.election.result(), this.stateMachine.result(), this.durable.result(), this.freshReads.result(), this.liveness.result()] : [];
+    return this.active ? [this.election.result(), this.stateMachine.result(), this.durable.result(), this.realTime.result(), this.freshReads.result(), this.liveness.result()] : [];
   }
 }

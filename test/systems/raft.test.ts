@@ -77,5 +77,10 @@ describe('Raft', () => {
     const fresh = checker.results().find((r) => r.name === 'raft_strong_reads_fresh')!;
     expect(fresh).toMatchObject({ held: false, violations: 1 });
     expect(fresh.first!.detail).toContain('strong read r1 answered as of index 9');
+    // A write sent after index 10 was acknowledged, found at index 7: out of real-time order.
+    emit({ kind: 'raft_write', node: 3, id: 'w2', phase: 'sent', latency: 0, index: 0 });
+    emit({ kind: 'raft_applied', node: 0, index: 7, term: 1, id: 'w2' });
+    emit({ kind: 'raft_write', node: 3, id: 'w2', phase: 'acked', latency: 1, index: 7 });
+    expect(checker.results().find((r) => r.name === 'raft_writes_in_real_time_order')).toMatchObject({ held: false, violations: 1 });
   });
 });
