@@ -99,6 +99,7 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     verifyAfterDistribution: d.verify,
     suspicionPeriod: p.suspicion_period,
     recoveryWait: p.recovery_wait,
+    catalog: p.catalog,
     defects: new Set(),
   };
 }

@@ -100,6 +100,8 @@ const pipeline = z.strictObject({
   suspicion_period: duration,
   /** After a restart, how long the orchestrator waits for nodes' inventories before resuming. */
   recovery_wait: duration,
+  /** Where placements are recorded: "local" (the orchestrator's log) or "raft" (also committed through the raft group). */
+  catalog: z.enum(['local', 'raft']).default('local'),
 });
 
 const detector = z.strictObject({

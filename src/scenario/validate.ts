@@ -83,6 +83,7 @@ function checkLinks(sc: Scenario, names: Names, hint: string): NameProblem | und
 }
 
 function checkRaft(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
+  if (sc.pipeline.catalog === 'raft' && !sc.raft) return { path: ['pipeline', 'catalog'], message: '"raft" needs a raft group in the scenario (a raft: block)' };
   if (!sc.raft) return undefined;
   for (const [i, m] of sc.raft.members.entries()) {
     if (!names.nodes.includes(m)) return { path: ['raft', 'members', i], message: `no node called "${m}"; ${hint}` };

@@ -1,7 +1,7 @@
 import type { NodeRuntime } from '../world/runtime.js';
 import type { ClusterConfig } from './cluster.js';
 import { startDetector, type DetectorOptions } from './membership/index.js';
-import { makePlacement, Orchestrator, OutcomeLog, PipelineWorker, type PipelineOptions } from './pipeline/index.js';
+import { makePlacement, Orchestrator, OutcomeLog, PipelineWorker, type PipelineOptions, type RecordPlacement } from './pipeline/index.js';
 import { NodeRegistry } from './registry.js';
 import { ReplicaCatalog } from './repair/catalog.js';
 import type { RepairOptions } from './repair/options.js';
@@ -9,7 +9,7 @@ import { Rebalancer, type RebalanceOptions } from './repair/rebalancer.js';
 import { Repairer } from './repair/repairer.js';
 import { ReplicaStore } from './storage/replica-store.js';
 import type { Telemetry } from './telemetry.js';
-import { RaftClient, RaftNode, type RaftClientOptions, type RaftOptions } from './raft/index.js';
+import { RaftClient, RaftNode, RaftProposer, type RaftClientOptions, type RaftOptions } from './raft/index.js';
 import { CoordinatorAgent, TaskSubmitter, type CoordinatorOptions, type TaskWorkloadOptions } from './coordinator/index.js';
 
 /** Everything the software on a node is configured with. */
@@ -50,10 +50,26 @@ export function bootNode(rt: NodeRuntime, opts: SoftwareOptions, cluster: Cluste
   OutcomeLog.read(rt, (recovered) => {
     const catalog = new ReplicaCatalog();
     const placedBytes = new Float64Array(cluster.members.length);
-    const repairer = new Repairer(rt, opts.repair, opts.pipeline.replicationFactor, catalog, registry, makePlacement(opts.pipeline.placement), cluster, placedBytes, telemetry);
+    const record = opts.pipeline.catalog === 'raft' && opts.raft ? raftCatalog(rt, opts.raft.group, telemetry) : undefined;
+    const repairer = new Repairer(rt, opts.repair, opts.pipeline.replicationFactor, catalog, registry, makePlacement(opts.pipeline.placement), cluster, placedBytes, telemetry, record);
     new Orchestrator(rt, opts.pipeline, cluster, telemetry, registry, (chunk, bytes, checksum, replicas) => {
       repairer.track(catalog.add(chunk, bytes, checksum, replicas));
-    }, recovered, placedBytes);
+    }, recovered, placedBytes, record);
     new Rebalancer(rt, opts.rebalance, catalog, registry, repairer, cluster, placedBytes, opts.pipeline.replicationFactor, telemetry, opts.pipeline.defects);
   });
+}
+
+/**
+ * Placements committed through the Raft group: key `chunk/<id>`, value the
+ * replica set as a bit mask of node indexes. Ids carry the boot time, so a
+ * restarted source never reuses one.
+ */
+function raftCatalog(rt: NodeRuntime, group: RaftOptions, telemetry: Telemetry): RecordPlacement {
+  const proposer = new RaftProposer(rt, group.members, 'catalog/raft-reply', 1_000_000, group.heartbeatInterval, telemetry);
+  const epoch = rt.monotonic();
+  let seq = 0;
+  return (chunk, replicas, done) => {
+    const mask = replicas.reduce((m, n) => m + 2 ** n, 0);
+    proposer.propose(`cat${rt.self}-${epoch}-${++seq}`, `chunk/${chunk}`, mask, () => done());
+  };
 }

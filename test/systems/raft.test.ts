@@ -84,3 +84,27 @@ describe('Raft', () => {
     expect(checker.results().find((r) => r.name === 'raft_writes_in_real_time_order')).toMatchObject({ held: false, violations: 1 });
   });
 });
+
+describe('the metadata catalog through Raft', () => {
+  const ackedBy = (files: Record<string, string>, t: string) => {
+    const rows = files['durability.csv']!.trim().split('\n').map((l) => l.split(','));
+    return Number(rows.find((r) => r[0] === t)![1]);
+  };
+
+  it('a partition that cuts the source off from the Raft majority stops new placements until it heals', () => {
+    const raft = runScenario(loadScenario('scenarios/raft-catalog-partition.yml'), { seed: 42 });
+    const local = runScenario(loadScenario('scenarios/raft-catalog-partition.yml', { set: ['pipeline.catalog=local'] }), { seed: 42 });
+    // Through Raft: nothing is acknowledged between 20 s and 40 s (inside the 15-45 s partition).
+    expect(ackedBy(raft.files, '40')).toBe(ackedBy(raft.files, '20'));
+    // With the local catalog the same partition does not stop acknowledgements.
+    expect(ackedBy(local.files, '40')).toBeGreaterThan(ackedBy(local.files, '20'));
+    expect(raft.summary.pipeline.chunks_acked).toBe(100);
+    expect(raft.summary.raft!.writes_acked).toBeGreaterThanOrEqual(100);
+    expect(raft.ok).toBe(true);
+  });
+
+  it('a raft catalog without a raft group is an input error', async () => {
+    const { loadScenarioFromText } = await import('../../src/run/index.js');
+    expect(() => loadScenarioFromText('x.yml', 'pipeline:\n  catalog: raft\n')).toThrow(/pipeline\.catalog: "raft" needs a raft group/);
+  });
+});

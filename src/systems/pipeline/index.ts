@@ -8,6 +8,6 @@
 export * from './options.js';
 export * from './chunks.js';
 export * from './placement.js';
-export { Orchestrator } from './orchestrator.js';
+export { Orchestrator, type RecordPlacement } from './orchestrator.js';
 export { OutcomeLog, type LoggedOutcome } from './outcome-log.js';
 export { PipelineWorker } from './worker.js';

@@ -59,6 +59,8 @@ export interface PipelineOptions {
   suspicionPeriod: SimTime;
   /** After a restart, how long the orchestrator waits for nodes' inventories before resuming, microseconds. */
   recoveryWait: SimTime;
+  /** Where placements are recorded: the orchestrator's own log only, or also committed through the Raft group (documents 001/002). */
+  catalog: 'local' | 'raft';
   /** Test-only deliberate bugs; empty in every real run. */
   defects: ReadonlySet<PipelineDefect>;
 }

@@ -10,6 +10,9 @@ import { OutcomeLog, type LoggedOutcome } from './outcome-log.js';
 import type { PipelineOptions } from './options.js';
 import { makePlacement, type PlacementStrategy } from './placement.js';
 
+/** Records chunk -> replicas in the metadata catalog, calling `done` once committed. */
+export type RecordPlacement = (chunk: number, replicas: readonly number[], done: () => void) => void;
+
 type Status = 'waiting' | 'ingesting' | 'staged' | 'processing' | 'processed' | 'distributing' | 'process_retry_wait' | 'dist_retry_wait' | 'acked' | 'failed';
 
 interface ChunkState {
@@ -76,6 +79,8 @@ export class Orchestrator {
     recovered: readonly LoggedOutcome[] | null,
     /** Bytes this node has placed on each member: its own view of disk load, shared with the repairer. */
     readonly placedBytes: Float64Array,
+    /** Commits a placement to the metadata catalog (Raft) before it may be announced; absent: no such step. */
+    private readonly recordPlacement?: RecordPlacement,
   ) {
     this.log = new OutcomeLog(rt, recovered ?? []);
     const epoch = rt.monotonic() * 1024;
@@ -382,7 +387,7 @@ export class Orchestrator {
     const { id, bytes } = state.chunk;
     if (outcome === 'acked') this.trimSurplus(state);
     const replicas = outcome === 'acked' ? [...state.replicas] : [];
-    this.log.append({ chunk: id, outcome, replicas, bytes: state.processedBytes, reason }, () => {
+    const logIt = (): void => this.log.append({ chunk: id, outcome, replicas, bytes: state.processedBytes, reason }, () => {
       this.finished++;
       if (outcome === 'acked') {
         this.telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas });
@@ -393,6 +398,9 @@ export class Orchestrator {
       }
       if (this.finished === this.chunks.length) this.telemetry.emit({ kind: 'pipeline_done' });
     });
+    // With a Raft catalog, the placement is committed there first: no majority, no acknowledgement.
+    if (outcome === 'acked' && this.recordPlacement) this.recordPlacement(id, replicas, logIt);
+    else logIt();
     this.ingestNext();
   }
 

@@ -1,21 +1,18 @@
 import type { Rng } from '../../kernel/index.js';
-import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
+import type { NodeRuntime } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
-import { RaftPort, type ProposeReply, type ReadReply } from './messages.js';
+import { RaftPort, type ReadReply } from './messages.js';
+import { RaftProposer } from './proposer.js';
 import type { RaftClientOptions } from './options.js';
 
-interface Pending { id: string; key: string; value: number; firstSent: number; target: number; timer: TimerHandle | -1 }
-
 /**
- * A client writing to the Raft group at a Poisson rate: each write goes to
- * the member it believes leads; a redirect follows the leader hint, a timeout
- * tries the next member. A write is retried under the same id until
- * acknowledged, so the log may hold it more than once (at-least-once).
+ * A client workload on the Raft group: writes at a Poisson rate through a
+ * RaftProposer (redirects, retries, at-least-once), and reads at the
+ * configured consistency levels.
  */
 export class RaftClient {
   private readonly rng: Rng;
-  private readonly pending = new Map<string, Pending>();
-  private leaderGuess: number;
+  private readonly writer: RaftProposer;
   private written = 0;
   /** Highest log index this client has written or read: its session, for read-your-writes. */
   private session = 0;
@@ -26,9 +23,8 @@ export class RaftClient {
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: RaftClientOptions, private readonly members: readonly number[], private readonly telemetry: Telemetry, private readonly backoff: number) {
     this.rng = rt.rng('raft-client');
-    this.leaderGuess = members[0]!;
+    this.writer = new RaftProposer(rt, members, RaftPort.proposeReply, opts.timeout, backoff, telemetry);
     this.readLeader = members[0]!;
-    rt.listen(RaftPort.proposeReply, (_from, body) => this.onReply(body as ProposeReply));
     rt.listen(RaftPort.readReply, (_from, body) => this.onReadReply(body as ReadReply));
     if (opts.every > 0) this.schedule();
     if (opts.readEvery > 0 && opts.readLevels.length > 0) this.scheduleRead();
@@ -72,47 +68,14 @@ export class RaftClient {
   private schedule(): void {
     this.rt.setTimer(Math.max(1, Math.round(this.rng.exponential(this.opts.every))), () => {
       const n = ++this.written;
-      const p: Pending = { id: `w${this.rt.self}-${n}`, key: `k${n % this.opts.keys}`, value: n, firstSent: this.rt.monotonic(), target: this.leaderGuess, timer: -1 };
-      this.pending.set(p.id, p);
-      this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id: p.id, phase: 'sent', latency: 0, index: 0 });
-      this.send(p);
+      this.writer.propose(`w${this.rt.self}-${n}`, `k${n % this.opts.keys}`, n, (index) => {
+        this.session = Math.max(this.session, index);
+      });
       this.schedule();
-    });
-  }
-
-  private send(p: Pending): void {
-    if (p.timer !== -1) this.rt.cancelTimer(p.timer);
-    this.rt.send(p.target, RaftPort.propose, { id: p.id, key: p.key, value: p.value });
-    p.timer = this.rt.setTimer(this.opts.timeout, () => {
-      p.timer = -1;
-      p.target = this.nextMember(p.target);
-      this.send(p);
     });
   }
 
   private nextMember(after: number): number {
     return this.members[(this.members.indexOf(after) + 1) % this.members.length]!;
-  }
-
-  private onReply(reply: ProposeReply): void {
-    const p = this.pending.get(reply.id);
-    if (!p) return;
-    if (reply.ok) {
-      if (p.timer !== -1) this.rt.cancelTimer(p.timer);
-      this.pending.delete(p.id);
-      this.leaderGuess = p.target;
-      this.session = Math.max(this.session, reply.index);
-      this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id: p.id, phase: 'acked', latency: this.rt.monotonic() - p.firstSent, index: reply.index });
-      return;
-    }
-    // Not the leader: follow its hint, or try the next member after a pause.
-    const hinted = reply.leaderHint >= 0 && reply.leaderHint !== p.target;
-    p.target = hinted ? reply.leaderHint : this.nextMember(p.target);
-    this.leaderGuess = p.target;
-    if (p.timer !== -1) this.rt.cancelTimer(p.timer);
-    p.timer = this.rt.setTimer(hinted ? 0 : this.backoff, () => {
-      p.timer = -1;
-      this.send(p);
-    });
   }
 }

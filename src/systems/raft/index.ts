@@ -8,3 +8,4 @@ export * from './options.js';
 export * from './messages.js';
 export { RaftNode } from './raft-node.js';
 export { RaftClient } from './client.js';
+export { RaftProposer } from './proposer.js';

@@ -42,7 +42,7 @@ export class RaftNode {
   private readonly rng: Rng;
   private readonly peers: number[];
   /** Client writes waiting for their entry to commit: index -> (client, id). */
-  private readonly waiting = new Map<number, { client: number; id: string }>();
+  private readonly waiting = new Map<number, { client: number; id: string; replyPort: string }>();
   /** Persistence: a write in flight, and actions waiting for the next one to be durable. */
   private persisting = false;
   private afterPersist: Array<() => void> = [];
@@ -303,7 +303,7 @@ export class RaftNode {
       if (w) {
         this.waiting.delete(i);
         const ok = w.id === e.id;
-        this.rt.send(w.client, RaftPort.proposeReply, { id: w.id, ok, leaderHint: this.leader, index: i, reason: ok ? '' : 'overwritten' });
+        this.rt.send(w.client, w.replyPort, { id: w.id, ok, leaderHint: this.leader, index: i, reason: ok ? '' : 'overwritten' });
       }
     }
     this.serveReads();
@@ -314,10 +314,10 @@ export class RaftNode {
   private onPropose(from: number, req: Propose): void {
     if (this.role !== 'leader') {
       const reply: ProposeReply = { id: req.id, ok: false, leaderHint: this.leader, index: 0, reason: this.leader >= 0 ? 'not_leader' : 'no_leader' };
-      return this.rt.send(from, RaftPort.proposeReply, reply);
+      return this.rt.send(from, req.replyPort, reply);
     }
     this.log.push({ term: this.term, id: req.id, key: req.key, value: req.value });
-    this.waiting.set(this.lastIndex(), { client: from, id: req.id });
+    this.waiting.set(this.lastIndex(), { client: from, id: req.id, replyPort: req.replyPort });
     this.persist(() => this.advanceCommit());
     for (const p of this.peers) if ((this.nextIndex.get(p) ?? 0) === this.lastIndex()) this.sendAppend(p);
   }

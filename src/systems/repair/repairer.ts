@@ -1,6 +1,7 @@
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { ClusterConfig } from '../cluster.js';
 import type { PlacementStrategy } from '../pipeline/placement.js';
+import type { RecordPlacement } from '../pipeline/orchestrator.js';
 import type { NodeRegistry } from '../registry.js';
 import { RepairPort, StoragePort, type BadReplica, type Inventory, type StoredReply } from '../storage/messages.js';
 import type { Telemetry } from '../telemetry.js';
@@ -43,6 +44,8 @@ export class Repairer {
     private readonly cluster: ClusterConfig,
     private readonly placedBytes: Float64Array,
     private readonly telemetry: Telemetry,
+    /** Commits a new placement to the metadata catalog (Raft) before counting it; absent: no such step. */
+    private readonly recordPlacement?: RecordPlacement,
   ) {
     this.attempts = rt.monotonic() * 1024;
     registry.onStateChange((node, state, previous) => {
@@ -193,14 +196,29 @@ export class Repairer {
     this.rt.cancelTimer(flight.timer);
     this.inFlight.delete(chunk);
     const { entry, target } = flight;
+    flight.attempt = -1; // settled: a late reply or timeout for it finds nothing to do
     if (ok && entry.replicas.size >= this.replicationFactor) {
       // The chunk got back to full strength meanwhile (a node returned): the new copy is surplus.
       this.placedBytes[target]! -= entry.bytes;
       this.collect(chunk, target);
     } else if (ok) {
-      entry.replicas.add(target);
       this.registry.clear(target);
-      this.telemetry.emit({ kind: 'repaired', chunk, bytes: entry.bytes, node: target });
+      const count = (): void => {
+        entry.replicas.add(target);
+        this.telemetry.emit({ kind: 'repaired', chunk, bytes: entry.bytes, node: target });
+        this.enqueue(entry);
+        this.backlogChanged();
+      };
+      if (this.recordPlacement) {
+        // Still "in flight" until the catalog commits it, so nothing else repairs or collects this chunk meanwhile.
+        this.inFlight.set(chunk, flight);
+        return this.recordPlacement(chunk, [...entry.replicas, target], () => {
+          this.inFlight.delete(chunk);
+          count();
+          this.pump();
+        });
+      }
+      count();
     } else {
       this.placedBytes[target]! -= entry.bytes;
       this.registry.suspect(target);
