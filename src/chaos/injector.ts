@@ -8,7 +8,8 @@ export interface FaultRecord {
   /** Position of the fault in the scenario's list. */
   index: number;
   kind: string;
-  phase: 'start' | 'end';
+  /** `skipped`: its target named no node when it was due (a role nobody held). */
+  phase: 'start' | 'end' | 'skipped';
   targets: string;
 }
 
@@ -27,8 +28,14 @@ export class FaultInjector {
 
   private start(spec: FaultSpec, index: number): void {
     const entry = faultKind(spec.kind)!;
-    const undo = entry.apply(this.ctx, spec as never);
     const targets = entry.describe(spec as never);
+    // A role target ("@raft-leader") may name nobody when the fault strikes: then it does not strike.
+    const empty = entry.names(spec as never).find((ref) => this.ctx.members(ref.name).length === 0);
+    if (empty) {
+      this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'skipped', targets: `${targets} (no node is ${empty.name} now)` });
+      return;
+    }
+    const undo = entry.apply(this.ctx, spec as never);
     this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'start', targets });
     this.ctx.world.trace('fault', -1, `${spec.kind} start ${targets}`);
     const endsAfter = entry.endsAfter(spec as never);

@@ -12,7 +12,7 @@ const drawnDuration = z.union([
 /** How often one kind of fault strikes, and how long each lasts. */
 const rate = z.strictObject({
   /** Mean time between strikes (a Poisson process). */
-  every: duration,
+  every: duration.refine((d) => d > 0, { message: 'must be positive' }),
   /** How long each lasts. */
   duration: drawnDuration,
 });

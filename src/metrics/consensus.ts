@@ -7,13 +7,14 @@ interface Bucket { acked: number; latencies: number[]; leaderless: number; elect
 
 export interface ConsensusSummary {
   elections: number;
+  /** Elections that put a different node in charge than the previous leader. */
   leader_changes: number;
   writes_sent: number;
   writes_acked: number;
   p50_commit_ms: number | null;
   p95_commit_ms: number | null;
   p99_commit_ms: number | null;
-  /** Longest stretch without a live leader, seconds. */
+  /** Longest stretch without a live leader after the first election, seconds. */
   max_leaderless_s: number;
   /** Fraction of the time since the first election with a live leader (start-up is not an outage). */
   write_availability: number;
@@ -50,6 +51,9 @@ export class ConsensusCollector {
   private changes = 0;
   private sent = 0;
   private firstElection = 0;
+  /** Start of the current leaderless stretch (bucket accounting cuts it; this does not). */
+  private stretchStart = 0;
+  private lastLeader = -1;
   private active = false;
   private readonly rows: Array<Array<string | number>> = [];
   /** When each log index was first applied anywhere (index 1 at position 0). */
@@ -72,8 +76,10 @@ export class ConsensusCollector {
       this.active = true;
       if (e.role === 'leader') {
         if (this.elections === 0) this.firstElection = this.world.sim.now;
+        else if (this.leader === -1) this.maxLeaderless = Math.max(this.maxLeaderless, this.world.sim.now - this.stretchStart);
         this.elections++;
-        if (this.leader !== e.node) this.changes++;
+        if (this.lastLeader !== -1 && this.lastLeader !== e.node) this.changes++;
+        this.lastLeader = e.node;
         this.accrueLeaderless();
         this.leader = e.node;
         this.term = e.term;
@@ -105,13 +111,13 @@ export class ConsensusCollector {
     if (this.leader === -1) return;
     this.leader = -1;
     this.leaderlessSince = this.world.sim.now;
+    this.stretchStart = this.world.sim.now;
   }
 
   /** Adds the leaderless stretch that ends now to the buckets it spans. */
   private accrueLeaderless(): void {
     if (this.leader !== -1) return;
     const now = this.world.sim.now;
-    this.maxLeaderless = Math.max(this.maxLeaderless, now - this.leaderlessSince);
     for (let t = this.leaderlessSince; t < now; ) {
       const i = Math.floor(t / this.bucket);
       const end = Math.min(now, (i + 1) * this.bucket);

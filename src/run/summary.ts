@@ -116,13 +116,15 @@ function stageSummaries({ loaded, topology, software, world, collectors }: Summa
     storage: topology.nodes.length,
   };
   const storageBusy = progress.doneAt >= 0 ? progress.diskBusyAtDone : world.nodes.reduce((t, n) => t + n.disk.busyTime, 0);
+  // No data, no pipeline work: other systems' disk use is not a bottleneck of it.
+  const noData = software.pipeline.datasetBytes === 0;
   const stages = {} as Record<Stage, StageSummary>;
   for (const stage of STAGES) {
     const busy = stage === 'storage' ? storageBusy : throughput.busyMicros[stage];
     stages[stage] = {
       chunks: throughput.totals[stage].chunks,
       bytes: throughput.totals[stage].bytes,
-      busy_fraction: round3(active > 0 ? Math.min(1, busy / (active * capacity[stage])) : 0),
+      busy_fraction: noData ? 0 : round3(active > 0 ? Math.min(1, busy / (active * capacity[stage])) : 0),
     };
   }
   return stages;

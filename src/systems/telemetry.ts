@@ -32,7 +32,7 @@ export type TelemetryEvent =
   | { kind: 'raft_commit'; node: number; index: number; term: number }
   /** A Raft member applied a log entry to its state machine. */
   | { kind: 'raft_applied'; node: number; index: number; term: number; id: string }
-  /** A client's write: sent (or re-sent) and finally acknowledged (at `index`), with its latency from the first send. */
+  /** A client's write: sent once (retries are not reported), then acknowledged (at `index`), with its latency from the first send. */
   | { kind: 'raft_write'; node: number; id: string; phase: 'sent' | 'acked'; latency: number; index: number }
   /** A client's read at a consistency level: sent, then answered (ok, as of `index`) or refused (with a reason). */
   | { kind: 'raft_read'; node: number; id: string; level: string; phase: 'sent' | 'done'; ok: boolean; index: number; reason: string; latency: number }

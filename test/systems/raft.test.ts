@@ -108,3 +108,11 @@ describe('the metadata catalog through Raft', () => {
     expect(() => loadScenarioFromText('x.yml', 'pipeline:\n  catalog: raft\n')).toThrow(/pipeline\.catalog: "raft" needs a raft group/);
   });
 });
+
+describe('role targets', () => {
+  it('a fault aimed at "@raft-leader" while nobody leads is skipped and recorded, not a crash', () => {
+    const r = runScenario(loadScenario('scenarios/raft-leader-crash.yml', { set: ['faults.0.at=0s'] }), { seed: 42 });
+    expect(r.files['faults.csv']).toContain('0,0,node_crash,skipped,@raft-leader (no node is @raft-leader now)');
+    expect(r.summary.invariants.filter((i) => !i.held)).toEqual([]);
+  });
+});

@@ -14,6 +14,8 @@ export class RaftClient {
   private readonly rng: Rng;
   private readonly writer: RaftProposer;
   private written = 0;
+  /** Boot time: ids of a restarted client never repeat those of its previous life. */
+  private readonly epoch: number;
   /** Highest log index this client has written or read: its session, for read-your-writes. */
   private session = 0;
   private reads = 0;
@@ -23,6 +25,7 @@ export class RaftClient {
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: RaftClientOptions, private readonly members: readonly number[], private readonly telemetry: Telemetry, private readonly backoff: number) {
     this.rng = rt.rng('raft-client');
+    this.epoch = rt.monotonic();
     this.writer = new RaftProposer(rt, members, RaftPort.proposeReply, opts.timeout, backoff, telemetry);
     this.readLeader = members[0]!;
     rt.listen(RaftPort.readReply, (_from, body) => this.onReadReply(body as ReadReply));
@@ -40,7 +43,7 @@ export class RaftClient {
     this.rt.setTimer(Math.max(1, Math.round(this.rng.exponential(this.opts.readEvery))), () => {
       const n = ++this.reads;
       const level = this.opts.readLevels[(n - 1) % this.opts.readLevels.length]!;
-      const id = `r${this.rt.self}-${n}`;
+      const id = `r${this.rt.self}-${this.epoch}-${n}`;
       const target = level === 'strong' ? this.readLeader : this.rng.pick(this.members);
       this.readsInFlight.set(id, { level, sentAt: this.rt.monotonic(), target });
       this.telemetry.emit({ kind: 'raft_read', node: this.rt.self, id, level, phase: 'sent', ok: false, index: 0, reason: '', latency: 0 });
@@ -68,7 +71,7 @@ export class RaftClient {
   private schedule(): void {
     this.rt.setTimer(Math.max(1, Math.round(this.rng.exponential(this.opts.every))), () => {
       const n = ++this.written;
-      this.writer.propose(`w${this.rt.self}-${n}`, `k${n % this.opts.keys}`, n, (index) => {
+      this.writer.propose(`w${this.rt.self}-${this.epoch}-${n}`, `k${n % this.opts.keys}`, n, (index) => {
         this.session = Math.max(this.session, index);
       });
       this.schedule();

@@ -23,8 +23,10 @@ const BYTES_PER_ENTRY = 64;
  * up-to-date check, AppendEntries with the consistency check and conflict
  * truncation, commit only of current-term entries (a no-op is appended on
  * election), term fencing of stale leaders. Term, vote and log are written and
- * synced before the member answers or acts on them, so a restarted member
- * comes back with them. Log indexes start at 1.
+ * synced before the member grants a vote, acknowledges entries, or answers a
+ * leader after taking its term, so a restarted member comes back with them.
+ * (Rejecting a stale term changes nothing and is answered at once.) Log
+ * indexes start at 1.
  */
 export class RaftNode {
   private role: Role = 'follower';
@@ -105,7 +107,7 @@ export class RaftNode {
     const waiting = this.afterPersist;
     this.afterPersist = [];
     const length = this.log.length;
-    // The disk copies the content at the call; bytes are what a log append would write.
+    // The content is the live log cut at `length` (see Persistent); bytes are what a log append would write.
     const bytes = 64 + Math.max(0, length - this.writtenEntries) * BYTES_PER_ENTRY;
     this.writtenEntries = length;
     this.rt.disk.write(STATE_KEY, bytes, this.term, () => {
@@ -239,8 +241,10 @@ export class RaftNode {
     else this.armElection();
     this.lastLeaderContact = this.rt.monotonic();
     if (this.termAt(req.prevLogIndex) !== req.prevLogTerm) {
-      // Consistency check failed: tell the leader where our log ends, so it backs up quickly.
-      return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: Math.min(this.lastIndex(), req.prevLogIndex - 1), round: req.round });
+      // Consistency check failed: tell the leader where our log ends, so it backs up quickly
+      // (after persisting, since accepting this leader may have moved our term).
+      const reply = { term: this.term, success: false, matchIndex: Math.min(this.lastIndex(), req.prevLogIndex - 1), round: req.round };
+      return this.persist(() => this.rt.send(from, RaftPort.appendReply, reply));
     }
     let index = req.prevLogIndex;
     for (const e of req.entries) {

@@ -236,10 +236,10 @@ export class Repairer {
   private adopt(chunk: number, node: number): void {
     const entry = this.catalog.get(chunk);
     if (!entry || entry.replicas.has(node)) return;
-    this.removing.delete(`${chunk}|${node}`);
     // A copy being written by a repair or move is theirs to settle; the next sweep sees how it ended.
     if (this.inFlight.has(chunk) || this.moving(chunk)) return;
     if (entry.replicas.size < this.replicationFactor) {
+      this.removing.delete(`${chunk}|${node}`);
       entry.replicas.add(node);
       this.placedBytes[node]! += entry.bytes;
       this.telemetry.emit({ kind: 'repaired', chunk, bytes: 0, node });
