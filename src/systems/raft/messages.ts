@@ -30,7 +30,7 @@ export interface ReadReply { id: string; ok: boolean; value: number | null; inde
 export interface RequestVote { term: number; lastLogIndex: number; lastLogTerm: number }
 export interface VoteReply { term: number; granted: boolean }
 export interface AppendEntries { term: number; prevLogIndex: number; prevLogTerm: number; entries: Entry[]; leaderCommit: number; /** Heartbeat round, echoed back: confirms leadership for strong reads. */ round: number }
-export interface AppendReply { term: number; success: boolean; /** Highest index known to match the leader's log (on success), or a hint where to retry. */ matchIndex: number; round: number }
+export interface AppendReply { term: number; success: boolean; /** Highest index known to match the leader's log (on success), or a hint where to retry. */ matchIndex: number; round: number; /** Echo of the request's prevLogIndex, so stale replies are recognised. */ prevLogIndex: number }
 export interface Propose { id: string; key: string; value: number; /** Where the proposer listens for the answer. */ replyPort: string }
 /** Reply to a client: committed (at `index`), or refused with a reason and a leader hint. */
 export interface ProposeReply { id: string; ok: boolean; leaderHint: number; index: number; reason: string }

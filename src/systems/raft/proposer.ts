@@ -24,7 +24,7 @@ export class RaftProposer {
     private readonly telemetry: Telemetry,
   ) {
     this.leaderGuess = members[0]!;
-    rt.listen(replyPort, (_from, body) => this.onReply(body as ProposeReply));
+    rt.listen(replyPort, (from, body) => this.onReply(from, body as ProposeReply));
   }
 
   /** Proposes `key = value` under a unique `id`; `done(index)` once it is committed. */
@@ -49,9 +49,11 @@ export class RaftProposer {
     return this.members[(this.members.indexOf(after) + 1) % this.members.length]!;
   }
 
-  private onReply(reply: ProposeReply): void {
+  private onReply(from: number, reply: ProposeReply): void {
     const p = this.pending.get(reply.id);
     if (!p) return;
+    // A late refusal from a member we already left must not move us off the current target.
+    if (!reply.ok && from !== p.target) return;
     if (reply.ok) {
       if (p.timer !== -1) this.rt.cancelTimer(p.timer);
       this.pending.delete(p.id);

@@ -52,6 +52,8 @@ export class RaftNode {
   private writtenEntries = 0;
   private durableEntries = 0;
   private readonly kv = new Map<string, number>();
+  /** Ids already applied, so a duplicate entry of a retried write changes nothing. */
+  private readonly appliedIds = new Set<string>();
   /** Heartbeat rounds: the current one, and the latest each peer echoed in this term. */
   private round = 0;
   private readonly ackRound = new Map<number, number>();
@@ -110,7 +112,14 @@ export class RaftNode {
     // The content is the live log cut at `length` (see Persistent); bytes are what a log append would write.
     const bytes = 64 + Math.max(0, length - this.writtenEntries) * BYTES_PER_ENTRY;
     this.writtenEntries = length;
-    this.rt.disk.write(STATE_KEY, bytes, this.term, () => {
+    this.rt.disk.write(STATE_KEY, bytes, this.term, (ok) => {
+      if (!ok) {
+        // Disk full or failed: nothing is durable, so nothing waiting may act. Try again shortly.
+        this.writtenEntries = Math.min(this.writtenEntries, this.durableEntries);
+        this.afterPersist = [...waiting, ...this.afterPersist];
+        this.rt.setTimer(this.opts.heartbeatInterval, () => this.writeState());
+        return;
+      }
       this.rt.disk.sync(() => {
         this.persisting = false;
         this.durableEntries = Math.min(length, this.log.length);
@@ -236,14 +245,14 @@ export class RaftNode {
   }
 
   private onAppend(from: number, req: AppendEntries): void {
-    if (req.term < this.term) return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: 0, round: req.round });
+    if (req.term < this.term) return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: 0, round: req.round, prevLogIndex: req.prevLogIndex });
     if (req.term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(req.term, from);
     else this.armElection();
     this.lastLeaderContact = this.rt.monotonic();
     if (this.termAt(req.prevLogIndex) !== req.prevLogTerm) {
       // Consistency check failed: tell the leader where our log ends, so it backs up quickly
       // (after persisting, since accepting this leader may have moved our term).
-      const reply = { term: this.term, success: false, matchIndex: Math.min(this.lastIndex(), req.prevLogIndex - 1), round: req.round };
+      const reply: AppendReply = { term: this.term, success: false, matchIndex: Math.min(this.lastIndex(), req.prevLogIndex - 1), round: req.round, prevLogIndex: req.prevLogIndex };
       return this.persist(() => this.rt.send(from, RaftPort.appendReply, reply));
     }
     let index = req.prevLogIndex;
@@ -262,7 +271,7 @@ export class RaftNode {
     const term = this.term;
     this.persist(() => {
       if (req.leaderCommit > this.commitIndex) this.commit(Math.min(req.leaderCommit, match));
-      this.rt.send(from, RaftPort.appendReply, { term, success: true, matchIndex: match, round: req.round });
+      this.rt.send(from, RaftPort.appendReply, { term, success: true, matchIndex: match, round: req.round, prevLogIndex: req.prevLogIndex });
     });
   }
 
@@ -274,12 +283,16 @@ export class RaftNode {
     this.lastAckAt.set(from, this.rt.monotonic());
     this.serveReads();
     if (reply.success) {
-      this.matchIndex.set(from, Math.max(this.matchIndex.get(from) ?? 0, reply.matchIndex));
-      this.nextIndex.set(from, (this.matchIndex.get(from) ?? 0) + 1);
+      // Only progress triggers the next append: stale or duplicated successes send nothing more.
+      if (reply.matchIndex <= (this.matchIndex.get(from) ?? 0)) return;
+      this.matchIndex.set(from, reply.matchIndex);
+      this.nextIndex.set(from, reply.matchIndex + 1);
       this.advanceCommit();
-      if ((this.nextIndex.get(from) ?? 0) <= this.lastIndex()) this.sendAppend(from);
+      if (reply.matchIndex + 1 <= this.lastIndex()) this.sendAppend(from);
     } else {
-      this.nextIndex.set(from, Math.max(1, reply.matchIndex + 1));
+      // Only a refusal of the append we would send now moves nextIndex back; older ones are stale.
+      if (reply.prevLogIndex !== (this.nextIndex.get(from) ?? 0) - 1) return;
+      this.nextIndex.set(from, Math.max(1, Math.max(reply.matchIndex, this.matchIndex.get(from) ?? 0) + 1));
       this.sendAppend(from);
     }
   }
@@ -301,7 +314,9 @@ export class RaftNode {
     while (this.lastApplied < this.commitIndex) {
       const i = ++this.lastApplied;
       const e = this.log[i - 1]!;
-      if (e.key) this.kv.set(e.key, e.value);
+      // A retried write may sit in the log twice: only its first copy takes effect.
+      if (e.key && !this.appliedIds.has(e.id)) this.kv.set(e.key, e.value);
+      this.appliedIds.add(e.id);
       this.telemetry.emit({ kind: 'raft_applied', node: this.rt.self, index: i, term: e.term, id: e.id });
       const w = this.waiting.get(i);
       if (w) {
@@ -319,6 +334,11 @@ export class RaftNode {
     if (this.role !== 'leader') {
       const reply: ProposeReply = { id: req.id, ok: false, leaderHint: this.leader, index: 0, reason: this.leader >= 0 ? 'not_leader' : 'no_leader' };
       return this.rt.send(from, req.replyPort, reply);
+    }
+    // A retry of a write already applied: answer at once with where it took effect.
+    if (this.appliedIds.has(req.id)) {
+      const at = this.log.findIndex((e) => e.id === req.id) + 1;
+      return this.rt.send(from, req.replyPort, { id: req.id, ok: true, leaderHint: this.rt.self, index: at, reason: '' });
     }
     this.log.push({ term: this.term, id: req.id, key: req.key, value: req.value });
     this.waiting.set(this.lastIndex(), { client: from, id: req.id, replyPort: req.replyPort });

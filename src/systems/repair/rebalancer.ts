@@ -85,7 +85,9 @@ export class Rebalancer {
   /** A fully replicated chunk on `from`, not on `to`, that nothing else is touching. */
   private pick(from: number, to: number): CatalogEntry | undefined {
     for (const e of this.catalog.on(from)) {
-      if (e.replicas.size >= this.replicationFactor && !e.replicas.has(to) && !this.moves.has(e.chunk) && !this.repairer.busy(e.chunk)) return e;
+      // Only chunks whose listed holders all confirmed their copies this sweep: a stale catalog must not drive deletions.
+      if (e.replicas.size >= this.replicationFactor && !e.replicas.has(to) && !this.moves.has(e.chunk) && !this.repairer.busy(e.chunk) &&
+        this.repairer.confirmedHolders(e) >= e.replicas.size) return e;
     }
     return undefined;
   }

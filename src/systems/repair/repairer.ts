@@ -26,6 +26,10 @@ export class Repairer {
   private readonly inFlight = new Map<number, InFlight>();
   /** Attempt numbers start from the boot time, so replies meant for a previous life never match. */
   private attempts: number;
+  /** Apparent surplus copies waiting for the listed holders to confirm theirs ("chunk|node"). */
+  private readonly surplus = new Map<string, { chunk: number; node: number }>();
+  /** Nodes that reported holding each chunk since the current sweep began. */
+  private readonly confirmed = new Map<number, Set<number>>();
   /** Deletion orders sent and not yet seen through ("chunk|node"). */
   private readonly removing = new Set<string>();
   /** Earliest local time the next repair may start (bandwidth pacing). */
@@ -56,6 +60,8 @@ export class Repairer {
     rt.listen(RepairPort.inventory, (from, body) => this.onInventory(from, body as Inventory));
     rt.listen(RepairPort.badReplica, (from, body) => this.drop(from, (body as BadReplica).chunk, (body as BadReplica).reason));
     if (opts.collectGarbage && opts.scrubInterval > 0) rt.setTimer(opts.scrubInterval, () => this.sweep());
+    // A catalog rebuilt after a restart may be stale: ask everyone what they hold now.
+    for (const m of registry.members) if (m.index !== rt.self) rt.send(m.index, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
   }
 
   /**
@@ -67,6 +73,7 @@ export class Repairer {
     this.rt.setTimer(this.opts.scrubInterval, () => this.sweep());
     // An order may have been lost: copies still reported after a full interval get a new one.
     this.removing.clear();
+    this.confirmed.clear();
     for (const m of this.registry.healthyMembers()) this.rt.send(m.index, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
   }
 
@@ -78,8 +85,13 @@ export class Repairer {
     return this.inFlight.has(chunk) || [...this.queue].some((e) => e.chunk === chunk);
   }
 
-  /** A chunk was just acknowledged: queue it if it is short of replicas. */
+  /**
+   * A chunk was just acknowledged: its holders already declared failed (the
+   * announcement may have waited on a Raft commit) are not counted, and it is
+   * queued if that leaves it short.
+   */
   track(entry: CatalogEntry): void {
+    for (const n of [...entry.replicas]) if (this.registry.state(n) === 'failed') this.drop(n, entry.chunk, 'node failed');
     this.enqueue(entry);
   }
 
@@ -229,8 +241,28 @@ export class Repairer {
   }
 
   /** A node reports what it holds (it booted, or came back from being declared failed). */
+  /**
+   * A node's full list of what it holds. Replicas the catalog lists there but
+   * the node no longer has (deleted as bad while this node was not listening,
+   * moved away before a restart of this one) are dropped; what it has is
+   * confirmed, then adopted or collected.
+   */
   private onInventory(node: number, inv: Inventory): void {
-    for (const chunk of inv.chunks) this.adopt(chunk, node);
+    const held = new Set(inv.chunks);
+    for (const entry of this.catalog.on(node)) {
+      if (!held.has(entry.chunk) && !this.inFlight.has(entry.chunk) && !this.moving(entry.chunk)) this.drop(node, entry.chunk, 'missing from inventory');
+    }
+    for (const chunk of inv.chunks) {
+      let seen = this.confirmed.get(chunk);
+      if (!seen) this.confirmed.set(chunk, (seen = new Set()));
+      seen.add(node);
+      this.adopt(chunk, node);
+    }
+    // Copies set aside earlier for want of confirmation may be collectable now.
+    for (const [key, { chunk, node: holder }] of [...this.surplus]) {
+      this.surplus.delete(key);
+      this.adopt(chunk, holder);
+    }
   }
 
   private adopt(chunk: number, node: number): void {
@@ -248,8 +280,17 @@ export class Repairer {
       this.unrepairable.delete(entry);
       this.backlogChanged();
     } else if (this.opts.collectGarbage) {
-      this.collect(chunk, node);
+      // Surplus only if enough of the listed holders have shown, this sweep, that they really hold it;
+      // a catalog rebuilt after a restart may list copies that were moved or lost since.
+      if (this.confirmedHolders(entry) >= this.replicationFactor) this.collect(chunk, node);
+      else this.surplus.set(`${chunk}|${node}`, { chunk, node });
     }
+  }
+
+  /** How many of the holders the catalog lists have shown, this sweep, that they hold the chunk. */
+  confirmedHolders(entry: CatalogEntry): number {
+    const seen = this.confirmed.get(entry.chunk);
+    return seen ? [...entry.replicas].filter((n) => seen.has(n)).length : 0;
   }
 
   /** Deletes an unwanted copy; repeated sightings before it is gone send no second order. */
