@@ -8,6 +8,9 @@ import type { Telemetry } from '../telemetry.js';
 import type { CatalogEntry, ReplicaCatalog } from './catalog.js';
 import type { RepairOptions } from './options.js';
 
+/** How often, at most, the repair backlog is reported, microseconds. */
+const BACKLOG_REPORT_INTERVAL = 1_000_000;
+
 interface InFlight { entry: CatalogEntry; attempt: number; source: number; target: number; timer: TimerHandle }
 
 /**
@@ -20,7 +23,15 @@ interface InFlight { entry: CatalogEntry; attempt: number; source: number; targe
  * inventory: wanted replicas are counted again, surplus ones deleted.
  */
 export class Repairer {
-  private readonly queue = new Set<CatalogEntry>();
+  /**
+   * The queue, bucketed by replica count so the most endangered come first
+   * without sorting: bucket i holds chunks with i replicas, in the order they
+   * reached that count.
+   */
+  private readonly buckets: Array<Set<CatalogEntry>> = [];
+  /** Queued entries and the bucket each sits in. */
+  private readonly queued = new Map<CatalogEntry, number>();
+  private backlogDue = false;
   /** Chunks with no replica left to copy from: set aside until a node reports holding one. */
   private readonly unrepairable = new Set<CatalogEntry>();
   private readonly inFlight = new Map<number, InFlight>();
@@ -82,7 +93,8 @@ export class Repairer {
 
   /** Whether a repair of `chunk` is queued or running (a move must leave it alone). */
   busy(chunk: number): boolean {
-    return this.inFlight.has(chunk) || [...this.queue].some((e) => e.chunk === chunk);
+    const entry = this.catalog.get(chunk);
+    return this.inFlight.has(chunk) || (entry !== undefined && this.queued.has(entry));
   }
 
   /**
@@ -114,12 +126,17 @@ export class Repairer {
   private enqueue(entry: CatalogEntry): void {
     if (!this.opts.enabled || entry.replicas.size >= this.replicationFactor || this.inFlight.has(entry.chunk)) return;
     if (entry.replicas.size === 0) {
-      this.queue.delete(entry);
+      this.dequeue(entry);
       this.unrepairable.add(entry);
       return this.backlogChanged();
     }
     this.unrepairable.delete(entry);
-    this.queue.add(entry);
+    const bucket = entry.replicas.size;
+    if (this.queued.get(entry) !== bucket) {
+      this.dequeue(entry);
+      (this.buckets[bucket] ??= new Set()).add(entry);
+      this.queued.set(entry, bucket);
+    }
     this.backlogChanged();
     this.pump();
   }
@@ -130,22 +147,41 @@ export class Repairer {
    * (missing replicas x chunk size).
    */
   private backlogChanged(): void {
+    // Computed at most once a second while it changes: a pass over the queue per change would be quadratic
+    // when thousands of chunks wait (the durability samples every bucket see a value under a second old).
+    if (this.backlogDue) return;
+    this.backlogDue = true;
+    this.rt.setTimer(BACKLOG_REPORT_INTERVAL, () => {
+      this.backlogDue = false;
+      this.reportBacklog();
+    });
+  }
+
+  private reportBacklog(): void {
     let chunks = 0;
     let bytes = 0;
     const count = (e: CatalogEntry): void => {
       chunks++;
       bytes += (this.replicationFactor - e.replicas.size) * e.bytes;
     };
-    for (const e of this.queue) count(e);
-    for (const f of this.inFlight.values()) if (!this.queue.has(f.entry)) count(f.entry);
+    for (const e of this.queued.keys()) count(e);
+    for (const f of this.inFlight.values()) if (!this.queued.has(f.entry)) count(f.entry);
     if (chunks === this.lastBacklog.chunks && bytes === this.lastBacklog.bytes) return;
     this.lastBacklog = { chunks, bytes };
     this.telemetry.emit({ kind: 'repair_backlog', chunks, bytes });
   }
 
-  /** The queue in repair order: fewest replicas first, then the order chunks joined the queue. */
-  private byEndangerment(): CatalogEntry[] {
-    return [...this.queue].sort((a, b) => a.replicas.size - b.replicas.size);
+  /** The queue in repair order: fewest replicas first, then the order chunks reached that count. */
+  private *byEndangerment(): Generator<CatalogEntry> {
+    // Lazily: a pump usually stops after a few (concurrency or pacing), so it must not walk the whole queue.
+    for (const bucket of this.buckets) if (bucket) yield* bucket;
+  }
+
+  private dequeue(entry: CatalogEntry): void {
+    const bucket = this.queued.get(entry);
+    if (bucket === undefined) return;
+    this.buckets[bucket]!.delete(entry);
+    this.queued.delete(entry);
   }
 
   private pump(): void {
@@ -159,7 +195,7 @@ export class Repairer {
         blocked = true;
         continue;
       }
-      this.queue.delete(entry);
+      this.dequeue(entry);
       this.nextStart = Math.max(now, this.nextStart) + Math.ceil((entry.bytes * 1_000_000) / this.opts.bandwidthBytesPerS);
     }
     this.backlogChanged();
@@ -275,7 +311,7 @@ export class Repairer {
       entry.replicas.add(node);
       this.placedBytes[node]! += entry.bytes;
       this.telemetry.emit({ kind: 'repaired', chunk, bytes: 0, node });
-      if (entry.replicas.size >= this.replicationFactor) this.queue.delete(entry);
+      if (entry.replicas.size >= this.replicationFactor) this.dequeue(entry);
       else this.enqueue(entry);
       this.unrepairable.delete(entry);
       this.backlogChanged();
