@@ -3,9 +3,8 @@ import { evaluateExpectations } from '../check/index.js';
 import { RandomStreams, Simulator, type SimTime } from '../kernel/index.js';
 import { faultsCsv } from '../metrics/index.js';
 import { buildCluster, buildSoftwareOptions, buildTopology, RAFT_LEADER, type LoadedScenario } from '../scenario/index.js';
-import { bootNode, type PipelineDefect, type RaftDefect, type TelemetryEvent } from '../systems/index.js';
+import { bootNode, RAFT_DEFECTS, type PipelineDefect, type RaftDefect, type TelemetryEvent } from '../systems/index.js';
 
-const RAFT_DEFECTS: ReadonlyArray<PipelineDefect | RaftDefect> = ['double_vote'];
 import { World } from '../world/index.js';
 import { RunCollectors } from './collectors.js';
 import { metricsOf } from './metric-names.js';
@@ -49,8 +48,9 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const cluster = buildCluster(topology);
   const software = buildSoftwareOptions(sc, topology);
   const defects = options.defects ?? [];
-  software.pipeline.defects = new Set(defects.filter((d): d is PipelineDefect => !RAFT_DEFECTS.includes(d)));
-  if (software.raft) software.raft.group.defects = new Set(defects.filter((d): d is RaftDefect => RAFT_DEFECTS.includes(d)));
+  const isRaftDefect = (d: PipelineDefect | RaftDefect): d is RaftDefect => (RAFT_DEFECTS as ReadonlyArray<string>).includes(d);
+  software.pipeline.defects = new Set(defects.filter((d): d is PipelineDefect => !isRaftDefect(d)));
+  if (software.raft) software.raft.group.defects = new Set(defects.filter(isRaftDefect));
   const trace = options.trace;
   if (trace) world.setTracer((kind, node, detail) => trace(sim.now, kind, node >= 0 ? world.nodes[node]!.name : '-', detail));
 

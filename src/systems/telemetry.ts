@@ -30,12 +30,16 @@ export type TelemetryEvent =
   | { kind: 'raft_role'; node: number; term: number; role: 'follower' | 'candidate' | 'leader' }
   /** A Raft leader advanced its commit index. */
   | { kind: 'raft_commit'; node: number; index: number; term: number }
+  /** A Raft member put an entry at `index` of its log (in memory), dropping anything after it; `prevTerm` is the term of the entry before. */
+  | { kind: 'raft_log'; node: number; index: number; term: number; id: string; prevTerm: number }
+  /** A Raft member restarted with this log, read from its disk (a copy the member will not change). */
+  | { kind: 'raft_restored'; node: number; entries: ReadonlyArray<{ term: number; id: string }> }
   /** A Raft member applied a log entry to its state machine. */
   | { kind: 'raft_applied'; node: number; index: number; term: number; id: string }
   /** A client's write: sent once (retries are not reported), then acknowledged (at `index`), with its latency from the first send. */
-  | { kind: 'raft_write'; node: number; id: string; phase: 'sent' | 'acked'; latency: number; index: number }
-  /** A client's read at a consistency level: sent, then answered (ok, as of `index`) or refused (with a reason). */
-  | { kind: 'raft_read'; node: number; id: string; level: string; phase: 'sent' | 'done'; ok: boolean; index: number; reason: string; latency: number }
+  | { kind: 'raft_write'; node: number; id: string; key: string; phase: 'sent' | 'acked'; latency: number; index: number }
+  /** A client's read of `key` at a consistency level: sent, then answered (ok, as of `index`, with the value written by `writeId`, '' for none) or refused (with a reason). */
+  | { kind: 'raft_read'; node: number; id: string; key: string; level: string; phase: 'sent' | 'done'; ok: boolean; index: number; writeId: string; reason: string; latency: number }
   /** An agent became the coordinator of a term. */
   | { kind: 'coord_role'; node: number; term: number; coordinator: boolean }
   /** The coordinator's vote on declaring `agent` dead. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario } from '../../src/run/index.js';
-import type { TelemetryEvent } from '../../src/systems/index.js';
+import type { RaftDefect, TelemetryEvent } from '../../src/systems/index.js';
 
 const s = (n: number) => n * 1_000_000;
 
-function run(file: string, seed = 42, defects: Array<'double_vote'> = [], set: string[] = []) {
+function run(file: string, seed = 42, defects: RaftDefect[] = [], set: string[] = []) {
   const events: Array<{ t: number; e: TelemetryEvent }> = [];
   const result = runScenario(loadScenario(file, { set }), { seed, defects, observe: (t, e) => events.push({ t, e }) });
   const roles = events.flatMap(({ t, e }) => (e.kind === 'raft_role' ? [{ t, ...e }] : []));
@@ -51,37 +51,74 @@ describe('Raft', () => {
     expect(run('scenarios/raft-flapping.yml', 42).result.ok).toBe(true);
   });
 
+  // The isolated leader stays reachable from the client (not among the members cut off).
+  const clientKeepsOldLeader = 'faults.0.among=[aws-east-1, aws-east-2, aws-west-1, aws-west-2, aws-central-1]';
+  const broken = (defect: RaftDefect, file: string, set: string[], seed = 42) => {
+    const r = run(file, seed, [defect], set).result;
+    return new Map(r.summary.invariants.filter((i) => !i.held).map((i) => [i.name, i.first!.detail]));
+  };
+
+  it.each([
+    // A member that votes for a candidate missing committed entries elects it: those entries are overwritten.
+    ['vote_without_log_check', 'scenarios/raft-partition.yml', [], 'raft_leader_completeness', /leads term \d+ without committed entry/],
+    // A follower that appends without the consistency check ends up with entries after the wrong history.
+    ['skip_log_check', 'scenarios/raft-partition.yml', [clientKeepsOldLeader], 'raft_log_matching', /index \d+ term \d+: .* after a term-\d+ entry, .* after a term-\d+ entry/],
+    // Acknowledged on append: the client is told before a majority has the write.
+    ['ack_before_commit', 'scenarios/raft-leader-crash.yml', [], 'raft_acked_writes_kept', /acknowledged at index \d+, where the committed log holds nothing yet/],
+    // A leader cut off from the majority (and not stepping down) serves strong reads from its frozen state.
+    ['unconfirmed_strong_reads', 'scenarios/raft-partition.yml', [clientKeepsOldLeader, 'raft.check_quorum=false'], 'raft_linearizable', /read r\S+ \(saw \S+ @\d+\) started at .* after write \S+ \(log index \d+\) had finished/],
+  ] as Array<[RaftDefect, string, string[], string, RegExp]>)('the checkers catch %s (%s)', (defect, file, set, invariant, detail) => {
+    const found = broken(defect, file, set);
+    expect(found.get(invariant)).toMatch(detail);
+    // Without the defect the same run holds every invariant.
+    expect(run(file, 42, [], set).result.summary.invariants.filter((i) => !i.held)).toEqual([]);
+  });
+
   it('reads at each consistency level: strong reads are never stale; weaker ones trade freshness for availability', () => {
     const { result } = run('scenarios/raft-partition.yml');
     const reads = result.summary.raft!.reads;
     expect(Object.keys(reads).sort()).toEqual(['bounded_staleness', 'consistent_prefix', 'eventual', 'session', 'strong']);
-    expect(result.summary.invariants.find((i) => i.name === 'raft_strong_reads_fresh')!.held).toBe(true);
+    expect(result.summary.invariants.find((i) => i.name === 'raft_linearizable')!.held).toBe(true);
     // The isolated member keeps answering eventual reads from its frozen state: far behind.
     expect(reads.eventual!.max_staleness_entries).toBeGreaterThan(reads.strong!.max_staleness_entries);
     expect(reads.session!.refused).toBeGreaterThan(0);
   });
 
-  it('the freshness checker flags a strong read older than a write acknowledged before it was sent', async () => {
+  it('the checker flags a strong read older than a write acknowledged before it was sent, and writes out of real-time order', async () => {
     const { RaftChecker } = await import('../../src/check/index.js');
     const { tinyWorld } = await import('../world/helpers.js');
     const w = tinyWorld();
     const checker = new RaftChecker(w.world);
     const emit = (e: TelemetryEvent) => checker.observe(e);
-    emit({ kind: 'raft_role', node: 0, term: 1, role: 'leader' });
-    emit({ kind: 'raft_applied', node: 0, index: 10, term: 1, id: 'w1' });
-    emit({ kind: 'raft_write', node: 3, id: 'w1', phase: 'acked', latency: 1, index: 10 });
-    emit({ kind: 'raft_read', node: 3, id: 'r1', level: 'strong', phase: 'sent', ok: false, index: 0, reason: '', latency: 0 });
-    emit({ kind: 'raft_read', node: 3, id: 'r1', level: 'strong', phase: 'done', ok: true, index: 9, reason: '', latency: 1 });
-    emit({ kind: 'raft_read', node: 3, id: 'r2', level: 'eventual', phase: 'sent', ok: false, index: 0, reason: '', latency: 0 });
-    emit({ kind: 'raft_read', node: 3, id: 'r2', level: 'eventual', phase: 'done', ok: true, index: 3, reason: '', latency: 1 });
-    const fresh = checker.results().find((r) => r.name === 'raft_strong_reads_fresh')!;
-    expect(fresh).toMatchObject({ held: false, violations: 1 });
-    expect(fresh.first!.detail).toContain('strong read r1 answered as of index 9');
+    const at = (t: number, e: TelemetryEvent) => w.world.sim.at(t, emit, e);
+    at(0, { kind: 'raft_role', node: 0, term: 1, role: 'leader' });
+    at(1, { kind: 'raft_write', node: 3, id: 'w0', key: 'k', phase: 'sent', latency: 0, index: 0 });
+    at(1, { kind: 'raft_write', node: 3, id: 'w1', key: 'k', phase: 'sent', latency: 0, index: 0 });
+    for (let i = 1; i <= 8; i++) at(2, { kind: 'raft_log', node: 0, index: i, term: 1, id: `e${i}`, prevTerm: i === 1 ? 0 : 1 });
+    at(2, { kind: 'raft_log', node: 0, index: 9, term: 1, id: 'w0', prevTerm: 1 });
+    at(2, { kind: 'raft_log', node: 0, index: 10, term: 1, id: 'w1', prevTerm: 1 });
+    at(3, { kind: 'raft_commit', node: 0, index: 10, term: 1 });
+    at(3, { kind: 'raft_applied', node: 0, index: 9, term: 1, id: 'w0' });
+    at(3, { kind: 'raft_applied', node: 0, index: 10, term: 1, id: 'w1' });
+    at(4, { kind: 'raft_write', node: 3, id: 'w1', key: 'k', phase: 'acked', latency: 3, index: 10 });
+    // Sent after w1 was acknowledged, answered with w0's value: stale.
+    at(5, { kind: 'raft_read', node: 3, id: 'r1', key: 'k', level: 'strong', phase: 'sent', ok: false, index: 0, writeId: '', reason: '', latency: 0 });
+    at(6, { kind: 'raft_read', node: 3, id: 'r1', key: 'k', level: 'strong', phase: 'done', ok: true, index: 9, writeId: 'w0', reason: '', latency: 1 });
+    // Eventual reads may be stale: not checked.
+    at(5, { kind: 'raft_read', node: 3, id: 'r2', key: 'k', level: 'eventual', phase: 'sent', ok: false, index: 0, writeId: '', reason: '', latency: 0 });
+    at(6, { kind: 'raft_read', node: 3, id: 'r2', key: 'k', level: 'eventual', phase: 'done', ok: true, index: 3, writeId: '', reason: '', latency: 1 });
     // A write sent after index 10 was acknowledged, found at index 7: out of real-time order.
-    emit({ kind: 'raft_write', node: 3, id: 'w2', phase: 'sent', latency: 0, index: 0 });
-    emit({ kind: 'raft_applied', node: 0, index: 7, term: 1, id: 'w2' });
-    emit({ kind: 'raft_write', node: 3, id: 'w2', phase: 'acked', latency: 1, index: 7 });
+    at(7, { kind: 'raft_write', node: 3, id: 'w2', key: 'j', phase: 'sent', latency: 0, index: 0 });
+    at(8, { kind: 'raft_applied', node: 0, index: 7, term: 1, id: 'w2' });
+    w.world.sim.run(10);
+    checker.finish(true, [], 0);
+    const lin = checker.results().find((r) => r.name === 'raft_linearizable')!;
+    expect(lin).toMatchObject({ held: false, violations: 1 });
+    expect(lin.first!.detail).toBe('key k: read r1 (saw w0 @9) started at 0.000005s, after write w1 (log index 10) had finished at 0.000004s, yet comes before it in the log');
+    emit({ kind: 'raft_write', node: 3, id: 'w2', key: 'j', phase: 'acked', latency: 1, index: 7 });
     expect(checker.results().find((r) => r.name === 'raft_writes_in_real_time_order')).toMatchObject({ held: false, violations: 1 });
+    // The acknowledgement of w2 names an index the committed log does not hold it at.
+    expect(checker.results().find((r) => r.name === 'raft_acked_writes_kept')!.first!.detail).toBe('write w2 acknowledged at index 7, where the committed log holds e7');
   });
 });
 

@@ -19,7 +19,7 @@ export class RaftClient {
   /** Highest log index this client has written or read: its session, for read-your-writes. */
   private session = 0;
   private reads = 0;
-  private readonly readsInFlight = new Map<string, { level: string; sentAt: number; target: number }>();
+  private readonly readsInFlight = new Map<string, { level: string; key: string; sentAt: number; target: number }>();
   /** Where strong reads go: a connection kept until it fails or redirects (separate from writes'). */
   private readLeader: number;
 
@@ -45,10 +45,11 @@ export class RaftClient {
       const level = this.opts.readLevels[(n - 1) % this.opts.readLevels.length]!;
       const id = `r${this.rt.self}-${this.epoch}-${n}`;
       const target = level === 'strong' ? this.readLeader : this.rng.pick(this.members);
-      this.readsInFlight.set(id, { level, sentAt: this.rt.monotonic(), target });
-      this.telemetry.emit({ kind: 'raft_read', node: this.rt.self, id, level, phase: 'sent', ok: false, index: 0, reason: '', latency: 0 });
-      this.rt.send(target, RaftPort.read, { id, key: `k${n % this.opts.keys}`, level, session: this.session });
-      this.rt.setTimer(this.opts.timeout, () => this.readDone(id, false, 0, 'timeout'));
+      const key = `k${n % this.opts.keys}`;
+      this.readsInFlight.set(id, { level, key, sentAt: this.rt.monotonic(), target });
+      this.telemetry.emit({ kind: 'raft_read', node: this.rt.self, id, key, level, phase: 'sent', ok: false, index: 0, writeId: '', reason: '', latency: 0 });
+      this.rt.send(target, RaftPort.read, { id, key, level, session: this.session });
+      this.rt.setTimer(this.opts.timeout, () => this.readDone(id, false, 0, '', 'timeout'));
       this.scheduleRead();
     });
   }
@@ -57,15 +58,15 @@ export class RaftClient {
     if (reply.ok) this.session = Math.max(this.session, reply.index);
     const r = this.readsInFlight.get(reply.id);
     if (r?.level === 'strong' && !reply.ok) this.readLeader = reply.leaderHint >= 0 && reply.leaderHint !== r.target ? reply.leaderHint : this.nextMember(r.target);
-    this.readDone(reply.id, reply.ok, reply.index, reply.reason);
+    this.readDone(reply.id, reply.ok, reply.index, reply.writeId, reply.reason);
   }
 
-  private readDone(id: string, ok: boolean, index: number, reason: string): void {
+  private readDone(id: string, ok: boolean, index: number, writeId: string, reason: string): void {
     const r = this.readsInFlight.get(id);
     if (!r) return;
     if (reason === 'timeout' && r.level === 'strong' && this.readLeader === r.target) this.readLeader = this.nextMember(r.target);
     this.readsInFlight.delete(id);
-    this.telemetry.emit({ kind: 'raft_read', node: this.rt.self, id, level: r.level, phase: 'done', ok, index, reason, latency: this.rt.monotonic() - r.sentAt });
+    this.telemetry.emit({ kind: 'raft_read', node: this.rt.self, id, key: r.key, level: r.level, phase: 'done', ok, index, writeId, reason, latency: this.rt.monotonic() - r.sentAt });
   }
 
   private schedule(): void {

@@ -25,7 +25,7 @@ export const READ_LEVELS: readonly ReadLevel[] = ['strong', 'bounded_staleness',
 /** A read of one key at a consistency level; `session` is the highest index this client has written or read. */
 export interface Read { id: string; key: string; level: ReadLevel; session: number }
 /** The value as of `index` (the member's applied index when it answered), or a refusal with a reason. */
-export interface ReadReply { id: string; ok: boolean; value: number | null; index: number; reason: string; leaderHint: number }
+export interface ReadReply { id: string; ok: boolean; value: number | null; /** Id of the write that set the value ('' for none): what a linearizability checker needs. */ writeId: string; index: number; reason: string; leaderHint: number }
 
 export interface RequestVote { term: number; lastLogIndex: number; lastLogTerm: number }
 export interface VoteReply { term: number; granted: boolean }

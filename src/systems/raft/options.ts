@@ -21,10 +21,15 @@ export interface RaftOptions {
 }
 
 /**
- * Deliberate bugs, switched on only by tests, to show the checkers can fail.
- * - double_vote: a node may grant a second vote in a term it already voted in.
+ * Deliberate bugs, switched on only by tests, to show each checker can fail.
+ * - double_vote: a member may grant a second vote in a term it already voted in;
+ * - vote_without_log_check: a member grants votes without the up-to-date check;
+ * - skip_log_check: a follower appends entries without the consistency check;
+ * - ack_before_commit: a leader acknowledges a write as soon as it is in its own log;
+ * - unconfirmed_strong_reads: a leader answers strong reads at once, without confirming it still leads.
  */
-export type RaftDefect = 'double_vote';
+export const RAFT_DEFECTS = ['double_vote', 'vote_without_log_check', 'skip_log_check', 'ack_before_commit', 'unconfirmed_strong_reads'] as const;
+export type RaftDefect = (typeof RAFT_DEFECTS)[number];
 
 /** A client workload writing to the group (document 002's catalog operations). */
 export interface RaftClientOptions {

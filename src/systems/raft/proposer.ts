@@ -31,7 +31,7 @@ export class RaftProposer {
   propose(id: string, key: string, value: number, done: (index: number) => void): void {
     const p: Pending = { id, key, value, firstSent: this.rt.monotonic(), target: this.leaderGuess, timer: -1, done };
     this.pending.set(id, p);
-    this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id, phase: 'sent', latency: 0, index: 0 });
+    this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id, key, phase: 'sent', latency: 0, index: 0 });
     this.send(p);
   }
 
@@ -58,7 +58,7 @@ export class RaftProposer {
       if (p.timer !== -1) this.rt.cancelTimer(p.timer);
       this.pending.delete(p.id);
       this.leaderGuess = p.target;
-      this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id: p.id, phase: 'acked', latency: this.rt.monotonic() - p.firstSent, index: reply.index });
+      this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id: p.id, key: p.key, phase: 'acked', latency: this.rt.monotonic() - p.firstSent, index: reply.index });
       return p.done(reply.index);
     }
     // Refused: follow the hint, or try the next member after a pause.

@@ -51,7 +51,8 @@ export class RaftNode {
   /** Log entries already written (for the size of the next append) and known durable (for commit). */
   private writtenEntries = 0;
   private durableEntries = 0;
-  private readonly kv = new Map<string, number>();
+  /** The state machine: each key's value and the id of the write that set it. */
+  private readonly kv = new Map<string, { value: number; writeId: string }>();
   /** Ids already applied, so a duplicate entry of a retried write changes nothing. */
   private readonly appliedIds = new Set<string>();
   /** Heartbeat rounds: the current one, and the latest each peer echoed in this term. */
@@ -76,6 +77,7 @@ export class RaftNode {
         this.writtenEntries = this.log.length;
         this.durableEntries = this.log.length;
       }
+      this.telemetry.emit({ kind: 'raft_restored', node: rt.self, entries: this.log.slice() });
       rt.listen(RaftPort.requestVote, (from, body) => this.onRequestVote(from, body as RequestVote));
       rt.listen(RaftPort.vote, (from, body) => this.onVote(from, body as VoteReply));
       rt.listen(RaftPort.append, (from, body) => this.onAppend(from, body as AppendEntries));
@@ -94,6 +96,12 @@ export class RaftNode {
 
   private termAt(index: number): number {
     return index === 0 ? 0 : this.log[index - 1]?.term ?? -1;
+  }
+
+  /** Appends to the log, reporting the entry (checkers keep a shadow of every member's log). */
+  private append(e: Entry): void {
+    this.log.push(e);
+    this.telemetry.emit({ kind: 'raft_log', node: this.rt.self, index: this.log.length, term: e.term, id: e.id, prevTerm: this.termAt(this.log.length - 1) });
   }
 
   // --- persistence -----------------------------------------------------------
@@ -176,7 +184,7 @@ export class RaftNode {
 
   private onRequestVote(from: number, req: RequestVote): void {
     if (req.term > this.term) this.becomeFollower(req.term, -1);
-    const upToDate = req.lastLogTerm > this.termAt(this.lastIndex()) || (req.lastLogTerm === this.termAt(this.lastIndex()) && req.lastLogIndex >= this.lastIndex());
+    const upToDate = this.opts.defects.has('vote_without_log_check') || req.lastLogTerm > this.termAt(this.lastIndex()) || (req.lastLogTerm === this.termAt(this.lastIndex()) && req.lastLogIndex >= this.lastIndex());
     const free = this.votedFor === -1 || this.votedFor === from || this.opts.defects.has('double_vote');
     const granted = req.term === this.term && free && upToDate;
     if (granted) {
@@ -208,7 +216,7 @@ export class RaftNode {
       this.lastAckAt.set(p, this.leaderSince);
     }
     // A no-op of the new term lets entries of earlier terms commit with it.
-    this.log.push({ term: this.term, id: `noop-${this.term}-${this.rt.self}`, key: '', value: 0 });
+    this.append({ term: this.term, id: `noop-${this.term}-${this.rt.self}`, key: '', value: 0 });
     this.persist(() => this.advanceCommit());
     this.broadcast();
   }
@@ -249,7 +257,7 @@ export class RaftNode {
     if (req.term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(req.term, from);
     else this.armElection();
     this.lastLeaderContact = this.rt.monotonic();
-    if (this.termAt(req.prevLogIndex) !== req.prevLogTerm) {
+    if (this.termAt(req.prevLogIndex) !== req.prevLogTerm && !(this.opts.defects.has('skip_log_check') && req.prevLogIndex <= this.lastIndex())) {
       // Consistency check failed: tell the leader where our log ends, so it backs up quickly
       // (after persisting, since accepting this leader may have moved our term).
       const reply: AppendReply = { term: this.term, success: false, matchIndex: Math.min(this.lastIndex(), req.prevLogIndex - 1), round: req.round, prevLogIndex: req.prevLogIndex };
@@ -265,7 +273,7 @@ export class RaftNode {
         this.writtenEntries = Math.min(this.writtenEntries, this.log.length);
         this.durableEntries = Math.min(this.durableEntries, this.log.length);
       }
-      this.log.push(e);
+      this.append(e);
     }
     const match = req.prevLogIndex + req.entries.length;
     const term = this.term;
@@ -315,7 +323,7 @@ export class RaftNode {
       const i = ++this.lastApplied;
       const e = this.log[i - 1]!;
       // A retried write may sit in the log twice: only its first copy takes effect.
-      if (e.key && !this.appliedIds.has(e.id)) this.kv.set(e.key, e.value);
+      if (e.key && !this.appliedIds.has(e.id)) this.kv.set(e.key, { value: e.value, writeId: e.id });
       this.appliedIds.add(e.id);
       this.telemetry.emit({ kind: 'raft_applied', node: this.rt.self, index: i, term: e.term, id: e.id });
       const w = this.waiting.get(i);
@@ -340,8 +348,9 @@ export class RaftNode {
       const at = this.log.findIndex((e) => e.id === req.id) + 1;
       return this.rt.send(from, req.replyPort, { id: req.id, ok: true, leaderHint: this.rt.self, index: at, reason: '' });
     }
-    this.log.push({ term: this.term, id: req.id, key: req.key, value: req.value });
-    this.waiting.set(this.lastIndex(), { client: from, id: req.id, replyPort: req.replyPort });
+    this.append({ term: this.term, id: req.id, key: req.key, value: req.value });
+    if (this.opts.defects.has('ack_before_commit')) this.rt.send(from, req.replyPort, { id: req.id, ok: true, leaderHint: this.rt.self, index: this.lastIndex(), reason: '' });
+    else this.waiting.set(this.lastIndex(), { client: from, id: req.id, replyPort: req.replyPort });
     this.persist(() => this.advanceCommit());
     for (const p of this.peers) if ((this.nextIndex.get(p) ?? 0) === this.lastIndex()) this.sendAppend(p);
   }
@@ -352,6 +361,7 @@ export class RaftNode {
     switch (req.level) {
       case 'strong':
         if (this.role !== 'leader') return this.refuseRead(from, req, this.leader >= 0 ? 'not_leader' : 'no_leader');
+        if (this.opts.defects.has('unconfirmed_strong_reads')) return this.answerRead(from, req);
         // ReadIndex: the commit index now, served once a later heartbeat round is confirmed by a majority.
         this.pendingReads.push({ from, req, round: this.round + 1, readIndex: this.commitIndex });
         return this.broadcast();
@@ -381,11 +391,12 @@ export class RaftNode {
   }
 
   private answerRead(from: number, req: Read): void {
-    const reply: ReadReply = { id: req.id, ok: true, value: this.kv.get(req.key) ?? null, index: this.lastApplied, reason: '', leaderHint: this.leader };
+    const kv = this.kv.get(req.key);
+    const reply: ReadReply = { id: req.id, ok: true, value: kv?.value ?? null, writeId: kv?.writeId ?? '', index: this.lastApplied, reason: '', leaderHint: this.leader };
     this.rt.send(from, RaftPort.readReply, reply);
   }
 
   private refuseRead(from: number, req: Read, reason: string): void {
-    this.rt.send(from, RaftPort.readReply, { id: req.id, ok: false, value: null, index: this.lastApplied, reason, leaderHint: this.leader });
+    this.rt.send(from, RaftPort.readReply, { id: req.id, ok: false, value: null, writeId: '', index: this.lastApplied, reason, leaderHint: this.leader });
   }
 }

@@ -1,0 +1,94 @@
+import type { SimTime } from '../kernel/index.js';
+import { Invariant } from './invariant.js';
+
+interface LogEntry { term: number; id: string }
+
+/**
+ * A shadow of every Raft member's log, kept from the members' own reports,
+ * and the committed log as leaders commit it. Against these it checks, as
+ * each entry is written or committed:
+ * - log matching: two entries with the same index and term hold the same
+ *   command and follow entries of the same term (by induction, the logs are
+ *   then identical up to there);
+ * - leader completeness: a new leader's log holds every entry committed so
+ *   far, and no leader ever commits something else at a committed index;
+ * - acknowledged writes kept: a write acknowledged at an index is the entry
+ *   committed there, then and to the end of the run.
+ */
+export class RaftLogs {
+  readonly matching = new Invariant('raft_log_matching', 'entries with the same index and term hold the same command, after the same history');
+  readonly completeness = new Invariant('raft_leader_completeness', "every leader's log holds every entry committed before it was elected; committed entries never change");
+  readonly durable = new Invariant('raft_acked_writes_kept', 'every acknowledged write is the committed entry at its index, to the end of the run');
+  private readonly logs = new Map<number, LogEntry[]>();
+  /** (index, term) -> what was first seen there: the command and the term of the entry before it. */
+  private readonly seen = new Map<string, { id: string; prevTerm: number; node: number }>();
+  private readonly committed: LogEntry[] = [];
+  /** Per member, how much of its log is known to agree with the committed log (so commits cost O(new entries)). */
+  private readonly agreed = new Map<number, number>();
+  /** Acknowledged writes by index, so a later change of the committed entry there is caught. */
+  private readonly ackedAt = new Map<number, string>();
+
+  constructor(private readonly nameOf: (node: number) => string) {}
+
+  private log(node: number): LogEntry[] {
+    let l = this.logs.get(node);
+    if (!l) this.logs.set(node, (l = []));
+    return l;
+  }
+
+  written(now: SimTime, node: number, index: number, term: number, id: string, prevTerm: number): void {
+    const log = this.log(node);
+    log.length = index - 1;
+    log.push({ term, id });
+    if ((this.agreed.get(node) ?? 0) >= index) this.agreed.set(node, index - 1);
+    const key = `${index}:${term}`;
+    const before = this.seen.get(key);
+    if (!before) return void this.seen.set(key, { id, prevTerm, node });
+    if (before.id !== id || before.prevTerm !== prevTerm) {
+      this.matching.violated(now, `index ${index} term ${term}: ${this.nameOf(before.node)} holds ${before.id} after a term-${before.prevTerm} entry, ${this.nameOf(node)} holds ${id} after a term-${prevTerm} entry`);
+    }
+  }
+
+  restored(node: number, entries: ReadonlyArray<LogEntry>): void {
+    this.logs.set(node, entries.map((e) => ({ term: e.term, id: e.id })));
+    this.agreed.set(node, 0);
+  }
+
+  electedLeader(now: SimTime, node: number, term: number): void {
+    const log = this.log(node);
+    this.agreed.set(node, this.committed.length);
+    for (let i = 0; i < this.committed.length; i++) {
+      const c = this.committed[i]!;
+      const mine = log[i];
+      if (mine?.id === c.id && mine.term === c.term) continue;
+      this.agreed.set(node, i);
+      return this.completeness.violated(now, `${this.nameOf(node)} leads term ${term} without committed entry ${i + 1} (${c.id}, term ${c.term}); its log has ${mine ? `${mine.id}, term ${mine.term}` : 'nothing'} there`);
+    }
+  }
+
+  /** A leader advanced its commit index to `index`: what its log holds up to there is committed. */
+  committedUpTo(now: SimTime, node: number, index: number): void {
+    const log = this.log(node);
+    for (let i = this.agreed.get(node) ?? 0; i < index; i++) {
+      const mine = log[i];
+      if (!mine) return;
+      this.agreed.set(node, i + 1);
+      const c = this.committed[i];
+      if (!c) {
+        this.committed[i] = mine;
+        continue;
+      }
+      if (c.id === mine.id && c.term === mine.term) continue;
+      this.completeness.violated(now, `${this.nameOf(node)} commits ${mine.id} (term ${mine.term}) at index ${i + 1}, where ${c.id} (term ${c.term}) was committed`);
+      const acked = this.ackedAt.get(i + 1);
+      if (acked === c.id) this.durable.violated(now, `acknowledged write ${acked} at index ${i + 1} replaced by ${mine.id}`);
+      this.committed[i] = mine;
+    }
+  }
+
+  acknowledged(now: SimTime, id: string, index: number): void {
+    const c = this.committed[index - 1];
+    if (c?.id !== id) this.durable.violated(now, `write ${id} acknowledged at index ${index}, where the committed log holds ${c ? c.id : 'nothing yet'}`);
+    this.ackedAt.set(index, id);
+  }
+}
