@@ -59,7 +59,12 @@ export class RaftChecker {
       case 'raft_log':
         return this.logs.written(now, e.node, e.index, e.term, e.id, e.prevTerm);
       case 'raft_restored':
-        return this.logs.restored(e.node, e.entries);
+        return this.logs.restored(e.node, e.base, e.entries);
+      case 'raft_snapshot':
+        if (!e.installed) return;
+        this.logs.installed(e.node, e.index, e.term);
+        this.lastApplied.set(e.node, Math.max(this.lastApplied.get(e.node) ?? 0, e.index));
+        return;
       case 'raft_commit':
         return this.logs.committedUpTo(now, e.node, e.index);
       case 'raft_applied': {

@@ -49,9 +49,23 @@ export class RaftLogs {
     }
   }
 
-  restored(node: number, entries: ReadonlyArray<LogEntry>): void {
-    this.logs.set(node, entries.map((e) => ({ term: e.term, id: e.id })));
-    this.agreed.set(node, 0);
+  /** A member restarted with a snapshot up to `base` (committed entries, by definition) and `entries` after it. */
+  restored(node: number, base: number, entries: ReadonlyArray<LogEntry>): void {
+    this.logs.set(node, [...this.committedPrefix(base), ...entries.map((e) => ({ term: e.term, id: e.id }))]);
+    this.agreed.set(node, base);
+  }
+
+  /** A member installed its leader's snapshot up to `index`: the committed prefix, and its own entries after it only if it agreed at `index`. */
+  installed(node: number, index: number, term: number): void {
+    const log = this.log(node);
+    const keep = log[index - 1]?.term === term ? log.slice(index) : [];
+    this.logs.set(node, [...this.committedPrefix(index), ...keep]);
+    this.agreed.set(node, index);
+  }
+
+  private committedPrefix(length: number): LogEntry[] {
+    // A snapshot holds only committed entries, all of which a leader's commit has shown; a gap would be a checker bug, kept visible.
+    return Array.from({ length }, (_, i) => this.committed[i] ?? { term: -1, id: '?' });
   }
 
   electedLeader(now: SimTime, node: number, term: number): void {

@@ -100,6 +100,7 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     suspicionPeriod: p.suspicion_period,
     recoveryWait: p.recovery_wait,
     catalog: p.catalog,
+    coordination: p.coordination,
     defects: new Set(),
   };
 }
@@ -123,11 +124,13 @@ export function buildSoftwareOptions(sc: Scenario, topology: TopologySpec): Soft
           quorumThreshold: sc.coordinator.quorum_threshold,
           voteTimeout: sc.coordinator.vote_timeout,
           maxRetries: sc.coordinator.max_retries,
+          slots: sc.coordinator.agents.map((a) => topology.nodes[index(a.node)]!.slots),
         },
-        work: {
+        // Without `tasks`, a workload on no node (-1) that submits nothing.
+        work: sc.coordinator.tasks ? {
           node: index(sc.coordinator.tasks.node), every: sc.coordinator.tasks.every, duration: sc.coordinator.tasks.duration,
           maxPriority: sc.coordinator.tasks.max_priority, capabilities: sc.coordinator.tasks.capabilities,
-        },
+        } : { node: -1, every: 0, duration: 0, maxPriority: 1, capabilities: [] },
       },
     } : {}),
     ...(sc.raft ? {
@@ -140,6 +143,8 @@ export function buildSoftwareOptions(sc: Scenario, topology: TopologySpec): Soft
           maxBatch: sc.raft.max_batch,
           maxStaleness: sc.raft.max_staleness,
           checkQuorum: sc.raft.check_quorum,
+          preVote: sc.raft.pre_vote,
+          snapshotEvery: sc.raft.snapshot_every,
           defects: new Set(),
         },
         client: {

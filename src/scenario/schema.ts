@@ -102,6 +102,8 @@ const pipeline = z.strictObject({
   recovery_wait: duration,
   /** Where placements are recorded: "local" (the orchestrator's log) or "raft" (also committed through the raft group). */
   catalog: z.enum(['local', 'raft']).default('local'),
+  /** Who picks the processing worker: "direct" (the orchestrator) or "coordinator" (document 003's coordinator; needs a coordinator: block). */
+  coordination: z.enum(['direct', 'coordinator']).default('direct'),
 });
 
 const detector = z.strictObject({
@@ -161,6 +163,10 @@ const raft = z.strictObject({
   max_staleness: duration.default(1_000_000),
   /** A leader that has not heard from a majority within an election timeout steps down. */
   check_quorum: z.boolean().default(true),
+  /** Before an election, ask whether a majority would vote (and has no leader): a member cut off cannot raise its term (document 002's suggested optimization). */
+  pre_vote: z.boolean().default(false),
+  /** Compact the log into a snapshot every this many applied entries (0: never; document 002 plans snapshots). */
+  snapshot_every: z.number().int().nonnegative().default(0),
   client: z.strictObject({
     /** Node the client runs on. */
     node: z.string(),
@@ -188,13 +194,14 @@ const coordinator = z.strictObject({
   quorum_threshold: z.number().gt(0).max(1).default(0.5),
   vote_timeout: duration.default(2_000_000),
   max_retries: z.number().int().positive().default(3),
+  /** A synthetic task workload; absent: none (the coordinator may serve only the pipeline). */
   tasks: z.strictObject({
     node: z.string(),
     every: duration,
     duration: duration,
     max_priority: z.number().int().positive().default(5),
     capabilities: z.array(z.string()).min(1).default(['process']),
-  }),
+  }).optional(),
 });
 
 export const scenarioSchema = z
@@ -224,7 +231,7 @@ export const scenarioSchema = z
     repair,
     rebalance,
     faults: z.array(faultSchema).default([]),
-    /** Document 003's agent coordinator with a task workload. */
+    /** Document 003's agent coordinator, with an optional task workload; the pipeline may use it to pick workers. */
     coordinator: coordinator.optional(),
     /** A Raft group for metadata, with a client writing to it. */
     raft: raft.optional(),

@@ -95,11 +95,20 @@ function checkRaft(sc: Scenario, names: Names, hint: string): NameProblem | unde
 }
 
 function checkCoordinator(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
+  const coordinated = sc.pipeline.coordination === 'coordinator';
+  if (coordinated && !sc.coordinator) {
+    return { path: ['pipeline', 'coordination'], message: '"coordinator" needs document 003\'s coordinator in the scenario (a coordinator: block whose agents include some with the capability "process")' };
+  }
   if (!sc.coordinator) return undefined;
   for (const [i, a] of sc.coordinator.agents.entries()) {
     if (!names.nodes.includes(a.node)) return { path: ['coordinator', 'agents', i, 'node'], message: `no node called "${a.node}"; ${hint}` };
+    if (sc.coordinator.agents.findIndex((b) => b.node === a.node) !== i) return { path: ['coordinator', 'agents', i, 'node'], message: `"${a.node}" is listed twice` };
   }
-  if (!names.nodes.includes(sc.coordinator.tasks.node)) return { path: ['coordinator', 'tasks', 'node'], message: `no node called "${sc.coordinator.tasks.node}"; ${hint}` };
+  if (coordinated && !sc.coordinator.agents.some((a) => a.capabilities.includes('process'))) {
+    return { path: ['pipeline', 'coordination'], message: '"coordinator" needs at least one coordinator agent with the capability "process" to process chunks; none has it' };
+  }
+  const tasks = sc.coordinator.tasks;
+  if (tasks && !names.nodes.includes(tasks.node)) return { path: ['coordinator', 'tasks', 'node'], message: `no node called "${tasks.node}"; ${hint}` };
   return undefined;
 }
 

@@ -9,8 +9,8 @@ import { Rebalancer, type RebalanceOptions } from './repair/rebalancer.js';
 import { Repairer } from './repair/repairer.js';
 import { ReplicaStore } from './storage/replica-store.js';
 import type { Telemetry } from './telemetry.js';
-import { RaftClient, RaftNode, RaftProposer, type RaftClientOptions, type RaftOptions } from './raft/index.js';
-import { CoordinatorAgent, TaskSubmitter, type CoordinatorOptions, type TaskWorkloadOptions } from './coordinator/index.js';
+import { RaftClient, raftCatalogWriter, RaftNode, type RaftClientOptions, type RaftOptions } from './raft/index.js';
+import { CoordinatorAgent, CoordinatorClient, TaskSubmitter, type CoordinatorOptions, type TaskWorkloadOptions } from './coordinator/index.js';
 
 /** Everything the software on a node is configured with. */
 export interface SoftwareOptions {
@@ -18,7 +18,7 @@ export interface SoftwareOptions {
   detector: DetectorOptions;
   repair: RepairOptions;
   rebalance: RebalanceOptions;
-  /** Document 003's coordinator and a task workload, when the scenario has one. */
+  /** Document 003's coordinator and a task workload (node -1: none), when the scenario has one. */
   coordinator?: { group: CoordinatorOptions; work: TaskWorkloadOptions };
   /** A Raft group and its client, when the scenario has one. */
   raft?: { group: RaftOptions; client: RaftClientOptions };
@@ -28,7 +28,8 @@ export interface SoftwareOptions {
  * Starts a node's software, at boot and after every restart: its membership
  * view and failure detector, the processing worker and the replica store; on
  * the source node also the orchestrator (resuming from its outcome log), the
- * catalog and the repairer.
+ * catalog and the repairer, and, when the coordinator picks processing
+ * workers, the orchestrator's client of the coordinator.
  */
 export function bootNode(rt: NodeRuntime, opts: SoftwareOptions, cluster: ClusterConfig, telemetry: Telemetry): void {
   if (opts.coordinator) {
@@ -50,26 +51,14 @@ export function bootNode(rt: NodeRuntime, opts: SoftwareOptions, cluster: Cluste
   OutcomeLog.read(rt, (recovered) => {
     const catalog = new ReplicaCatalog();
     const placedBytes = new Float64Array(cluster.members.length);
-    const record = opts.pipeline.catalog === 'raft' && opts.raft ? raftCatalog(rt, opts.raft.group, telemetry) : undefined;
+    const record = opts.pipeline.catalog === 'raft' && opts.raft ? raftCatalogWriter(rt, opts.raft.group, telemetry) : undefined;
+    // With `coordination: coordinator`, the coordinator's agents, not the orchestrator, pick processing workers.
+    const broker = opts.pipeline.coordination === 'coordinator' && opts.coordinator ? new CoordinatorClient(rt, opts.coordinator.group) : undefined;
     const repairer = new Repairer(rt, opts.repair, opts.pipeline.replicationFactor, catalog, registry, makePlacement(opts.pipeline.placement), cluster, placedBytes, telemetry, record);
     new Orchestrator(rt, opts.pipeline, cluster, telemetry, registry, (chunk, bytes, checksum, replicas) => {
       repairer.track(catalog.add(chunk, bytes, checksum, replicas));
-    }, recovered, placedBytes, record);
-    new Rebalancer(rt, opts.rebalance, catalog, registry, repairer, cluster, placedBytes, opts.pipeline.replicationFactor, telemetry, opts.pipeline.defects);
+    }, recovered, placedBytes, record && ((chunk, replicas, done) => record(chunk, () => replicas, done)), broker);
+    new Rebalancer(rt, opts.rebalance, catalog, registry, repairer, cluster, placedBytes, opts.pipeline.replicationFactor, telemetry, opts.pipeline.defects, record);
   });
 }
 
-/**
- * Placements committed through the Raft group: key `chunk/<id>`, value the
- * replica set as a bit mask of node indexes. Ids carry the boot time, so a
- * restarted source never reuses one.
- */
-function raftCatalog(rt: NodeRuntime, group: RaftOptions, telemetry: Telemetry): RecordPlacement {
-  const proposer = new RaftProposer(rt, group.members, 'catalog/raft-reply', 1_000_000, group.heartbeatInterval, telemetry);
-  const epoch = rt.monotonic();
-  let seq = 0;
-  return (chunk, replicas, done) => {
-    const mask = replicas.reduce((m, n) => m + 2 ** n, 0);
-    proposer.propose(`cat${rt.self}-${epoch}-${++seq}`, `chunk/${chunk}`, mask, () => done());
-  };
-}

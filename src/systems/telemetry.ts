@@ -32,8 +32,10 @@ export type TelemetryEvent =
   | { kind: 'raft_commit'; node: number; index: number; term: number }
   /** A Raft member put an entry at `index` of its log (in memory), dropping anything after it; `prevTerm` is the term of the entry before. */
   | { kind: 'raft_log'; node: number; index: number; term: number; id: string; prevTerm: number }
-  /** A Raft member restarted with this log, read from its disk (a copy the member will not change). */
-  | { kind: 'raft_restored'; node: number; entries: ReadonlyArray<{ term: number; id: string }> }
+  /** A Raft member restarted with this log, read from its disk: a snapshot up to `base`, then `entries` (a copy the member will not change). */
+  | { kind: 'raft_restored'; node: number; base: number; entries: ReadonlyArray<{ term: number; id: string }> }
+  /** A Raft member folded its log up to `index` into a snapshot, or installed its leader's (`installed`), replacing its state machine. */
+  | { kind: 'raft_snapshot'; node: number; index: number; term: number; installed: boolean }
   /** A Raft member applied a log entry to its state machine. */
   | { kind: 'raft_applied'; node: number; index: number; term: number; id: string }
   /** A client's write: sent once (retries are not reported), then acknowledged (at `index`), with its latency from the first send. */

@@ -44,6 +44,39 @@ describe('Raft', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('pre-vote: the isolated leader cannot raise its term, and rejoins after the heal without disrupting the group', () => {
+    const maxTerm = (roles: Array<{ term: number }>) => Math.max(...roles.map((r) => r.term));
+    const off = run('scenarios/raft-partition.yml');
+    const on = run('scenarios/raft-partition.yml', 42, [], ['raft.pre_vote=true']);
+    // Without pre-vote the cut-off member keeps campaigning, and its term forces an election at the heal.
+    expect(maxTerm(off.roles)).toBeGreaterThan(10);
+    expect(off.result.summary.raft!.elections).toBe(3);
+    // With it: one election for the initial leader, one when it is cut off; the heal costs nothing.
+    expect(maxTerm(on.roles)).toBe(2);
+    expect(on.result.summary.raft!.elections).toBe(2);
+    expect(on.roles.filter((r) => r.t > s(50) && r.role !== 'follower')).toEqual([]);
+    expect(on.result.ok).toBe(true);
+  });
+
+  it('snapshots: members compact their logs; the old leader restarts from its snapshot and catches up by installing the leader\'s', () => {
+    const { result, roles, events } = run('scenarios/raft-leader-crash.yml', 42, [], ['raft.snapshot_every=100']);
+    const old = roles.filter((r) => r.role === 'leader' && r.t < s(30)).at(-1)!.node;
+    const snaps = events.flatMap(({ t, e }) => (e.kind === 'raft_snapshot' ? [{ t, ...e }] : []));
+    expect(snaps.filter((x) => !x.installed).length).toBeGreaterThan(1000);
+    // Restarted at 50 s with the snapshot it took before the crash, and its log after it.
+    const restored = events.find(({ t, e }) => e.kind === 'raft_restored' && e.node === old && t >= s(50))!.e as { base: number };
+    expect(restored.base).toBeGreaterThan(0);
+    // Twenty seconds behind, more than the 100 entries the leader keeps: it gets the leader's snapshot, then entries after it.
+    const installed = snaps.find((x) => x.installed && x.node === old && x.t >= s(50))!;
+    expect(installed.t - s(50)).toBeLessThan(s(1));
+    expect(installed.index).toBeGreaterThan(restored.base + 100);
+    const appliedAfter = events.filter(({ t, e }) => e.kind === 'raft_applied' && e.node === old && t > installed.t);
+    expect((appliedAfter[0]!.e as { index: number }).index).toBe(installed.index + 1);
+    expect(result.ok).toBe(true);
+    // Compaction changes no decision: the same writes are acknowledged as without it.
+    expect(result.summary.raft!.writes_acked).toBe(run('scenarios/raft-leader-crash.yml').result.summary.raft!.writes_acked);
+  });
+
   it('the checkers catch a Raft that grants two votes in one term', () => {
     const { result } = run('scenarios/raft-flapping.yml', 42, ['double_vote']);
     expect(result.ok).toBe(false);
@@ -138,6 +171,29 @@ describe('the metadata catalog through Raft', () => {
     expect(raft.summary.pipeline.chunks_acked).toBe(100);
     expect(raft.summary.raft!.writes_acked).toBeGreaterThanOrEqual(100);
     expect(raft.ok).toBe(true);
+  });
+
+  it('migrations commit through Raft: with the source cut off from the group, rebalancing waits for the heal', () => {
+    const members = 'aws-west-1, gcp-central-1, gcp-central-2, azure-east-1, azure-east-2';
+    const set = [
+      `raft.members=[${members}]`, 'raft.client={node: azure-east-3, every: 0}',
+      // The source node loses the Raft group (and only it) from 130 s to 190 s, while rebalancing is under way.
+      `faults=[{kind: partition, at: 130s, duration: 60s, shape: isolate, node: aws-east-1, among: [aws-east-1, ${members}]}]`,
+    ];
+    const moves = (catalog: string) => {
+      const at: number[] = [];
+      const r = runScenario(loadScenario('scenarios/rebalance.yml', { set: [...set, `pipeline.catalog=${catalog}`] }), { seed: 42, observe: (t, e) => void (e.kind === 'replica_moved' && at.push(t)) });
+      return { r, inCut: at.filter((t) => t > s(130) && t < s(190)).length, first: at[0]! };
+    };
+    const local = moves('local');
+    const raft = moves('raft');
+    expect(local.inCut).toBeGreaterThan(0);
+    expect(raft.inCut).toBe(0);
+    expect(raft.first).toBeGreaterThan(s(190));
+    expect(raft.r.summary.rebalance!.moves).toBeGreaterThan(0);
+    // Every acknowledged chunk and every migration is a committed catalog write.
+    expect(raft.r.summary.raft!.writes_acked).toBeGreaterThanOrEqual(200 + raft.r.summary.rebalance!.moves);
+    expect(raft.r.ok).toBe(true);
   });
 
   it('a raft catalog without a raft group is an input error', async () => {

@@ -1,7 +1,9 @@
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
-import { CoordPort, type CoordinatorAnnounce, type Done, type Heartbeat, type Proposal, type Run, type Submit, type Task, type Vote } from './messages.js';
+import { HeldTasks } from './held-tasks.js';
+import { CoordPort, type CoordinatorAnnounce, type Done, type Heartbeat, type Proposal, type Refuse, type Release, type Run, type Submit, type Submitted, type Task, type Vote } from './messages.js';
 import type { CoordinatorOptions } from './options.js';
+import { PipelineLoad, type ExternalAssignment } from './pipeline-load.js';
 
 interface Assignment { task: Task; agent: number; attempt: number; submitter: number }
 
@@ -14,6 +16,12 @@ interface Assignment { task: Task; agent: number; attempt: number; submitter: nu
  * agent with the capability it needs; an agent silent past the timeout is
  * declared dead only by a quorum vote of the others, and its tasks are then
  * reassigned, up to max_retries attempts.
+ *
+ * External (pipeline) tasks differ in three ways: the agent holds them until
+ * the submitter releases them (HeldTasks) instead of running a timer; they go
+ * only to an agent with a free processing slot (PipelineLoad); and the
+ * submitter owns their retry budget, so a dead agent's external tasks are
+ * reassigned without counting attempts.
  */
 export class CoordinatorAgent {
   private readonly lastHeard = new Map<number, number>();
@@ -29,9 +37,13 @@ export class CoordinatorAgent {
   private readonly proposals = new Map<number, { agent: number; approve: number; reject: number; electorate: number }>();
   private proposalSeq = 0;
   private readonly index: number;
+  private readonly held: HeldTasks;
+  private readonly pipelineLoad: PipelineLoad;
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: CoordinatorOptions, private readonly telemetry: Telemetry) {
     this.index = opts.agents.indexOf(rt.self);
+    this.held = new HeldTasks(rt, opts.slots[this.index]!);
+    this.pipelineLoad = new PipelineLoad(opts.agents, opts.slots, () => this.held.ids(), rt.self);
     const now = rt.monotonic();
     for (const a of opts.agents) this.lastHeard.set(a, now);
     rt.listen(CoordPort.heartbeat, (from, body) => this.onHeartbeat(from, body as Heartbeat));
@@ -41,11 +53,13 @@ export class CoordinatorAgent {
     rt.listen(CoordPort.submit, (from, body) => this.onSubmit(from, body as Submit));
     rt.listen(CoordPort.run, (from, body) => this.onRun(from, body as Run));
     rt.listen(CoordPort.done, (from, body) => this.onDone(from, body as Done));
+    rt.listen(CoordPort.release, (_from, body) => this.held.release((body as Release).id));
+    rt.listen(CoordPort.refuse, (from, body) => this.onRefuse(from, body as Refuse));
     this.tick();
   }
 
   private get load(): number {
-    return this.running.size;
+    return this.running.size + this.held.size;
   }
 
   private score(agent: number): number {
@@ -61,8 +75,9 @@ export class CoordinatorAgent {
 
   private tick(): void {
     this.rt.setTimer(this.opts.heartbeatInterval, () => this.tick());
-    const hb: Heartbeat = { priority: this.opts.priorities[this.index]!, health: this.health, load: this.load, coordinator: this.coordinator, term: this.term };
+    const hb: Heartbeat = { priority: this.opts.priorities[this.index]!, health: this.health, load: this.load, coordinator: this.coordinator, term: this.term, held: this.held.ids() };
     for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.heartbeat, hb);
+    this.held.reclaim();
     if (this.coordinator === -1 || !this.alive(this.coordinator)) this.elect();
     if (this.coordinator === this.rt.self) this.superviseAgents();
   }
@@ -86,6 +101,7 @@ export class CoordinatorAgent {
       // Deposed: give up the queue; submitters resubmit what is not done.
       this.queue.length = 0;
       this.assigned.clear();
+      this.pipelineLoad.reset();
     }
   }
 
@@ -94,6 +110,24 @@ export class CoordinatorAgent {
     this.peerInfo.set(from, hb);
     this.dead.delete(from);
     if (hb.coordinator >= 0 && hb.term > this.term) this.becomeCoordinator(hb.coordinator, hb.term);
+    this.reconcile(from, hb.held);
+  }
+
+  /**
+   * Every agent keeps what the others report holding, so that it knows their
+   * load the moment it becomes coordinator. The coordinator also ends
+   * assignments an agent no longer holds, and hands out waiting work if an
+   * agent may have room again.
+   */
+  private reconcile(agent: number, held: readonly string[]): void {
+    const { over, changed } = this.pipelineLoad.heard(agent, held, this.externalAssignments());
+    if (this.coordinator !== this.rt.self) return;
+    for (const id of over) this.assigned.delete(id);
+    if (changed) this.dispatch();
+  }
+
+  private *externalAssignments(): Iterable<ExternalAssignment> {
+    for (const a of this.assigned.values()) yield { id: a.task.id, agent: a.agent, external: a.task.external === true };
   }
 
   private onAnnounce(from: number, a: CoordinatorAnnounce): void {
@@ -146,26 +180,41 @@ export class CoordinatorAgent {
   // --- tasks -----------------------------------------------------------------
 
   private onSubmit(from: number, s: Submit): void {
-    if (this.coordinator !== this.rt.self) return this.rt.send(from, CoordPort.submitted, { id: s.task.id, ok: false, coordinator: this.coordinator });
-    if (!this.assigned.has(s.task.id) && !this.queue.some((q) => q.task.id === s.task.id)) this.queue.push({ task: s.task, submitter: from, attempt: 1 });
-    this.rt.send(from, CoordPort.submitted, { id: s.task.id, ok: true, coordinator: this.rt.self });
+    const replyPort = s.replyPort ?? CoordPort.submitted;
+    if (this.coordinator !== this.rt.self) return this.rt.send(from, replyPort, { id: s.task.id, ok: false, coordinator: this.coordinator } satisfies Submitted);
+    const asg = this.assigned.get(s.task.id);
+    // An external task is resubmitted only while unclaimed: the run or the claim was lost, so send the run again.
+    if (asg && s.task.external) this.rt.send(asg.agent, CoordPort.run, { task: asg.task, attempt: asg.attempt, submitter: asg.submitter });
+    if (!asg && !this.queue.some((q) => q.task.id === s.task.id)) this.queue.push({ task: s.task, submitter: from, attempt: 1 });
+    this.rt.send(from, replyPort, { id: s.task.id, ok: true, coordinator: this.rt.self } satisfies Submitted);
     this.dispatch();
   }
 
-  /** Highest priority first (then submission order), each to the least-loaded live capable agent. */
+  /**
+   * Highest priority first (then submission order), each to the least-loaded
+   * live capable agent; an external task only to one with a free processing
+   * slot, least loaded as a share of its slots, and otherwise it waits.
+   */
   private dispatch(): void {
     this.queue.sort((a, b) => b.task.priority - a.task.priority);
     const load = new Map(this.opts.agents.map((a) => [a, 0]));
     for (const asg of this.assigned.values()) load.set(asg.agent, load.get(asg.agent)! + 1);
+    const external = this.queue.some((q) => q.task.external) ? this.pipelineLoad.estimate(this.externalAssignments()) : new Map<number, number>();
     const waiting: typeof this.queue = [];
     for (const q of this.queue) {
-      const capable = this.opts.agents.filter((a, i) => this.alive(a) && this.opts.capabilities[i]!.includes(q.task.capability));
+      const capable = this.opts.agents.filter((a, i) => this.alive(a) && this.opts.capabilities[i]!.includes(q.task.capability) && (!q.task.external || this.pipelineLoad.hasRoom(a, external)));
       if (capable.length === 0) {
         waiting.push(q);
         continue;
       }
-      const agent = capable.reduce((b, a) => (load.get(a)! < load.get(b)! ? a : b));
+      const agent = q.task.external
+        ? capable.reduce((b, a) => (this.pipelineLoad.share(a, external) < this.pipelineLoad.share(b, external) ? a : b))
+        : capable.reduce((b, a) => (load.get(a)! < load.get(b)! ? a : b));
       load.set(agent, load.get(agent)! + 1);
+      if (q.task.external) {
+        external.set(agent, external.get(agent)! + 1);
+        this.pipelineLoad.assigned(q.task.id);
+      }
       this.assigned.set(q.task.id, { task: q.task, agent, attempt: q.attempt, submitter: q.submitter });
       this.rt.send(agent, CoordPort.run, { task: q.task, attempt: q.attempt, submitter: q.submitter });
     }
@@ -174,13 +223,16 @@ export class CoordinatorAgent {
   }
 
   private retryOrFail(task: Task, submitter: number, attempt: number, reason: string): void {
+    // The submitter of an external task owns its retry budget: here it is only handed to another agent.
+    if (task.external) return void this.queue.push({ task, submitter, attempt: attempt + 1 });
     // The submitter owns the outcome and declares the failure when told.
     if (attempt >= this.opts.maxRetries) return this.rt.send(submitter, CoordPort.done, { id: task.id, attempt, ok: false });
     this.queue.push({ task, submitter, attempt: attempt + 1 });
   }
 
-  /** An agent runs a task for its duration, then tells the coordinator and the submitter. */
+  /** An agent runs a task for its duration, then tells the coordinator and the submitter; an external task it only holds. */
   private onRun(from: number, run: Run): void {
+    if (run.task.external) return this.held.run(from, run);
     const submitter = run.submitter;
     this.running.set(run.task.id, run);
     this.rt.setTimer(run.task.duration, () => {
@@ -192,11 +244,22 @@ export class CoordinatorAgent {
     });
   }
 
-  private onDone(_from: number, d: Done): void {
+  private onDone(from: number, d: Done): void {
     const asg = this.assigned.get(d.id);
+    if (asg?.task.external) this.pipelineLoad.released(from, d.id);
     if (!asg || asg.attempt !== d.attempt) return;
     this.assigned.delete(d.id);
     if (!d.ok) this.retryOrFail(asg.task, asg.submitter, asg.attempt, 'task failed');
+    this.dispatch();
+  }
+
+  /** An agent at capacity gave the task back: it waits for another (no attempt is used up). */
+  private onRefuse(from: number, r: Refuse): void {
+    const asg = this.assigned.get(r.id);
+    if (!asg || asg.agent !== from || asg.attempt !== r.attempt) return;
+    this.assigned.delete(r.id);
+    this.pipelineLoad.refused(from);
+    this.queue.push({ task: asg.task, submitter: asg.submitter, attempt: asg.attempt });
     this.dispatch();
   }
 }

@@ -16,13 +16,15 @@ export interface CoordinatorOptions {
   quorumThreshold: number;
   /** How long a proposal collects votes, microseconds. */
   voteTimeout: SimTime;
-  /** Attempts per task before it is declared failed. */
+  /** Attempts per task before it is declared failed (not for pipeline tasks: the orchestrator keeps their budget). */
   maxRetries: number;
+  /** Processing slots of each agent's node (same order): the most pipeline tasks it holds at once. */
+  slots: readonly number[];
 }
 
 /** A synthetic task workload submitted to the coordinator. */
 export interface TaskWorkloadOptions {
-  /** Node that submits tasks (to whichever agent it believes coordinates). */
+  /** Node that submits tasks (to whichever agent it believes coordinates); -1: no workload (the scenario has no `coordinator.tasks`). */
   node: number;
   /** Mean time between tasks (Poisson), microseconds; 0: none. */
   every: SimTime;

@@ -61,6 +61,8 @@ export interface PipelineOptions {
   recoveryWait: SimTime;
   /** Where placements are recorded: the orchestrator's own log only, or also committed through the Raft group (documents 001/002). */
   catalog: 'local' | 'raft';
+  /** Who picks the processing worker: the orchestrator itself (`direct`), or document 003's coordinator among its agents with the `process` capability. */
+  coordination: 'direct' | 'coordinator';
   /** Test-only deliberate bugs; empty in every real run. */
   defects: ReadonlySet<PipelineDefect>;
 }

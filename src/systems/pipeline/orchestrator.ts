@@ -9,11 +9,12 @@ import { Port, type MissingReply, type ProcessedReply, type StoredReply } from '
 import { OutcomeLog, type LoggedOutcome } from './outcome-log.js';
 import type { PipelineOptions } from './options.js';
 import { makePlacement, type PlacementStrategy } from './placement.js';
+import type { WorkerBroker } from './worker-broker.js';
 
 /** Records chunk -> replicas in the metadata catalog, calling `done` once committed. */
 export type RecordPlacement = (chunk: number, replicas: readonly number[], done: () => void) => void;
 
-type Status = 'waiting' | 'ingesting' | 'staged' | 'processing' | 'processed' | 'distributing' | 'process_retry_wait' | 'dist_retry_wait' | 'acked' | 'failed';
+type Status = 'waiting' | 'ingesting' | 'staged' | 'assigning' | 'processing' | 'processed' | 'distributing' | 'process_retry_wait' | 'dist_retry_wait' | 'acked' | 'failed';
 
 interface ChunkState {
   chunk: Chunk;
@@ -35,6 +36,8 @@ interface ChunkState {
   awaiting: Set<number>;
   timer: TimerHandle | -1;
   distStartedAt: SimTime;
+  /** With a broker: the ticket of the processing attempt it was asked a worker for, '' when none is open. */
+  ticket: string;
 }
 
 /**
@@ -50,6 +53,11 @@ interface ChunkState {
  * min_replicas_success replicas, keeps partial replicas and redoes the rest.
  * Attempt numbers start from the boot time, so replies meant for a previous
  * life are never mistaken for current ones.
+ *
+ * With a WorkerBroker (`coordination: coordinator`), the orchestrator does
+ * not pick workers: each processing attempt waits (`assigning`) until the
+ * broker's coordinator has an agent claim it, and the broker is told when the
+ * attempt ends. Everything after the claim is the same as when it picks.
  */
 export class Orchestrator {
   private readonly chunks: ChunkState[];
@@ -81,6 +89,8 @@ export class Orchestrator {
     readonly placedBytes: Float64Array,
     /** Commits a placement to the metadata catalog (Raft) before it may be announced; absent: no such step. */
     private readonly recordPlacement?: RecordPlacement,
+    /** Picks processing workers instead of this orchestrator; absent: it picks them itself. */
+    private readonly broker?: WorkerBroker,
   ) {
     this.log = new OutcomeLog(rt, recovered ?? []);
     const epoch = rt.monotonic() * 1024;
@@ -91,7 +101,7 @@ export class Orchestrator {
     this.tasksOn = new Int32Array(cluster.members.length);
     this.chunks = planChunks(opts.datasetBytes, opts.fileBytes, opts.chunkBytes).map((chunk) => ({
       chunk, status: 'waiting', dispatches: epoch, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: epoch, distTries: 0,
-      replicas: new Set(), awaiting: new Set(), timer: -1, distStartedAt: 0,
+      replicas: new Set(), awaiting: new Set(), timer: -1, distStartedAt: 0, ticket: '',
     }));
     rt.listen(Port.processed, (from, body) => this.onProcessed(from, body as ProcessedReply));
     rt.listen(Port.stored, (_from, body) => this.onStored(body as StoredReply));
@@ -185,12 +195,38 @@ export class Orchestrator {
   }
 
   private dispatch(): void {
+    if (this.broker) return this.requestWorkers(this.broker);
     while (this.processQueue.length > 0) {
       const worker = this.pickWorker();
       if (worker < 0) return this.wakeDispatchLater();
       const state = this.processQueue.shift()!;
-      this.sendForProcessing(state, worker);
+      this.sendForProcessing(state, worker, ++state.dispatches);
     }
+  }
+
+  /**
+   * Each staged chunk's next attempt is numbered now and waits for the
+   * broker: the worker is whoever claims it. A claim for an attempt that has
+   * moved on is declined, and the broker lets that worker go.
+   */
+  private requestWorkers(broker: WorkerBroker): void {
+    while (this.processQueue.length > 0) {
+      const state = this.processQueue.shift()!;
+      const attempt = ++state.dispatches;
+      state.status = 'assigning';
+      state.ticket = broker.request((worker) => {
+        if (state.status !== 'assigning' || state.dispatches !== attempt) return false;
+        this.sendForProcessing(state, worker, attempt);
+        return true;
+      });
+    }
+  }
+
+  /** The processing attempt is over: the broker frees its worker's slot. */
+  private closeTicket(state: ChunkState, ok: boolean): void {
+    if (!this.broker || state.ticket === '') return;
+    this.broker.finished(state.ticket, ok);
+    state.ticket = '';
   }
 
   /** Nobody can take work now: look again once suspicions may have expired. */
@@ -202,8 +238,7 @@ export class Orchestrator {
     });
   }
 
-  private sendForProcessing(state: ChunkState, worker: number): void {
-    const attempt = ++state.dispatches;
+  private sendForProcessing(state: ChunkState, worker: number, attempt: number): void {
     state.status = 'processing';
     state.worker = worker;
     this.tasksOn[worker]!++;
@@ -218,6 +253,7 @@ export class Orchestrator {
     if (!state || state.status !== 'processing' || state.dispatches !== reply.attempt || state.worker !== from) return;
     this.cancelTimer(state);
     this.tasksOn[from]!--;
+    this.closeTicket(state, true);
     this.registry.clear(from);
     state.status = 'processed';
     state.processedBytes = reply.bytes;
@@ -252,6 +288,7 @@ export class Orchestrator {
     if (state.status !== 'processing' || state.dispatches !== attempt) return;
     this.cancelTimer(state);
     this.tasksOn[state.worker]!--;
+    this.closeTicket(state, false);
     this.registry.suspect(state.worker);
     // A stream that broke never delivered the chunk: the work did not start, so it costs no attempt.
     this.reprocessOrFail(state, `processing ${reason} on node ${state.worker}`, reason !== 'transfer broke');

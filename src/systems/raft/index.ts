@@ -9,3 +9,4 @@ export * from './messages.js';
 export { RaftNode } from './raft-node.js';
 export { RaftClient } from './client.js';
 export { RaftProposer } from './proposer.js';
+export { raftCatalogWriter } from './catalog-writer.js';

@@ -1,3 +1,5 @@
+import type { Snapshot } from './state-machine.js';
+
 /** One log entry: a command from a client, tagged with the term it was proposed in. */
 export interface Entry {
   term: number;
@@ -9,9 +11,12 @@ export interface Entry {
 
 export const RaftPort = {
   requestVote: 'raft/request-vote',
+  preVote: 'raft/pre-vote',
+  preVoteReply: 'raft/pre-vote-reply',
   vote: 'raft/vote',
   append: 'raft/append',
   appendReply: 'raft/append-reply',
+  installSnapshot: 'raft/install-snapshot',
   propose: 'raft/propose',
   proposeReply: 'raft/propose-reply',
   read: 'raft/read',
@@ -29,8 +34,13 @@ export interface ReadReply { id: string; ok: boolean; value: number | null; /** 
 
 export interface RequestVote { term: number; lastLogIndex: number; lastLogTerm: number }
 export interface VoteReply { term: number; granted: boolean }
+/** Would you vote for me in `term` (my term + 1)? Changes nothing at the receiver. */
+export interface PreVote { term: number; lastLogIndex: number; lastLogTerm: number }
+export interface PreVoteReply { /** The term asked about, so answers to an earlier round are recognised. */ term: number; granted: boolean }
 export interface AppendEntries { term: number; prevLogIndex: number; prevLogTerm: number; entries: Entry[]; leaderCommit: number; /** Heartbeat round, echoed back: confirms leadership for strong reads. */ round: number }
 export interface AppendReply { term: number; success: boolean; /** Highest index known to match the leader's log (on success), or a hint where to retry. */ matchIndex: number; round: number; /** Echo of the request's prevLogIndex, so stale replies are recognised. */ prevLogIndex: number }
+/** The leader's snapshot, for a follower that needs entries the leader compacted away; answered with an AppendReply. */
+export interface InstallSnapshot { term: number; snapshot: Snapshot; round: number }
 export interface Propose { id: string; key: string; value: number; /** Where the proposer listens for the answer. */ replyPort: string }
 /** Reply to a client: committed (at `index`), or refused with a reason and a leader hint. */
 export interface ProposeReply { id: string; ok: boolean; leaderHint: number; index: number; reason: string }

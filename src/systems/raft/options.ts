@@ -16,6 +16,15 @@ export interface RaftOptions {
   maxStaleness: SimTime;
   /** A leader that has not heard from a majority within an election timeout steps down (and refuses writes). */
   checkQuorum: boolean;
+  /**
+   * Pre-vote (Ongaro's thesis, 9.6): a member whose election timer fires first
+   * asks, without changing its term, whether a majority would vote for it;
+   * members that heard from a leader within the minimum election timeout say
+   * no. Only with a majority of yeses does it start a real election.
+   */
+  preVote: boolean;
+  /** Snapshot the state machine every this many applied entries, keeping that many entries before the snapshot in the log; 0: never (document 002: no compaction yet). */
+  snapshotEvery: number;
   /** Test-only deliberate bugs. */
   defects: ReadonlySet<RaftDefect>;
 }

@@ -1,18 +1,20 @@
 import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
-import { RaftPort, type AppendEntries, type AppendReply, type Entry, type Propose, type ProposeReply, type Read, type ReadReply, type RequestVote, type VoteReply } from './messages.js';
+import { RaftLog } from './log.js';
+import { RaftPort, type AppendEntries, type AppendReply, type Entry, type InstallSnapshot, type PreVote, type PreVoteReply, type Propose, type ProposeReply, type Read, type ReadReply, type RequestVote, type VoteReply } from './messages.js';
 import type { RaftOptions } from './options.js';
+import { KvStateMachine, snapshotBytes, type Snapshot } from './state-machine.js';
 
 type Role = 'follower' | 'candidate' | 'leader';
 
 /**
- * What a member keeps on its disk: term, vote and log (Raft's persistent
- * state). The log is shared with the live one and cut at `length`: appends
- * never touch earlier positions, and truncation replaces the live array, so a
- * stored snapshot stays what it was at no copying cost.
+ * What a member keeps on its disk: term, vote, its latest snapshot and the log
+ * after it (Raft's persistent state). The log is the live array cut at
+ * `length` (see RaftLog), and snapshots never change once taken, so storing
+ * costs no copying.
  */
-interface Persistent { term: number; votedFor: number; entries: readonly Entry[]; length: number }
+interface Persistent { term: number; votedFor: number; snapshot: Snapshot | null; base: number; baseTerm: number; entries: readonly Entry[]; length: number }
 
 const STATE_KEY = 'raft/state';
 const BYTES_PER_ENTRY = 64;
@@ -26,17 +28,22 @@ const BYTES_PER_ENTRY = 64;
  * synced before the member grants a vote, acknowledges entries, or answers a
  * leader after taking its term, so a restarted member comes back with them.
  * (Rejecting a stale term changes nothing and is answered at once.) Log
- * indexes start at 1.
+ * indexes start at 1. With `snapshotEvery`, a member compacts its log into a
+ * snapshot of the state machine every so many applied entries, and a leader
+ * sends its snapshot to a follower that needs entries it no longer has.
  */
 export class RaftNode {
   private role: Role = 'follower';
   private term = 0;
   private votedFor = -1;
-  private log: Entry[] = [];
+  private log = new RaftLog();
+  private snapshot: Snapshot | null = null;
   private commitIndex = 0;
   private lastApplied = 0;
   private leader = -1;
   private votes = new Set<number>();
+  /** During a pre-vote round: who said yes (null: no round under way). */
+  private preVotes: Set<number> | null = null;
   private nextIndex = new Map<number, number>();
   private matchIndex = new Map<number, number>();
   private electionTimer: TimerHandle | -1 = -1;
@@ -48,13 +55,12 @@ export class RaftNode {
   /** Persistence: a write in flight, and actions waiting for the next one to be durable. */
   private persisting = false;
   private afterPersist: Array<() => void> = [];
-  /** Log entries already written (for the size of the next append) and known durable (for commit). */
+  /** Last log index already written (for the size of the next append) and known durable (for commit). */
   private writtenEntries = 0;
   private durableEntries = 0;
-  /** The state machine: each key's value and the id of the write that set it. */
-  private readonly kv = new Map<string, { value: number; writeId: string }>();
-  /** Ids already applied, so a duplicate entry of a retried write changes nothing. */
-  private readonly appliedIds = new Set<string>();
+  /** Index of the snapshot last written, so an unchanged one costs no bytes. */
+  private writtenSnapshot = 0;
+  private sm = new KvStateMachine();
   /** Heartbeat rounds: the current one, and the latest each peer echoed in this term. */
   private round = 0;
   private readonly ackRound = new Map<number, number>();
@@ -73,15 +79,20 @@ export class RaftNode {
       if (saved) {
         this.term = saved.term;
         this.votedFor = saved.votedFor;
-        this.log = saved.entries.slice(0, saved.length);
-        this.writtenEntries = this.log.length;
-        this.durableEntries = this.log.length;
+        this.log = new RaftLog(saved.base, saved.baseTerm, saved.entries.slice(0, saved.length));
+        this.writtenEntries = this.log.lastIndex;
+        this.durableEntries = this.log.lastIndex;
+        if (saved.snapshot) this.restoreSnapshot(saved.snapshot);
+        this.writtenSnapshot = saved.snapshot?.index ?? 0;
       }
-      this.telemetry.emit({ kind: 'raft_restored', node: rt.self, entries: this.log.slice() });
+      this.telemetry.emit({ kind: 'raft_restored', node: rt.self, base: this.log.base, entries: this.log.copy() });
       rt.listen(RaftPort.requestVote, (from, body) => this.onRequestVote(from, body as RequestVote));
       rt.listen(RaftPort.vote, (from, body) => this.onVote(from, body as VoteReply));
+      rt.listen(RaftPort.preVote, (from, body) => this.onPreVote(from, body as PreVote));
+      rt.listen(RaftPort.preVoteReply, (from, body) => this.onPreVoteReply(from, body as PreVoteReply));
       rt.listen(RaftPort.append, (from, body) => this.onAppend(from, body as AppendEntries));
       rt.listen(RaftPort.appendReply, (from, body) => this.onAppendReply(from, body as AppendReply));
+      rt.listen(RaftPort.installSnapshot, (from, body) => this.onInstallSnapshot(from, body as InstallSnapshot));
       rt.listen(RaftPort.propose, (from, body) => this.onPropose(from, body as Propose));
       rt.listen(RaftPort.read, (from, body) => this.onRead(from, body as Read));
       this.becomeFollower(this.term, -1);
@@ -91,17 +102,26 @@ export class RaftNode {
   // --- log helpers -----------------------------------------------------------
 
   private lastIndex(): number {
-    return this.log.length;
+    return this.log.lastIndex;
   }
 
   private termAt(index: number): number {
-    return index === 0 ? 0 : this.log[index - 1]?.term ?? -1;
+    return this.log.termAt(index);
   }
 
   /** Appends to the log, reporting the entry (checkers keep a shadow of every member's log). */
   private append(e: Entry): void {
-    this.log.push(e);
-    this.telemetry.emit({ kind: 'raft_log', node: this.rt.self, index: this.log.length, term: e.term, id: e.id, prevTerm: this.termAt(this.log.length - 1) });
+    this.log.append(e);
+    const index = this.lastIndex();
+    this.telemetry.emit({ kind: 'raft_log', node: this.rt.self, index, term: e.term, id: e.id, prevTerm: this.termAt(index - 1) });
+  }
+
+  /** The state machine and indexes as of a snapshot (at restart, or installed from the leader). */
+  private restoreSnapshot(snap: Snapshot): void {
+    this.snapshot = snap;
+    this.sm = new KvStateMachine(snap);
+    this.commitIndex = Math.max(this.commitIndex, snap.index);
+    this.lastApplied = snap.index;
   }
 
   // --- persistence -----------------------------------------------------------
@@ -116,10 +136,12 @@ export class RaftNode {
     this.persisting = true;
     const waiting = this.afterPersist;
     this.afterPersist = [];
-    const length = this.log.length;
-    // The content is the live log cut at `length` (see Persistent); bytes are what a log append would write.
-    const bytes = 64 + Math.max(0, length - this.writtenEntries) * BYTES_PER_ENTRY;
+    const length = this.lastIndex();
+    // The content is the live log cut at its length (see Persistent); bytes are what a log append (and a new snapshot) would write.
+    const snap = this.snapshot;
+    const bytes = 64 + Math.max(0, length - this.writtenEntries) * BYTES_PER_ENTRY + (snap && snap.index !== this.writtenSnapshot ? snapshotBytes(snap) : 0);
     this.writtenEntries = length;
+    this.writtenSnapshot = snap?.index ?? 0;
     this.rt.disk.write(STATE_KEY, bytes, this.term, (ok) => {
       if (!ok) {
         // Disk full or failed: nothing is durable, so nothing waiting may act. Try again shortly.
@@ -130,11 +152,11 @@ export class RaftNode {
       }
       this.rt.disk.sync(() => {
         this.persisting = false;
-        this.durableEntries = Math.min(length, this.log.length);
+        this.durableEntries = Math.min(length, this.lastIndex());
         for (const w of waiting) w();
         if (this.afterPersist.length > 0) this.writeState();
       });
-    }, { term: this.term, votedFor: this.votedFor, entries: this.log, length } satisfies Persistent);
+    }, { term: this.term, votedFor: this.votedFor, snapshot: snap, ...this.log.stored() } satisfies Persistent);
   }
 
   // --- roles -----------------------------------------------------------------
@@ -151,6 +173,7 @@ export class RaftNode {
       this.votedFor = -1;
     }
     this.leader = leader;
+    this.preVotes = null;
     if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
     this.heartbeatTimer = -1;
     for (const p of this.pendingReads) this.refuseRead(p.from, p.req, 'not_leader');
@@ -162,11 +185,44 @@ export class RaftNode {
   private armElection(): void {
     if (this.electionTimer !== -1) this.rt.cancelTimer(this.electionTimer);
     const timeout = Math.round(this.rng.uniform(this.opts.electionTimeoutMin, this.opts.electionTimeoutMax));
-    this.electionTimer = this.rt.setTimer(timeout, () => this.startElection());
+    this.electionTimer = this.rt.setTimer(timeout, () => this.electionTimeout());
+  }
+
+  /** The election timer fired: campaign, or first ask whether a majority would vote (pre-vote). */
+  private electionTimeout(): void {
+    this.electionTimer = -1;
+    if (!this.opts.preVote) return this.startElection();
+    this.leader = -1;
+    this.preVotes = new Set([this.rt.self]);
+    this.armElection();
+    const req: PreVote = { term: this.term + 1, lastLogIndex: this.lastIndex(), lastLogTerm: this.termAt(this.lastIndex()) };
+    for (const p of this.peers) this.rt.send(p, RaftPort.preVote, req);
+    this.maybePreVoteWon();
+  }
+
+  private onPreVote(from: number, req: PreVote): void {
+    // No while this member follows a live leader (or leads): a member cut off must not unseat it.
+    const leaderAlive = this.role === 'leader' || (this.leader >= 0 && this.rt.monotonic() - this.lastLeaderContact < this.opts.electionTimeoutMin);
+    const upToDate = req.lastLogTerm > this.termAt(this.lastIndex()) || (req.lastLogTerm === this.termAt(this.lastIndex()) && req.lastLogIndex >= this.lastIndex());
+    this.rt.send(from, RaftPort.preVoteReply, { term: req.term, granted: req.term > this.term && upToDate && !leaderAlive });
+  }
+
+  private onPreVoteReply(from: number, reply: PreVoteReply): void {
+    if (!this.preVotes || reply.term !== this.term + 1 || !reply.granted) return;
+    this.preVotes.add(from);
+    this.maybePreVoteWon();
+  }
+
+  private maybePreVoteWon(): void {
+    if (!this.preVotes || this.preVotes.size * 2 <= this.opts.members.length) return;
+    this.preVotes = null;
+    this.startElection();
   }
 
   private startElection(): void {
+    if (this.electionTimer !== -1) this.rt.cancelTimer(this.electionTimer);
     this.electionTimer = -1;
+    this.preVotes = null;
     this.term++;
     this.votedFor = this.rt.self;
     this.leader = -1;
@@ -247,8 +303,10 @@ export class RaftNode {
 
   private sendAppend(peer: number): void {
     const next = this.nextIndex.get(peer) ?? this.lastIndex() + 1;
+    // The peer needs entries compacted away: it gets the snapshot instead.
+    if (next <= this.log.base && this.snapshot) return this.rt.send(peer, RaftPort.installSnapshot, { term: this.term, snapshot: this.snapshot, round: this.round });
     const prev = next - 1;
-    const entries = this.log.slice(prev, prev + this.opts.maxBatch);
+    const entries = this.log.slice(next, this.opts.maxBatch);
     this.rt.send(peer, RaftPort.append, { term: this.term, prevLogIndex: prev, prevLogTerm: this.termAt(prev), entries, leaderCommit: this.commitIndex, round: this.round });
   }
 
@@ -257,6 +315,15 @@ export class RaftNode {
     if (req.term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(req.term, from);
     else this.armElection();
     this.lastLeaderContact = this.rt.monotonic();
+    if (req.prevLogIndex < this.log.base) {
+      // Entries up to the snapshot are committed, so they match the leader's: skip them.
+      const skip = Math.min(req.entries.length, this.log.base - req.prevLogIndex);
+      req = { ...req, prevLogIndex: req.prevLogIndex + skip, prevLogTerm: skip > 0 ? req.entries[skip - 1]!.term : req.prevLogTerm, entries: req.entries.slice(skip) };
+      if (req.prevLogIndex < this.log.base) {
+        const term = this.term;
+        return this.persist(() => this.rt.send(from, RaftPort.appendReply, { term, success: true, matchIndex: req.prevLogIndex, round: req.round, prevLogIndex: req.prevLogIndex }));
+      }
+    }
     if (this.termAt(req.prevLogIndex) !== req.prevLogTerm && !(this.opts.defects.has('skip_log_check') && req.prevLogIndex <= this.lastIndex())) {
       // Consistency check failed: tell the leader where our log ends, so it backs up quickly
       // (after persisting, since accepting this leader may have moved our term).
@@ -268,10 +335,10 @@ export class RaftNode {
       index++;
       if (index <= this.lastIndex()) {
         if (this.termAt(index) === e.term) continue;
-        // Conflict: drop our suffix (into a new array, so stored snapshots keep theirs) and take the leader's.
-        this.log = this.log.slice(0, index - 1);
-        this.writtenEntries = Math.min(this.writtenEntries, this.log.length);
-        this.durableEntries = Math.min(this.durableEntries, this.log.length);
+        // Conflict: drop our suffix (into a new array, so stored copies keep theirs) and take the leader's.
+        this.log.truncateFrom(index);
+        this.writtenEntries = Math.min(this.writtenEntries, index - 1);
+        this.durableEntries = Math.min(this.durableEntries, index - 1);
       }
       this.append(e);
     }
@@ -321,10 +388,9 @@ export class RaftNode {
     if (this.role === 'leader') this.telemetry.emit({ kind: 'raft_commit', node: this.rt.self, index, term: this.term });
     while (this.lastApplied < this.commitIndex) {
       const i = ++this.lastApplied;
-      const e = this.log[i - 1]!;
+      const e = this.log.at(i)!;
       // A retried write may sit in the log twice: only its first copy takes effect.
-      if (e.key && !this.appliedIds.has(e.id)) this.kv.set(e.key, { value: e.value, writeId: e.id });
-      this.appliedIds.add(e.id);
+      this.sm.apply(i, e);
       this.telemetry.emit({ kind: 'raft_applied', node: this.rt.self, index: i, term: e.term, id: e.id });
       const w = this.waiting.get(i);
       if (w) {
@@ -334,6 +400,42 @@ export class RaftNode {
       }
     }
     this.serveReads();
+    const every = this.opts.snapshotEvery;
+    if (every > 0 && this.lastApplied - (this.snapshot?.index ?? 0) >= every) this.compact();
+  }
+
+  // --- snapshots -------------------------------------------------------------
+
+  /**
+   * Snapshots the state machine as of the last applied entry, written with the
+   * next persist. The log keeps the `snapshotEvery` entries before it, so a
+   * follower only slightly behind still catches up by AppendEntries (as etcd
+   * keeps entries after a snapshot for slow followers).
+   */
+  private compact(): void {
+    const index = this.lastApplied;
+    this.snapshot = this.sm.snapshot(index, this.termAt(index));
+    this.log.compact(index - this.opts.snapshotEvery);
+    this.telemetry.emit({ kind: 'raft_snapshot', node: this.rt.self, index, term: this.snapshot.term, installed: false });
+    this.persist(() => {});
+  }
+
+  private onInstallSnapshot(from: number, req: InstallSnapshot): void {
+    if (req.term < this.term) return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: 0, round: req.round, prevLogIndex: -1 });
+    if (req.term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(req.term, from);
+    else this.armElection();
+    this.lastLeaderContact = this.rt.monotonic();
+    const snap = req.snapshot;
+    // Already applied that far: nothing to replace (the entries after it are still checked by AppendEntries).
+    if (snap.index > this.commitIndex) {
+      this.log.install(snap.index, snap.term);
+      this.writtenEntries = Math.min(this.writtenEntries, this.lastIndex());
+      this.durableEntries = Math.min(this.durableEntries, this.lastIndex());
+      this.restoreSnapshot(snap);
+      this.telemetry.emit({ kind: 'raft_snapshot', node: this.rt.self, index: snap.index, term: snap.term, installed: true });
+    }
+    const term = this.term;
+    this.persist(() => this.rt.send(from, RaftPort.appendReply, { term, success: true, matchIndex: snap.index, round: req.round, prevLogIndex: -1 }));
   }
 
   // --- clients ---------------------------------------------------------------
@@ -344,8 +446,8 @@ export class RaftNode {
       return this.rt.send(from, req.replyPort, reply);
     }
     // A retry of a write already applied: answer at once with where it took effect.
-    if (this.appliedIds.has(req.id)) {
-      const at = this.log.findIndex((e) => e.id === req.id) + 1;
+    const at = this.sm.indexOf(req.id);
+    if (at !== undefined) {
       return this.rt.send(from, req.replyPort, { id: req.id, ok: true, leaderHint: this.rt.self, index: at, reason: '' });
     }
     this.append({ term: this.term, id: req.id, key: req.key, value: req.value });
@@ -391,7 +493,7 @@ export class RaftNode {
   }
 
   private answerRead(from: number, req: Read): void {
-    const kv = this.kv.get(req.key);
+    const kv = this.sm.read(req.key);
     const reply: ReadReply = { id: req.id, ok: true, value: kv?.value ?? null, writeId: kv?.writeId ?? '', index: this.lastApplied, reason: '', leaderHint: this.leader };
     this.rt.send(from, RaftPort.readReply, reply);
   }

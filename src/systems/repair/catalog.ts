@@ -1,3 +1,12 @@
+/**
+ * Commits a chunk's replica set to the metadata catalog (document 002's
+ * UpdateReplication, through Raft), then calls `done`. `replicas` is read
+ * when the write is sent: writes for one chunk go one at a time, each
+ * carrying the set as it is by then, so they commit in the order made and
+ * the last one holds the current set.
+ */
+export type RecordReplicas = (chunk: number, replicas: () => Iterable<number>, done: () => void) => void;
+
 /** What the metadata node records of one acknowledged chunk. */
 export interface CatalogEntry {
   chunk: number;

@@ -4,7 +4,7 @@ import type { ClusterConfig } from '../cluster.js';
 import type { NodeRegistry } from '../registry.js';
 import { RepairPort, StoragePort, type StoredReply } from '../storage/messages.js';
 import type { Telemetry } from '../telemetry.js';
-import type { CatalogEntry, ReplicaCatalog } from './catalog.js';
+import type { CatalogEntry, RecordReplicas, ReplicaCatalog } from './catalog.js';
 import type { PipelineDefect } from '../pipeline/options.js';
 import type { Repairer } from './repairer.js';
 
@@ -28,7 +28,10 @@ interface Move { entry: CatalogEntry; from: number; to: number; attempt: number;
  * healthy node to the least loaded one, commit the new replica in the catalog
  * once it is verified (the chunk briefly has replication_factor + 1), and only
  * then delete the old one. A chunk never has fewer replicas because of a move,
- * and a move that fails before the commit changes nothing.
+ * and a move that fails before the commit changes nothing. With a Raft
+ * catalog the commit is document 002's MigrateExtent: the old copy is deleted
+ * only once the group has committed the new set, so a catalog cut off from
+ * its majority stops migrations (the move waits, holding its slot).
  */
 export class Rebalancer {
   private readonly moves = new Map<number, Move>();
@@ -46,6 +49,7 @@ export class Rebalancer {
     private readonly replicationFactor: number,
     private readonly telemetry: Telemetry,
     private readonly defects: ReadonlySet<PipelineDefect> = new Set(),
+    private readonly recordReplicas?: RecordReplicas,
   ) {
     this.attempts = rt.monotonic() * 1024;
     rt.listen(RepairPort.moved, (_from, body) => this.onCopied(body as StoredReply));
@@ -112,7 +116,26 @@ export class Rebalancer {
     if (!move || move.attempt !== reply.attempt || move.to !== reply.node) return;
     if (!reply.ok) return this.abandon(reply.chunk, reply.attempt);
     this.rt.cancelTimer(move.timer);
-    this.moves.delete(reply.chunk);
+    move.attempt = -1; // settled: a duplicate reply finds nothing to do
+    if (!this.recordReplicas) {
+      this.moves.delete(reply.chunk);
+      return this.commit(move);
+    }
+    // Still a move in flight (nothing repairs or collects the chunk) until the catalog has the new set.
+    this.recordReplicas(reply.chunk, () => this.afterMove(move), () => {
+      this.moves.delete(reply.chunk);
+      this.commit(move);
+    });
+  }
+
+  /** The replica set once the move commits: the new copy in, the old one out if that leaves enough. */
+  private afterMove({ entry, from, to }: Move): number[] {
+    const after = new Set(entry.replicas).add(to);
+    if (after.has(from) && after.size > this.replicationFactor) after.delete(from);
+    return [...after];
+  }
+
+  private commit(move: Move): void {
     const { entry, from, to } = move;
     // Phase 2: commit the new replica; phase 3: only now let go of the old one.
     entry.replicas.add(to);

@@ -1,11 +1,10 @@
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { ClusterConfig } from '../cluster.js';
 import type { PlacementStrategy } from '../pipeline/placement.js';
-import type { RecordPlacement } from '../pipeline/orchestrator.js';
 import type { NodeRegistry } from '../registry.js';
 import { RepairPort, StoragePort, type BadReplica, type Inventory, type StoredReply } from '../storage/messages.js';
 import type { Telemetry } from '../telemetry.js';
-import type { CatalogEntry, ReplicaCatalog } from './catalog.js';
+import type { CatalogEntry, RecordReplicas, ReplicaCatalog } from './catalog.js';
 import type { RepairOptions } from './options.js';
 
 /** How often, at most, the repair backlog is reported, microseconds. */
@@ -59,8 +58,8 @@ export class Repairer {
     private readonly cluster: ClusterConfig,
     private readonly placedBytes: Float64Array,
     private readonly telemetry: Telemetry,
-    /** Commits a new placement to the metadata catalog (Raft) before counting it; absent: no such step. */
-    private readonly recordPlacement?: RecordPlacement,
+    /** Commits replica sets to the metadata catalog (Raft): a repair before it counts, drops and adoptions after; absent: no such step. */
+    private readonly recordReplicas?: RecordReplicas,
   ) {
     this.attempts = rt.monotonic() * 1024;
     registry.onStateChange((node, state, previous) => {
@@ -120,6 +119,8 @@ export class Repairer {
     if (!entry || !entry.replicas.delete(node)) return;
     this.placedBytes[node]! -= entry.bytes;
     this.telemetry.emit({ kind: 'replica_dropped', chunk, node, reason });
+    // The loss is a fact whether or not the catalog can take it now: counted at once, committed when it can be.
+    this.recordReplicas?.(chunk, () => entry.replicas, () => {});
     this.enqueue(entry);
   }
 
@@ -257,10 +258,10 @@ export class Repairer {
         this.enqueue(entry);
         this.backlogChanged();
       };
-      if (this.recordPlacement) {
+      if (this.recordReplicas) {
         // Still "in flight" until the catalog commits it, so nothing else repairs or collects this chunk meanwhile.
         this.inFlight.set(chunk, flight);
-        return this.recordPlacement(chunk, [...entry.replicas, target], () => {
+        return this.recordReplicas(chunk, () => [...entry.replicas, target], () => {
           this.inFlight.delete(chunk);
           count();
           this.pump();
@@ -311,6 +312,7 @@ export class Repairer {
       entry.replicas.add(node);
       this.placedBytes[node]! += entry.bytes;
       this.telemetry.emit({ kind: 'repaired', chunk, bytes: 0, node });
+      this.recordReplicas?.(chunk, () => entry.replicas, () => {});
       if (entry.replicas.size >= this.replicationFactor) this.dequeue(entry);
       else this.enqueue(entry);
       this.unrepairable.delete(entry);
