@@ -66,12 +66,16 @@ export class CoordinatorChecker {
     }
   }
 
-  /** At the end: tasks submitted more than `settle` ago must have finished. */
-  finish(settle: SimTime): void {
+  /**
+   * At the end: tasks must have finished once `settle` has passed since both
+   * their submission and the last fault to start or end (`quietSince`):
+   * liveness is owed only after the chaos stops.
+   */
+  finish(settle: SimTime, quietSince: SimTime): void {
     if (!this.active) return;
     const now = this.world.sim.now;
     for (const [id, at] of this.submittedAt) {
-      if (at > now - settle || this.finished.has(id)) continue;
+      if (Math.max(at, quietSince) > now - settle || this.finished.has(id)) continue;
       this.lost++;
       if (this.lost === 1) this.noneLost.violated(now, `task ${id}, submitted at ${at / 1e6}s, never finished`);
       else this.noneLost.violated(now, `task ${id}`);

@@ -124,6 +124,7 @@ export function buildSoftwareOptions(sc: Scenario, topology: TopologySpec): Soft
           quorumThreshold: sc.coordinator.quorum_threshold,
           voteTimeout: sc.coordinator.vote_timeout,
           maxRetries: sc.coordinator.max_retries,
+          election: sc.coordinator.election,
           slots: sc.coordinator.agents.map((a) => topology.nodes[index(a.node)]!.slots),
         },
         // Without `tasks`, a workload on no node (-1) that submits nothing.

@@ -194,6 +194,8 @@ const coordinator = z.strictObject({
   quorum_threshold: z.number().gt(0).max(1).default(0.5),
   vote_timeout: duration.default(2_000_000),
   max_retries: z.number().int().positive().default(3),
+  /** "bully" (document 003) or "majority" (the winner also needs votes from a majority of agents for its term). */
+  election: z.enum(['bully', 'majority']).default('bully'),
   /** A synthetic task workload; absent: none (the coordinator may serve only the pipeline). */
   tasks: z.strictObject({
     node: z.string(),

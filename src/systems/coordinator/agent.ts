@@ -1,7 +1,8 @@
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
+import { CoordinatorBallot } from './ballot.js';
 import { HeldTasks } from './held-tasks.js';
-import { CoordPort, type CoordinatorAnnounce, type Done, type Heartbeat, type Proposal, type Refuse, type Release, type Run, type Submit, type Submitted, type Task, type Vote } from './messages.js';
+import { CoordPort, type Claim, type ClaimVote, type CoordinatorAnnounce, type Done, type Heartbeat, type Proposal, type Refuse, type Release, type Run, type Submit, type Submitted, type Task, type Vote } from './messages.js';
 import type { CoordinatorOptions } from './options.js';
 import { PipelineLoad, type ExternalAssignment } from './pipeline-load.js';
 
@@ -30,6 +31,8 @@ export class CoordinatorAgent {
   private term = 0;
   private health = 100;
   private readonly running = new Map<string, Run>();
+  /** Tasks this agent ran, with their answer, so a repeated run is answered, not run again (volatile: lost with a crash). */
+  private readonly executed = new Map<string, Done>();
   // Coordinator state (volatile: a new coordinator starts empty and learns from resubmissions).
   private readonly queue: Array<{ task: Task; submitter: number; attempt: number }> = [];
   private readonly assigned = new Map<string, Assignment>();
@@ -38,16 +41,20 @@ export class CoordinatorAgent {
   private proposalSeq = 0;
   private readonly index: number;
   private readonly held: HeldTasks;
+  private readonly ballot: CoordinatorBallot;
   private readonly pipelineLoad: PipelineLoad;
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: CoordinatorOptions, private readonly telemetry: Telemetry) {
     this.index = opts.agents.indexOf(rt.self);
     this.held = new HeldTasks(rt, opts.slots[this.index]!);
+    this.ballot = new CoordinatorBallot(opts.agents.length, rt.self);
     this.pipelineLoad = new PipelineLoad(opts.agents, opts.slots, () => this.held.ids(), rt.self);
     const now = rt.monotonic();
     for (const a of opts.agents) this.lastHeard.set(a, now);
     rt.listen(CoordPort.heartbeat, (from, body) => this.onHeartbeat(from, body as Heartbeat));
     rt.listen(CoordPort.coordinator, (from, body) => this.onAnnounce(from, body as CoordinatorAnnounce));
+    rt.listen(CoordPort.claim, (from, body) => this.onClaim(from, body as Claim));
+    rt.listen(CoordPort.claimVote, (from, body) => this.onClaimVote(from, body as ClaimVote));
     rt.listen(CoordPort.propose, (from, body) => this.onProposal(from, body as Proposal));
     rt.listen(CoordPort.vote, (from, body) => this.onVote(from, body as Vote));
     rt.listen(CoordPort.submit, (from, body) => this.onSubmit(from, body as Submit));
@@ -78,6 +85,7 @@ export class CoordinatorAgent {
     const hb: Heartbeat = { priority: this.opts.priorities[this.index]!, health: this.health, load: this.load, coordinator: this.coordinator, term: this.term, held: this.held.ids() };
     for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.heartbeat, hb);
     this.held.reclaim();
+    if (this.opts.election === 'majority' && this.coordinator === this.rt.self && !this.hearsMajority()) this.stepDown();
     if (this.coordinator === -1 || !this.alive(this.coordinator)) this.elect();
     if (this.coordinator === this.rt.self) this.superviseAgents();
   }
@@ -87,9 +95,51 @@ export class CoordinatorAgent {
     const live = this.opts.agents.filter((a) => this.alive(a));
     const best = live.reduce((b, a) => (this.score(a) > this.score(b) || (this.score(a) === this.score(b) && a < b) ? a : b));
     if (best !== this.rt.self) return;
+    if (this.opts.election === 'majority') return this.campaign();
     this.term++;
-    this.becomeCoordinator(this.rt.self, this.term);
-    for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.coordinator, { term: this.term });
+    this.win(this.term);
+  }
+
+  private win(term: number): void {
+    this.becomeCoordinator(this.rt.self, term);
+    for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.coordinator, { term });
+  }
+
+  // --- election: majority ----------------------------------------------------
+
+  private hearsMajority(): boolean {
+    return this.opts.agents.filter((a) => this.alive(a)).length * 2 > this.opts.agents.length;
+  }
+
+  /** Asks every agent for its vote in the next term; gives up after the vote timeout. */
+  private campaign(): void {
+    if (this.ballot.campaigning || !this.hearsMajority()) return;
+    const term = ++this.term;
+    if (this.ballot.start(term)) return this.win(term);
+    for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.claim, { term } satisfies Claim);
+    this.rt.setTimer(this.opts.voteTimeout, () => this.ballot.end(term));
+  }
+
+  /** One vote per term, and none while this agent still hears a coordinator (a cut-off agent must not unseat it). */
+  private onClaim(from: number, c: Claim): void {
+    const following = this.coordinator >= 0 && this.coordinator !== from && this.alive(this.coordinator);
+    const granted = c.term >= this.term && !following && this.ballot.grant(c.term, from);
+    if (granted) this.term = c.term;
+    this.rt.send(from, CoordPort.claimVote, { term: c.term, granted } satisfies ClaimVote);
+  }
+
+  private onClaimVote(from: number, v: ClaimVote): void {
+    if (!v.granted || !this.ballot.counted(v.term, from) || v.term !== this.term) return;
+    this.ballot.end(v.term);
+    this.win(v.term);
+  }
+
+  /** A coordinator that no longer hears a majority stops acting as one; the majority side elects another. */
+  private stepDown(): void {
+    this.coordinator = -1;
+    this.queue.length = 0;
+    this.assigned.clear();
+    this.pipelineLoad.reset();
   }
 
   private becomeCoordinator(node: number, term: number): void {
@@ -109,7 +159,7 @@ export class CoordinatorAgent {
     this.lastHeard.set(from, this.rt.monotonic());
     this.peerInfo.set(from, hb);
     this.dead.delete(from);
-    if (hb.coordinator >= 0 && hb.term > this.term) this.becomeCoordinator(hb.coordinator, hb.term);
+    if (hb.coordinator >= 0 && (hb.term > this.term || (this.opts.election === 'majority' && hb.term === this.term && hb.coordinator === from))) this.becomeCoordinator(hb.coordinator, hb.term);
     this.reconcile(from, hb.held);
   }
 
@@ -132,7 +182,9 @@ export class CoordinatorAgent {
 
   private onAnnounce(from: number, a: CoordinatorAnnounce): void {
     this.lastHeard.set(from, this.rt.monotonic());
-    if (a.term > this.term || (a.term === this.term && from < this.coordinator)) this.becomeCoordinator(from, a.term);
+    // Under majority votes a term has one winner, so its announcement settles the term; bully terms can collide.
+    const settles = this.opts.election === 'majority' ? a.term >= this.term : a.term > this.term || (a.term === this.term && from < this.coordinator);
+    if (settles) this.becomeCoordinator(from, a.term);
   }
 
   // --- failure handling by quorum vote ---------------------------------------
@@ -183,8 +235,8 @@ export class CoordinatorAgent {
     const replyPort = s.replyPort ?? CoordPort.submitted;
     if (this.coordinator !== this.rt.self) return this.rt.send(from, replyPort, { id: s.task.id, ok: false, coordinator: this.coordinator } satisfies Submitted);
     const asg = this.assigned.get(s.task.id);
-    // An external task is resubmitted only while unclaimed: the run or the claim was lost, so send the run again.
-    if (asg && s.task.external) this.rt.send(asg.agent, CoordPort.run, { task: asg.task, attempt: asg.attempt, submitter: asg.submitter });
+    // Resubmitted while assigned: the run, its claim or its Done was lost, so send the run again (the agent does not run it twice).
+    if (asg) this.rt.send(asg.agent, CoordPort.run, { task: asg.task, attempt: asg.attempt, submitter: asg.submitter });
     if (!asg && !this.queue.some((q) => q.task.id === s.task.id)) this.queue.push({ task: s.task, submitter: from, attempt: 1 });
     this.rt.send(from, replyPort, { id: s.task.id, ok: true, coordinator: this.rt.self } satisfies Submitted);
     this.dispatch();
@@ -234,13 +286,21 @@ export class CoordinatorAgent {
   private onRun(from: number, run: Run): void {
     if (run.task.external) return this.held.run(from, run);
     const submitter = run.submitter;
+    const sendDone = (done: Done): void => {
+      this.rt.send(from, CoordPort.done, done);
+      if (submitter !== from) this.rt.send(submitter, CoordPort.done, done);
+    };
+    // A repeated run (its Done was lost, the task was resubmitted): still running, or answered again without running twice.
+    if (this.running.has(run.task.id)) return;
+    const finished = this.executed.get(run.task.id);
+    if (finished) return sendDone(finished);
     this.running.set(run.task.id, run);
     this.rt.setTimer(run.task.duration, () => {
       this.running.delete(run.task.id);
       this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: run.task.id, phase: 'executed', reason: '' });
       const done: Done = { id: run.task.id, attempt: run.attempt, ok: true };
-      this.rt.send(from, CoordPort.done, done);
-      if (submitter !== from) this.rt.send(submitter, CoordPort.done, done);
+      this.executed.set(run.task.id, done);
+      sendDone(done);
     });
   }
 

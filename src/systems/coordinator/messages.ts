@@ -1,6 +1,9 @@
 export const CoordPort = {
   heartbeat: 'coord/heartbeat',
   coordinator: 'coord/coordinator',
+  /** election: majority: a candidate asks for votes for its term. */
+  claim: 'coord/claim',
+  claimVote: 'coord/claim-vote',
   propose: 'coord/propose',
   vote: 'coord/vote',
   submit: 'coord/submit',
@@ -27,6 +30,9 @@ export interface Task { id: string; priority: number; capability: string; durati
 export interface Heartbeat { priority: number; health: number; load: number; coordinator: number; term: number; held: readonly string[] }
 /** "I coordinate now" (bully: the best score announces). */
 export interface CoordinatorAnnounce { term: number }
+/** election: majority: "vote for me in `term`". */
+export interface Claim { term: number }
+export interface ClaimVote { term: number; granted: boolean }
 /** The coordinator asks: may `agent` be declared dead? */
 export interface Proposal { id: number; agent: number }
 export interface Vote { id: number; approve: boolean }

@@ -18,6 +18,13 @@ export interface CoordinatorOptions {
   voteTimeout: SimTime;
   /** Attempts per task before it is declared failed (not for pipeline tasks: the orchestrator keeps their budget). */
   maxRetries: number;
+  /**
+   * `bully` (document 003): the best-scored agent among those it hears from
+   * takes over and announces it. `majority`: it must also win votes from a
+   * majority of all agents for its term (one vote per agent per term), and a
+   * coordinator that stops hearing from a majority steps down.
+   */
+  election: 'bully' | 'majority';
   /** Processing slots of each agent's node (same order): the most pipeline tasks it holds at once. */
   slots: readonly number[];
 }

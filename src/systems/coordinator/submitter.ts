@@ -4,12 +4,16 @@ import type { Telemetry } from '../telemetry.js';
 import { CoordPort, type Done, type Submitted, type Task } from './messages.js';
 import type { CoordinatorOptions, TaskWorkloadOptions } from './options.js';
 
+const OPEN_KEY = 'tasks/open';
+
 /**
  * Submits a stream of tasks to whichever agent it believes coordinates, and
  * owns their outcome: the first completion of a task counts, later ones are
  * duplicate executions; a task not finished within a generous deadline is
  * submitted again (a new coordinator starts with an empty queue), so no task
- * is silently dropped.
+ * is silently dropped. Its open tasks are on its disk: a restarted submitter
+ * takes them up again (and numbers new ones after its boot time, so an id is
+ * never reused).
  */
 export class TaskSubmitter {
   private readonly rng: Rng;
@@ -17,25 +21,50 @@ export class TaskSubmitter {
   private readonly finished = new Set<string>();
   private coordinator: number;
   private n = 0;
+  private readonly epoch: number;
+  /** Writes of the open set: one in flight, and whether another is due after it. */
+  private saving = false;
+  private saveAgain = false;
 
   constructor(private readonly rt: NodeRuntime, private readonly work: TaskWorkloadOptions, private readonly coord: CoordinatorOptions, private readonly telemetry: Telemetry) {
     this.rng = rt.rng('tasks');
+    this.epoch = rt.monotonic();
     this.coordinator = coord.agents[0]!;
-    rt.listen(CoordPort.submitted, (_from, body) => this.onSubmitted(body as Submitted));
-    rt.listen(CoordPort.done, (_from, body) => this.onDone(body as Done));
-    if (work.every > 0) this.next();
-    this.resubmitLoop();
+    rt.disk.read(OPEN_KEY, (obj) => {
+      // Taken up again as if just sent: the resubmission deadline runs from now.
+      for (const task of (obj?.data as Task[] | undefined) ?? []) this.open.set(task.id, { task, sentAt: rt.monotonic() });
+      rt.listen(CoordPort.submitted, (_from, body) => this.onSubmitted(body as Submitted));
+      rt.listen(CoordPort.done, (_from, body) => this.onDone(body as Done));
+      for (const o of this.open.values()) rt.send(this.coordinator, CoordPort.submit, { task: o.task });
+      if (work.every > 0) this.next();
+      this.resubmitLoop();
+    });
+  }
+
+  /** Writes the open tasks (a small object; a write during a write is folded into the next). */
+  private save(): void {
+    if (this.saving) return void (this.saveAgain = true);
+    this.saving = true;
+    const tasks = [...this.open.values()].map((o) => o.task);
+    this.rt.disk.write(OPEN_KEY, 64 + 32 * tasks.length, tasks.length, () => {
+      this.saving = false;
+      if (this.saveAgain) {
+        this.saveAgain = false;
+        this.save();
+      }
+    }, tasks);
   }
 
   private next(): void {
     this.rt.setTimer(Math.max(1, Math.round(this.rng.exponential(this.work.every))), () => {
       const task: Task = {
-        id: `t${++this.n}`,
+        id: `t${this.rt.self}-${this.epoch}-${++this.n}`,
         priority: this.rng.int(1, this.work.maxPriority),
         capability: this.rng.pick(this.work.capabilities),
         duration: Math.max(1, Math.round(this.rng.exponential(this.work.duration))),
       };
       this.open.set(task.id, { task, sentAt: this.rt.monotonic() });
+      this.save();
       this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: task.id, phase: 'submitted', reason: '' });
       this.rt.send(this.coordinator, CoordPort.submit, { task });
       this.next();
@@ -53,6 +82,7 @@ export class TaskSubmitter {
     if (this.finished.has(d.id)) return void this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: d.id, phase: 'duplicate', reason: '' });
     if (!this.open.has(d.id)) return;
     this.open.delete(d.id);
+    this.save();
     this.finished.add(d.id);
     this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: d.id, phase: d.ok ? 'completed' : 'failed', reason: d.ok ? '' : 'retries exhausted' });
   }

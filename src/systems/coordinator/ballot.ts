@@ -1,0 +1,47 @@
+/**
+ * Votes for `election: majority`: each agent grants at most one candidate
+ * per term, and a candidate needs a majority of all agents (itself included)
+ * for its term. Two coordinators of one term would need two majorities, and
+ * majorities overlap in some agent that voted only once.
+ */
+export class CoordinatorBallot {
+  private readonly votedFor = new Map<number, number>();
+  private campaign: { term: number; votes: Set<number> } | null = null;
+
+  constructor(private readonly agentCount: number, private readonly self: number) {}
+
+  get campaigning(): boolean {
+    return this.campaign !== null;
+  }
+
+  /** Starts campaigning for `term` with our own vote; true if that alone is a majority. */
+  start(term: number): boolean {
+    this.votedFor.set(term, this.self);
+    this.campaign = { term, votes: new Set([this.self]) };
+    return this.won();
+  }
+
+  /** A vote arrived; true if it completes a majority for the term we campaign in. */
+  counted(term: number, from: number): boolean {
+    if (this.campaign?.term !== term) return false;
+    this.campaign.votes.add(from);
+    return this.won();
+  }
+
+  /** The campaign for `term` is over (won, or its time ran out). */
+  end(term: number): void {
+    if (this.campaign?.term === term) this.campaign = null;
+  }
+
+  /** Whether we may vote for `candidate` in `term` (once per term); records the vote. */
+  grant(term: number, candidate: number): boolean {
+    const prior = this.votedFor.get(term);
+    if (prior !== undefined && prior !== candidate) return false;
+    this.votedFor.set(term, candidate);
+    return true;
+  }
+
+  private won(): boolean {
+    return this.campaign !== null && this.campaign.votes.size * 2 > this.agentCount;
+  }
+}
