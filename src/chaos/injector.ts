@@ -20,7 +20,8 @@ export interface FaultRecord {
 export class FaultInjector {
   readonly timeline: FaultRecord[] = [];
 
-  constructor(private readonly sim: Simulator, private readonly ctx: FaultContext) {}
+  /** `afterChange` runs after every fault starts or ends (metrics that depend on reachability look again). */
+  constructor(private readonly sim: Simulator, private readonly ctx: FaultContext, private readonly afterChange: () => void = () => {}) {}
 
   schedule(faults: readonly FaultSpec[]): void {
     faults.forEach((spec, index) => this.sim.at(spec.at, () => this.start(spec, index), undefined));
@@ -38,12 +39,14 @@ export class FaultInjector {
     const undo = entry.apply(this.ctx, spec as never);
     this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'start', targets });
     this.ctx.world.trace('fault', -1, `${spec.kind} start ${targets}`);
+    this.afterChange();
     const endsAfter = entry.endsAfter(spec as never);
     if (undo && endsAfter !== undefined) {
       this.sim.after(endsAfter, () => {
         undo();
         this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'end', targets });
         this.ctx.world.trace('fault', -1, `${spec.kind} end ${targets}`);
+        this.afterChange();
       }, undefined);
     }
   }

@@ -3,7 +3,7 @@ import type { TelemetryEvent } from '../systems/index.js';
 import type { World } from '../world/index.js';
 import { fixed3, seconds, toCsv } from './csv.js';
 
-interface Bucket { acked: number; latencies: number[]; leaderless: number; elections: number }
+interface Bucket { acked: number; latencies: number[]; leaderless: number; unavailable: number; elections: number }
 
 export interface ConsensusSummary {
   elections: number;
@@ -16,7 +16,12 @@ export interface ConsensusSummary {
   p99_commit_ms: number | null;
   /** Longest stretch without a live leader after the first election, seconds. */
   max_leaderless_s: number;
-  /** Fraction of the time since the first election with a live leader (start-up is not an outage). */
+  /**
+   * Fraction of the time since the first election in which a write could
+   * commit: a leader that is up, not paused, and reaches a majority of the
+   * members (itself included) both ways through the partitions (start-up is
+   * not an outage). Link loss and latency are not counted.
+   */
   write_availability: number;
   /** Per read level: how many were answered, refused (or timed out), and how stale the answers were. */
   reads: Record<string, ReadLevelSummary>;
@@ -37,8 +42,11 @@ const quantile = (sorted: readonly number[], q: number): number | null =>
 
 /**
  * consensus.csv: per bucket, the leader and term at the bucket's end, writes
- * acknowledged and their commit latency quantiles, and time without a live
- * leader. "Live" comes from the world: a leader that crashed leads nothing.
+ * acknowledged and their commit latency quantiles, time without a live
+ * leader, and time in which no leader could commit. "Live" and "could
+ * commit" come from the world: a leader that crashed leads nothing, and one
+ * paused or cut off from the majority commits nothing though it still
+ * believes it leads.
  */
 export class ConsensusCollector {
   private readonly buckets: Bucket[] = [];
@@ -55,6 +63,9 @@ export class ConsensusCollector {
   private stretchStart = 0;
   private lastLeader = -1;
   private active = false;
+  private members: readonly number[] = [];
+  /** Since when no leader could commit (-1: one can now); counted from the first election. */
+  private unavailableSince: SimTime = -1;
   private readonly rows: Array<Array<string | number>> = [];
   /** When each log index was first applied anywhere (index 1 at position 0). */
   private readonly appliedAt: SimTime[] = [];
@@ -63,7 +74,46 @@ export class ConsensusCollector {
   constructor(private readonly world: World, private readonly bucket: SimTime) {
     world.onNodeState((node, event) => {
       if (event === 'crash' && node.index === this.leader) this.loseLeader();
+      this.recheck();
     });
+  }
+
+  /** The group's members, for the majority a leader must reach. */
+  watch(members: readonly number[]): void {
+    this.members = members;
+  }
+
+  /** Whether the current leader could commit a write now, by the world's ground truth. */
+  private leaderCanCommit(): boolean {
+    const l = this.leader;
+    const node = this.world.nodes[l];
+    if (l < 0 || !node!.up || node!.paused) return false;
+    const p = this.world.partitions;
+    let reach = 0;
+    for (const m of this.members) {
+      const n = this.world.nodes[m]!;
+      if (m === l || (n.up && !n.paused && !(p.count > 0 && (p.blocks(l, m) || p.blocks(m, l))))) reach++;
+    }
+    return reach * 2 > this.members.length;
+  }
+
+  /** Re-judges write availability after anything that may change it: a role, a crash or restart, a fault. */
+  recheck(): void {
+    if (this.elections === 0) return;
+    const now = this.world.sim.now;
+    const able = this.leaderCanCommit();
+    if (!able && this.unavailableSince < 0) this.unavailableSince = now;
+    else if (able && this.unavailableSince >= 0) this.accrueUnavailable(now);
+  }
+
+  private accrueUnavailable(now: SimTime): void {
+    for (let t = this.unavailableSince; t < now; ) {
+      const i = Math.floor(t / this.bucket);
+      const end = Math.min(now, (i + 1) * this.bucket);
+      this.bucketAt(i).unavailable += end - t;
+      t = end;
+    }
+    this.unavailableSince = this.leaderCanCommit() ? -1 : now;
   }
 
   /** The node that leads now (and is up), or -1: what a nemesis asks when it targets "@raft-leader". */
@@ -84,7 +134,11 @@ export class ConsensusCollector {
         this.leader = e.node;
         this.term = e.term;
         this.bucketNow().elections++;
-      } else if (e.node === this.leader) this.loseLeader();
+        this.recheck();
+      } else if (e.node === this.leader) {
+        this.loseLeader();
+        this.recheck();
+      }
     } else if (e.kind === 'raft_applied') {
       if (e.index > this.appliedAt.length) this.appliedAt.push(this.world.sim.now);
     } else if (e.kind === 'raft_read' && e.phase === 'done') {
@@ -132,7 +186,7 @@ export class ConsensusCollector {
   }
 
   private bucketAt(i: number): Bucket {
-    while (this.buckets.length <= i) this.buckets.push({ acked: 0, latencies: [], leaderless: 0, elections: 0 });
+    while (this.buckets.length <= i) this.buckets.push({ acked: 0, latencies: [], leaderless: 0, unavailable: 0, elections: 0 });
     return this.buckets[i]!;
   }
 
@@ -141,18 +195,20 @@ export class ConsensusCollector {
     if (!this.active) return;
     this.accrueLeaderless();
     const now = this.world.sim.now;
+    if (this.unavailableSince >= 0) this.accrueUnavailable(now);
     const i = Math.max(0, Math.ceil(now / this.bucket) - 1);
     const b = this.bucketAt(i);
     const lat = [...b.latencies].sort((x, y) => x - y);
     const q = (p: number) => (lat.length ? fixed3(quantile(lat, p)!) : '');
-    this.rows.push([seconds(now), this.leader >= 0 ? this.world.nodes[this.leader]!.name : '', this.term, b.elections, b.acked, q(0.5), q(0.95), q(0.99), seconds(b.leaderless)]);
+    this.rows.push([seconds(now), this.leader >= 0 ? this.world.nodes[this.leader]!.name : '', this.term, b.elections, b.acked, q(0.5), q(0.95), q(0.99), seconds(b.leaderless), seconds(b.unavailable)]);
   }
 
   summary(horizon: SimTime): ConsensusSummary | undefined {
     if (!this.active) return undefined;
     const lat = [...this.all].sort((x, y) => x - y);
-    // Time before the first leader is start-up, not unavailability.
-    const leaderless = this.buckets.reduce((t, b) => t + b.leaderless, 0) - this.firstElection;
+    if (this.unavailableSince >= 0) this.accrueUnavailable(this.world.sim.now);
+    // Time before the first leader is start-up, not unavailability (and not counted).
+    const unavailable = this.buckets.reduce((t, b) => t + b.unavailable, 0);
     const span = horizon - this.firstElection;
     const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
     return {
@@ -164,7 +220,7 @@ export class ConsensusCollector {
       p95_commit_ms: r3(quantile(lat, 0.95)),
       p99_commit_ms: r3(quantile(lat, 0.99)),
       max_leaderless_s: this.maxLeaderless / 1e6,
-      write_availability: span > 0 ? Math.round((1 - leaderless / span) * 1e6) / 1e6 : 0,
+      write_availability: span > 0 ? Math.round((1 - unavailable / span) * 1e6) / 1e6 : 0,
       reads: Object.fromEntries([...this.reads.entries()].map(([level, r]) => {
         const sorted = [...r.staleMs].sort((x, y) => x - y);
         return [level, { answered: r.answered, refused: r.refused, p50_staleness_ms: r3(quantile(sorted, 0.5)), p95_staleness_ms: r3(quantile(sorted, 0.95)), max_staleness_entries: r.maxEntries }];
@@ -174,6 +230,6 @@ export class ConsensusCollector {
 
   toCsv(): string | undefined {
     if (!this.active) return undefined;
-    return toCsv(['time_s', 'leader', 'term', 'elections', 'writes_acked', 'commit_p50_ms', 'commit_p95_ms', 'commit_p99_ms', 'leaderless_s'], this.rows);
+    return toCsv(['time_s', 'leader', 'term', 'elections', 'writes_acked', 'commit_p50_ms', 'commit_p95_ms', 'commit_p99_ms', 'leaderless_s', 'write_unavailable_s'], this.rows);
   }
 }

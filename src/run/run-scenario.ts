@@ -70,7 +70,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     }
     return world.resolveMembers(name);
   };
-  const injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members });
+  if (software.raft) collectors.consensus.watch(software.raft.group.members);
+  const injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members }, () => collectors.consensus.recheck());
   const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: topology.nodes.map((n) => n.name), clouds: topology.clouds }, streams) : [];
   injector.schedule([...sc.faults, ...nemesis]);
   world.start();

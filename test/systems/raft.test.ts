@@ -29,7 +29,7 @@ describe('Raft', () => {
     expect(result.summary.raft!.p95_commit_ms!).toBeLessThan(100);
     expect(result.summary.raft!.write_availability).toBeGreaterThan(0.999);
     expect(result.ok).toBe(true);
-    expect(result.files['consensus.csv']!.split('\n')[0]).toBe('time_s,leader,term,elections,writes_acked,commit_p50_ms,commit_p95_ms,commit_p99_ms,leaderless_s');
+    expect(result.files['consensus.csv']!.split('\n')[0]).toBe('time_s,leader,term,elections,writes_acked,commit_p50_ms,commit_p95_ms,commit_p99_ms,leaderless_s,write_unavailable_s');
   });
 
   it('partition: the isolated leader commits nothing, the majority elects another, the old one steps down after the heal', () => {
@@ -56,6 +56,14 @@ describe('Raft', () => {
     expect(on.result.summary.raft!.elections).toBe(2);
     expect(on.roles.filter((r) => r.t > s(50) && r.role !== 'follower')).toEqual([]);
     expect(on.result.ok).toBe(true);
+    // Never leaderless (the isolated leader steps down as the new one wins), yet writes could not commit
+    // from the cut (30 s) until the majority's new leader was elected: that is the unavailable time.
+    const next = on.roles.find((r) => r.role === 'leader' && r.t > s(30))!;
+    const rows = on.result.files['consensus.csv']!.trim().split('\n').slice(1).map((l) => l.split(','));
+    const row40 = rows.find((r) => r[0] === '40')!;
+    expect(Number(row40[9])).toBeCloseTo((next.t - s(30)) / 1e6, 6);
+    expect(on.result.summary.raft!.max_leaderless_s).toBe(0);
+    expect(on.result.summary.raft!.write_availability).toBeLessThan(1);
   });
 
   it('snapshots: members compact their logs; the old leader restarts from its snapshot and catches up by installing the leader\'s', () => {
