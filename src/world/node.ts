@@ -184,6 +184,19 @@ class HostDisk implements DiskRuntime {
     });
   }
 
+  append(key: string, bytes: number, done: (ok: boolean) => void, data?: unknown): void {
+    const disk = this.disk;
+    const size = (): number => (disk.get(key)?.bytes ?? 0) + bytes;
+    if (disk.failed || !disk.hasRoomFor(key, size())) return void this.host.setTimer(disk.spec.opLatency, () => done(false));
+    const at = disk.schedule(bytes, disk.spec.writeBytesPerS);
+    this.host.atSimTime(at, () => {
+      const total = size();
+      if (disk.failed || !disk.hasRoomFor(key, total)) return done(false);
+      disk.put(key, data === undefined ? { bytes: total, checksum: 0, actualChecksum: 0 } : { bytes: total, checksum: 0, actualChecksum: 0, data });
+      done(true);
+    });
+  }
+
   sync(done: () => void): void {
     const disk = this.disk;
     if (disk.spec.syncInterval <= 0) return this.host.atSimTime(this.host.simNow(), done);

@@ -66,6 +66,12 @@ export interface DiskRuntime {
   /** Writes (or overwrites) an object, with optional content; `ok` false when the disk is full or failed. */
   write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void, data?: unknown): void;
   /**
+   * Appends `bytes` to an object (a log file): only they are written, the
+   * object grows by them, and its content becomes `data`. Creates the object
+   * if absent. `ok` false when the disk is full or failed.
+   */
+  append(key: string, bytes: number, done: (ok: boolean) => void, data?: unknown): void;
+  /**
    * Makes every write so far durable (fsync): a crash that loses unsynced
    * writes no longer reverts them. Costs one operation's latency when the disk
    * syncs lazily (sync_interval > 0); free when every write is synced anyway.

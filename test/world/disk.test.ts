@@ -246,3 +246,22 @@ describe('disk ground truth', () => {
     expect(w.world.holders('k2')).toEqual([]);
   });
 });
+
+describe('append', () => {
+  it('writes only the bytes added, and the object grows by them', () => {
+    const w = tinyWorld();
+    const rt = w.world.nodes[0]!.host;
+    const done: Array<{ t: number; ok: boolean }> = [];
+    rt.disk.append('log', 1_000_000, (ok) => done.push({ t: w.world.sim.now, ok }), 'first');
+    rt.disk.append('log', 1_000_000, (ok) => done.push({ t: w.world.sim.now, ok }), 'second');
+    w.world.sim.run(10_000_000);
+    expect(done.map((d) => d.ok)).toEqual([true, true]);
+    // Each append costs the same: the second does not rewrite the first's megabyte.
+    expect(done[1]!.t - done[0]!.t).toBe(done[0]!.t);
+    expect(rt.disk.usedBytes()).toBe(2_000_000);
+    let content: unknown;
+    rt.disk.read('log', (obj) => (content = obj?.data));
+    w.world.sim.run(20_000_000);
+    expect(content).toBe('second');
+  });
+});

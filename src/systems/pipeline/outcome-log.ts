@@ -14,32 +14,40 @@ const KEY = 'orchestrator/outcomes';
 /** Disk bytes per logged outcome (id, outcome, up to a few replica ids). */
 const BYTES_PER_ENTRY = 64;
 
+/** What the log object holds: the writer's entry array cut at `length` (appends never touch earlier positions). */
+interface Stored { entries: readonly LoggedOutcome[]; length: number }
+
 /**
  * The orchestrator's write-ahead log of chunk outcomes, on its own disk. An
  * outcome counts (is announced) only once the write that holds it completes,
  * so after a crash every outcome ever announced is in the log. Writes are
  * group-committed: outcomes that arrive while one write is in flight go out
- * together in the next. Each write rewrites the whole log (a checkpoint).
+ * together in the next, appended to the log file (only the new entries are
+ * written, so a long run costs bytes in proportion to its chunks).
  */
 export class OutcomeLog {
-  private readonly durable: LoggedOutcome[] = [];
+  /** Every entry written or being written; a failed write's entries are cut off again (into a new array, so stored copies keep theirs). */
+  private entries: LoggedOutcome[] = [];
   private pending: Array<{ entry: LoggedOutcome; onDurable: () => void }> = [];
   private writing = false;
   /** A failed write's retry is scheduled: appends meanwhile wait for it. */
   private retrying = false;
 
   constructor(private readonly rt: NodeRuntime, recovered: readonly LoggedOutcome[]) {
-    this.durable.push(...recovered);
+    this.entries.push(...recovered);
   }
 
   /** Reads the log left by a previous life of this node; null on a disk that never held one (the first boot). */
   static read(rt: NodeRuntime, done: (entries: LoggedOutcome[] | null) => void): void {
-    rt.disk.read(KEY, (obj) => done(obj?.data ? [...(obj.data as LoggedOutcome[])] : null));
+    rt.disk.read(KEY, (obj) => {
+      const stored = obj?.data as Stored | undefined;
+      done(stored ? stored.entries.slice(0, stored.length) : null);
+    });
   }
 
   /** Creates the (empty) log at the first boot, so a later boot knows it is a restart. */
   create(): void {
-    this.rt.disk.write(KEY, BYTES_PER_ENTRY, 0, () => {}, []);
+    this.rt.disk.write(KEY, BYTES_PER_ENTRY, 0, () => {}, { entries: [], length: 0 } satisfies Stored);
   }
 
   append(entry: LoggedOutcome, onDurable: () => void): void {
@@ -51,11 +59,13 @@ export class OutcomeLog {
     if (this.writing || this.retrying || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const next = [...this.durable, ...batch.map((b) => b.entry)];
+    const before = this.entries.length;
+    for (const b of batch) this.entries.push(b.entry);
     this.writing = true;
-    this.rt.disk.write(KEY, next.length * BYTES_PER_ENTRY, next.length, (ok) => {
+    this.rt.disk.append(KEY, batch.length * BYTES_PER_ENTRY, (ok) => {
       if (ok) return this.rt.disk.sync(() => this.written(batch));
       // Disk full or failed: nothing is durable; keep the batch and try again shortly.
+      this.entries = this.entries.slice(0, before);
       this.writing = false;
       this.retrying = true;
       this.pending = [...batch, ...this.pending];
@@ -63,13 +73,12 @@ export class OutcomeLog {
         this.retrying = false;
         this.flush();
       });
-    }, next);
+    }, { entries: this.entries, length: this.entries.length } satisfies Stored);
   }
 
   /** The batch is on stable storage: announce it, then write whatever queued meanwhile. */
   private written(batch: Array<{ entry: LoggedOutcome; onDurable: () => void }>): void {
     this.writing = false;
-    this.durable.push(...batch.map((b) => b.entry));
     for (const b of batch) b.onDurable();
     this.flush();
   }
