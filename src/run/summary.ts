@@ -109,9 +109,12 @@ export interface SummaryInputs {
 function stageSummaries({ loaded, topology, software, world, collectors }: SummaryInputs): Record<Stage, StageSummary> {
   const { progress, throughput } = collectors;
   const active = progress.doneAt >= 0 ? progress.doneAt : loaded.scenario.duration;
+  // With the coordinator picking workers, only its agents that can process hold processing slots.
+  const coord = software.pipeline.coordination === 'coordinator' ? software.coordinator?.group : undefined;
+  const processes = (index: number): boolean => !coord || coord.agents.some((a, i) => a === index && coord.capabilities[i]!.includes('process'));
   const capacity: Record<Stage, number> = {
     ingestion: 1,
-    processing: topology.nodes.reduce((n, node) => n + node.slots, 0),
+    processing: topology.nodes.reduce((n, node, i) => n + (processes(i) ? node.slots : 0), 0),
     distribution: software.pipeline.maxConcurrentDistributions,
     storage: topology.nodes.length,
   };
