@@ -82,7 +82,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     // A task may take the heartbeat timeout to be noticed, a vote, and a few durations to redo.
     const c = software.coordinator;
     const quietSince = injector.timeline.reduce((t, f) => Math.max(t, f.time), 0);
-    collectors.coordinatorChecker.finish(2 * c.group.heartbeatTimeout + c.group.voteTimeout + 20 * c.work.duration, quietSince);
+    collectors.coordinatorChecker.finish(2 * c.group.heartbeatTimeout + c.group.voteTimeout + 20 * (c.work?.duration ?? 0), quietSince);
   }
   collectors.raftChecker.finish(collectors.consensus.currentLeader() >= 0, software.raft?.group.members ?? [], 10 * (software.raft?.group.heartbeatInterval ?? 0));
 

@@ -127,11 +127,10 @@ export function buildSoftwareOptions(sc: Scenario, topology: TopologySpec): Soft
           election: sc.coordinator.election,
           slots: sc.coordinator.agents.map((a) => topology.nodes[index(a.node)]!.slots),
         },
-        // Without `tasks`, a workload on no node (-1) that submits nothing.
-        work: sc.coordinator.tasks ? {
+        ...(sc.coordinator.tasks ? { work: {
           node: index(sc.coordinator.tasks.node), every: sc.coordinator.tasks.every, duration: sc.coordinator.tasks.duration,
           maxPriority: sc.coordinator.tasks.max_priority, capabilities: sc.coordinator.tasks.capabilities,
-        } : { node: -1, every: 0, duration: 0, maxPriority: 1, capabilities: [] },
+        } } : {}),
       },
     } : {}),
     ...(sc.raft ? {

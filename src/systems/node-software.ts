@@ -18,8 +18,8 @@ export interface SoftwareOptions {
   detector: DetectorOptions;
   repair: RepairOptions;
   rebalance: RebalanceOptions;
-  /** Document 003's coordinator and a task workload (node -1: none), when the scenario has one. */
-  coordinator?: { group: CoordinatorOptions; work: TaskWorkloadOptions };
+  /** Document 003's coordinator and, if the scenario has one, a task workload. */
+  coordinator?: { group: CoordinatorOptions; work?: TaskWorkloadOptions };
   /** A Raft group and its client, when the scenario has one. */
   raft?: { group: RaftOptions; client: RaftClientOptions };
 }
@@ -35,7 +35,7 @@ export function bootNode(rt: NodeRuntime, opts: SoftwareOptions, cluster: Cluste
   if (opts.coordinator) {
     const { group, work } = opts.coordinator;
     if (group.agents.includes(rt.self)) new CoordinatorAgent(rt, group, telemetry);
-    if (work.node === rt.self) new TaskSubmitter(rt, work, group, telemetry);
+    if (work?.node === rt.self) new TaskSubmitter(rt, work, group, telemetry);
   }
   if (opts.raft) {
     const { group, client } = opts.raft;
