@@ -29,7 +29,8 @@ export class RaftChecker {
   private readonly writeFloor = new Map<string, number>();
   private highestAcked = 0;
   private readonly leaders = new Map<number, number>();
-  private readonly applied = new Map<number, { id: string; node: number }>();
+  /** By log index: the first entry any member applied there. */
+  private readonly applied: Array<{ id: string; node: number } | undefined> = [];
   private readonly lastApplied = new Map<number, number>();
   /** (ack time, index) of acknowledged writes, in order. */
   private readonly ackedAt: Array<{ time: SimTime; index: number }> = [];
@@ -68,11 +69,11 @@ export class RaftChecker {
       case 'raft_commit':
         return this.logs.committedUpTo(now, e.node, e.index);
       case 'raft_applied': {
-        const before = this.applied.get(e.index);
+        const before = this.applied[e.index];
         if (before && before.id !== e.id) {
           this.stateMachine.violated(now, `index ${e.index}: ${this.world.nodes[before.node]!.name} applied ${before.id}, ${this.world.nodes[e.node]!.name} applied ${e.id}`);
         }
-        if (!before) this.applied.set(e.index, { id: e.id, node: e.node });
+        if (!before) this.applied[e.index] = { id: e.id, node: e.node };
         if (!this.indexOf.has(e.id)) {
           this.indexOf.set(e.id, e.index);
           const w = this.writes.get(e.id);

@@ -20,8 +20,8 @@ export class RaftLogs {
   readonly completeness = new Invariant('raft_leader_completeness', "every leader's log holds every entry committed before it was elected; committed entries never change");
   readonly durable = new Invariant('raft_acked_writes_kept', 'every acknowledged write is the committed entry at its index, to the end of the run');
   private readonly logs = new Map<number, LogEntry[]>();
-  /** (index, term) -> what was first seen there: the command and the term of the entry before it. */
-  private readonly seen = new Map<string, { id: string; prevTerm: number; node: number }>();
+  /** By index, per term seen there (rarely more than one): the command first seen and the term of the entry before it. */
+  private readonly seen: Array<Array<{ term: number; id: string; prevTerm: number; node: number }> | undefined> = [];
   private readonly committed: LogEntry[] = [];
   /** Per member, how much of its log is known to agree with the committed log (so commits cost O(new entries)). */
   private readonly agreed = new Map<number, number>();
@@ -38,12 +38,13 @@ export class RaftLogs {
 
   written(now: SimTime, node: number, index: number, term: number, id: string, prevTerm: number): void {
     const log = this.log(node);
-    log.length = index - 1;
+    // Usually an append at the end; truncating a large array costs, so only when it is one.
+    if (log.length !== index - 1) log.length = index - 1;
     log.push({ term, id });
     if ((this.agreed.get(node) ?? 0) >= index) this.agreed.set(node, index - 1);
-    const key = `${index}:${term}`;
-    const before = this.seen.get(key);
-    if (!before) return void this.seen.set(key, { id, prevTerm, node });
+    const atIndex = (this.seen[index] ??= []);
+    const before = atIndex.find((s) => s.term === term);
+    if (!before) return void atIndex.push({ term, id, prevTerm, node });
     if (before.id !== id || before.prevTerm !== prevTerm) {
       this.matching.violated(now, `index ${index} term ${term}: ${this.nameOf(before.node)} holds ${before.id} after a term-${before.prevTerm} entry, ${this.nameOf(node)} holds ${id} after a term-${prevTerm} entry`);
     }
