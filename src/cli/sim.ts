@@ -55,7 +55,7 @@ function main(argv: string[]): number {
   const file = positionals[0]!;
   const loaded = loadScenario(file, { set: values.set ?? [] });
   const seed = parseSeed(values.seed) ?? loaded.scenario.seed;
-  const reproduce = `npm run sim -- ${file} --seed ${seed}${(values.set ?? []).map((a) => ` --set ${a}`).join('')}`;
+  const reproduce = `npm run sim -- ${shellQuote(file)} --seed ${seed}${(values.set ?? []).map((a) => ` --set ${shellQuote(a)}`).join('')}`;
   if (values['check-determinism']) return reportDeterminism(checkDeterminism(loaded, seed), `${reproduce} --check-determinism`);
   const started = performance.now();
   const result = runScenario(loaded, { seed });
@@ -100,3 +100,8 @@ function reportDeterminism(r: DeterminismReport, reproduce: string): number {
 }
 
 runCommand(main);
+
+/** Quotes an argument for a POSIX shell when it needs it, so a printed command can be pasted back. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}

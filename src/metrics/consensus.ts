@@ -3,7 +3,7 @@ import type { TelemetryEvent } from '../systems/index.js';
 import type { World } from '../world/index.js';
 import { fixed3, seconds, toCsv } from './csv.js';
 
-interface Bucket { acked: number; latencies: number[]; leaderless: number; unavailable: number; elections: number }
+interface Bucket { acked: number; refused: number; latencies: number[]; leaderless: number; unavailable: number; elections: number }
 
 export interface ConsensusSummary {
   elections: number;
@@ -11,6 +11,8 @@ export interface ConsensusSummary {
   leader_changes: number;
   writes_sent: number;
   writes_acked: number;
+  /** Refusals and unanswered attempts, per member and reason (`not_leader`, `no_leader`, `timeout`), in the order first seen. */
+  write_refusals: Record<string, Record<string, number>>;
   p50_commit_ms: number | null;
   p95_commit_ms: number | null;
   p99_commit_ms: number | null;
@@ -70,6 +72,7 @@ export class ConsensusCollector {
   /** When each log index was first applied anywhere (index 1 at position 0). */
   private readonly appliedAt: SimTime[] = [];
   private readonly reads = new Map<string, { answered: number; refused: number; staleMs: number[]; maxEntries: number }>();
+  private readonly refusals = new Map<number, Map<string, number>>();
 
   constructor(private readonly world: World, private readonly bucket: SimTime) {
     world.onNodeState((node, event) => {
@@ -150,6 +153,11 @@ export class ConsensusCollector {
       const missed = Math.max(0, newest - e.index);
       r.maxEntries = Math.max(r.maxEntries, missed);
       r.staleMs.push(missed === 0 ? 0 : (this.world.sim.now - this.appliedAt[e.index]!) / 1000);
+    } else if (e.kind === 'raft_write_refused') {
+      let byReason = this.refusals.get(e.member);
+      if (!byReason) this.refusals.set(e.member, (byReason = new Map()));
+      byReason.set(e.reason, (byReason.get(e.reason) ?? 0) + 1);
+      this.bucketNow().refused++;
     } else if (e.kind === 'raft_write') {
       if (e.phase === 'sent') this.sent++;
       else {
@@ -186,7 +194,7 @@ export class ConsensusCollector {
   }
 
   private bucketAt(i: number): Bucket {
-    while (this.buckets.length <= i) this.buckets.push({ acked: 0, latencies: [], leaderless: 0, unavailable: 0, elections: 0 });
+    while (this.buckets.length <= i) this.buckets.push({ acked: 0, refused: 0, latencies: [], leaderless: 0, unavailable: 0, elections: 0 });
     return this.buckets[i]!;
   }
 
@@ -200,7 +208,7 @@ export class ConsensusCollector {
     const b = this.bucketAt(i);
     const lat = [...b.latencies].sort((x, y) => x - y);
     const q = (p: number) => (lat.length ? fixed3(quantile(lat, p)!) : '');
-    this.rows.push([seconds(now), this.leader >= 0 ? this.world.nodes[this.leader]!.name : '', this.term, b.elections, b.acked, q(0.5), q(0.95), q(0.99), seconds(b.leaderless), seconds(b.unavailable)]);
+    this.rows.push([seconds(now), this.leader >= 0 ? this.world.nodes[this.leader]!.name : '', this.term, b.elections, b.acked, b.refused, q(0.5), q(0.95), q(0.99), seconds(b.leaderless), seconds(b.unavailable)]);
   }
 
   summary(horizon: SimTime): ConsensusSummary | undefined {
@@ -216,11 +224,14 @@ export class ConsensusCollector {
       leader_changes: this.changes,
       writes_sent: this.sent,
       writes_acked: this.all.length,
+      write_refusals: Object.fromEntries([...this.refusals].map(([m, byReason]) => [this.world.nodes[m]!.name, Object.fromEntries(byReason)])),
       p50_commit_ms: r3(quantile(lat, 0.5)),
       p95_commit_ms: r3(quantile(lat, 0.95)),
       p99_commit_ms: r3(quantile(lat, 0.99)),
-      max_leaderless_s: this.maxLeaderless / 1e6,
-      write_availability: span > 0 ? Math.round((1 - unavailable / span) * 1e6) / 1e6 : 0,
+      // A stretch still open at the end counts too.
+      max_leaderless_s: Math.max(this.maxLeaderless, this.elections > 0 && this.leader === -1 ? this.world.sim.now - this.stretchStart : 0) / 1e6,
+      // Never a leader: never available.
+      write_availability: this.elections > 0 && span > 0 ? Math.round((1 - unavailable / span) * 1e6) / 1e6 : 0,
       reads: Object.fromEntries([...this.reads.entries()].map(([level, r]) => {
         const sorted = [...r.staleMs].sort((x, y) => x - y);
         return [level, { answered: r.answered, refused: r.refused, p50_staleness_ms: r3(quantile(sorted, 0.5)), p95_staleness_ms: r3(quantile(sorted, 0.95)), max_staleness_entries: r.maxEntries }];
@@ -230,6 +241,6 @@ export class ConsensusCollector {
 
   toCsv(): string | undefined {
     if (!this.active) return undefined;
-    return toCsv(['time_s', 'leader', 'term', 'elections', 'writes_acked', 'commit_p50_ms', 'commit_p95_ms', 'commit_p99_ms', 'leaderless_s', 'write_unavailable_s'], this.rows);
+    return toCsv(['time_s', 'leader', 'term', 'elections', 'writes_acked', 'writes_refused', 'commit_p50_ms', 'commit_p95_ms', 'commit_p99_ms', 'leaderless_s', 'write_unavailable_s'], this.rows);
   }
 }

@@ -40,6 +40,8 @@ export type TelemetryEvent =
   | { kind: 'raft_applied'; node: number; index: number; term: number; id: string }
   /** A client's write: sent once (retries are not reported), then acknowledged (at `index`), with its latency from the first send. */
   | { kind: 'raft_write'; node: number; id: string; key: string; phase: 'sent' | 'acked'; latency: number; index: number }
+  /** A member refused a write (`not_leader`, `no_leader`), or did not answer it within the writer's timeout (`timeout`); the writer tries again elsewhere. */
+  | { kind: 'raft_write_refused'; node: number; member: number; id: string; reason: string }
   /** A client's read of `key` at a consistency level: sent, then answered (ok, as of `index`, with the value written by `writeId`, '' for none) or refused (with a reason). */
   | { kind: 'raft_read'; node: number; id: string; key: string; level: string; phase: 'sent' | 'done'; ok: boolean; index: number; writeId: string; reason: string; latency: number }
   /** An agent became the coordinator of a term. */

@@ -108,3 +108,15 @@ describe('output to a closed pipe', () => {
     expect(r.stdout.trim()).toBe('status 0');
   });
 });
+
+describe('the reproduce line', () => {
+  it('quotes --set values a shell would split, so the printed command can be pasted back', async () => {
+    const { shellQuote } = await import('../../src/cli/sim.js');
+    expect(shellQuote('duration=30s')).toBe('duration=30s');
+    expect(shellQuote("faults=[{kind: x, node: 'a'}]")).toBe(`'faults=[{kind: x, node: '\\''a'\\''}]'`);
+    const out = tempDir();
+    const r = runCli('sim.ts', ['scenarios/baseline.yml', '--seed', '7', '--out', out, '--set', 'expect={completion_s: {lt: 1}}']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("reproduce: npm run sim -- scenarios/baseline.yml --seed 7 --set 'expect={completion_s: {lt: 1}}'");
+  });
+});

@@ -40,6 +40,7 @@ export class RaftProposer {
     this.rt.send(p.target, RaftPort.propose, { id: p.id, key: p.key, value: p.value, replyPort: this.replyPort });
     p.timer = this.rt.setTimer(this.timeout, () => {
       p.timer = -1;
+      this.telemetry.emit({ kind: 'raft_write_refused', node: this.rt.self, member: p.target, id: p.id, reason: 'timeout' });
       p.target = this.nextMember(p.target);
       this.send(p);
     });
@@ -61,6 +62,7 @@ export class RaftProposer {
       this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id: p.id, key: p.key, phase: 'acked', latency: this.rt.monotonic() - p.firstSent, index: reply.index });
       return p.done(reply.index);
     }
+    this.telemetry.emit({ kind: 'raft_write_refused', node: this.rt.self, member: from, id: p.id, reason: reply.reason });
     // Refused: follow the hint, or try the next member after a pause.
     const hinted = reply.leaderHint >= 0 && reply.leaderHint !== p.target;
     p.target = hinted ? reply.leaderHint : this.nextMember(p.target);
