@@ -60,6 +60,8 @@ export class RaftChecker {
       case 'raft_log':
         return this.logs.written(now, e.node, e.index, e.term, e.id, e.prevTerm);
       case 'raft_restored':
+        // A restarted member has applied its snapshot only; liveness must see it catch up again.
+        this.lastApplied.set(e.node, e.base);
         return this.logs.restored(e.node, e.base, e.entries);
       case 'raft_snapshot':
         if (!e.installed) return;

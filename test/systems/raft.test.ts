@@ -83,6 +83,16 @@ describe('Raft', () => {
     expect(on.result.summary.raft!.write_availability).toBeLessThan(1);
   });
 
+  it('pre-vote: a member whose term fell behind learns the term from refusals, so the longest log can still win', () => {
+    // aws-west-* miss term 1's entries, then candidate aws-east-2 dies right after asking for votes in term 2:
+    // aws-east-1 (the longest log) is left at term 1, the others at term 2, and only it can win.
+    const faults = 'faults=[{kind: partition, at: 5s, duration: 5s, groups: [[aws-west-1, aws-west-2]]}, {kind: node_loss, at: 10s, node: aws-central-1}, {kind: partition, at: 10s, duration: 50s, shape: isolate, node: aws-east-1}, {kind: node_loss, at: 10265000us, node: aws-east-2}]';
+    const with_ = run('scenarios/raft-partition.yml', 42, [], ['duration=3m', 'raft.pre_vote=true', faults]).result;
+    const without = run('scenarios/raft-partition.yml', 42, [], ['duration=3m', faults]).result;
+    expect(with_.summary.invariants.filter((i) => !i.held)).toEqual([]);
+    expect(with_.summary.raft!.writes_acked).toBe(without.summary.raft!.writes_acked);
+  });
+
   it('snapshots: members compact their logs; the old leader restarts from its snapshot and catches up by installing the leader\'s', () => {
     const { result, roles, events } = run('scenarios/raft-leader-crash.yml', 42, [], ['raft.snapshot_every=100']);
     const old = roles.filter((r) => r.role === 'leader' && r.t < s(30)).at(-1)!.node;

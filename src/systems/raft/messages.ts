@@ -36,7 +36,7 @@ export interface RequestVote { term: number; lastLogIndex: number; lastLogTerm: 
 export interface VoteReply { term: number; granted: boolean }
 /** Would you vote for me in `term` (my term + 1)? Changes nothing at the receiver. */
 export interface PreVote { term: number; lastLogIndex: number; lastLogTerm: number }
-export interface PreVoteReply { /** The term asked about, so answers to an earlier round are recognised. */ term: number; granted: boolean }
+export interface PreVoteReply { /** The term asked about, so answers to an earlier round are recognised. */ term: number; /** The answering member's own term. */ current: number; granted: boolean }
 export interface AppendEntries { term: number; prevLogIndex: number; prevLogTerm: number; entries: Entry[]; leaderCommit: number; /** Heartbeat round, echoed back: confirms leadership for strong reads. */ round: number }
 export interface AppendReply { term: number; success: boolean; /** Highest index known to match the leader's log (on success), or a hint where to retry. */ matchIndex: number; round: number; /** Echo of the request's prevLogIndex, so stale replies are recognised. */ prevLogIndex: number }
 /** The leader's snapshot, for a follower that needs entries the leader compacted away; answered with an AppendReply. */

@@ -140,12 +140,14 @@ export class RaftNode {
     // The content is the live log cut at its length (see Persistent); bytes are what a log append (and a new snapshot) would write.
     const snap = this.snapshot;
     const bytes = 64 + Math.max(0, length - this.writtenEntries) * BYTES_PER_ENTRY + (snap && snap.index !== this.writtenSnapshot ? snapshotBytes(snap) : 0);
+    const snapshotBefore = this.writtenSnapshot;
     this.writtenEntries = length;
     this.writtenSnapshot = snap?.index ?? 0;
     this.rt.disk.write(STATE_KEY, bytes, this.term, (ok) => {
       if (!ok) {
-        // Disk full or failed: nothing is durable, so nothing waiting may act. Try again shortly.
+        // Disk full or failed: nothing is durable, so nothing waiting may act. Try again shortly (charged again in full).
         this.writtenEntries = Math.min(this.writtenEntries, this.durableEntries);
+        this.writtenSnapshot = snapshotBefore;
         this.afterPersist = [...waiting, ...this.afterPersist];
         this.rt.setTimer(this.opts.heartbeatInterval, () => this.writeState());
         return;
@@ -204,10 +206,13 @@ export class RaftNode {
     // No while this member follows a live leader (or leads): a member cut off must not unseat it.
     const leaderAlive = this.role === 'leader' || (this.leader >= 0 && this.rt.monotonic() - this.lastLeaderContact < this.opts.electionTimeoutMin);
     const upToDate = req.lastLogTerm > this.termAt(this.lastIndex()) || (req.lastLogTerm === this.termAt(this.lastIndex()) && req.lastLogIndex >= this.lastIndex());
-    this.rt.send(from, RaftPort.preVoteReply, { term: req.term, granted: req.term > this.term && upToDate && !leaderAlive });
+    this.rt.send(from, RaftPort.preVoteReply, { term: req.term, current: this.term, granted: req.term > this.term && upToDate && !leaderAlive } satisfies PreVoteReply);
   }
 
   private onPreVoteReply(from: number, reply: PreVoteReply): void {
+    // A refusal from a member at a higher term brings this one up to it (as etcd does): otherwise a member
+    // whose term fell behind, with the longest log, would ask about a term the others already hold, for ever.
+    if (reply.current > this.term) return this.becomeFollower(reply.current, -1);
     if (!this.preVotes || reply.term !== this.term + 1 || !reply.granted) return;
     this.preVotes.add(from);
     this.maybePreVoteWon();
