@@ -20,9 +20,17 @@ export class PipelineChecker {
   /** Where the system believes each acknowledged chunk's replicas are. */
   private readonly believed = new Map<number, Set<number>>();
 
-  constructor(private readonly world: World, private readonly minReplicas: number, private readonly replicationFactor: number) {}
+  /** Nodes the metadata node (which makes every claim) has declared failed, as of now. */
+  private readonly declaredFailed = new Set<number>();
+
+  constructor(private readonly world: World, private readonly minReplicas: number, private readonly replicationFactor: number, private readonly metadataNode: number) {}
 
   observe(e: TelemetryEvent): void {
+    if (e.kind === 'detector' && e.observer === this.metadataNode) {
+      if (e.state === 'failed') this.declaredFailed.add(e.subject);
+      else this.declaredFailed.delete(e.subject);
+      return;
+    }
     if (e.kind === 'replica_dropped') return void this.believed.get(e.chunk)?.delete(e.node);
     if (e.kind === 'repaired') {
       this.believed.get(e.chunk)?.add(e.node);
@@ -61,11 +69,13 @@ export class PipelineChecker {
 
   /**
    * Whether the claim "node holds chunk" is true, or was true until a fault
-   * destroyed the copy while the news was in flight (a race, not a lie).
+   * destroyed the copy while the news was in flight (a race, not a lie). A
+   * claim about a node the claimant itself has declared failed is no race:
+   * it knew.
    */
   private holds(node: number, chunk: number): boolean {
     const key = chunkKey(chunk);
-    return this.world.intactOn(node, key) || this.world.destroyedByFault(node, key);
+    return this.world.intactOn(node, key) || (this.world.destroyedByFault(node, key) && !this.declaredFailed.has(node));
   }
 
   results(): InvariantResult[] {

@@ -39,12 +39,14 @@ export class RunCollectors implements Telemetry {
     bucket: SimTime,
     replicationFactor: number,
     minReplicas: number,
+    /** The pipeline's source node, which makes the claims the pipeline checker judges. */
+    metadataNode: number,
     private readonly tap?: (time: SimTime, e: TelemetryEvent) => void,
   ) {
     this.throughput = new ThroughputCollector(bucket, () => world.sim.now);
     this.durability = new DurabilityCollector(world, replicationFactor);
     this.detector = new DetectorCollector(world);
-    this.checker = new PipelineChecker(world, minReplicas, replicationFactor);
+    this.checker = new PipelineChecker(world, minReplicas, replicationFactor, metadataNode);
     this.consensus = new ConsensusCollector(world, bucket);
     this.raftChecker = new RaftChecker(world);
     this.coordinatorChecker = new CoordinatorChecker(world);

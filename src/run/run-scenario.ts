@@ -60,7 +60,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
         world.trace(e.kind, 'node' in e ? e.node : -1, 'chunk' in e ? `chunk ${e.chunk}` : '');
       }
     : options.observe;
-  const collectors = new RunCollectors(world, sc.metrics.bucket, software.pipeline.replicationFactor, software.pipeline.minReplicasSuccess, tap);
+  const collectors = new RunCollectors(world, sc.metrics.bucket, software.pipeline.replicationFactor, software.pipeline.minReplicasSuccess, software.pipeline.sourceNode, tap);
   world.install((rt) => bootNode(rt, software, cluster, collectors));
   // "@raft-leader" is resolved when the fault strikes, by asking who leads now (as a Jepsen nemesis would).
   const members = (name: string): number[] => {

@@ -6,6 +6,10 @@ import { CoordPort, type Claim, type ClaimVote, type CoordinatorAnnounce, type D
 import type { CoordinatorOptions } from './options.js';
 import { PipelineLoad, type ExternalAssignment } from './pipeline-load.js';
 
+/** election: majority: the agent's term and the vote it cast in it, on its disk. */
+interface SavedVote { term: number; votedFor: number }
+const VOTE_KEY = 'coord/vote';
+
 interface Assignment { task: Task; agent: number; attempt: number; submitter: number }
 
 /**
@@ -51,6 +55,23 @@ export class CoordinatorAgent {
     this.pipelineLoad = new PipelineLoad(opts.agents, opts.slots, () => this.held.ids(), rt.self);
     const now = rt.monotonic();
     for (const a of opts.agents) this.lastHeard.set(a, now);
+    if (opts.election !== 'majority') {
+      this.start();
+      return;
+    }
+    // Majority votes must survive a restart: take up the term and vote from disk first.
+    rt.disk.read(VOTE_KEY, (obj) => {
+      const saved = obj?.data as SavedVote | undefined;
+      if (saved) {
+        this.term = saved.term;
+        this.ballot.restore(saved.term, saved.votedFor);
+      }
+      this.start();
+    });
+  }
+
+  private start(): void {
+    const rt = this.rt;
     rt.listen(CoordPort.heartbeat, (from, body) => this.onHeartbeat(from, body as Heartbeat));
     rt.listen(CoordPort.coordinator, (from, body) => this.onAnnounce(from, body as CoordinatorAnnounce));
     rt.listen(CoordPort.claim, (from, body) => this.onClaim(from, body as Claim));
@@ -115,17 +136,29 @@ export class CoordinatorAgent {
   private campaign(): void {
     if (this.ballot.campaigning || !this.hearsMajority()) return;
     const term = ++this.term;
-    if (this.ballot.start(term)) return this.win(term);
-    for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.claim, { term } satisfies Claim);
-    this.rt.setTimer(this.opts.voteTimeout, () => this.ballot.end(term));
+    const alone = this.ballot.start(term);
+    this.saveVote(term, this.rt.self, () => {
+      if (this.term !== term) return this.ballot.end(term);
+      if (alone) return this.win(term);
+      for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.claim, { term } satisfies Claim);
+      this.rt.setTimer(this.opts.voteTimeout, () => this.ballot.end(term));
+    });
+  }
+
+  /** Writes and syncs the term and this agent's vote in it, then `then`; a failed write sends no vote. */
+  private saveVote(term: number, votedFor: number, then: () => void): void {
+    this.rt.disk.write(VOTE_KEY, 64, term, (ok) => {
+      if (ok) this.rt.disk.sync(then);
+    }, { term, votedFor } satisfies SavedVote);
   }
 
   /** One vote per term, and none while this agent still hears a coordinator (a cut-off agent must not unseat it). */
   private onClaim(from: number, c: Claim): void {
     const following = this.coordinator >= 0 && this.coordinator !== from && this.alive(this.coordinator);
     const granted = c.term >= this.term && !following && this.ballot.grant(c.term, from);
-    if (granted) this.term = c.term;
-    this.rt.send(from, CoordPort.claimVote, { term: c.term, granted } satisfies ClaimVote);
+    if (!granted) return this.rt.send(from, CoordPort.claimVote, { term: c.term, granted } satisfies ClaimVote);
+    this.term = c.term;
+    this.saveVote(c.term, from, () => this.rt.send(from, CoordPort.claimVote, { term: c.term, granted } satisfies ClaimVote));
   }
 
   private onClaimVote(from: number, v: ClaimVote): void {

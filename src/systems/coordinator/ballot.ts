@@ -2,13 +2,20 @@
  * Votes for `election: majority`: each agent grants at most one candidate
  * per term, and a candidate needs a majority of all agents (itself included)
  * for its term. Two coordinators of one term would need two majorities, and
- * majorities overlap in some agent that voted only once.
+ * majorities overlap in some agent that voted only once. The agent keeps its
+ * latest term and vote on disk (synced before the vote is sent), so a
+ * restart does not let it vote twice in a term.
  */
 export class CoordinatorBallot {
   private readonly votedFor = new Map<number, number>();
   private campaign: { term: number; votes: Set<number> } | null = null;
 
   constructor(private readonly agentCount: number, private readonly self: number) {}
+
+  /** The vote this agent cast before a restart (read from its disk): it must not vote otherwise in that term. */
+  restore(term: number, votedFor: number): void {
+    if (votedFor >= 0) this.votedFor.set(term, votedFor);
+  }
 
   get campaigning(): boolean {
     return this.campaign !== null;

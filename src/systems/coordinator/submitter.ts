@@ -1,5 +1,6 @@
 import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime } from '../../world/runtime.js';
+import { DurableRecord } from '../durable-record.js';
 import type { Telemetry } from '../telemetry.js';
 import { CoordPort, type Done, type Submitted, type Task } from './messages.js';
 import type { CoordinatorOptions, TaskWorkloadOptions } from './options.js';
@@ -22,14 +23,14 @@ export class TaskSubmitter {
   private coordinator: number;
   private n = 0;
   private readonly epoch: number;
-  /** Writes of the open set: one in flight, and whether another is due after it. */
-  private saving = false;
-  private saveAgain = false;
+  /** The open tasks on disk: a task is announced submitted, or finished, only once the set saying so is synced. */
+  private readonly stored: DurableRecord<Task[]>;
 
   constructor(private readonly rt: NodeRuntime, private readonly work: TaskWorkloadOptions, private readonly coord: CoordinatorOptions, private readonly telemetry: Telemetry) {
     this.rng = rt.rng('tasks');
     this.epoch = rt.monotonic();
     this.coordinator = coord.agents[0]!;
+    this.stored = new DurableRecord(rt, OPEN_KEY, () => [...this.open.values()].map((o) => o.task), (tasks) => 64 + 32 * tasks.length, coord.heartbeatInterval);
     rt.disk.read(OPEN_KEY, (obj) => {
       // Taken up again as if just sent: the resubmission deadline runs from now.
       for (const task of (obj?.data as Task[] | undefined) ?? []) this.open.set(task.id, { task, sentAt: rt.monotonic() });
@@ -41,20 +42,6 @@ export class TaskSubmitter {
     });
   }
 
-  /** Writes the open tasks (a small object; a write during a write is folded into the next). */
-  private save(): void {
-    if (this.saving) return void (this.saveAgain = true);
-    this.saving = true;
-    const tasks = [...this.open.values()].map((o) => o.task);
-    this.rt.disk.write(OPEN_KEY, 64 + 32 * tasks.length, tasks.length, () => {
-      this.saving = false;
-      if (this.saveAgain) {
-        this.saveAgain = false;
-        this.save();
-      }
-    }, tasks);
-  }
-
   private next(): void {
     this.rt.setTimer(Math.max(1, Math.round(this.rng.exponential(this.work.every))), () => {
       const task: Task = {
@@ -64,9 +51,11 @@ export class TaskSubmitter {
         duration: Math.max(1, Math.round(this.rng.exponential(this.work.duration))),
       };
       this.open.set(task.id, { task, sentAt: this.rt.monotonic() });
-      this.save();
-      this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: task.id, phase: 'submitted', reason: '' });
-      this.rt.send(this.coordinator, CoordPort.submit, { task });
+      // A task exists once it is on disk: a crash before that loses nothing anyone was told of.
+      this.stored.save(() => {
+        this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: task.id, phase: 'submitted', reason: '' });
+        this.rt.send(this.coordinator, CoordPort.submit, { task });
+      });
       this.next();
     });
   }
@@ -82,9 +71,9 @@ export class TaskSubmitter {
     if (this.finished.has(d.id)) return void this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: d.id, phase: 'duplicate', reason: '' });
     if (!this.open.has(d.id)) return;
     this.open.delete(d.id);
-    this.save();
     this.finished.add(d.id);
-    this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: d.id, phase: d.ok ? 'completed' : 'failed', reason: d.ok ? '' : 'retries exhausted' });
+    // Announced once the open set without it is on disk; a crash before that takes it up again, and it finishes (once) later.
+    this.stored.save(() => this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: d.id, phase: d.ok ? 'completed' : 'failed', reason: d.ok ? '' : 'retries exhausted' }));
   }
 
   /** Resubmits work older than a deadline (heartbeat timeout + ten mean durations) to the next agent in turn. */

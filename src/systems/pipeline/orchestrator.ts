@@ -421,10 +421,38 @@ export class Orchestrator {
   private finish(state: ChunkState, outcome: 'acked' | 'failed', reason: string): void {
     state.status = outcome;
     this.staged--;
-    const { id, bytes } = state.chunk;
+    const id = state.chunk.id;
     if (outcome === 'acked') this.trimSurplus(state);
-    const replicas = outcome === 'acked' ? [...state.replicas] : [];
-    const logIt = (): void => this.log.append({ chunk: id, outcome, replicas, bytes: state.processedBytes, reason }, () => {
+    const placed = outcome === 'acked' ? [...state.replicas] : [];
+    const logIt = (): void => {
+      // The catalog commit may have waited long: replicas on nodes declared failed meanwhile are not announced.
+      const replicas = placed.filter((n) => this.registry.state(n) !== 'failed');
+      if (replicas.length < placed.length) {
+        for (const n of placed) if (!replicas.includes(n)) this.placedBytes[n]! -= state.processedBytes;
+        state.replicas = new Set(replicas);
+        if (replicas.length < this.opts.minReplicasSuccess) return this.redistribute(state);
+      }
+      this.announce(state, outcome, replicas, reason);
+    };
+    // With a Raft catalog, the placement is committed there first: no majority, no acknowledgement.
+    if (outcome === 'acked' && this.recordPlacement) this.recordPlacement(id, placed, logIt);
+    else logIt();
+    this.ingestNext();
+  }
+
+  /** Too few of a settled chunk's replicas outlived the catalog commit: it goes back to distribution, keeping the survivors. */
+  private redistribute(state: ChunkState): void {
+    state.status = 'processed';
+    this.staged++;
+    this.retry(state, 'distribution', `${state.replicas.size} of ${this.opts.minReplicasSuccess} replicas left after the catalog commit`);
+    this.distQueue.push(state);
+    this.distributeNext();
+  }
+
+  /** Logs the outcome, then announces it (telemetry, worker release, catalog). */
+  private announce(state: ChunkState, outcome: 'acked' | 'failed', replicas: number[], reason: string): void {
+    const { id, bytes } = state.chunk;
+    this.log.append({ chunk: id, outcome, replicas, bytes: state.processedBytes, reason }, () => {
       this.finished++;
       if (outcome === 'acked') {
         this.telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas });
@@ -435,10 +463,6 @@ export class Orchestrator {
       }
       if (this.finished === this.chunks.length) this.telemetry.emit({ kind: 'pipeline_done' });
     });
-    // With a Raft catalog, the placement is committed there first: no majority, no acknowledgement.
-    if (outcome === 'acked' && this.recordPlacement) this.recordPlacement(id, replicas, logIt);
-    else logIt();
-    this.ingestNext();
   }
 
   /** Replicas beyond the replication factor (late answers, a previous life's work) are deleted. */

@@ -137,6 +137,13 @@ export class Rebalancer {
 
   private commit(move: Move): void {
     const { entry, from, to } = move;
+    if (this.registry.state(to) === 'failed') {
+      // The target died while the catalog write was pending: the old copy stays, and the catalog is told so.
+      this.placedBytes[to]! -= entry.bytes;
+      this.placedBytes[from]! += entry.bytes;
+      this.recordReplicas?.(entry.chunk, () => entry.replicas, () => {});
+      return;
+    }
     // Phase 2: commit the new replica; phase 3: only now let go of the old one.
     entry.replicas.add(to);
     if (entry.replicas.has(from) && entry.replicas.size > this.replicationFactor) {

@@ -10,7 +10,11 @@ import type { RepairOptions } from './options.js';
 /** How often, at most, the repair backlog is reported, microseconds. */
 const BACKLOG_REPORT_INTERVAL = 1_000_000;
 
-interface InFlight { entry: CatalogEntry; attempt: number; source: number; target: number; timer: TimerHandle }
+interface InFlight {
+  entry: CatalogEntry; attempt: number; source: number; target: number; timer: TimerHandle;
+  /** The copy is verified and waits for the catalog (Raft) to commit it: no longer a copy that can fail. */
+  committing?: boolean;
+}
 
 /**
  * Keeps every acknowledged chunk at `replicationFactor` replicas. When the
@@ -109,7 +113,7 @@ export class Repairer {
   private nodeFailed(node: number): void {
     // Repairs copying from or to it will not finish: retry them now rather than at their timeout.
     for (const flight of [...this.inFlight.values()]) {
-      if (flight.source === node || flight.target === node) this.finish(flight.entry.chunk, flight.attempt, false);
+      if (!flight.committing && (flight.source === node || flight.target === node)) this.finish(flight.entry.chunk, flight.attempt, false);
     }
     for (const entry of this.catalog.on(node)) this.drop(node, entry.chunk, 'node failed');
   }
@@ -241,7 +245,7 @@ export class Repairer {
 
   private finish(chunk: number, attempt: number, ok: boolean): void {
     const flight = this.inFlight.get(chunk);
-    if (!flight || flight.attempt !== attempt) return;
+    if (!flight || flight.attempt !== attempt || flight.committing) return;
     this.rt.cancelTimer(flight.timer);
     this.inFlight.delete(chunk);
     const { entry, target } = flight;
@@ -260,10 +264,17 @@ export class Repairer {
       };
       if (this.recordReplicas) {
         // Still "in flight" until the catalog commits it, so nothing else repairs or collects this chunk meanwhile.
+        flight.committing = true;
         this.inFlight.set(chunk, flight);
         return this.recordReplicas(chunk, () => [...entry.replicas, target], () => {
-          this.inFlight.delete(chunk);
-          count();
+          if (this.inFlight.get(chunk) === flight) this.inFlight.delete(chunk);
+          if (this.registry.state(target) === 'failed') {
+            // The target died while the catalog write was pending: the copy does not count, and the catalog is told so.
+            this.placedBytes[target]! -= entry.bytes;
+            this.recordReplicas!(chunk, () => entry.replicas, () => {});
+            this.enqueue(entry);
+            this.backlogChanged();
+          } else count();
           this.pump();
         });
       }
