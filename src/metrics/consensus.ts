@@ -16,6 +16,13 @@ export interface ConsensusSummary {
   p50_commit_ms: number | null;
   p95_commit_ms: number | null;
   p99_commit_ms: number | null;
+  /**
+   * Each time writes stopped being able to commit after the first election
+   * (the leader crashed, paused, was cut off from the majority, stepped down
+   * or was deposed): when, which leader it was, and how long until a leader
+   * could commit again (null: not by the end).
+   */
+  leader_losses: Array<{ at_s: number; leader: string; new_leader_after_s: number | null }>;
   /** Longest stretch without a live leader after the first election, seconds. */
   max_leaderless_s: number;
   /**
@@ -73,6 +80,7 @@ export class ConsensusCollector {
   private readonly appliedAt: SimTime[] = [];
   private readonly reads = new Map<string, { answered: number; refused: number; staleMs: number[]; maxEntries: number }>();
   private readonly refusals = new Map<number, Map<string, number>>();
+  private readonly losses: Array<{ at: SimTime; leader: number; after: SimTime | null }> = [];
 
   constructor(private readonly world: World, private readonly bucket: SimTime) {
     world.onNodeState((node, event) => {
@@ -105,8 +113,14 @@ export class ConsensusCollector {
     if (this.elections === 0) return;
     const now = this.world.sim.now;
     const able = this.leaderCanCommit();
-    if (!able && this.unavailableSince < 0) this.unavailableSince = now;
-    else if (able && this.unavailableSince >= 0) this.accrueUnavailable(now);
+    if (!able && this.unavailableSince < 0) {
+      this.unavailableSince = now;
+      this.losses.push({ at: now, leader: this.lastLeader, after: null });
+    } else if (able && this.unavailableSince >= 0) {
+      this.accrueUnavailable(now);
+      const loss = this.losses.at(-1);
+      if (loss && loss.after === null) loss.after = now - loss.at;
+    }
   }
 
   private accrueUnavailable(now: SimTime): void {
@@ -229,6 +243,7 @@ export class ConsensusCollector {
       p95_commit_ms: r3(quantile(lat, 0.95)),
       p99_commit_ms: r3(quantile(lat, 0.99)),
       // A stretch still open at the end counts too.
+      leader_losses: this.losses.map((l) => ({ at_s: l.at / 1e6, leader: this.world.nodes[l.leader]!.name, new_leader_after_s: l.after === null ? null : l.after / 1e6 })),
       max_leaderless_s: Math.max(this.maxLeaderless, this.elections > 0 && this.leader === -1 ? this.world.sim.now - this.stretchStart : 0) / 1e6,
       // Never a leader: never available.
       write_availability: this.elections > 0 && span > 0 ? Math.round((1 - unavailable / span) * 1e6) / 1e6 : 0,

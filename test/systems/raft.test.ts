@@ -26,6 +26,8 @@ describe('Raft', () => {
     expect(back.term).toBeGreaterThanOrEqual(before.term);
     const applied = events.filter(({ t, e }) => e.kind === 'raft_applied' && e.node === before.node && t > s(50));
     expect(applied.length).toBeGreaterThan(100);
+    // The summary names the loss and the time to a leader that can commit again.
+    expect(result.summary.raft!.leader_losses).toEqual([{ at_s: 30, leader: 'aws-central-1', new_leader_after_s: (after.t - s(30)) / 1e6 }]);
     expect(result.summary.raft!.p95_commit_ms!).toBeLessThan(100);
     expect(result.summary.raft!.write_availability).toBeGreaterThan(0.999);
     expect(result.ok).toBe(true);
