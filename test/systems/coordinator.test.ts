@@ -79,6 +79,14 @@ describe('coordinator elections under partitions', () => {
     expect(r.summary.invariants.filter((i) => !i.held)).toEqual([]);
   });
 
+  it('a submitter on an agent\'s node: its completions and the agent\'s Done messages do not share a port', () => {
+    const r = runScenario(loadScenario('scenarios/coordinator-failover.yml', { set: ['coordinator.tasks.node=aws-east-2'] }), { seed: 42 });
+    expect(r.summary.invariants.filter((i) => !i.held)).toEqual([]);
+    expect(r.summary.coordinator!.tasks_completed).toBeGreaterThan(600);
+    // Sharing one port, the submitter took the coordinator's Done messages: it never freed assignments, and 39 tasks ran twice.
+    expect(r.summary.coordinator!.duplicate_executions).toBe(0);
+  });
+
   it('a restarted submitter takes its open tasks up again and never reuses an id', () => {
     const submitted = new Map<string, number>();
     const r = runScenario(loadScenario('scenarios/coordinator-failover.yml', { set: ['faults=[{kind: node_crash, at: 100s, node: aws-west-1, restart_after: 5s}]'] }), {

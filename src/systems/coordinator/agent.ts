@@ -311,7 +311,7 @@ export class CoordinatorAgent {
     // The submitter of an external task owns its retry budget: here it is only handed to another agent.
     if (task.external) return void this.queue.push({ task, submitter, attempt: attempt + 1 });
     // The submitter owns the outcome and declares the failure when told.
-    if (attempt >= this.opts.maxRetries) return this.rt.send(submitter, CoordPort.done, { id: task.id, attempt, ok: false });
+    if (attempt >= this.opts.maxRetries) return this.rt.send(submitter, CoordPort.taskDone, { id: task.id, attempt, ok: false });
     this.queue.push({ task, submitter, attempt: attempt + 1 });
   }
 
@@ -321,7 +321,7 @@ export class CoordinatorAgent {
     const submitter = run.submitter;
     const sendDone = (done: Done): void => {
       this.rt.send(from, CoordPort.done, done);
-      if (submitter !== from) this.rt.send(submitter, CoordPort.done, done);
+      this.rt.send(submitter, CoordPort.taskDone, done);
     };
     // A repeated run (its Done was lost, the task was resubmitted): still running, or answered again without running twice.
     if (this.running.has(run.task.id)) return;

@@ -10,6 +10,8 @@ export const CoordPort = {
   submitted: 'coord/submitted',
   run: 'coord/run',
   done: 'coord/done',
+  /** A task's outcome, to its submitter (its own port: a submitter may share a node with an agent, which listens on `done`). */
+  taskDone: 'coord/task-done',
   /** Pipeline tasks: the coordinator's answer to a submission (its own port, so a workload on the same node keeps `submitted`). */
   pipelineSubmitted: 'coord/pipeline-submitted',
   /** Pipeline tasks: an agent tells the submitter it holds the task. */
