@@ -4,6 +4,7 @@ import type { World } from '../world/index.js';
 import { Invariant, type InvariantResult } from './invariant.js';
 import { checkRegisters, type RegisterRead, type RegisterWrite } from './linearizability.js';
 import { RaftLogs } from './raft-logs.js';
+import { SessionGuarantees } from './session-guarantees.js';
 
 /**
  * Raft's safety properties, checked from what members and clients report, as
@@ -24,6 +25,7 @@ export class RaftChecker {
   private readonly stateMachine = new Invariant('raft_state_machine_safety', 'no two members apply different entries at the same index');
   private readonly realTime = new Invariant('raft_writes_in_real_time_order', 'a write sent after another was acknowledged comes later in the log');
   private readonly linearizable = new Invariant('raft_linearizable', 'per key, writes and strong reads form a linearizable register history');
+  private readonly session = new SessionGuarantees();
   private readonly liveness = new Invariant('raft_liveness', 'after the run, a leader exists and every live member has applied every acknowledged write');
   /** For writes in flight: the highest acknowledged index when each was first sent. */
   private readonly writeFloor = new Map<string, number>();
@@ -95,6 +97,7 @@ export class RaftChecker {
         }
         this.writeFloor.delete(e.id);
         this.logs.acknowledged(now, e.id, e.index);
+        this.session.acknowledged(e.node, e.key, this.indexOf.get(e.id) ?? e.index);
         this.ackedAt.push({ time: now, index: e.index });
         this.highestAcked = Math.max(this.highestAcked, e.index);
         {
@@ -103,6 +106,11 @@ export class RaftChecker {
         }
         return;
       case 'raft_read':
+        if (e.level === 'session') {
+          if (e.phase === 'sent') return this.session.sent(e.id, e.node, e.key);
+          if (!e.ok) return this.session.dropped(e.id);
+          return this.session.answered(now, e.id, e.writeId ? this.indexOf.get(e.writeId) ?? 0 : 0, e.writeId);
+        }
         if (e.level !== 'strong') return;
         if (e.phase === 'sent') return void this.readsSent.set(e.id, now);
         if (e.ok) this.reads.push({ id: e.id, key: e.key, invoked: this.readsSent.get(e.id) ?? now, completed: now, saw: e.writeId });
@@ -134,6 +142,6 @@ export class RaftChecker {
 
   results(): InvariantResult[] {
     if (!this.active) return [];
-    return [this.election.result(), this.logs.matching.result(), this.logs.completeness.result(), this.stateMachine.result(), this.logs.durable.result(), this.realTime.result(), this.linearizable.result(), this.liveness.result()];
+    return [this.election.result(), this.logs.matching.result(), this.logs.completeness.result(), this.stateMachine.result(), this.logs.durable.result(), this.realTime.result(), this.linearizable.result(), this.session.invariant.result(), this.liveness.result()];
   }
 }

@@ -135,6 +135,8 @@ describe('Raft', () => {
     ['ack_before_commit', 'scenarios/raft-leader-crash.yml', [], 'raft_acked_writes_kept', /acknowledged at index \d+, where the committed log holds nothing yet/],
     // A leader cut off from the majority (and not stepping down) serves strong reads from its frozen state.
     ['unconfirmed_strong_reads', 'scenarios/raft-partition.yml', ['raft.check_quorum=false'], 'raft_linearizable', /read r\S+ \(saw \S+ @\d+\) started at .* after write \S+ \(log index \d+\) had finished/],
+    // A member that ignores the client's session serves a follower's older state: the client's own write is not there.
+    ['ignore_session', 'scenarios/raft-leader-crash.yml', [], 'raft_session_guarantees', /session read \S+ of k\d+ returned \S+ \(@\d+\), older than the client's own write acknowledged at @\d+/],
   ] as Array<[RaftDefect, string, string[], string, RegExp]>)('the checkers catch %s (%s)', (defect, file, set, invariant, detail) => {
     const found = broken(defect, file, set);
     expect(found.get(invariant)).toMatch(detail);

@@ -476,7 +476,7 @@ export class RaftNode {
         if (this.role !== 'leader' && this.rt.monotonic() - this.lastLeaderContact > this.opts.maxStaleness) return this.refuseRead(from, req, 'too_stale');
         return this.answerRead(from, req);
       case 'session':
-        if (this.lastApplied < req.session) return this.refuseRead(from, req, 'behind_session');
+        if (this.lastApplied < req.session && !this.opts.defects.has('ignore_session')) return this.refuseRead(from, req, 'behind_session');
         return this.answerRead(from, req);
       case 'consistent_prefix':
       case 'eventual':
