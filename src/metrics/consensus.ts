@@ -42,6 +42,7 @@ export interface ReadLevelSummary {
   /** How far behind the newest commit an answer was, in time: since the first entry it missed was applied anywhere, ms. */
   p50_staleness_ms: number | null;
   p95_staleness_ms: number | null;
+  max_staleness_ms: number | null;
   /** The most entries an answer was behind the newest commit. */
   max_staleness_entries: number;
 }
@@ -249,7 +250,7 @@ export class ConsensusCollector {
       write_availability: this.elections > 0 && span > 0 ? Math.round((1 - unavailable / span) * 1e6) / 1e6 : 0,
       reads: Object.fromEntries([...this.reads.entries()].map(([level, r]) => {
         const sorted = [...r.staleMs].sort((x, y) => x - y);
-        return [level, { answered: r.answered, refused: r.refused, p50_staleness_ms: r3(quantile(sorted, 0.5)), p95_staleness_ms: r3(quantile(sorted, 0.95)), max_staleness_entries: r.maxEntries }];
+        return [level, { answered: r.answered, refused: r.refused, p50_staleness_ms: r3(quantile(sorted, 0.5)), p95_staleness_ms: r3(quantile(sorted, 0.95)), max_staleness_ms: r3(sorted.at(-1) ?? null), max_staleness_entries: r.maxEntries }];
       })),
     };
   }

@@ -68,6 +68,8 @@ export class RaftNode {
   private leaderSince = 0;
   /** When a follower last heard from its leader (monotonic), for bounded-staleness reads. */
   private lastLeaderContact = -Infinity;
+  /** The leader's commit index as of its latest AppendEntries: a bounded-staleness read needs at least that applied. */
+  private leaderCommitSeen = 0;
   /** Strong reads waiting for a confirmed heartbeat round and their read index to be applied. */
   private pendingReads: Array<{ from: number; req: Read; round: number; readIndex: number }> = [];
 
@@ -320,6 +322,7 @@ export class RaftNode {
     if (req.term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(req.term, from);
     else this.armElection();
     this.lastLeaderContact = this.rt.monotonic();
+    this.leaderCommitSeen = req.leaderCommit;
     if (req.prevLogIndex < this.log.base) {
       // Entries up to the snapshot are committed, so they match the leader's: skip them.
       const skip = Math.min(req.entries.length, this.log.base - req.prevLogIndex);
@@ -473,7 +476,10 @@ export class RaftNode {
         this.pendingReads.push({ from, req, round: this.round + 1, readIndex: this.commitIndex });
         return this.broadcast();
       case 'bounded_staleness':
-        if (this.role !== 'leader' && this.rt.monotonic() - this.lastLeaderContact > this.opts.maxStaleness) return this.refuseRead(from, req, 'too_stale');
+        // Recent contact alone is not enough: a follower catching up hears its leader while far behind.
+        if (this.role !== 'leader' && (this.rt.monotonic() - this.lastLeaderContact > this.opts.maxStaleness || this.lastApplied < this.leaderCommitSeen)) {
+          return this.refuseRead(from, req, 'too_stale');
+        }
         return this.answerRead(from, req);
       case 'session':
         if (this.lastApplied < req.session && !this.opts.defects.has('ignore_session')) return this.refuseRead(from, req, 'behind_session');
