@@ -77,7 +77,9 @@ function main(argv: string[]): number {
     }
     if (s.coordinator) {
       const c = s.coordinator;
-      console.log(`  coordinator: ${c.elections} elections, ${c.tasks_completed}/${c.tasks_submitted} tasks completed, ${c.tasks_failed} failed, ${c.tasks_lost} lost, ${c.duplicate_executions} run twice`);
+      // Without a task workload (the coordinator may serve only the pipeline) there are no tasks to count.
+      const tasks = c.tasks_submitted > 0 ? `, ${c.tasks_completed}/${c.tasks_submitted} tasks completed, ${c.tasks_failed} failed, ${c.tasks_lost} lost, ${c.duplicate_executions} run twice` : '';
+      console.log(`  coordinator: ${c.elections} elections${tasks}`);
     }
     for (const e of s.expectations) console.log(`  expect ${e.metric} ${e.expected}: ${e.held ? 'held' : 'FAILED'} (measured ${e.actual})`);
     console.log(`  results: ${dir}/`);
