@@ -1,5 +1,6 @@
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
+import { DurableRecord } from '../durable-record.js';
 import { CoordinatorBallot } from './ballot.js';
 import { HeldTasks } from './held-tasks.js';
 import { CoordPort, type Claim, type ClaimVote, type CoordinatorAnnounce, type Done, type Heartbeat, type Proposal, type Refuse, type Release, type Run, type Submit, type Submitted, type Task, type Vote } from './messages.js';
@@ -46,12 +47,15 @@ export class CoordinatorAgent {
   private readonly index: number;
   private readonly held: HeldTasks;
   private readonly ballot: CoordinatorBallot;
+  /** election: majority: the term and this agent's vote in it, synced before a vote or a claim is sent. */
+  private readonly votes: DurableRecord<SavedVote>;
   private readonly pipelineLoad: PipelineLoad;
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: CoordinatorOptions, private readonly telemetry: Telemetry) {
     this.index = opts.agents.indexOf(rt.self);
     this.held = new HeldTasks(rt, opts.slots[this.index]!);
     this.ballot = new CoordinatorBallot(opts.agents.length, rt.self);
+    this.votes = new DurableRecord(rt, VOTE_KEY, () => ({ term: this.term, votedFor: this.ballot.votedIn(this.term) }), () => 64, opts.heartbeatInterval);
     this.pipelineLoad = new PipelineLoad(opts.agents, opts.slots, () => this.held.ids(), rt.self);
     const now = rt.monotonic();
     for (const a of opts.agents) this.lastHeard.set(a, now);
@@ -137,7 +141,7 @@ export class CoordinatorAgent {
     if (this.ballot.campaigning || !this.hearsMajority()) return;
     const term = ++this.term;
     const alone = this.ballot.start(term);
-    this.saveVote(term, this.rt.self, () => {
+    this.votes.save(() => {
       if (this.term !== term) return this.ballot.end(term);
       if (alone) return this.win(term);
       for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.claim, { term } satisfies Claim);
@@ -145,12 +149,6 @@ export class CoordinatorAgent {
     });
   }
 
-  /** Writes and syncs the term and this agent's vote in it, then `then`; a failed write sends no vote. */
-  private saveVote(term: number, votedFor: number, then: () => void): void {
-    this.rt.disk.write(VOTE_KEY, 64, term, (ok) => {
-      if (ok) this.rt.disk.sync(then);
-    }, { term, votedFor } satisfies SavedVote);
-  }
 
   /** One vote per term, and none while this agent still hears a coordinator (a cut-off agent must not unseat it). */
   private onClaim(from: number, c: Claim): void {
@@ -158,7 +156,7 @@ export class CoordinatorAgent {
     const granted = c.term >= this.term && !following && this.ballot.grant(c.term, from);
     if (!granted) return this.rt.send(from, CoordPort.claimVote, { term: c.term, granted } satisfies ClaimVote);
     this.term = c.term;
-    this.saveVote(c.term, from, () => this.rt.send(from, CoordPort.claimVote, { term: c.term, granted } satisfies ClaimVote));
+    this.votes.save(() => this.rt.send(from, CoordPort.claimVote, { term: c.term, granted } satisfies ClaimVote));
   }
 
   private onClaimVote(from: number, v: ClaimVote): void {

@@ -40,6 +40,11 @@ export class CoordinatorBallot {
     if (this.campaign?.term === term) this.campaign = null;
   }
 
+  /** Whom this agent voted for in `term`, or -1. */
+  votedIn(term: number): number {
+    return this.votedFor.get(term) ?? -1;
+  }
+
   /** Whether we may vote for `candidate` in `term` (once per term); records the vote. */
   grant(term: number, candidate: number): boolean {
     const prior = this.votedFor.get(term);
