@@ -167,6 +167,8 @@ const raft = z.strictObject({
   pre_vote: z.boolean().default(false),
   /** Compact the log into a snapshot every this many applied entries (0: never; document 002 plans snapshots). */
   snapshot_every: z.number().int().nonnegative().default(0),
+  /** "shared": members keep Raft's state on their one disk, behind bulk data; "dedicated": each member has a second, identical device for it. */
+  log_device: z.enum(['shared', 'dedicated']).default('shared'),
   client: z.strictObject({
     /** Node the client runs on. */
     node: z.string(),

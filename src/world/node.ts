@@ -16,7 +16,7 @@ export interface HostServices {
   readonly trace: TraceSink;
 }
 
-/** One simulated machine: its place in the topology, power state and disk. */
+/** One simulated machine: its place in the topology, power state and disks. */
 export class SimNode {
   up = true;
   /** Bumped at every crash, so callbacks of a previous life are recognised and dropped. */
@@ -49,6 +49,8 @@ export class SimNode {
     readonly region: number,
     readonly disk: Disk,
     services: HostServices,
+    /** A dedicated log device, if the node has one. */
+    readonly logDisk?: Disk,
   ) {
     this.host = new NodeHost(this, services);
   }
@@ -85,9 +87,11 @@ const fireTimer = (t: PendingTimer): void => {
 export class NodeHost implements NodeRuntime {
   private handlers = new Map<string, (from: number, body: unknown) => void>();
   readonly disk: DiskRuntime;
+  readonly logDisk: DiskRuntime;
 
   constructor(readonly node: SimNode, private readonly services: HostServices) {
-    this.disk = new HostDisk(this);
+    this.disk = new HostDisk(this, node.disk);
+    this.logDisk = node.logDisk ? new HostDisk(this, node.logDisk) : this.disk;
   }
 
   get self(): number {
@@ -165,11 +169,7 @@ export class NodeHost implements NodeRuntime {
 
 /** Disk operations as seen from the node: queued on the device, completed by callback. */
 class HostDisk implements DiskRuntime {
-  constructor(private readonly host: NodeHost) {}
-
-  private get disk(): Disk {
-    return this.host.node.disk;
-  }
+  constructor(private readonly host: NodeHost, private readonly disk: Disk) {}
 
   write(key: string, bytes: number, checksum: number, done: (ok: boolean) => void, data?: unknown): void {
     const content = data;

@@ -40,6 +40,8 @@ export interface NodeRuntime {
   cancelTimer(timer: TimerHandle): void;
 
   readonly disk: DiskRuntime;
+  /** The device for logs: a dedicated one if the node has it (`logDisk` in its spec), else `disk` itself. */
+  readonly logDisk: DiskRuntime;
 
   /** A random stream private to this node and purpose (`node/<name>/<purpose>`). */
   rng(purpose: string): Rng;

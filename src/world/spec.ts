@@ -46,6 +46,8 @@ export interface NodeSpec {
   /** Worker slots for processing tasks. */
   slots: number;
   disk: DiskSpec;
+  /** A second device for logs (Raft's state), so they do not queue behind bulk data; absent: logs share `disk`. */
+  logDisk?: DiskSpec;
 }
 
 export interface RegionSpec {

@@ -56,7 +56,9 @@ export class World implements DiskObserver {
       transfer: (from, to, port, bytes, body, onDone) => this.transfers.start(from, to, port, bytes, body, onDone),
       trace: this.traceSink,
     };
-    this.nodes = spec.nodes.map((n, i) => new SimNode(i, n, regionIndex.get(n.region)!, new Disk(i, n.disk, sim, this), services));
+    // A log device holds no data the ground truth tracks (replicas), so nothing observes it.
+    const unobserved: DiskObserver = { stored: () => {}, removed: () => {} };
+    this.nodes = spec.nodes.map((n, i) => new SimNode(i, n, regionIndex.get(n.region)!, new Disk(i, n.disk, sim, this), services, n.logDisk && new Disk(i, n.logDisk, sim, unobserved)));
     this.downHolds = new Int32Array(this.nodes.length);
     this.pauseHolds = new Int32Array(this.nodes.length);
     this.partitions = new Partitions(this.nodes.length);
@@ -120,10 +122,12 @@ export class World implements DiskObserver {
     n.up = false;
     n.paused = false;
     this.pauseHolds[node] = 0;
-    if (opts.loseUnsyncedWrites) for (const key of n.disk.loseUnsynced()) this.trace('unsynced_lost', node, key);
+    for (const disk of n.logDisk ? [n.disk, n.logDisk] : [n.disk]) {
+      if (opts.loseUnsyncedWrites) for (const key of disk.loseUnsynced()) this.trace('unsynced_lost', node, key);
+      disk.interrupt();
+    }
     n.incarnation++;
     n.host.reset();
-    n.disk.interrupt();
     this.trace('crash', node, '');
     this.transfers.abortInvolving(node);
     for (const l of this.nodeListeners) l(n, 'crash');

@@ -76,7 +76,7 @@ export class RaftNode {
   constructor(private readonly rt: NodeRuntime, private readonly opts: RaftOptions, private readonly telemetry: Telemetry) {
     this.rng = rt.rng('raft');
     this.peers = opts.members.filter((m) => m !== rt.self);
-    rt.disk.read(STATE_KEY, (obj) => {
+    rt.logDisk.read(STATE_KEY, (obj) => {
       const saved = obj?.data as Persistent | undefined;
       if (saved) {
         this.term = saved.term;
@@ -145,7 +145,7 @@ export class RaftNode {
     const snapshotBefore = this.writtenSnapshot;
     this.writtenEntries = length;
     this.writtenSnapshot = snap?.index ?? 0;
-    this.rt.disk.write(STATE_KEY, bytes, this.term, (ok) => {
+    this.rt.logDisk.write(STATE_KEY, bytes, this.term, (ok) => {
       if (!ok) {
         // Disk full or failed: nothing is durable, so nothing waiting may act. Try again shortly (charged again in full).
         this.writtenEntries = Math.min(this.writtenEntries, this.durableEntries);
@@ -154,7 +154,7 @@ export class RaftNode {
         this.rt.setTimer(this.opts.heartbeatInterval, () => this.writeState());
         return;
       }
-      this.rt.disk.sync(() => {
+      this.rt.logDisk.sync(() => {
         this.persisting = false;
         this.durableEntries = Math.min(length, this.lastIndex());
         for (const w of waiting) w();
