@@ -265,3 +265,27 @@ describe('append', () => {
     expect(content).toBe('second');
   });
 });
+
+describe('a dedicated log device', () => {
+  it('queues apart from the data disk, and a crash that loses unsynced writes reverts both', () => {
+    const w = tinyWorld({ logDisk: true, disk: { syncInterval: 1_000_000 } });
+    const rt = w.world.nodes[0]!.host;
+    const done: Record<string, number> = {};
+    rt.disk.write('bulk', 100 * MB, 1, () => (done.bulk = w.world.sim.now));
+    rt.logDisk.write('log', 1_000, 2, () => (done.log = w.world.sim.now));
+    w.world.sim.run(2_000_000);
+    // The log write does not wait 1 s behind the 100 MB one.
+    expect(done.log).toBeLessThan(2_000);
+    expect(done.bulk).toBeGreaterThan(1_000_000);
+    rt.logDisk.write('log2', 1_000, 3, () => {});
+    rt.disk.write('bulk2', 1_000, 4, () => {});
+    w.world.sim.run(2_100_000);
+    w.world.crash(0, { loseUnsyncedWrites: true });
+    w.world.restart(0);
+    const rt2 = w.world.nodes[0]!.host;
+    expect(rt2.logDisk.has('log')).toBe(true);
+    expect(rt2.logDisk.has('log2')).toBe(false);
+    expect(rt2.disk.has('bulk2')).toBe(false);
+    expect(rt2.disk.has('log')).toBe(false);
+  });
+});

@@ -13,6 +13,8 @@ export interface TinyWorldOptions {
   /** Loss inside a region (defaults to `loss`). */
   localLoss?: number;
   disk?: Partial<DiskSpec>;
+  /** Give every node a dedicated log device like its disk. */
+  logDisk?: boolean;
   seed?: number;
   /** Extra software, installed after the recording listeners; `life` counts boots of that node from 1. */
   onBoot?: (rt: NodeRuntime, life: number) => void;
@@ -56,6 +58,7 @@ export function tinyWorld(opts: TinyWorldOptions = {}) {
       rack: `${name.slice(0, 2)}-rack`,
       slots: 1,
       disk,
+      ...(opts.logDisk ? { logDisk: disk } : {}),
     })),
     link(from, to): LinkSpec {
       const local = from.name === to.name;
