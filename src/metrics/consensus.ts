@@ -125,13 +125,18 @@ export class ConsensusCollector {
   }
 
   private accrueUnavailable(now: SimTime): void {
-    for (let t = this.unavailableSince; t < now; ) {
+    this.spread(this.unavailableSince, now, 'unavailable');
+    this.unavailableSince = this.leaderCanCommit() ? -1 : now;
+  }
+
+  /** Adds the span [from, to) to the buckets it covers, cut at their boundaries. */
+  private spread(from: SimTime, to: SimTime, field: 'leaderless' | 'unavailable'): void {
+    for (let t = from; t < to; ) {
       const i = Math.floor(t / this.bucket);
-      const end = Math.min(now, (i + 1) * this.bucket);
-      this.bucketAt(i).unavailable += end - t;
+      const end = Math.min(to, (i + 1) * this.bucket);
+      this.bucketAt(i)[field] += end - t;
       t = end;
     }
-    this.unavailableSince = this.leaderCanCommit() ? -1 : now;
   }
 
   /** The node that leads now (and is up), or -1: what a nemesis asks when it targets "@raft-leader". */
@@ -195,12 +200,7 @@ export class ConsensusCollector {
   private accrueLeaderless(): void {
     if (this.leader !== -1) return;
     const now = this.world.sim.now;
-    for (let t = this.leaderlessSince; t < now; ) {
-      const i = Math.floor(t / this.bucket);
-      const end = Math.min(now, (i + 1) * this.bucket);
-      this.bucketAt(i).leaderless += end - t;
-      t = end;
-    }
+    this.spread(this.leaderlessSince, now, 'leaderless');
     this.leaderlessSince = now;
   }
 

@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadScenario, loadScenarioFromText, runScenario, type RunResult } from '../../src/run/index.js';
 import type { PipelineDefect } from '../../src/systems/index.js';
+import { writeShrunk } from '../helpers/shrunk.js';
 
 /**
  * Property-based chaos: random fault schedules over the catalog on a small
@@ -78,11 +77,7 @@ describe('property-based chaos', () => {
     const [faults, seed] = outcome.counterexample!;
     expect(faults.length).toBeGreaterThan(0);
     expect(faults.length).toBeLessThanOrEqual(3);
-    const dir = join('results', 'shrunk');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `count-silent-targets-seed-${seed}.yml`);
-    writeFileSync(file, scenarioText(faults));
-    console.log(`minimal failing schedule (${faults.length} fault(s), seed ${seed}): ${file}\nreproduce with the defect: runScenario(loadScenario('${file}'), { seed: ${seed}, defects: ['count_silent_targets'] })`);
+    const file = writeShrunk('count-silent-targets', seed, scenarioText(faults), 'count_silent_targets');
     // The written file reproduces the failure, and only with the defect on.
     const again = runScenario(loadScenario(file), { seed, defects: ['count_silent_targets'] });
     expect(again.ok).toBe(false);

@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadScenario, loadScenarioFromText, runScenario, type RunResult } from '../../src/run/index.js';
 import type { RaftDefect } from '../../src/systems/index.js';
+import { writeShrunk } from '../helpers/shrunk.js';
 
 /**
  * Property-based chaos for Raft: random groups (3, 5 or 7 members; pre-vote,
@@ -79,10 +78,7 @@ describe('property-based chaos for Raft', () => {
     const [faults, seed] = outcome.counterexample!;
     expect(faults.length).toBeGreaterThan(0);
     expect(faults.length).toBeLessThanOrEqual(3);
-    const dir = join('results', 'shrunk');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `raft-vote-without-log-check-seed-${seed}.yml`);
-    writeFileSync(file, scenarioText(g, faults));
+    const file = writeShrunk('raft-vote-without-log-check', seed, scenarioText(g, faults), 'vote_without_log_check');
     // The written file reproduces the failure, and only with the defect on.
     expect(completeness(runScenario(loadScenario(file), { seed, defects: ['vote_without_log_check'] }))).toBe(false);
     expect(broken(runScenario(loadScenario(file), { seed }))).toEqual([]);

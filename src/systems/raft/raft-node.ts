@@ -317,11 +317,16 @@ export class RaftNode {
     this.rt.send(peer, RaftPort.append, { term: this.term, prevLogIndex: prev, prevLogTerm: this.termAt(prev), entries, leaderCommit: this.commitIndex, round: this.round });
   }
 
-  private onAppend(from: number, req: AppendEntries): void {
-    if (req.term < this.term) return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: 0, round: req.round, prevLogIndex: req.prevLogIndex });
-    if (req.term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(req.term, from);
+  /** A message from the leader of `term` (at least ours): follow it, and its contact resets the election timer. */
+  private heardLeader(from: number, term: number): void {
+    if (term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(term, from);
     else this.armElection();
     this.lastLeaderContact = this.rt.monotonic();
+  }
+
+  private onAppend(from: number, req: AppendEntries): void {
+    if (req.term < this.term) return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: 0, round: req.round, prevLogIndex: req.prevLogIndex });
+    this.heardLeader(from, req.term);
     this.leaderCommitSeen = req.leaderCommit;
     if (req.prevLogIndex < this.log.base) {
       // Entries up to the snapshot are committed, so they match the leader's: skip them.
@@ -430,9 +435,7 @@ export class RaftNode {
 
   private onInstallSnapshot(from: number, req: InstallSnapshot): void {
     if (req.term < this.term) return this.rt.send(from, RaftPort.appendReply, { term: this.term, success: false, matchIndex: 0, round: req.round, prevLogIndex: -1 });
-    if (req.term > this.term || this.role !== 'follower' || this.leader !== from) this.becomeFollower(req.term, from);
-    else this.armElection();
-    this.lastLeaderContact = this.rt.monotonic();
+    this.heardLeader(from, req.term);
     const snap = req.snapshot;
     // Already applied that far: nothing to replace (the entries after it are still checked by AppendEntries).
     if (snap.index > this.commitIndex) {
