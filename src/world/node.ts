@@ -1,6 +1,6 @@
 import type { RandomStreams, Rng, SimTime, Simulator } from '../kernel/index.js';
 import type { Disk } from './disk.js';
-import type { DiskRuntime, NodeRuntime, StoredObject, TimerHandle } from './runtime.js';
+import type { DiskRuntime, NodeRuntime, Port, StoredObject, TimerHandle } from './runtime.js';
 import type { NodeSpec } from './spec.js';
 import type { TraceSink } from './trace.js';
 
@@ -116,16 +116,16 @@ export class NodeHost implements NodeRuntime {
     return now + this.node.clock.monoBase + this.node.drift(now);
   }
 
-  send(to: number, port: string, body: unknown): void {
-    this.services.send(this.node.index, to, port, body);
+  send<T>(to: number, port: Port<T> | string, body: T): void {
+    this.services.send(this.node.index, to, typeof port === 'string' ? port : port.name, body);
   }
 
-  listen(port: string, handler: (from: number, body: unknown) => void): void {
-    this.handlers.set(port, handler);
+  listen<T>(port: Port<T> | string, handler: (from: number, body: T) => void): void {
+    this.handlers.set(typeof port === 'string' ? port : port.name, handler as (from: number, body: unknown) => void);
   }
 
-  transfer(to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void {
-    this.services.transfer(this.node.index, to, port, bytes, body, onDone);
+  transfer<T>(to: number, port: Port<T> | string, bytes: number, body: T, onDone?: (ok: boolean) => void): void {
+    this.services.transfer(this.node.index, to, typeof port === 'string' ? port : port.name, bytes, body, onDone);
   }
 
   /** A timer on the local clock: a drifting clock and a slowed CPU stretch it in simulated time. */

@@ -21,9 +21,13 @@ export interface NodeRuntime {
   monotonic(): SimTime;
 
   /** Sends a small message to `port` on node `to`. It may be lost, delayed or never arrive. */
+  send<T>(to: number, port: Port<T>, body: T): void;
+  /** @deprecated Transitional: name a typed `Port` instead. */
   send(to: number, port: string, body: unknown): void;
 
   /** Registers the handler for messages and completed transfers arriving on `port`. */
+  listen<T>(port: Port<T>, handler: (from: number, body: T) => void): void;
+  /** @deprecated Transitional: name a typed `Port` instead. */
   listen(port: string, handler: (from: number, body: unknown) => void): void;
 
   /**
@@ -33,6 +37,8 @@ export interface NodeRuntime {
    * down, a partition) `onDone(false)` runs instead — unless this node is the
    * one that died.
    */
+  transfer<T>(to: number, port: Port<T>, bytes: number, body: T, onDone?: (ok: boolean) => void): void;
+  /** @deprecated Transitional: name a typed `Port` instead. */
   transfer(to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void;
 
   /** Runs `fn` after `delay` microseconds of local time. */
@@ -48,6 +54,22 @@ export interface NodeRuntime {
 }
 
 export type TimerHandle = number;
+
+/**
+ * A named endpoint on every node that carries messages of one type, so a
+ * sender and a listener agree on the body without casts. The name is what
+ * travels (and what traces show); `T` exists only for the type checker.
+ */
+export interface Port<T> {
+  readonly name: string;
+  /** Never set: it only ties the message type to the port. */
+  readonly message?: T;
+}
+
+/** Declares a port carrying `T`; name it after what it carries (`pipeline/stored`). */
+export function port<T>(name: string): Port<T> {
+  return { name };
+}
 
 export interface StoredObject {
   readonly bytes: number;

@@ -6,7 +6,7 @@
  */
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { ClusterConfig } from '../cluster.js';
-import type { NodeRegistry } from '../registry.js';
+import { NodeRegistry } from '../registry.js';
 import type { Telemetry } from '../telemetry.js';
 import { HeartbeatDetector } from './heartbeat.js';
 import type { DetectorOptions } from './options.js';
@@ -18,6 +18,13 @@ export * from './options.js';
 export { HeartbeatDetector } from './heartbeat.js';
 export { PhiAccrualDetector, ArrivalWindow, phi } from './phi.js';
 export { SwimDetector } from './swim.js';
+
+/** A node's membership view, fed by the configured failure detector; the pipeline consults it. */
+export function bootMembership(rt: NodeRuntime, opts: DetectorOptions, suspicionPeriod: number, cluster: ClusterConfig, telemetry: Telemetry): NodeRegistry {
+  const registry = new NodeRegistry(cluster, () => rt.monotonic(), suspicionPeriod);
+  startDetector(rt, registry, opts, cluster, telemetry);
+  return registry;
+}
 
 /** Starts the configured detector on this node; its verdicts go to the registry and to telemetry. */
 export function startDetector(rt: NodeRuntime, registry: NodeRegistry, opts: DetectorOptions, cluster: ClusterConfig, telemetry: Telemetry): void {
