@@ -1,7 +1,7 @@
 import type { SimTime } from '../kernel/index.js';
 import type { TelemetryEvent } from '../systems/index.js';
-import type { World } from '../world/index.js';
-import { Invariant, type InvariantResult } from './invariant.js';
+import type { GroundTruth } from '../world/ground-truth.js';
+import { InvariantSet, type InvariantResult } from './invariant.js';
 
 export interface CoordinatorSummary {
   elections: number;
@@ -21,9 +21,10 @@ export interface CoordinatorSummary {
  * failed (never silently dropped).
  */
 export class CoordinatorChecker {
-  private readonly oneCoordinator = new Invariant('coordinator_one_per_term', 'at most one coordinator per term');
-  private readonly once = new Invariant('task_completed_once', 'a task completes at most once, and only after an agent ran it');
-  private readonly noneLost = new Invariant('task_never_dropped', 'every task submitted before the settle window completes or fails');
+  private readonly invariants = new InvariantSet();
+  private readonly oneCoordinator = this.invariants.declare('coordinator_one_per_term', 'at most one coordinator per term');
+  private readonly once = this.invariants.declare('task_completed_once', 'a task completes at most once, and only after an agent ran it');
+  private readonly noneLost = this.invariants.declare('task_never_dropped', 'every task submitted before the settle window completes or fails');
   private readonly byTerm = new Map<number, number>();
   private readonly submittedAt = new Map<string, SimTime>();
   private readonly executed = new Set<string>();
@@ -33,15 +34,15 @@ export class CoordinatorChecker {
   private lost = 0;
   private active = false;
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly truth: GroundTruth) {}
 
   observe(e: TelemetryEvent): void {
-    const now = this.world.sim.now;
+    const now = this.truth.now;
     if (e.kind === 'coord_role') {
       this.active = true;
       this.elections++;
       const other = this.byTerm.get(e.term);
-      if (other !== undefined && other !== e.node) this.oneCoordinator.violated(now, `term ${e.term} has two coordinators: ${this.world.nodes[other]!.name} and ${this.world.nodes[e.node]!.name}`);
+      if (other !== undefined && other !== e.node) this.oneCoordinator.violated(now, `term ${e.term} has two coordinators: ${this.truth.nodes[other]!.name} and ${this.truth.nodes[e.node]!.name}`);
       this.byTerm.set(e.term, e.node);
       return;
     }
@@ -73,7 +74,7 @@ export class CoordinatorChecker {
    */
   finish(settle: SimTime, quietSince: SimTime): void {
     if (!this.active) return;
-    const now = this.world.sim.now;
+    const now = this.truth.now;
     for (const [id, at] of this.submittedAt) {
       if (Math.max(at, quietSince) > now - settle || this.finished.has(id)) continue;
       this.lost++;
@@ -83,7 +84,7 @@ export class CoordinatorChecker {
   }
 
   results(): InvariantResult[] {
-    return this.active ? [this.oneCoordinator.result(), this.once.result(), this.noneLost.result()] : [];
+    return this.active ? this.invariants.results() : [];
   }
 
   summary(): CoordinatorSummary | undefined {

@@ -1,6 +1,6 @@
 import { chunkKey, type TelemetryEvent } from '../systems/index.js';
-import type { World } from '../world/index.js';
-import { Invariant, type InvariantResult } from './invariant.js';
+import type { GroundTruth } from '../world/ground-truth.js';
+import { InvariantSet, type InvariantResult } from './invariant.js';
 
 /**
  * Checks the pipeline's claims against ground truth as they are made: when it
@@ -11,11 +11,13 @@ import { Invariant, type InvariantResult } from './invariant.js';
  * acknowledged and failed.
  */
 export class PipelineChecker {
-  private readonly ackTruth = new Invariant('ack_matches_disks', 'every replica named in an acknowledgement is on that node\'s disk, intact');
-  private readonly ackQuorum = new Invariant('ack_has_min_replicas', 'a chunk is acknowledged only with at least min_replicas_success replicas');
-  private readonly once = new Invariant('chunk_outcome_once', 'each chunk is acknowledged or failed exactly once');
-  private readonly moveSafety = new Invariant('move_keeps_replication', 'a move deletes its source only while replication_factor other intact replicas exist');
-  private readonly repairTruth = new Invariant('repair_matches_disks', 'every replica a repair reports is on that node\'s disk, intact');
+  // Declared in the order summary.json reports them.
+  private readonly invariants = new InvariantSet();
+  private readonly ackTruth = this.invariants.declare('ack_matches_disks', 'every replica named in an acknowledgement is on that node\'s disk, intact');
+  private readonly ackQuorum = this.invariants.declare('ack_has_min_replicas', 'a chunk is acknowledged only with at least min_replicas_success replicas');
+  private readonly once = this.invariants.declare('chunk_outcome_once', 'each chunk is acknowledged or failed exactly once');
+  private readonly repairTruth = this.invariants.declare('repair_matches_disks', 'every replica a repair reports is on that node\'s disk, intact');
+  private readonly moveSafety = this.invariants.declare('move_keeps_replication', 'a move deletes its source only while replication_factor other intact replicas exist');
   private readonly outcomes = new Map<number, 'acked' | 'failed'>();
   /** Where the system believes each acknowledged chunk's replicas are. */
   private readonly believed = new Map<number, Set<number>>();
@@ -23,7 +25,7 @@ export class PipelineChecker {
   /** Nodes the metadata node (which makes every claim) has declared failed, as of now. */
   private readonly declaredFailed = new Set<number>();
 
-  constructor(private readonly world: World, private readonly minReplicas: number, private readonly replicationFactor: number, private readonly metadataNode: number) {}
+  constructor(private readonly truth: GroundTruth, private readonly minReplicas: number, private readonly replicationFactor: number, private readonly metadataNode: number) {}
 
   observe(e: TelemetryEvent): void {
     if (e.kind === 'detector' && e.observer === this.metadataNode) {
@@ -36,7 +38,7 @@ export class PipelineChecker {
       this.believed.get(e.chunk)?.add(e.node);
       // bytes 0: a replica counted again from a node's inventory, not copied now.
       if (e.bytes > 0 && !this.holds(e.node, e.chunk)) {
-        this.repairTruth.violated(this.world.sim.now, `chunk ${e.chunk} reported repaired on ${this.world.nodes[e.node]!.name}, which holds no intact copy`);
+        this.repairTruth.violated(this.truth.now, `chunk ${e.chunk} reported repaired on ${this.truth.nodes[e.node]!.name}, which holds no intact copy`);
       }
       return;
     }
@@ -45,14 +47,14 @@ export class PipelineChecker {
       believed?.add(e.to);
       believed?.delete(e.from);
       const key = chunkKey(e.chunk);
-      const others = this.world.holders(key).filter((n) => n !== e.from && this.holds(n, e.chunk)).length;
+      const others = this.truth.holders(key).filter((n) => n !== e.from && this.holds(n, e.chunk)).length;
       if (others < this.replicationFactor) {
-        this.moveSafety.violated(this.world.sim.now, `chunk ${e.chunk} moved off ${this.world.nodes[e.from]!.name} with ${others} other intact replicas`);
+        this.moveSafety.violated(this.truth.now, `chunk ${e.chunk} moved off ${this.truth.nodes[e.from]!.name} with ${others} other intact replicas`);
       }
       return;
     }
     if (e.kind !== 'acked' && e.kind !== 'chunk_failed') return;
-    const now = this.world.sim.now;
+    const now = this.truth.now;
     const outcome = e.kind === 'acked' ? 'acked' : 'failed';
     const before = this.outcomes.get(e.chunk);
     if (before) this.once.violated(now, `chunk ${e.chunk} ${outcome} after it was already ${before}`);
@@ -62,7 +64,7 @@ export class PipelineChecker {
     if (e.replicas.length < this.minReplicas) this.ackQuorum.violated(now, `chunk ${e.chunk} acknowledged with ${e.replicas.length} replicas`);
     for (const node of e.replicas) {
       if (!this.holds(node, e.chunk)) {
-        this.ackTruth.violated(now, `chunk ${e.chunk} acknowledged on ${this.world.nodes[node]!.name}, which holds no intact copy`);
+        this.ackTruth.violated(now, `chunk ${e.chunk} acknowledged on ${this.truth.nodes[node]!.name}, which holds no intact copy`);
       }
     }
   }
@@ -75,11 +77,11 @@ export class PipelineChecker {
    */
   private holds(node: number, chunk: number): boolean {
     const key = chunkKey(chunk);
-    return this.world.intactOn(node, key) || (this.world.destroyedByFault(node, key) && !this.declaredFailed.has(node));
+    return this.truth.intactOn(node, key) || (this.truth.destroyedByFault(node, key) && !this.declaredFailed.has(node));
   }
 
   results(): InvariantResult[] {
-    return [this.ackTruth.result(), this.ackQuorum.result(), this.once.result(), this.repairTruth.result(), this.moveSafety.result()];
+    return this.invariants.results();
   }
 
   /** Chunks the system still believes have replicas, of which the world holds no intact copy. */
@@ -87,7 +89,7 @@ export class PipelineChecker {
     const lost: number[] = [];
     for (const [chunk, nodes] of this.believed) {
       const key = chunkKey(chunk);
-      if (nodes.size > 0 && !this.world.holders(key).some((n) => this.world.intactOn(n, key))) lost.push(chunk);
+      if (nodes.size > 0 && !this.truth.holders(key).some((n) => this.truth.intactOn(n, key))) lost.push(chunk);
     }
     return lost;
   }

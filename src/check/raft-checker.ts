@@ -1,7 +1,7 @@
 import type { SimTime } from '../kernel/index.js';
 import type { TelemetryEvent } from '../systems/index.js';
-import type { World } from '../world/index.js';
-import { Invariant, type InvariantResult } from './invariant.js';
+import type { GroundTruth } from '../world/ground-truth.js';
+import { InvariantSet, type InvariantResult } from './invariant.js';
 import { checkRegisters, type RegisterRead, type RegisterWrite } from './linearizability.js';
 import { RaftLogs } from './raft-logs.js';
 import { SessionGuarantees } from './session-guarantees.js';
@@ -20,13 +20,18 @@ import { SessionGuarantees } from './session-guarantees.js';
  *   applied every acknowledged write.
  */
 export class RaftChecker {
-  private readonly election = new Invariant('raft_one_leader_per_term', 'at most one leader per term');
-  private readonly logs: RaftLogs;
-  private readonly stateMachine = new Invariant('raft_state_machine_safety', 'no two members apply different entries at the same index');
-  private readonly realTime = new Invariant('raft_writes_in_real_time_order', 'a write sent after another was acknowledged comes later in the log');
-  private readonly linearizable = new Invariant('raft_linearizable', 'per key, writes and strong reads form a linearizable register history');
-  private readonly session = new SessionGuarantees();
-  private readonly liveness = new Invariant('raft_liveness', 'after the run, a leader exists and every live member has applied every acknowledged write');
+  // Declared in the order summary.json reports them.
+  private readonly invariants = new InvariantSet();
+  private readonly election = this.invariants.declare('raft_one_leader_per_term', 'at most one leader per term');
+  private readonly matching = this.invariants.declare('raft_log_matching', 'entries with the same index and term hold the same command, after the same history');
+  private readonly completeness = this.invariants.declare('raft_leader_completeness', "every leader's log holds every entry committed before it was elected; committed entries never change");
+  private readonly stateMachine = this.invariants.declare('raft_state_machine_safety', 'no two members apply different entries at the same index');
+  private readonly durable = this.invariants.declare('raft_acked_writes_kept', 'every acknowledged write is the committed entry at its index, to the end of the run');
+  private readonly realTime = this.invariants.declare('raft_writes_in_real_time_order', 'a write sent after another was acknowledged comes later in the log');
+  private readonly linearizable = this.invariants.declare('raft_linearizable', 'per key, writes and strong reads form a linearizable register history');
+  private readonly session = new SessionGuarantees(this.invariants.declare('raft_session_guarantees', "a session read reflects the client's own acknowledged writes and never goes back before its earlier session reads (per key)"));
+  private readonly liveness = this.invariants.declare('raft_liveness', 'after the run, a leader exists and every live member has applied every acknowledged write');
+  private readonly logs = new RaftLogs((n) => this.truth.nodeName(n), { matching: this.matching, completeness: this.completeness, durable: this.durable });
   /** For writes in flight: the highest acknowledged index when each was first sent. */
   private readonly writeFloor = new Map<string, number>();
   private highestAcked = 0;
@@ -44,18 +49,16 @@ export class RaftChecker {
   private readonly reads: RegisterRead[] = [];
   private active = false;
 
-  constructor(private readonly world: World) {
-    this.logs = new RaftLogs((n) => world.nodes[n]!.name);
-  }
+  constructor(private readonly truth: GroundTruth) {}
 
   observe(e: TelemetryEvent): void {
-    const now = this.world.sim.now;
+    const now = this.truth.now;
     switch (e.kind) {
       case 'raft_role': {
         this.active = true;
         if (e.role !== 'leader') return;
         const other = this.leaders.get(e.term);
-        if (other !== undefined && other !== e.node) this.election.violated(now, `term ${e.term} has two leaders: ${this.world.nodes[other]!.name} and ${this.world.nodes[e.node]!.name}`);
+        if (other !== undefined && other !== e.node) this.election.violated(now, `term ${e.term} has two leaders: ${this.truth.nodes[other]!.name} and ${this.truth.nodes[e.node]!.name}`);
         this.leaders.set(e.term, e.node);
         return this.logs.electedLeader(now, e.node, e.term);
       }
@@ -75,7 +78,7 @@ export class RaftChecker {
       case 'raft_applied': {
         const before = this.applied[e.index];
         if (before && before.id !== e.id) {
-          this.stateMachine.violated(now, `index ${e.index}: ${this.world.nodes[before.node]!.name} applied ${before.id}, ${this.world.nodes[e.node]!.name} applied ${e.id}`);
+          this.stateMachine.violated(now, `index ${e.index}: ${this.truth.nodes[before.node]!.name} applied ${before.id}, ${this.truth.nodes[e.node]!.name} applied ${e.id}`);
         }
         if (!before) this.applied[e.index] = { id: e.id, node: e.node };
         if (!this.indexOf.has(e.id)) {
@@ -128,20 +131,20 @@ export class RaftChecker {
    */
   finish(leaderUp: boolean, members: readonly number[], settle: SimTime): void {
     if (!this.active) return;
-    const now = this.world.sim.now;
+    const now = this.truth.now;
     for (const v of checkRegisters([...this.writes.values()], this.reads)) this.linearizable.violated(v.time, v.detail);
     if (!leaderUp) this.liveness.violated(now, 'no leader at the end of the run');
     const settled = this.ackedAt.filter((a) => a.time <= now - settle).reduce((m, a) => Math.max(m, a.index), 0);
     for (const m of members) {
-      if (!this.world.nodes[m]!.up) continue;
+      if (!this.truth.nodes[m]!.up) continue;
       if ((this.lastApplied.get(m) ?? 0) < settled) {
-        this.liveness.violated(now, `${this.world.nodes[m]!.name} applied up to ${this.lastApplied.get(m) ?? 0}, writes acknowledged more than ${settle / 1e6}s before the end reach ${settled}`);
+        this.liveness.violated(now, `${this.truth.nodes[m]!.name} applied up to ${this.lastApplied.get(m) ?? 0}, writes acknowledged more than ${settle / 1e6}s before the end reach ${settled}`);
       }
     }
   }
 
   results(): InvariantResult[] {
     if (!this.active) return [];
-    return [this.election.result(), this.logs.matching.result(), this.logs.completeness.result(), this.stateMachine.result(), this.logs.durable.result(), this.realTime.result(), this.linearizable.result(), this.session.invariant.result(), this.liveness.result()];
+    return this.invariants.results();
   }
 }

@@ -1,5 +1,8 @@
 import type { SimTime } from '../kernel/index.js';
-import { Invariant } from './invariant.js';
+import type { Invariant } from './invariant.js';
+
+/** The three invariants RaftLogs judges, declared by its owner (see RaftChecker). */
+export interface RaftLogInvariants { matching: Invariant; completeness: Invariant; durable: Invariant }
 
 interface LogEntry { term: number; id: string }
 
@@ -16,9 +19,9 @@ interface LogEntry { term: number; id: string }
  *   committed there, then and to the end of the run.
  */
 export class RaftLogs {
-  readonly matching = new Invariant('raft_log_matching', 'entries with the same index and term hold the same command, after the same history');
-  readonly completeness = new Invariant('raft_leader_completeness', "every leader's log holds every entry committed before it was elected; committed entries never change");
-  readonly durable = new Invariant('raft_acked_writes_kept', 'every acknowledged write is the committed entry at its index, to the end of the run');
+  readonly matching: Invariant;
+  readonly completeness: Invariant;
+  readonly durable: Invariant;
   private readonly logs = new Map<number, LogEntry[]>();
   /** By index, per term seen there (rarely more than one): the command first seen and the term of the entry before it. */
   private readonly seen: Array<Array<{ term: number; id: string; prevTerm: number; node: number }> | undefined> = [];
@@ -28,7 +31,9 @@ export class RaftLogs {
   /** Acknowledged writes by index, so a later change of the committed entry there is caught. */
   private readonly ackedAt = new Map<number, string>();
 
-  constructor(private readonly nameOf: (node: number) => string) {}
+  constructor(private readonly nameOf: (node: number) => string, invariants: RaftLogInvariants) {
+    ({ matching: this.matching, completeness: this.completeness, durable: this.durable } = invariants);
+  }
 
   private log(node: number): LogEntry[] {
     let l = this.logs.get(node);

@@ -1,5 +1,5 @@
 import type { SimTime } from '../kernel/index.js';
-import { Invariant } from './invariant.js';
+import type { Invariant } from './invariant.js';
 
 /**
  * What document 001's `session` level promises a client, per key: its reads
@@ -9,7 +9,9 @@ import { Invariant } from './invariant.js';
  * took effect; 0 is the initial, never-written value.
  */
 export class SessionGuarantees {
-  readonly invariant = new Invariant('raft_session_guarantees', "a session read reflects the client's own acknowledged writes and never goes back before its earlier session reads (per key)");
+  /** Declared by the owner (see RaftChecker), so it is reported in its place. */
+  constructor(readonly invariant: Invariant) {}
+
   /** `client|key` -> highest position of the client's acknowledged writes to it. */
   private readonly wrote = new Map<string, number>();
   /** `client|key` -> highest position the client's session reads of it returned. */

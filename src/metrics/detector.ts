@@ -1,6 +1,6 @@
 import type { SimTime } from '../kernel/index.js';
 import type { TelemetryEvent } from '../systems/index.js';
-import type { World } from '../world/index.js';
+import type { GroundTruth } from '../world/ground-truth.js';
 import { seconds, toCsv } from './csv.js';
 
 interface CrashRecord {
@@ -40,10 +40,10 @@ export class DetectorCollector {
   private readonly openCrash = new Map<number, CrashRecord>();
   private readonly falseSuspicions: FalseSuspicion[] = [];
 
-  constructor(private readonly world: World) {
-    world.onNodeState((node, event) => {
+  constructor(private readonly truth: GroundTruth) {
+    truth.onNodeState((node, event) => {
       if (event === 'crash') {
-        const rec: CrashRecord = { node: node.index, at: world.sim.now, open: true, first: {}, firstObserver: {}, observers: { suspected: new Set(), failed: new Set() } };
+        const rec: CrashRecord = { node: node.index, at: truth.now, open: true, first: {}, firstObserver: {}, observers: { suspected: new Set(), failed: new Set() } };
         this.crashes.push(rec);
         this.openCrash.set(node.index, rec);
       } else {
@@ -56,7 +56,7 @@ export class DetectorCollector {
 
   observe(e: TelemetryEvent): void {
     if (e.kind !== 'detector' || e.state === 'healthy') return;
-    const now = this.world.sim.now;
+    const now = this.truth.now;
     const crash = this.openCrash.get(e.subject);
     if (!crash) return void this.falseSuspicions.push({ at: now, node: e.subject, observer: e.observer, state: e.state });
     crash.observers[e.state].add(e.observer);
@@ -81,7 +81,7 @@ export class DetectorCollector {
   }
 
   toCsv(): string {
-    const name = (i: number | undefined) => (i === undefined ? '' : this.world.nodes[i]!.name);
+    const name = (i: number | undefined) => (i === undefined ? '' : this.truth.nodes[i]!.name);
     const rows: Array<{ at: SimTime; cells: Array<string | number> }> = [];
     for (const c of this.crashes) {
       for (const state of ['suspected', 'failed'] as const) {

@@ -1,6 +1,6 @@
 import type { SimTime } from '../kernel/index.js';
 import { chunkKey, type TelemetryEvent } from '../systems/index.js';
-import type { World } from '../world/index.js';
+import type { GroundTruth } from '../world/ground-truth.js';
 import { seconds, toCsv } from './csv.js';
 
 /** Durability of acknowledged data at one instant, judged from the world's disks. */
@@ -53,7 +53,7 @@ export class DurabilityCollector {
   private atRisk = 0;
   private orphans = 0;
 
-  constructor(private readonly world: World, private readonly replicationFactor: number) {}
+  constructor(private readonly truth: GroundTruth, private readonly replicationFactor: number) {}
 
   observe(e: TelemetryEvent): void {
     if (e.kind === 'acked' && !this.acked.has(e.chunk)) {
@@ -68,24 +68,24 @@ export class DurabilityCollector {
 
   /** Takes a sample now. */
   sample(): DurabilitySample {
-    const world = this.world;
+    const truth = this.truth;
     const s: DurabilitySample = {
-      time: world.sim.now, chunksAcked: this.acked.size, bytesAcked: this.bytesAcked, replicasIntact: 0, replicasAvailable: 0,
+      time: truth.now, chunksAcked: this.acked.size, bytesAcked: this.bytesAcked, replicasIntact: 0, replicasAvailable: 0,
       underReplicated: 0, overReplicated: 0, unavailable: 0, lost: 0, bytesLost: 0, replicasCorrupt: 0,
       repairBacklogChunks: this.backlog.chunks, repairBacklogBytes: this.backlog.bytes, orphansRemoved: this.orphans, atRiskChunkS: 0,
-      nodesUp: world.nodes.filter((n) => n.up).length,
+      nodesUp: truth.nodes.filter((n) => n.up).length,
     };
     for (const [chunk, bytes] of this.acked) {
       const key = chunkKey(chunk);
       let intact = 0;
       let available = 0;
-      for (const node of world.holders(key)) {
-        if (!world.intactOn(node, key)) {
+      for (const node of truth.holders(key)) {
+        if (!truth.intactOn(node, key)) {
           s.replicasCorrupt++;
           continue;
         }
         intact++;
-        if (world.nodes[node]!.up) available++;
+        if (truth.nodes[node]!.up) available++;
       }
       s.replicasIntact += intact;
       s.replicasAvailable += available;

@@ -11,4 +11,5 @@ export * from './summary.js';
 export * from './load.js';
 export * from './metric-names.js';
 export * from './determinism.js';
-export * from './collectors.js';
+export * from './observers.js';
+export * from './systems.js';

@@ -2,13 +2,14 @@ import { FaultInjector, planNemesis } from '../chaos/index.js';
 import { evaluateExpectations } from '../check/index.js';
 import { RandomStreams, Simulator, type SimTime } from '../kernel/index.js';
 import { faultsCsv } from '../metrics/index.js';
-import { buildCluster, buildSoftwareOptions, buildTopology, RAFT_LEADER, type LoadedScenario } from '../scenario/index.js';
-import { bootNode, RAFT_DEFECTS, type PipelineDefect, type RaftDefect, type TelemetryEvent } from '../systems/index.js';
-
+import type { NodeBoot, ObserveContext } from '../modules/system-module.js';
+import { buildCluster, buildTopology, type LoadedScenario } from '../scenario/index.js';
+import type { PipelineDefect, RaftDefect, TelemetryEvent } from '../systems/index.js';
 import { World } from '../world/index.js';
-import { RunCollectors } from './collectors.js';
 import { metricsOf } from './metric-names.js';
+import { RunObservers } from './observers.js';
 import { buildSummary, type Summary } from './summary.js';
+import { bootSystems, inRegistryOrder, resolveSystems } from './systems.js';
 
 export interface RunOptions {
   /** Run seed; defaults to the scenario's `seed`. */
@@ -37,6 +38,10 @@ export interface RunResult {
  * Runs a scenario to its horizon on a fresh simulator and returns every
  * output as text. Pure: no clock, no files, no console — the same scenario
  * and seed give the same result in any process.
+ *
+ * The systems it runs come from the module registry (modules/registry.ts):
+ * each active module boots on every node and contributes its observer's
+ * files, summary sections and invariants.
  */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): RunResult {
   const sc = loaded.scenario;
@@ -46,47 +51,42 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const topology = buildTopology(sc);
   const world = new World(sim, streams, topology);
   const cluster = buildCluster(topology);
-  const software = buildSoftwareOptions(sc, topology);
-  const defects = options.defects ?? [];
-  const isRaftDefect = (d: PipelineDefect | RaftDefect): d is RaftDefect => (RAFT_DEFECTS as ReadonlyArray<string>).includes(d);
-  software.pipeline.defects = new Set(defects.filter((d): d is PipelineDefect => !isRaftDefect(d)));
-  if (software.raft) software.raft.group.defects = new Set(defects.filter(isRaftDefect));
+  const systems = resolveSystems(sc, topology, options.defects ?? []);
   const trace = options.trace;
   if (trace) world.setTracer((kind, node, detail) => trace(sim.now, kind, node >= 0 ? world.nodes[node]!.name : '-', detail));
 
   const tap = trace
-    ? (time: SimTime, e: TelemetryEvent) => {
-        options.observe?.(time, e);
+    ? (e: TelemetryEvent) => {
+        options.observe?.(sim.now, e);
         world.trace(e.kind, 'node' in e ? e.node : -1, 'chunk' in e ? `chunk ${e.chunk}` : '');
       }
-    : options.observe;
-  const collectors = new RunCollectors(world, sc.metrics.bucket, software.pipeline.replicationFactor, software.pipeline.minReplicasSuccess, software.pipeline.sourceNode, tap);
-  world.install((rt) => bootNode(rt, software, cluster, collectors));
-  // "@raft-leader" is resolved when the fault strikes, by asking who leads now (as a Jepsen nemesis would).
-  const members = (name: string): number[] => {
-    if (name === RAFT_LEADER) {
-      const leader = collectors.consensus.currentLeader();
-      return leader >= 0 ? [leader] : [];
-    }
-    return world.resolveMembers(name);
+    : options.observe && ((e: TelemetryEvent) => options.observe!(sim.now, e));
+  const run: ObserveContext = {
+    truth: world.truth,
+    bucket: sc.metrics.bucket,
+    horizon: sc.duration,
+    topology,
+    settingsOf: (m) => systems.find((s) => s.module === m)?.settings as never,
   };
-  if (software.raft) collectors.consensus.watch(software.raft.group.members);
-  const injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members }, () => collectors.consensus.recheck());
+  const observers = new RunObservers(
+    inRegistryOrder(systems).flatMap(({ module, settings }) => (module.observe ? [{ module, observer: module.observe(run, settings) }] : [])),
+    tap,
+  );
+  world.install((rt) => {
+    const node: NodeBoot = { rt, cluster, telemetry: observers };
+    bootSystems(systems, node);
+  });
+  // A role ("@raft-leader") names whoever holds it when the fault strikes.
+  const members = (name: string): number[] => observers.holders(name) ?? world.resolveMembers(name);
+  const injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members }, () => observers.afterFault());
   const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: topology.nodes.map((n) => n.name), clouds: topology.clouds }, streams) : [];
   injector.schedule([...sc.faults, ...nemesis]);
   world.start();
-  sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => collectors.sample());
+  sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => observers.sample());
   sim.run(sc.duration);
-  // Followers learn of a commit with the next heartbeat or append; ten heartbeats is ample.
-  if (software.coordinator) {
-    // A task may take the heartbeat timeout to be noticed, a vote, and a few durations to redo.
-    const c = software.coordinator;
-    const quietSince = injector.timeline.reduce((t, f) => Math.max(t, f.time), 0);
-    collectors.coordinatorChecker.finish(2 * c.group.heartbeatTimeout + c.group.voteTimeout + 20 * (c.work?.duration ?? 0), quietSince);
-  }
-  collectors.raftChecker.finish(collectors.consensus.currentLeader() >= 0, software.raft?.group.members ?? [], 10 * (software.raft?.group.heartbeatInterval ?? 0));
+  observers.finish({ quietSince: injector.timeline.reduce((t, f) => Math.max(t, f.time), 0) });
 
-  const summary = buildSummary({ loaded, seed, sim, world, topology, software, collectors, faultCount: sc.faults.length + nemesis.length });
+  const summary = buildSummary({ loaded, seed, sim, truth: world.truth, observers, faultCount: sc.faults.length + nemesis.length });
   summary.expectations = evaluateExpectations(sc.expect, metricsOf(summary));
   const failures = [
     ...summary.invariants
@@ -96,21 +96,13 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       .filter((e) => !e.held)
       .map((e) => `expectation ${e.metric} ${e.expected} did not hold: measured ${e.actual}`),
   ];
-  const consensusCsv = collectors.consensus.toCsv();
   return {
     name: loaded.name,
     seed,
     summary,
     ok: failures.length === 0,
     failures,
-    files: {
-      'throughput.csv': collectors.throughput.toCsv(sc.duration),
-      'durability.csv': collectors.durability.toCsv(),
-      'detector.csv': collectors.detector.toCsv(),
-      'faults.csv': faultsCsv(injector.timeline),
-      ...(consensusCsv === undefined ? {} : { 'consensus.csv': consensusCsv }),
-      'summary.json': JSON.stringify(summary, null, 2) + '\n',
-    },
+    files: { ...observers.files(), 'faults.csv': faultsCsv(injector.timeline), 'summary.json': JSON.stringify(summary, null, 2) + '\n' },
   };
 }
 

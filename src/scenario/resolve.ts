@@ -1,4 +1,4 @@
-import type { ClusterConfig, MemberInfo, PipelineOptions, SoftwareOptions } from '../systems/index.js';
+import type { ClusterConfig, MemberInfo, PipelineOptions } from '../systems/index.js';
 import { typicalLatency, type LatencyDist, type LinkSpec, type NodeSpec, type RegionSpec, type TopologySpec } from '../world/index.js';
 import type { LatencySetting, Scenario } from './schema.js';
 
@@ -106,77 +106,5 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     catalog: p.catalog,
     coordination: p.coordination,
     defects: new Set(),
-  };
-}
-
-/** The fault target that names whichever node leads the Raft group when the fault strikes. */
-export const RAFT_LEADER = '@raft-leader';
-
-export function buildSoftwareOptions(sc: Scenario, topology: TopologySpec): SoftwareOptions {
-  const d = sc.detector;
-  const r = sc.repair;
-  const index = (name: string) => topology.nodes.findIndex((n) => n.name === name);
-  return {
-    ...(sc.coordinator ? {
-      coordinator: {
-        group: {
-          agents: sc.coordinator.agents.map((a) => index(a.node)),
-          priorities: sc.coordinator.agents.map((a) => a.priority),
-          capabilities: sc.coordinator.agents.map((a) => a.capabilities),
-          heartbeatInterval: sc.coordinator.heartbeat_interval,
-          heartbeatTimeout: sc.coordinator.heartbeat_timeout,
-          quorumThreshold: sc.coordinator.quorum_threshold,
-          voteTimeout: sc.coordinator.vote_timeout,
-          maxRetries: sc.coordinator.max_retries,
-          election: sc.coordinator.election,
-          slots: sc.coordinator.agents.map((a) => topology.nodes[index(a.node)]!.slots),
-        },
-        ...(sc.coordinator.tasks ? { work: {
-          node: index(sc.coordinator.tasks.node), every: sc.coordinator.tasks.every, duration: sc.coordinator.tasks.duration,
-          maxPriority: sc.coordinator.tasks.max_priority, capabilities: sc.coordinator.tasks.capabilities,
-        } } : {}),
-      },
-    } : {}),
-    ...(sc.raft ? {
-      raft: {
-        group: {
-          members: sc.raft.members.map(index),
-          electionTimeoutMin: sc.raft.election_timeout.min,
-          electionTimeoutMax: sc.raft.election_timeout.max,
-          heartbeatInterval: sc.raft.heartbeat,
-          maxBatch: sc.raft.max_batch,
-          maxStaleness: sc.raft.max_staleness,
-          checkQuorum: sc.raft.check_quorum,
-          preVote: sc.raft.pre_vote,
-          snapshotEvery: sc.raft.snapshot_every,
-          defects: new Set(),
-        },
-        client: {
-          node: index(sc.raft.client.node), every: sc.raft.client.every, timeout: sc.raft.client.timeout, keys: sc.raft.client.keys,
-          readEvery: sc.raft.client.reads.every, readLevels: sc.raft.client.reads.levels,
-        },
-      },
-    } : {}),
-    pipeline: buildPipelineOptions(sc, topology),
-    detector: {
-      kind: d.kind,
-      heartbeat: { interval: d.heartbeat.interval, suspectAfter: d.heartbeat.suspect_after, timeout: d.heartbeat.timeout },
-      phi: {
-        interval: d.phi_accrual.interval, checkInterval: d.phi_accrual.check_interval, suspectThreshold: d.phi_accrual.suspect_threshold,
-        threshold: d.phi_accrual.threshold, windowSize: d.phi_accrual.window_size, minStdDev: d.phi_accrual.min_std_dev, acceptablePause: d.phi_accrual.acceptable_pause,
-      },
-      swim: {
-        period: d.swim.period, pingTimeout: d.swim.ping_timeout, indirectProbes: d.swim.indirect_probes, suspicionTimeout: d.swim.suspicion_timeout,
-        retransmitMultiplier: d.swim.retransmit_multiplier, maxPiggyback: d.swim.max_piggyback,
-      },
-    },
-    rebalance: {
-      enabled: sc.rebalance.enabled, interval: sc.rebalance.interval, threshold: sc.rebalance.threshold,
-      maxConcurrent: sc.rebalance.max_concurrent, timeout: sc.rebalance.timeout,
-    },
-    repair: {
-      enabled: r.enabled, bandwidthBytesPerS: r.bandwidth, maxConcurrent: r.max_concurrent, timeout: r.timeout,
-      scrubInterval: r.scrub_interval, collectGarbage: r.collect_garbage,
-    },
   };
 }

@@ -8,7 +8,7 @@
  * - storage/: the replica store on every node (write, verify, copy, scrub).
  * - membership/: failure detectors (heartbeat, phi accrual, SWIM).
  * - repair/: the catalog of replicas and the repairer.
- * - node-software.ts: what boots on each node.
+ * - <system>/boot.ts: what boots on each node; <system>/module.ts: the system's module (modules/ layer).
  */
 export * from './cluster.js';
 export * from './registry.js';
@@ -21,6 +21,5 @@ export * from './repair/options.js';
 export { ReplicaCatalog } from './repair/catalog.js';
 export { Repairer } from './repair/repairer.js';
 export { Rebalancer, type RebalanceOptions } from './repair/rebalancer.js';
-export * from './node-software.js';
 export * from './raft/index.js';
 export * from './coordinator/index.js';

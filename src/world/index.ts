@@ -1,6 +1,7 @@
 /**
  * world/ — the simulated infrastructure.
  * - spec.ts: plain descriptions (topology, links, disks) in explicit units.
+ * - ground-truth.ts: the read-only view metrics and checkers get (GroundTruth).
  * - world.ts: assembles nodes, links and disks; fault verbs; ground truth of stored objects.
  * - node.ts: a machine and the runtime its software sees (NodeHost).
  * - runtime.ts: the NodeRuntime interface, the only door systems/ may use.
@@ -18,3 +19,4 @@ export * from './network.js';
 export * from './transfers.js';
 export * from './world.js';
 export * from './trace.js';
+export * from './ground-truth.js';

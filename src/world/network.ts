@@ -53,10 +53,15 @@ export class Network {
     return this.links[this.regionOf[from]! * this.regionCount + this.regionOf[to]!]!;
   }
 
+  /** The one reachability rule: both ends up, and no partition separates them in this direction. */
+  canReach(from: number, to: number): boolean {
+    return this.nodes[from]!.reachable && this.nodes[to]!.reachable && !this.partitions.separates(from, to);
+  }
+
   send(from: number, to: number, port: string, body: unknown): void {
     this.stats.sent++;
     if (!this.nodes[from]!.reachable || !this.nodes[to]!.reachable) return void this.stats.dropped.node_down++;
-    if (this.partitions.count > 0 && this.partitions.blocks(from, to)) return void this.stats.dropped.partition++;
+    if (this.partitions.separates(from, to)) return void this.stats.dropped.partition++;
     if (from === to) return this.schedule(from, to, port, body, 0);
     const link = this.linkBetween(from, to);
     if (link.plain) {
@@ -90,8 +95,9 @@ export class Network {
     this.bodyOf[slot] = undefined;
     this.free.push(slot);
     const dest = this.nodes[to]!;
+    // On arrival only the receiver must be up: a message outlives its sender's crash.
     if (!dest.reachable) return void this.stats.dropped.node_down++;
-    if (this.partitions.count > 0 && this.partitions.blocks(from, to)) return void this.stats.dropped.partition++;
+    if (this.partitions.separates(from, to)) return void this.stats.dropped.partition++;
     this.stats.delivered++;
     if (this.trace.tracer) this.trace.tracer('msg', to, `${port} from ${this.nodes[from]!.name}`);
     dest.host.receive(port, from, body);

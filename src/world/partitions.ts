@@ -44,6 +44,11 @@ export class Partitions {
     return this.list.length;
   }
 
+  /** Whether an active partition drops traffic from `from` to `to` (cheap when none is active). */
+  separates(from: number, to: number): boolean {
+    return this.list.length > 0 && this.blocks(from, to);
+  }
+
   blocks(from: number, to: number): boolean {
     const list = this.list;
     for (let i = 0; i < list.length; i++) {

@@ -63,7 +63,7 @@ export class Transfers {
       remaining: bytes,
       aborted: false,
     };
-    if (!this.connected(from, to)) return this.fail(flow);
+    if (!this.network.canReach(from, to)) return this.fail(flow);
     if (from === to || bytes <= 0) {
       this.arriving.add(flow);
       this.sim.after(from === to ? 0 : link.delay(), this.arrive, flow);
@@ -82,7 +82,7 @@ export class Transfers {
 
   /** Breaks every flow that a partition now separates. */
   abortPartitioned(): void {
-    this.abortWhere((f) => this.partitions.blocks(f.from, f.to));
+    this.abortWhere((f) => this.partitions.separates(f.from, f.to));
   }
 
   /**
@@ -152,18 +152,13 @@ export class Transfers {
 
   private readonly arrive = (flow: Flow): void => {
     if (!this.arriving.delete(flow) || flow.aborted) return;
-    if (!this.connected(flow.from, flow.to)) return this.fail(flow);
+    if (!this.network.canReach(flow.from, flow.to)) return this.fail(flow);
     this.stats.completed++;
     this.stats.bytesDelivered += flow.bytes;
     if (this.trace.tracer) this.trace.tracer('transfer', flow.to, `${flow.port} ${flow.bytes}B from ${this.nodes[flow.from]!.name}`);
     this.nodes[flow.to]!.host.receive(flow.port, flow.from, flow.body);
     this.notify(flow, true);
   };
-
-  private connected(from: number, to: number): boolean {
-    return this.nodes[from]!.reachable && this.nodes[to]!.reachable &&
-      !(this.partitions.count > 0 && this.partitions.blocks(from, to));
-  }
 
   private abortWhere(pred: (f: Flow) => boolean): void {
     for (const share of this.shares.values()) {

@@ -1,5 +1,6 @@
 import type { RandomStreams, Simulator } from '../kernel/index.js';
 import { Disk, type DiskObserver, type DiskSlowdown } from './disk.js';
+import { WorldTruth, type GroundTruth } from './ground-truth.js';
 import { Link, type LinkEffect } from './link.js';
 import { Network } from './network.js';
 import { SimNode, type Boot, type HostServices } from './node.js';
@@ -37,6 +38,8 @@ export class World implements DiskObserver {
   /** Crashes and pauses not yet undone, per node. */
   private readonly downHolds: Int32Array;
   private readonly pauseHolds: Int32Array;
+  /** The read-only view metrics and checkers get: ground truth without fault verbs. */
+  readonly truth: GroundTruth = new WorldTruth(this);
 
   constructor(readonly sim: Simulator, readonly streams: RandomStreams, readonly spec: TopologySpec) {
     this.clouds = spec.clouds;

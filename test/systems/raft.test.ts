@@ -167,7 +167,7 @@ describe('Raft', () => {
     const { RaftChecker } = await import('../../src/check/index.js');
     const { tinyWorld } = await import('../world/helpers.js');
     const w = tinyWorld();
-    const checker = new RaftChecker(w.world);
+    const checker = new RaftChecker(w.world.truth);
     const emit = (e: TelemetryEvent) => checker.observe(e);
     const at = (t: number, e: TelemetryEvent) => w.world.sim.at(t, emit, e);
     at(0, { kind: 'raft_role', node: 0, term: 1, role: 'leader' });

@@ -1,0 +1,66 @@
+import type { CoordinatorSummary, ExpectationResult, InvariantResult } from '../check/index.js';
+import type { ConsensusSummary, DetectionSummary } from '../metrics/index.js';
+import type { Stage } from '../systems/index.js';
+
+export interface StageSummary {
+  chunks: number;
+  bytes: number;
+  /** Fraction of the stage's capacity in use over the pipeline's active time. */
+  busy_fraction: number;
+}
+
+/**
+ * summary.json: simulated quantities only, so it is byte-identical across
+ * replays. The run writes the head (scenario .. events), `network`, `faults`,
+ * `invariants` and `expectations`; each system module writes its own
+ * sections. A new module adds its section by augmenting this interface
+ * (`declare module '../../modules/summary.js' { interface Summary { ... } }`).
+ */
+export interface Summary {
+  scenario: string;
+  seed: number;
+  scenario_sha256: string;
+  simulated_s: number;
+  events: number;
+  pipeline: {
+    chunks_total: number;
+    chunks_acked: number;
+    chunks_failed: number;
+    bytes_acked: number;
+    completed: boolean;
+    /** Simulated seconds until every chunk was acknowledged or failed (null: never). */
+    completion_s: number | null;
+    /** Bytes acknowledged per second of active time, MB/s. */
+    throughput_mb_s: number;
+    retries: Record<'processing' | 'distribution', number>;
+  };
+  stages: Record<Stage, StageSummary>;
+  bottleneck: { stage: Stage; busy_fraction: number; severity: 'low' | 'medium' | 'high' };
+  durability: {
+    lost_chunks: number;
+    lost_bytes: number;
+    under_replicated_at_end: number;
+    /** Chunks with more intact replicas than replication_factor at the end (stored twice). */
+    over_replicated_at_end: number;
+    unavailable_at_end: number;
+    max_under_replicated: number;
+    /** Under-replicated chunk-seconds over the run (sampled at bucket resolution). */
+    under_replicated_chunk_s: number;
+    corrupt_replicas_at_end: number;
+    /** Chunks the system still believes have replicas, of which no intact copy exists. */
+    silently_lost_chunks: number;
+  };
+  detection: DetectionSummary;
+  repair: { repairs: number; bytes_repaired: number; replicas_dropped: number; orphans_removed: number; backlog_chunks_at_end: number };
+  /** Disk use across nodes that are up, from the disks: (most - least) / most. */
+  rebalance: { moves: number; disk_imbalance_at_end: number };
+  /** Present when the scenario runs document 003's coordinator. */
+  coordinator?: CoordinatorSummary;
+  /** Present when the scenario runs a Raft group. */
+  raft?: ConsensusSummary;
+  network: { messages_sent: number; messages_delivered: number; messages_dropped: number; transfers_completed: number; transfers_aborted: number };
+  faults: number;
+  invariants: InvariantResult[];
+  /** The scenario's `expect:` block, judged. */
+  expectations: ExpectationResult[];
+}

@@ -1,0 +1,107 @@
+import type { InvariantResult, MetricValue } from '../check/index.js';
+import type { SimTime } from '../kernel/index.js';
+import type { Scenario } from '../scenario/index.js';
+import type { ClusterConfig, NodeRegistry, Telemetry, TelemetryEvent } from '../systems/index.js';
+import type { GroundTruth } from '../world/ground-truth.js';
+import type { NodeRuntime } from '../world/runtime.js';
+import type { TopologySpec } from '../world/spec.js';
+import type { Summary } from './summary.js';
+
+/**
+ * One system under test as the run sees it: how its settings come from the
+ * scenario, how it boots on a node, and what watches it (files, summary
+ * sections, named metrics, invariants). `SYSTEMS` (registry.ts) lists them;
+ * every part of a run that used to name systems by hand loops over it:
+ * outputs in the registry's order, boots in `bootOrder`.
+ */
+export interface SystemModule<Options = unknown> {
+  /** Short name, used in docs and errors. */
+  readonly name: string;
+  /**
+   * Modules whose settings or services it uses. They are resolved and booted
+   * before it, in the order listed (see `bootOrder`).
+   */
+  readonly uses?: readonly SystemModule[];
+  /**
+   * Its settings for one run, from the validated scenario, or undefined when
+   * the scenario does not run it (an optional block left out). Modules are
+   * resolved in registry order, so `ctx.settingsOf` sees the earlier ones.
+   */
+  settings(ctx: SettingsContext): Options | undefined;
+  /** Test-only defects it knows (`RunOptions.defects`); the run hands each module its own. */
+  readonly defects?: readonly string[];
+  /**
+   * Starts it on one node, at every boot (the first and each restart), in
+   * registry order. It may leave services on `node` for the modules after it
+   * (the membership view).
+   */
+  boot?(node: NodeBoot, options: Options): void;
+  /** What watches it during one run (created before the run starts). */
+  observe?(run: ObserveContext, options: Options): SystemObserver;
+  /**
+   * Named metrics read from summary.json: the names `expect:` and `compare`
+   * accept. A reader returns null when this run has no such measurement.
+   */
+  readonly metrics?: Readonly<Record<string, (summary: Summary) => MetricValue>>;
+  /** Fault targets naming a role (`@raft-leader`), resolved when a fault strikes by `SystemObserver.holders`. */
+  readonly roles?: readonly string[];
+}
+
+export interface SettingsContext {
+  readonly scenario: Scenario;
+  readonly topology: TopologySpec;
+  /** A node's index by name (names were validated with the scenario). */
+  index(name: string): number;
+  /** Another module's settings for this run (one earlier in the registry), or undefined when it is off. */
+  settingsOf<O>(module: SystemModule<O>): O | undefined;
+  /** The test-only defects of this run that this module declared. */
+  readonly defects: ReadonlySet<string>;
+}
+
+/** A node at boot: its runtime, the cluster it is deployed in, and services earlier modules left for later ones. */
+export interface NodeBoot {
+  readonly rt: NodeRuntime;
+  readonly cluster: ClusterConfig;
+  readonly telemetry: Telemetry;
+  /** The node's membership view, once the membership module has booted. */
+  registry?: NodeRegistry;
+}
+
+export interface ObserveContext {
+  /** The world, read-only: metrics and checkers judge from it and never change it. */
+  readonly truth: GroundTruth;
+  /** Width of a metrics bucket (a CSV row). */
+  readonly bucket: SimTime;
+  /** Simulated time the run covers. */
+  readonly horizon: SimTime;
+  readonly topology: TopologySpec;
+  /** Another module's settings for this run, or undefined when it is off. */
+  settingsOf<O>(module: SystemModule<O>): O | undefined;
+}
+
+/** What the run tells observers when it has reached its horizon. */
+export interface RunEnd {
+  /** When the last fault started or ended (0: none): liveness is owed only after the chaos stops. */
+  readonly quietSince: SimTime;
+}
+
+/**
+ * A system's observer over one run. Every method is optional. The run calls
+ * them in registry order: `observe` for each telemetry event, `sample` at
+ * each bucket's end, `afterFault` after each fault starts or ends, then at
+ * the horizon `finish`, and only then the readers (`files`, `summary`,
+ * `invariants`), which must not change anything.
+ */
+export interface SystemObserver {
+  observe?(e: TelemetryEvent): void;
+  sample?(): void;
+  afterFault?(): void;
+  finish?(end: RunEnd): void;
+  /** Output files by name; a file absent from the record is not written this run. */
+  files?(): Record<string, string>;
+  /** summary.json sections. */
+  summary?(): Partial<Summary>;
+  invariants?(): InvariantResult[];
+  /** The nodes holding a role the module declared (`roles`), now; empty: nobody holds it. */
+  holders?(role: string): number[];
+}

@@ -1,0 +1,58 @@
+import type { InvariantResult } from '../check/index.js';
+import type { SimTime } from '../kernel/index.js';
+import type { RunEnd, SystemModule, SystemObserver } from '../modules/system-module.js';
+import type { Summary } from '../modules/summary.js';
+import type { Telemetry, TelemetryEvent } from '../systems/index.js';
+
+/**
+ * Every observer of one run, one per module that has one, in registry order.
+ * It is the systems' telemetry sink: each event reaches the observers in that
+ * order (after the caller's tap, if any).
+ */
+export class RunObservers implements Telemetry {
+  private readonly list: Array<{ module: SystemModule; observer: SystemObserver }>;
+
+  constructor(entries: ReadonlyArray<{ module: SystemModule; observer: SystemObserver }>, private readonly tap?: (e: TelemetryEvent) => void) {
+    this.list = [...entries];
+  }
+
+  emit(e: TelemetryEvent): void {
+    this.tap?.(e);
+    for (const { observer } of this.list) observer.observe?.(e);
+  }
+
+  sample(): void {
+    for (const { observer } of this.list) observer.sample?.();
+  }
+
+  afterFault(): void {
+    for (const { observer } of this.list) observer.afterFault?.();
+  }
+
+  finish(end: RunEnd): void {
+    for (const { observer } of this.list) observer.finish?.(end);
+  }
+
+  /** The nodes holding a role now, or undefined when no module declares it. */
+  holders(role: string): number[] | undefined {
+    const entry = this.list.find(({ module }) => module.roles?.includes(role));
+    return entry ? entry.observer.holders?.(role) ?? [] : undefined;
+  }
+
+  files(): Record<string, string> {
+    return Object.assign({}, ...this.list.map(({ observer }) => observer.files?.() ?? {})) as Record<string, string>;
+  }
+
+  sections(): Partial<Summary> {
+    return Object.assign({}, ...this.list.map(({ observer }) => observer.summary?.() ?? {})) as Partial<Summary>;
+  }
+
+  invariants(): InvariantResult[] {
+    return this.list.flatMap(({ observer }) => observer.invariants?.() ?? []);
+  }
+}
+
+/** When a tap wants the time with each event. */
+export function timedTap(clock: () => SimTime, tap: ((time: SimTime, e: TelemetryEvent) => void) | undefined): ((e: TelemetryEvent) => void) | undefined {
+  return tap && ((e) => tap(clock(), e));
+}

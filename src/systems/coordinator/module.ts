@@ -1,0 +1,61 @@
+import { CoordinatorChecker } from '../../check/coordinator-checker.js';
+import type { SystemModule } from '../../modules/system-module.js';
+import { bootCoordinator } from './boot.js';
+import type { CoordinatorOptions, TaskWorkloadOptions } from './options.js';
+
+export interface CoordinatorSettings { group: CoordinatorOptions; work?: TaskWorkloadOptions }
+
+/**
+ * Document 003's agent coordinator, when the scenario has a `coordinator:`
+ * block: agents, their election, the task queue and an optional task
+ * workload. Its checker judges one coordinator per term and tasks done once
+ * and never dropped.
+ */
+export const coordinatorModule: SystemModule<CoordinatorSettings> = {
+  name: 'coordinator',
+  settings({ scenario, topology, index }) {
+    const c = scenario.coordinator;
+    if (!c) return undefined;
+    return {
+      group: {
+        agents: c.agents.map((a) => index(a.node)),
+        priorities: c.agents.map((a) => a.priority),
+        capabilities: c.agents.map((a) => a.capabilities),
+        heartbeatInterval: c.heartbeat_interval,
+        heartbeatTimeout: c.heartbeat_timeout,
+        quorumThreshold: c.quorum_threshold,
+        voteTimeout: c.vote_timeout,
+        maxRetries: c.max_retries,
+        election: c.election,
+        slots: c.agents.map((a) => topology.nodes[index(a.node)]!.slots),
+      },
+      ...(c.tasks ? { work: {
+        node: index(c.tasks.node), every: c.tasks.every, duration: c.tasks.duration,
+        maxPriority: c.tasks.max_priority, capabilities: c.tasks.capabilities,
+      } } : {}),
+    };
+  },
+  boot(node, s) {
+    bootCoordinator(node.rt, s, node.telemetry);
+  },
+  observe({ truth }, s) {
+    const checker = new CoordinatorChecker(truth);
+    return {
+      observe: (e) => checker.observe(e),
+      // A task may take the heartbeat timeout to be noticed, a vote, and a few durations to redo.
+      finish: ({ quietSince }) => checker.finish(2 * s.group.heartbeatTimeout + s.group.voteTimeout + 20 * (s.work?.duration ?? 0), quietSince),
+      summary: () => {
+        const coordinator = checker.summary();
+        return coordinator ? { coordinator } : {};
+      },
+      invariants: () => checker.results(),
+    };
+  },
+  metrics: {
+    coordinator_elections: (s) => s.coordinator?.elections ?? null,
+    tasks_completed: (s) => s.coordinator?.tasks_completed ?? null,
+    tasks_failed: (s) => s.coordinator?.tasks_failed ?? null,
+    tasks_lost: (s) => s.coordinator?.tasks_lost ?? null,
+    duplicate_executions: (s) => s.coordinator?.duplicate_executions ?? null,
+  },
+};

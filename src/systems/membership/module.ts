@@ -1,0 +1,56 @@
+import { DetectorCollector } from '../../metrics/detector.js';
+import type { SystemModule } from '../../modules/system-module.js';
+import { bootMembership, type DetectorOptions } from './index.js';
+
+export interface MembershipSettings {
+  detector: DetectorOptions;
+  /** How long one piece of evidence from failed work keeps a member out of placement (`pipeline.suspicion_period`). */
+  suspicionPeriod: number;
+}
+
+/**
+ * Membership: every node's view of who is healthy, fed by the failure
+ * detector chosen in `detector:`. Its observer writes detector.csv and the
+ * `detection` section: detection times of real crashes and the cost in
+ * false suspicions.
+ */
+export const membershipModule: SystemModule<MembershipSettings> = {
+  name: 'membership',
+  settings({ scenario }) {
+    const d = scenario.detector;
+    return {
+      suspicionPeriod: scenario.pipeline.suspicion_period,
+      detector: {
+        kind: d.kind,
+        heartbeat: { interval: d.heartbeat.interval, suspectAfter: d.heartbeat.suspect_after, timeout: d.heartbeat.timeout },
+        phi: {
+          interval: d.phi_accrual.interval, checkInterval: d.phi_accrual.check_interval, suspectThreshold: d.phi_accrual.suspect_threshold,
+          threshold: d.phi_accrual.threshold, windowSize: d.phi_accrual.window_size, minStdDev: d.phi_accrual.min_std_dev, acceptablePause: d.phi_accrual.acceptable_pause,
+        },
+        swim: {
+          period: d.swim.period, pingTimeout: d.swim.ping_timeout, indirectProbes: d.swim.indirect_probes, suspicionTimeout: d.swim.suspicion_timeout,
+          retransmitMultiplier: d.swim.retransmit_multiplier, maxPiggyback: d.swim.max_piggyback,
+        },
+      },
+    };
+  },
+  boot(node, s) {
+    node.registry = bootMembership(node.rt, s.detector, s.suspicionPeriod, node.cluster, node.telemetry);
+  },
+  observe({ truth }) {
+    const detector = new DetectorCollector(truth);
+    return {
+      observe: (e) => detector.observe(e),
+      files: () => ({ 'detector.csv': detector.toCsv() }),
+      summary: () => ({ detection: detector.summary() }),
+    };
+  },
+  metrics: {
+    crashes_detected: (s) => s.detection.detected,
+    detection_p50_s: (s) => s.detection.p50_s,
+    detection_p95_s: (s) => s.detection.p95_s,
+    detection_max_s: (s) => s.detection.max_s,
+    false_suspicions: (s) => s.detection.false_suspicions,
+    false_failures: (s) => s.detection.false_failures,
+  },
+};

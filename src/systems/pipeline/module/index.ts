@@ -1,0 +1,74 @@
+import type { SystemModule } from '../../../modules/system-module.js';
+import { buildPipelineOptions } from '../../../scenario/resolve.js';
+import { coordinatorModule } from '../../coordinator/module.js';
+import { membershipModule } from '../../membership/module.js';
+import { raftModule } from '../../raft/module.js';
+import { bootPipeline, type PipelineBootOptions } from '../boot.js';
+import type { PipelineDefect } from '../options.js';
+import { PipelineObserver } from './observer.js';
+
+/** Test-only defects of the pipeline, storage and repair (see `PipelineDefect`). */
+export const PIPELINE_DEFECTS: readonly PipelineDefect[] = ['count_silent_targets', 'move_delete_first', 'ack_before_sync'];
+
+/**
+ * The data pipeline of documents 004 and 000 with the replica store, repair
+ * and rebalancing (`pipeline:`, `repair:`, `rebalance:`), on every node;
+ * its orchestrator runs on the source node. Uses the membership view, and
+ * the coordinator or the Raft group when the scenario routes work or
+ * placements through them.
+ */
+export const pipelineModule: SystemModule<PipelineBootOptions> = {
+  name: 'pipeline',
+  // Booted before it in this order: the coordinator, the Raft group, then each node's membership view.
+  uses: [coordinatorModule, raftModule, membershipModule],
+  defects: PIPELINE_DEFECTS,
+  settings(ctx) {
+    const { scenario: sc, topology } = ctx;
+    const r = sc.repair;
+    const coordinator = ctx.settingsOf(coordinatorModule)?.group;
+    const raft = ctx.settingsOf(raftModule)?.group;
+    return {
+      pipeline: { ...buildPipelineOptions(sc, topology), defects: ctx.defects as ReadonlySet<PipelineDefect> },
+      repair: {
+        enabled: r.enabled, bandwidthBytesPerS: r.bandwidth, maxConcurrent: r.max_concurrent, timeout: r.timeout,
+        scrubInterval: r.scrub_interval, collectGarbage: r.collect_garbage,
+      },
+      rebalance: {
+        enabled: sc.rebalance.enabled, interval: sc.rebalance.interval, threshold: sc.rebalance.threshold,
+        maxConcurrent: sc.rebalance.max_concurrent, timeout: sc.rebalance.timeout,
+      },
+      ...(coordinator ? { coordinator } : {}),
+      ...(raft ? { raft } : {}),
+    };
+  },
+  boot(node, options) {
+    if (!node.registry) throw new Error('the pipeline boots after the membership module, whose view it consults');
+    bootPipeline(node.rt, options, node.cluster, node.registry, node.telemetry);
+  },
+  observe: (run, options) => new PipelineObserver(run, options),
+  metrics: {
+    lost_chunks: (s) => s.durability.lost_chunks,
+    lost_bytes: (s) => s.durability.lost_bytes,
+    under_replicated_at_end: (s) => s.durability.under_replicated_at_end,
+    over_replicated_at_end: (s) => s.durability.over_replicated_at_end,
+    unavailable_at_end: (s) => s.durability.unavailable_at_end,
+    max_under_replicated: (s) => s.durability.max_under_replicated,
+    under_replicated_chunk_s: (s) => s.durability.under_replicated_chunk_s,
+    chunks_acked: (s) => s.pipeline.chunks_acked,
+    chunks_failed: (s) => s.pipeline.chunks_failed,
+    pipeline_completed: (s) => s.pipeline.completed,
+    completion_s: (s) => s.pipeline.completion_s,
+    throughput_mb_s: (s) => s.pipeline.throughput_mb_s,
+    processing_retries: (s) => s.pipeline.retries.processing,
+    distribution_retries: (s) => s.pipeline.retries.distribution,
+    bottleneck_busy_fraction: (s) => s.bottleneck.busy_fraction,
+    corrupt_replicas_at_end: (s) => s.durability.corrupt_replicas_at_end,
+    silently_lost_chunks: (s) => s.durability.silently_lost_chunks,
+    repairs: (s) => s.repair.repairs,
+    bytes_repaired: (s) => s.repair.bytes_repaired,
+    orphans_removed: (s) => s.repair.orphans_removed,
+    repair_backlog_at_end: (s) => s.repair.backlog_chunks_at_end,
+    moves: (s) => s.rebalance.moves,
+    disk_imbalance_at_end: (s) => s.rebalance.disk_imbalance_at_end,
+  },
+};

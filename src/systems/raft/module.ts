@@ -1,0 +1,86 @@
+import { RaftChecker } from '../../check/raft-checker.js';
+import { ConsensusCollector } from '../../metrics/consensus.js';
+import type { SystemModule } from '../../modules/system-module.js';
+import { bootRaft } from './boot.js';
+import { RAFT_DEFECTS, type RaftClientOptions, type RaftDefect, type RaftOptions } from './options.js';
+
+export interface RaftSettings { group: RaftOptions; client: RaftClientOptions }
+
+/** The fault target that names whichever node leads the Raft group when the fault strikes. */
+export const RAFT_LEADER = '@raft-leader';
+
+/**
+ * A Raft group for metadata (documents 001 and 002) and its client workload,
+ * when the scenario has a `raft:` block. Its observers write consensus.csv
+ * and the `raft` section (elections, commit latency, write availability
+ * judged from ground truth) and check Raft's safety and liveness; they also
+ * say who leads now, for faults aimed at `@raft-leader`.
+ */
+export const raftModule: SystemModule<RaftSettings> = {
+  name: 'raft',
+  defects: RAFT_DEFECTS,
+  settings({ scenario, index, defects }) {
+    const r = scenario.raft;
+    if (!r) return undefined;
+    return {
+      group: {
+        members: r.members.map(index),
+        electionTimeoutMin: r.election_timeout.min,
+        electionTimeoutMax: r.election_timeout.max,
+        heartbeatInterval: r.heartbeat,
+        maxBatch: r.max_batch,
+        maxStaleness: r.max_staleness,
+        checkQuorum: r.check_quorum,
+        preVote: r.pre_vote,
+        snapshotEvery: r.snapshot_every,
+        defects: defects as ReadonlySet<RaftDefect>,
+      },
+      client: {
+        node: index(r.client.node), every: r.client.every, timeout: r.client.timeout, keys: r.client.keys,
+        readEvery: r.client.reads.every, readLevels: r.client.reads.levels,
+      },
+    };
+  },
+  boot(node, s) {
+    bootRaft(node.rt, s, node.telemetry);
+  },
+  roles: [RAFT_LEADER],
+  observe({ truth, bucket, horizon }, s) {
+    const consensus = new ConsensusCollector(truth, bucket, s.group.members);
+    const checker = new RaftChecker(truth);
+    const leader = (): number => consensus.leadership.currentLeader();
+    return {
+      observe: (e) => {
+        consensus.observe(e);
+        checker.observe(e);
+      },
+      sample: () => consensus.sample(),
+      afterFault: () => consensus.leadership.recheck(),
+      finish: () => {
+        // Followers learn of a commit with the next heartbeat or append; ten heartbeats is ample.
+        checker.finish(leader() >= 0, s.group.members, 10 * s.group.heartbeatInterval);
+        consensus.finish();
+      },
+      files: (): Record<string, string> => {
+        const csv = consensus.toCsv();
+        return csv === undefined ? {} : { 'consensus.csv': csv };
+      },
+      summary: () => {
+        const raft = consensus.summary(horizon);
+        return raft ? { raft } : {};
+      },
+      invariants: () => checker.results(),
+      // Resolved when the fault strikes, by asking who leads now (as a Jepsen nemesis would).
+      holders: () => (leader() >= 0 ? [leader()] : []),
+    };
+  },
+  metrics: {
+    raft_elections: (s) => s.raft?.elections ?? null,
+    raft_writes_acked: (s) => s.raft?.writes_acked ?? null,
+    p50_commit_ms: (s) => s.raft?.p50_commit_ms ?? null,
+    p95_commit_ms: (s) => s.raft?.p95_commit_ms ?? null,
+    p99_commit_ms: (s) => s.raft?.p99_commit_ms ?? null,
+    max_leaderless_s: (s) => s.raft?.max_leaderless_s ?? null,
+    write_availability: (s) => s.raft?.write_availability ?? null,
+  },
+};
