@@ -3,7 +3,7 @@ import type { Telemetry } from '../telemetry.js';
 import { DurableRecord } from '../durable-record.js';
 import { CoordinatorBallot } from './ballot.js';
 import { HeldTasks } from './held-tasks.js';
-import { CoordPort, type Claim, type ClaimVote, type CoordinatorAnnounce, type Done, type Heartbeat, type Proposal, type Refuse, type Release, type Run, type Submit, type Submitted, type Task, type Vote } from './messages.js';
+import { CoordPort, type Claim, type ClaimVote, type CoordinatorAnnounce, type Done, type Heartbeat, type Proposal, type Refuse, type Run, type Submit, type Submitted, type Task, type Vote } from './messages.js';
 import type { CoordinatorOptions } from './options.js';
 import { PipelineLoad, type ExternalAssignment } from './pipeline-load.js';
 
@@ -76,17 +76,17 @@ export class CoordinatorAgent {
 
   private start(): void {
     const rt = this.rt;
-    rt.listen(CoordPort.heartbeat, (from, body) => this.onHeartbeat(from, body as Heartbeat));
-    rt.listen(CoordPort.coordinator, (from, body) => this.onAnnounce(from, body as CoordinatorAnnounce));
-    rt.listen(CoordPort.claim, (from, body) => this.onClaim(from, body as Claim));
-    rt.listen(CoordPort.claimVote, (from, body) => this.onClaimVote(from, body as ClaimVote));
-    rt.listen(CoordPort.propose, (from, body) => this.onProposal(from, body as Proposal));
-    rt.listen(CoordPort.vote, (from, body) => this.onVote(from, body as Vote));
-    rt.listen(CoordPort.submit, (from, body) => this.onSubmit(from, body as Submit));
-    rt.listen(CoordPort.run, (from, body) => this.onRun(from, body as Run));
-    rt.listen(CoordPort.done, (from, body) => this.onDone(from, body as Done));
-    rt.listen(CoordPort.release, (_from, body) => this.held.release((body as Release).id));
-    rt.listen(CoordPort.refuse, (from, body) => this.onRefuse(from, body as Refuse));
+    rt.listen(CoordPort.heartbeat, (from, hb) => this.onHeartbeat(from, hb));
+    rt.listen(CoordPort.announce, (from, a) => this.onAnnounce(from, a));
+    rt.listen(CoordPort.claim, (from, c) => this.onClaim(from, c));
+    rt.listen(CoordPort.claimVote, (from, v) => this.onClaimVote(from, v));
+    rt.listen(CoordPort.proposal, (from, p) => this.onProposal(from, p));
+    rt.listen(CoordPort.vote, (from, v) => this.onVote(from, v));
+    rt.listen(CoordPort.submit, (from, s) => this.onSubmit(from, s));
+    rt.listen(CoordPort.run, (from, run) => this.onRun(from, run));
+    rt.listen(CoordPort.done, (from, d) => this.onDone(from, d));
+    rt.listen(CoordPort.release, (_from, r) => this.held.release(r.id));
+    rt.listen(CoordPort.refuse, (from, r) => this.onRefuse(from, r));
     this.tick();
   }
 
@@ -127,7 +127,7 @@ export class CoordinatorAgent {
 
   private win(term: number): void {
     this.becomeCoordinator(this.rt.self, term);
-    for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.coordinator, { term });
+    for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.announce, { term });
   }
 
   // --- election: majority ----------------------------------------------------
@@ -226,7 +226,7 @@ export class CoordinatorAgent {
       const id = ++this.proposalSeq;
       const electorate = this.opts.agents.filter((x) => x !== a && this.alive(x));
       this.proposals.set(id, { agent: a, approve: 1, reject: 0, electorate: electorate.length });
-      for (const x of electorate) if (x !== this.rt.self) this.rt.send(x, CoordPort.propose, { id, agent: a });
+      for (const x of electorate) if (x !== this.rt.self) this.rt.send(x, CoordPort.proposal, { id, agent: a });
       this.rt.setTimer(this.opts.voteTimeout, () => this.tally(id));
     }
   }
