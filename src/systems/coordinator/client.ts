@@ -1,5 +1,5 @@
 import type { NodeRuntime } from '../../world/runtime.js';
-import { CoordPort, type Claimed, type Release, type Submit, type Submitted, type Task } from './messages.js';
+import { CoordPort, type Release, type Submit, type Submitted, type Task } from './messages.js';
 import type { CoordinatorOptions } from './options.js';
 
 /** The capability an agent needs to be given pipeline processing. */
@@ -37,8 +37,8 @@ export class CoordinatorClient {
   constructor(private readonly rt: NodeRuntime, private readonly coord: CoordinatorOptions) {
     this.epoch = rt.monotonic();
     this.target = coord.agents[0]!;
-    rt.listen(CoordPort.pipelineSubmitted, (from, body) => this.onSubmitted(from, body as Submitted));
-    rt.listen(CoordPort.claimed, (from, body) => this.onClaimed(from, (body as Claimed).id));
+    rt.listen(CoordPort.pipelineSubmitted, (from, s) => this.onSubmitted(from, s));
+    rt.listen(CoordPort.claimed, (from, c) => this.onClaimed(from, c.id));
     this.resubmitLoop();
   }
 

@@ -1,10 +1,14 @@
 /**
  * systems/coordinator/ — document 003's agent coordinator.
- * - agent.ts: heartbeats, bully election by score, quorum votes, the task queue.
+ * - agent.ts: one agent; wires its roles and sends its heartbeats:
+ *   - peers.ts: whom it hears from, and their election scores;
+ *   - executor.ts: tasks it runs, and (held-tasks.ts) pipeline tasks it holds;
+ *   - election.ts: who coordinates, by bully or majority votes (ballot.ts);
+ *   - dispatcher.ts: the coordinator's task queue and assignments (pipeline-load.ts: its estimate of pipeline tasks);
+ *   - death-votes.ts: an agent is declared dead by a quorum vote only.
  * - submitter.ts: a task workload that owns outcomes and resubmits what is lost.
  * - client.ts: the pipeline's side: asks for a worker per chunk attempt, takes the first claim.
- * - held-tasks.ts: an agent's pipeline tasks, held until released, within its slots.
- * - pipeline-load.ts: the coordinator's estimate of each agent's pipeline tasks.
+ * - messages.ts, options.ts: the wire protocol (typed ports) and the settings; boot.ts: what runs on a node.
  */
 export * from './options.js';
 export * from './messages.js';

@@ -1,26 +1,4 @@
-export const CoordPort = {
-  heartbeat: 'coord/heartbeat',
-  coordinator: 'coord/coordinator',
-  /** election: majority: a candidate asks for votes for its term. */
-  claim: 'coord/claim',
-  claimVote: 'coord/claim-vote',
-  propose: 'coord/propose',
-  vote: 'coord/vote',
-  submit: 'coord/submit',
-  submitted: 'coord/submitted',
-  run: 'coord/run',
-  done: 'coord/done',
-  /** A task's outcome, to its submitter (its own port: a submitter may share a node with an agent, which listens on `done`). */
-  taskDone: 'coord/task-done',
-  /** Pipeline tasks: the coordinator's answer to a submission (its own port, so a workload on the same node keeps `submitted`). */
-  pipelineSubmitted: 'coord/pipeline-submitted',
-  /** Pipeline tasks: an agent tells the submitter it holds the task. */
-  claimed: 'coord/claimed',
-  /** Pipeline tasks: the submitter tells the agent the task is over. */
-  release: 'coord/release',
-  /** Pipeline tasks: an agent at capacity gives an assignment back to the coordinator. */
-  refuse: 'coord/refuse',
-} as const;
+import { port, type Port } from '../../world/runtime.js';
 
 /**
  * A unit of work. An `external` task (the pipeline's) is carried out by its
@@ -38,8 +16,8 @@ export interface ClaimVote { term: number; granted: boolean }
 /** The coordinator asks: may `agent` be declared dead? */
 export interface Proposal { id: number; agent: number }
 export interface Vote { id: number; approve: boolean }
-/** `replyPort`: where the answer goes (default `coord/submitted`). */
-export interface Submit { task: Task; replyPort?: string }
+/** `replyPort`: where the answer goes (default `CoordPort.submitted`). */
+export interface Submit { task: Task; replyPort?: Port<Submitted> }
 export interface Submitted { id: string; ok: boolean; coordinator: number }
 export interface Run { task: Task; attempt: number; /** Who owns the outcome. */ submitter: number }
 export interface Done { id: string; attempt: number; ok: boolean }
@@ -49,3 +27,34 @@ export interface Claimed { id: string }
 export interface Release { id: string; ok: boolean }
 /** Agent -> coordinator: I am at capacity; assignment `attempt` of `id` comes back. */
 export interface Refuse { id: string; attempt: number }
+
+/**
+ * The coordinator's ports, each named after what it carries. The wire names
+ * are what traces and determinism digests show: never rename them.
+ */
+export const CoordPort = {
+  heartbeat: port<Heartbeat>('coord/heartbeat'),
+  /** bully and majority: the winner announces itself. */
+  announce: port<CoordinatorAnnounce>('coord/coordinator'),
+  /** election: majority: a candidate asks for votes for its term. */
+  claim: port<Claim>('coord/claim'),
+  claimVote: port<ClaimVote>('coord/claim-vote'),
+  /** The coordinator asks the others whether an agent may be declared dead. */
+  proposal: port<Proposal>('coord/propose'),
+  vote: port<Vote>('coord/vote'),
+  submit: port<Submit>('coord/submit'),
+  submitted: port<Submitted>('coord/submitted'),
+  run: port<Run>('coord/run'),
+  /** A task's outcome, to the coordinator. */
+  done: port<Done>('coord/done'),
+  /** A task's outcome, to its submitter (its own port: a submitter may share a node with an agent, which listens on `done`). */
+  taskDone: port<Done>('coord/task-done'),
+  /** Pipeline tasks: the coordinator's answer to a submission (its own port, so a workload on the same node keeps `submitted`). */
+  pipelineSubmitted: port<Submitted>('coord/pipeline-submitted'),
+  /** Pipeline tasks: an agent tells the submitter it holds the task. */
+  claimed: port<Claimed>('coord/claimed'),
+  /** Pipeline tasks: the submitter tells the agent the task is over. */
+  release: port<Release>('coord/release'),
+  /** Pipeline tasks: an agent at capacity gives an assignment back to the coordinator. */
+  refuse: port<Refuse>('coord/refuse'),
+};

@@ -1,3 +1,12 @@
+export interface PipelineLoadContext {
+  /** The agents and their processing slots (same order). */
+  agents: readonly number[];
+  slots: readonly number[];
+  /** The external tasks this agent itself holds (it sends itself no heartbeat). */
+  ownHeld: () => readonly string[];
+  self: number;
+}
+
 /** What the coordinator needs to know of one assignment to estimate load. */
 export interface ExternalAssignment { id: string; agent: number; external: boolean }
 
@@ -17,13 +26,7 @@ export class PipelineLoad {
   private readonly confirmed = new Set<string>();
   private readonly full = new Set<number>();
 
-  constructor(
-    private readonly agents: readonly number[],
-    private readonly slots: readonly number[],
-    /** The external tasks this agent itself holds (it sends itself no heartbeat). */
-    private readonly ownHeld: () => readonly string[],
-    private readonly self: number,
-  ) {}
+  constructor(private readonly ctx: PipelineLoadContext) {}
 
   /** A new assignment is unconfirmed until its agent reports holding it. */
   assigned(id: string): void {
@@ -66,15 +69,15 @@ export class PipelineLoad {
 
   /** External tasks per agent: this coordinator's assignments plus what agents report beyond them. */
   estimate(assignments: Iterable<ExternalAssignment>): Map<number, number> {
-    const load = new Map(this.agents.map((a) => [a, 0]));
+    const load = new Map(this.ctx.agents.map((a) => [a, 0]));
     const known = new Set<string>();
     for (const a of assignments) {
       if (!a.external) continue;
       known.add(a.id);
       load.set(a.agent, load.get(a.agent)! + 1);
     }
-    for (const agent of this.agents) {
-      const held = agent === this.self ? this.ownHeld() : [...(this.reported.get(agent) ?? [])];
+    for (const agent of this.ctx.agents) {
+      const held = agent === this.ctx.self ? this.ctx.ownHeld() : [...(this.reported.get(agent) ?? [])];
       for (const id of held) if (!known.has(id)) load.set(agent, load.get(agent)! + 1);
     }
     return load;
@@ -90,7 +93,7 @@ export class PipelineLoad {
   }
 
   capacity(agent: number): number {
-    return this.slots[this.agents.indexOf(agent)]!;
+    return this.ctx.slots[this.ctx.agents.indexOf(agent)]!;
   }
 
   /** A deposed coordinator forgets its estimate with its assignments. */

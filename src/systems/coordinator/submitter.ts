@@ -34,8 +34,8 @@ export class TaskSubmitter {
     rt.disk.read(OPEN_KEY, (obj) => {
       // Taken up again as if just sent: the resubmission deadline runs from now.
       for (const task of (obj?.data as Task[] | undefined) ?? []) this.open.set(task.id, { task, sentAt: rt.monotonic() });
-      rt.listen(CoordPort.submitted, (_from, body) => this.onSubmitted(body as Submitted));
-      rt.listen(CoordPort.taskDone, (_from, body) => this.onDone(body as Done));
+      rt.listen(CoordPort.submitted, (_from, s) => this.onSubmitted(s));
+      rt.listen(CoordPort.taskDone, (_from, d) => this.onDone(d));
       for (const o of this.open.values()) rt.send(this.coordinator, CoordPort.submit, { task: o.task });
       if (work.every > 0) this.next();
       this.resubmitLoop();

@@ -1,8 +1,7 @@
 import type { NodeRuntime } from '../../world/runtime.js';
+import { DetectorPort, type Beat } from './messages.js';
 import type { HeartbeatOptions } from './options.js';
 import { Beliefs, type Verdict } from './verdicts.js';
-
-export const HEARTBEAT_PORT = 'fd/heartbeat';
 
 /**
  * Sends a heartbeat to every peer each interval and, at the same tick, judges
@@ -14,13 +13,13 @@ export const HEARTBEAT_PORT = 'fd/heartbeat';
 export class HeartbeatDetector {
   private readonly lastHeard: Float64Array;
   private readonly beliefs: Beliefs;
-  private readonly body = {};
+  private readonly body: Beat = {};
 
   constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: HeartbeatOptions, verdict: Verdict, size: number) {
     this.beliefs = new Beliefs(size, verdict);
     // Booting counts as hearing from everyone: silence is measured from here.
     this.lastHeard = new Float64Array(size).fill(rt.monotonic());
-    rt.listen(HEARTBEAT_PORT, (from) => {
+    rt.listen(DetectorPort.heartbeat, (from) => {
       this.lastHeard[from] = rt.monotonic();
       this.beliefs.set(from, 'healthy');
     });
@@ -30,7 +29,7 @@ export class HeartbeatDetector {
   private tick(): void {
     const now = this.rt.monotonic();
     for (const peer of this.peers) {
-      this.rt.send(peer, HEARTBEAT_PORT, this.body);
+      this.rt.send(peer, DetectorPort.heartbeat, this.body);
       const silence = now - this.lastHeard[peer]!;
       if (silence > this.opts.timeout) this.beliefs.set(peer, 'failed');
       else if (silence > this.opts.suspectAfter) this.beliefs.set(peer, 'suspected');

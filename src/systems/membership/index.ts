@@ -3,6 +3,7 @@
  * node's NodeRegistry. Heartbeats and probes are real messages, so loss,
  * latency and partitions cause real false suspicions.
  * - heartbeat.ts: document 002's timeout detector. phi.ts: phi accrual. swim.ts: SWIM.
+ * - messages.ts: their ports and wire messages.
  */
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { ClusterConfig } from '../cluster.js';

@@ -1,8 +1,7 @@
 import type { NodeRuntime } from '../../world/runtime.js';
+import { DetectorPort, type Beat } from './messages.js';
 import type { PhiAccrualOptions } from './options.js';
 import { Beliefs, type Verdict } from './verdicts.js';
-
-export const PHI_PORT = 'fd/phi-heartbeat';
 
 /**
  * phi = -log10(P(a heartbeat arrives later than `elapsed`)), with the
@@ -60,14 +59,14 @@ export class PhiAccrualDetector {
   private readonly windows: ArrivalWindow[];
   private readonly heardAny: Uint8Array;
   private readonly beliefs: Beliefs;
-  private readonly body = {};
+  private readonly body: Beat = {};
 
   constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: PhiAccrualOptions, verdict: Verdict, size: number) {
     this.beliefs = new Beliefs(size, verdict);
     this.lastHeard = new Float64Array(size).fill(rt.monotonic());
     this.heardAny = new Uint8Array(size);
     this.windows = Array.from({ length: size }, () => new ArrivalWindow(opts.windowSize));
-    rt.listen(PHI_PORT, (from) => this.heard(from));
+    rt.listen(DetectorPort.phiHeartbeat, (from) => this.heard(from));
     this.beat();
     this.check();
   }
@@ -92,7 +91,7 @@ export class PhiAccrualDetector {
   }
 
   private beat(): void {
-    for (const peer of this.peers) this.rt.send(peer, PHI_PORT, this.body);
+    for (const peer of this.peers) this.rt.send(peer, DetectorPort.phiHeartbeat, this.body);
     this.rt.setTimer(this.opts.interval, () => this.beat());
   }
 

@@ -1,20 +1,11 @@
 import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { MemberState } from '../registry.js';
+import { SwimPort, type Ack, type Ping, type PingReq, type SwimStatus, type SwimUpdate } from './messages.js';
 import type { SwimOptions } from './options.js';
 import { Beliefs, type Verdict } from './verdicts.js';
 
-export const SwimPort = { ping: 'swim/ping', pingReq: 'swim/ping-req', ack: 'swim/ack' } as const;
-
-type Status = 'alive' | 'suspect' | 'dead';
-/** A membership rumour: `subject` is `status` at `incarnation`. */
-interface Update { subject: number; status: Status; incarnation: number }
-
-interface Ping { seq: number; updates: Update[]; /** Set when probing on behalf of another member. */ for?: number; forSeq?: number }
-interface PingReq { seq: number; target: number; updates: Update[] }
-interface Ack { seq: number; from: number; updates: Update[] }
-
-const TO_STATE: Record<Status, MemberState> = { alive: 'healthy', suspect: 'suspected', dead: 'failed' };
+const TO_STATE: Record<SwimStatus, MemberState> = { alive: 'healthy', suspect: 'suspected', dead: 'failed' };
 
 /**
  * SWIM: each period a node pings one member (round-robin over a shuffled
@@ -25,11 +16,11 @@ const TO_STATE: Record<Status, MemberState> = { alive: 'healthy', suspect: 'susp
  * pings and acks, so load per node stays constant as the cluster grows.
  */
 export class SwimDetector {
-  private readonly status: Status[];
+  private readonly status: SwimStatus[];
   private readonly incarnations: Float64Array;
   private readonly suspicionTimers = new Map<number, TimerHandle>();
   /** Updates to piggyback, with remaining transmissions, oldest first. */
-  private readonly gossip = new Map<number, { update: Update; left: number }>();
+  private readonly gossip = new Map<number, { update: SwimUpdate; left: number }>();
   private readonly beliefs: Beliefs;
   private readonly rng: Rng;
   private order: number[] = [];
@@ -51,9 +42,9 @@ export class SwimDetector {
     this.ownIncarnation = rt.monotonic();
     this.retransmits = opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1));
     this.spread({ subject: rt.self, status: 'alive', incarnation: this.ownIncarnation });
-    rt.listen(SwimPort.ping, (from, body) => this.onPing(from, body as Ping));
-    rt.listen(SwimPort.pingReq, (from, body) => this.onPingReq(from, body as PingReq));
-    rt.listen(SwimPort.ack, (from, body) => this.onAck(from, body as Ack));
+    rt.listen(SwimPort.ping, (from, ping) => this.onPing(from, ping));
+    rt.listen(SwimPort.pingReq, (from, req) => this.onPingReq(from, req));
+    rt.listen(SwimPort.ack, (from, ack) => this.onAck(from, ack));
     this.period();
   }
 
@@ -119,7 +110,7 @@ export class SwimDetector {
   }
 
   /** SWIM's precedence rules; accepted news is gossiped on. */
-  private apply(u: Update): void {
+  private apply(u: SwimUpdate): void {
     if (u.subject === this.rt.self) {
       // Rumours of our own suspicion or death are refuted with a higher incarnation.
       if (u.status !== 'alive' && u.incarnation >= this.ownIncarnation) {
@@ -154,18 +145,18 @@ export class SwimDetector {
     this.spread(u);
   }
 
-  private absorb(updates: readonly Update[]): void {
+  private absorb(updates: readonly SwimUpdate[]): void {
     for (const u of updates) this.apply(u);
   }
 
-  private spread(u: Update): void {
+  private spread(u: SwimUpdate): void {
     this.gossip.delete(u.subject);
     this.gossip.set(u.subject, { update: u, left: this.retransmits });
   }
 
   /** Up to maxPiggyback updates, least-sent first by insertion order; each use spends one transmission. */
-  private piggyback(): Update[] {
-    const out: Update[] = [];
+  private piggyback(): SwimUpdate[] {
+    const out: SwimUpdate[] = [];
     for (const [subject, entry] of this.gossip) {
       if (out.length >= this.opts.maxPiggyback) break;
       out.push(entry.update);

@@ -2,6 +2,7 @@ import type { NodeRuntime } from '../../world/runtime.js';
 import type { RecordReplicas } from '../repair/catalog.js';
 import type { Telemetry } from '../telemetry.js';
 import type { RaftOptions } from './options.js';
+import { RaftPort } from './messages.js';
 import { RaftProposer } from './proposer.js';
 
 /**
@@ -13,7 +14,7 @@ import { RaftProposer } from './proposer.js';
  * Ids carry the boot time, so a restarted node never reuses one.
  */
 export function raftCatalogWriter(rt: NodeRuntime, group: RaftOptions, telemetry: Telemetry): RecordReplicas {
-  const proposer = new RaftProposer(rt, group.members, 'catalog/raft-reply', 1_000_000, group.heartbeatInterval, telemetry);
+  const proposer = new RaftProposer(rt, group.members, RaftPort.catalogProposeReply, 1_000_000, group.heartbeatInterval, telemetry);
   const epoch = rt.monotonic();
   let seq = 0;
   const chunks = new Map<number, { busy: boolean; queue: Array<{ replicas: () => Iterable<number>; done: () => void }> }>();

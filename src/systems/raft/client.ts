@@ -28,7 +28,7 @@ export class RaftClient {
     this.epoch = rt.monotonic();
     this.writer = new RaftProposer(rt, members, RaftPort.proposeReply, opts.timeout, backoff, telemetry);
     this.readLeader = members[0]!;
-    rt.listen(RaftPort.readReply, (_from, body) => this.onReadReply(body as ReadReply));
+    rt.listen(RaftPort.readReply, (_from, reply) => this.onReadReply(reply));
     if (opts.every > 0) this.schedule();
     if (opts.readEvery > 0 && opts.readLevels.length > 0) this.scheduleRead();
   }

@@ -1,4 +1,15 @@
-import type { Entry } from './messages.js';
+/**
+ * One log entry: a command from a client, tagged with the term it was proposed
+ * in. Defined here, below both the wire messages and the state machine, so
+ * neither of those has to import the other.
+ */
+export interface Entry {
+  term: number;
+  /** Client-chosen unique id of the write. */
+  id: string;
+  key: string;
+  value: number;
+}
 
 /**
  * A member's log after its latest snapshot: the snapshot stands for every

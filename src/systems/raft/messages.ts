@@ -1,27 +1,6 @@
+import { port, type Port } from '../../world/runtime.js';
+import type { Entry } from './log.js';
 import type { Snapshot } from './state-machine.js';
-
-/** One log entry: a command from a client, tagged with the term it was proposed in. */
-export interface Entry {
-  term: number;
-  /** Client-chosen unique id of the write. */
-  id: string;
-  key: string;
-  value: number;
-}
-
-export const RaftPort = {
-  requestVote: 'raft/request-vote',
-  preVote: 'raft/pre-vote',
-  preVoteReply: 'raft/pre-vote-reply',
-  vote: 'raft/vote',
-  append: 'raft/append',
-  appendReply: 'raft/append-reply',
-  installSnapshot: 'raft/install-snapshot',
-  propose: 'raft/propose',
-  proposeReply: 'raft/propose-reply',
-  read: 'raft/read',
-  readReply: 'raft/read-reply',
-} as const;
 
 /** Document 001's read consistency levels. */
 export type ReadLevel = 'strong' | 'bounded_staleness' | 'session' | 'consistent_prefix' | 'eventual';
@@ -41,6 +20,28 @@ export interface AppendEntries { term: number; prevLogIndex: number; prevLogTerm
 export interface AppendReply { term: number; success: boolean; /** Highest index known to match the leader's log (on success), or a hint where to retry. */ matchIndex: number; round: number; /** Echo of the request's prevLogIndex, so stale replies are recognised. */ prevLogIndex: number }
 /** The leader's snapshot, for a follower that needs entries the leader compacted away; answered with an AppendReply. */
 export interface InstallSnapshot { term: number; snapshot: Snapshot; round: number }
-export interface Propose { id: string; key: string; value: number; /** Where the proposer listens for the answer. */ replyPort: string }
+export interface Propose { id: string; key: string; value: number; /** Where the proposer listens for the answer. */ replyPort: Port<ProposeReply> }
 /** Reply to a client: committed (at `index`), or refused with a reason and a leader hint. */
 export interface ProposeReply { id: string; ok: boolean; leaderHint: number; index: number; reason: string }
+
+/**
+ * Raft's ports, each named after what it carries. The wire names are what
+ * traces and determinism digests show: never rename them.
+ */
+export const RaftPort = {
+  requestVote: port<RequestVote>('raft/request-vote'),
+  preVote: port<PreVote>('raft/pre-vote'),
+  preVoteReply: port<PreVoteReply>('raft/pre-vote-reply'),
+  voteReply: port<VoteReply>('raft/vote'),
+  appendEntries: port<AppendEntries>('raft/append'),
+  /** Answers both AppendEntries and InstallSnapshot. */
+  appendReply: port<AppendReply>('raft/append-reply'),
+  installSnapshot: port<InstallSnapshot>('raft/install-snapshot'),
+  propose: port<Propose>('raft/propose'),
+  /** The client workload's proposer hears its answers here. */
+  proposeReply: port<ProposeReply>('raft/propose-reply'),
+  /** The metadata catalog's proposer hears its answers here: a port of its own, so it can share a node with the client workload. */
+  catalogProposeReply: port<ProposeReply>('catalog/raft-reply'),
+  read: port<Read>('raft/read'),
+  readReply: port<ReadReply>('raft/read-reply'),
+};

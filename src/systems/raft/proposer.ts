@@ -1,4 +1,4 @@
-import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
+import type { NodeRuntime, Port, TimerHandle } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
 import { RaftPort, type ProposeReply } from './messages.js';
 
@@ -18,13 +18,13 @@ export class RaftProposer {
   constructor(
     private readonly rt: NodeRuntime,
     private readonly members: readonly number[],
-    private readonly replyPort: string,
+    private readonly replyPort: Port<ProposeReply>,
     private readonly timeout: number,
     private readonly backoff: number,
     private readonly telemetry: Telemetry,
   ) {
     this.leaderGuess = members[0]!;
-    rt.listen(replyPort, (from, body) => this.onReply(from, body as ProposeReply));
+    rt.listen(replyPort, (from, reply) => this.onReply(from, reply));
   }
 
   /** Proposes `key = value` under a unique `id`; `done(index)` once it is committed. */

@@ -1,8 +1,8 @@
 import type { Rng } from '../../kernel/index.js';
-import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
+import type { NodeRuntime, Port, TimerHandle } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
-import { RaftLog } from './log.js';
-import { RaftPort, type AppendEntries, type AppendReply, type Entry, type InstallSnapshot, type PreVote, type PreVoteReply, type Propose, type ProposeReply, type Read, type ReadReply, type RequestVote, type VoteReply } from './messages.js';
+import { RaftLog, type Entry } from './log.js';
+import { RaftPort, type AppendEntries, type AppendReply, type InstallSnapshot, type PreVote, type PreVoteReply, type Propose, type ProposeReply, type Read, type ReadReply, type RequestVote, type VoteReply } from './messages.js';
 import type { RaftOptions } from './options.js';
 import { KvStateMachine, snapshotBytes, type Snapshot } from './state-machine.js';
 
@@ -51,7 +51,7 @@ export class RaftNode {
   private readonly rng: Rng;
   private readonly peers: number[];
   /** Client writes waiting for their entry to commit: index -> (client, id). */
-  private readonly waiting = new Map<number, { client: number; id: string; replyPort: string }>();
+  private readonly waiting = new Map<number, { client: number; id: string; replyPort: Port<ProposeReply> }>();
   /** Persistence: a write in flight, and actions waiting for the next one to be durable. */
   private persisting = false;
   private afterPersist: Array<() => void> = [];
@@ -88,15 +88,15 @@ export class RaftNode {
         this.writtenSnapshot = saved.snapshot?.index ?? 0;
       }
       this.telemetry.emit({ kind: 'raft_restored', node: rt.self, base: this.log.base, entries: this.log.copy() });
-      rt.listen(RaftPort.requestVote, (from, body) => this.onRequestVote(from, body as RequestVote));
-      rt.listen(RaftPort.vote, (from, body) => this.onVote(from, body as VoteReply));
-      rt.listen(RaftPort.preVote, (from, body) => this.onPreVote(from, body as PreVote));
-      rt.listen(RaftPort.preVoteReply, (from, body) => this.onPreVoteReply(from, body as PreVoteReply));
-      rt.listen(RaftPort.append, (from, body) => this.onAppend(from, body as AppendEntries));
-      rt.listen(RaftPort.appendReply, (from, body) => this.onAppendReply(from, body as AppendReply));
-      rt.listen(RaftPort.installSnapshot, (from, body) => this.onInstallSnapshot(from, body as InstallSnapshot));
-      rt.listen(RaftPort.propose, (from, body) => this.onPropose(from, body as Propose));
-      rt.listen(RaftPort.read, (from, body) => this.onRead(from, body as Read));
+      rt.listen(RaftPort.requestVote, (from, req) => this.onRequestVote(from, req));
+      rt.listen(RaftPort.voteReply, (from, reply) => this.onVote(from, reply));
+      rt.listen(RaftPort.preVote, (from, req) => this.onPreVote(from, req));
+      rt.listen(RaftPort.preVoteReply, (from, reply) => this.onPreVoteReply(from, reply));
+      rt.listen(RaftPort.appendEntries, (from, req) => this.onAppend(from, req));
+      rt.listen(RaftPort.appendReply, (from, reply) => this.onAppendReply(from, reply));
+      rt.listen(RaftPort.installSnapshot, (from, req) => this.onInstallSnapshot(from, req));
+      rt.listen(RaftPort.propose, (from, req) => this.onPropose(from, req));
+      rt.listen(RaftPort.read, (from, req) => this.onRead(from, req));
       this.becomeFollower(this.term, -1);
     });
   }
@@ -255,7 +255,7 @@ export class RaftNode {
       this.armElection();
     }
     const term = this.term;
-    this.persist(() => this.rt.send(from, RaftPort.vote, { term, granted }));
+    this.persist(() => this.rt.send(from, RaftPort.voteReply, { term, granted }));
   }
 
   private onVote(from: number, reply: VoteReply): void {
@@ -314,7 +314,7 @@ export class RaftNode {
     if (next <= this.log.base && this.snapshot) return this.rt.send(peer, RaftPort.installSnapshot, { term: this.term, snapshot: this.snapshot, round: this.round });
     const prev = next - 1;
     const entries = this.log.slice(next, this.opts.maxBatch);
-    this.rt.send(peer, RaftPort.append, { term: this.term, prevLogIndex: prev, prevLogTerm: this.termAt(prev), entries, leaderCommit: this.commitIndex, round: this.round });
+    this.rt.send(peer, RaftPort.appendEntries, { term: this.term, prevLogIndex: prev, prevLogTerm: this.termAt(prev), entries, leaderCommit: this.commitIndex, round: this.round });
   }
 
   /** A message from the leader of `term` (at least ours): follow it, and its contact resets the election timer. */

@@ -1,4 +1,4 @@
-import type { Entry } from './messages.js';
+import type { Entry } from './log.js';
 
 /** A state machine image as of a log index: what a snapshot holds. Never changed once taken. */
 export interface Snapshot {
