@@ -1,6 +1,7 @@
 import type { InvariantResult, MetricValue } from '../check/index.js';
 import type { SimTime } from '../kernel/index.js';
-import type { Scenario } from '../scenario/index.js';
+import type { z } from 'zod';
+import type { NameProblem, Scenario, TopologyNames } from '../scenario/index.js';
 import type { ClusterConfig, NodeRegistry, Telemetry, TelemetryEvent } from '../systems/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import type { NodeRuntime } from '../world/runtime.js';
@@ -14,7 +15,7 @@ import type { Summary } from './summary.js';
  * every part of a run that used to name systems by hand loops over it:
  * outputs in the registry's order, boots in `bootOrder`.
  */
-export interface SystemModule<Options = unknown> {
+export interface SystemModule<Options = unknown, Block = unknown> {
   /** Short name, used in docs and errors. */
   readonly name: string;
   /**
@@ -23,11 +24,24 @@ export interface SystemModule<Options = unknown> {
    */
   readonly uses?: readonly SystemModule[];
   /**
-   * Its settings for one run, from the validated scenario, or undefined when
-   * the scenario does not run it (an optional block left out). Modules are
-   * resolved in registry order, so `ctx.settingsOf` sees the earlier ones.
+   * Its own top-level block in scenario files, when it has one (`raft:`):
+   * the key and the schema, defaults included. The block is optional; a
+   * module with a block runs only in scenarios that have it.
    */
-  settings(ctx: SettingsContext): Options | undefined;
+  readonly block?: ScenarioBlock<Block>;
+  /**
+   * Checks only the topology can answer (names that must exist, and what
+   * other blocks it needs), run at load time; paths are from the scenario's root.
+   */
+  check?(ctx: CheckContext, block: Block | undefined): NameProblem | undefined;
+  /** Changes to the machines the scenario describes (a dedicated log device), applied when the world is built. */
+  topology?(topology: TopologySpec, block: Block): TopologySpec;
+  /**
+   * Its settings for one run, from the validated scenario (and its block),
+   * or undefined when the scenario does not run it. Modules are resolved in
+   * boot order, so `ctx.settingsOf` sees the ones they use.
+   */
+  settings(ctx: SettingsContext, block: Block | undefined): Options | undefined;
   /** Test-only defects it knows (`RunOptions.defects`); the run hands each module its own. */
   readonly defects?: readonly string[];
   /**
@@ -43,8 +57,33 @@ export interface SystemModule<Options = unknown> {
    * accept. A reader returns null when this run has no such measurement.
    */
   readonly metrics?: Readonly<Record<string, (summary: Summary) => MetricValue>>;
-  /** Fault targets naming a role (`@raft-leader`), resolved when a fault strikes by `SystemObserver.holders`. */
-  readonly roles?: readonly string[];
+  /**
+   * Fault targets naming a role (`@raft-leader`), each with what must be in
+   * the scenario for it to exist ("a raft group"); resolved when a fault
+   * strikes, by `SystemObserver.holders`.
+   */
+  readonly roles?: Readonly<Record<string, string>>;
+}
+
+/** A module's block of the scenario format. */
+export interface ScenarioBlock<Block> {
+  /** Its top-level key in scenario files. */
+  readonly key: string;
+  readonly schema: z.ZodType<Block>;
+}
+
+export interface CheckContext {
+  readonly scenario: Scenario;
+  readonly names: TopologyNames;
+  /** A line naming the known clouds, regions, racks and nodes, for "no node called ..." messages. */
+  readonly hint: string;
+  /** Another module's block as validated, or undefined when the scenario leaves it out (or the module has none). */
+  blockOf<B>(module: { readonly block?: ScenarioBlock<B> }): B | undefined;
+}
+
+/** Any module whose settings are of type `O`, whatever its block. */
+export interface ModuleWithSettings<O> {
+  settings(ctx: SettingsContext, block: never): O | undefined;
 }
 
 export interface SettingsContext {
@@ -53,7 +92,7 @@ export interface SettingsContext {
   /** A node's index by name (names were validated with the scenario). */
   index(name: string): number;
   /** Another module's settings for this run (one earlier in the registry), or undefined when it is off. */
-  settingsOf<O>(module: SystemModule<O>): O | undefined;
+  settingsOf<O>(module: ModuleWithSettings<O>): O | undefined;
   /** The test-only defects of this run that this module declared. */
   readonly defects: ReadonlySet<string>;
 }
@@ -76,7 +115,7 @@ export interface ObserveContext {
   readonly horizon: SimTime;
   readonly topology: TopologySpec;
   /** Another module's settings for this run, or undefined when it is off. */
-  settingsOf<O>(module: SystemModule<O>): O | undefined;
+  settingsOf<O>(module: ModuleWithSettings<O>): O | undefined;
 }
 
 /** What the run tells observers when it has reached its horizon. */

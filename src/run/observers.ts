@@ -35,7 +35,7 @@ export class RunObservers implements Telemetry {
 
   /** The nodes holding a role now, or undefined when no module declares it. */
   holders(role: string): number[] | undefined {
-    const entry = this.list.find(({ module }) => module.roles?.includes(role));
+    const entry = this.list.find(({ module }) => module.roles !== undefined && role in module.roles);
     return entry ? entry.observer.holders?.(role) ?? [] : undefined;
   }
 

@@ -2,14 +2,14 @@ import { FaultInjector, planNemesis } from '../chaos/index.js';
 import { evaluateExpectations } from '../check/index.js';
 import { RandomStreams, Simulator, type SimTime } from '../kernel/index.js';
 import { faultsCsv } from '../metrics/index.js';
-import type { NodeBoot, ObserveContext } from '../modules/system-module.js';
+import type { ModuleWithSettings, NodeBoot, ObserveContext } from '../modules/system-module.js';
 import { buildCluster, buildTopology, type LoadedScenario } from '../scenario/index.js';
 import type { PipelineDefect, RaftDefect, TelemetryEvent } from '../systems/index.js';
 import { World } from '../world/index.js';
 import { metricsOf } from './metric-names.js';
 import { RunObservers } from './observers.js';
 import { buildSummary, type Summary } from './summary.js';
-import { bootSystems, inRegistryOrder, resolveSystems } from './systems.js';
+import { bootSystems, inRegistryOrder, resolveSystems, systemsTopology } from './systems.js';
 
 export interface RunOptions {
   /** Run seed; defaults to the scenario's `seed`. */
@@ -48,7 +48,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const seed = options.seed ?? sc.seed;
   const sim = new Simulator();
   const streams = new RandomStreams(seed);
-  const topology = buildTopology(sc);
+  const topology = systemsTopology(sc, buildTopology(sc));
   const world = new World(sim, streams, topology);
   const cluster = buildCluster(topology);
   const systems = resolveSystems(sc, topology, options.defects ?? []);
@@ -66,7 +66,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     bucket: sc.metrics.bucket,
     horizon: sc.duration,
     topology,
-    settingsOf: (m) => systems.find((s) => s.module === m)?.settings as never,
+    settingsOf: <O>(m: ModuleWithSettings<O>) => systems.find((s) => s.module === m)?.settings as O | undefined,
   };
   const observers = new RunObservers(
     inRegistryOrder(systems).flatMap(({ module, settings }) => (module.observe ? [{ module, observer: module.observe(run, settings) }] : [])),

@@ -1,5 +1,6 @@
 import { bootOrder, SYSTEMS } from '../modules/registry.js';
-import type { NodeBoot, SettingsContext, SystemModule } from '../modules/system-module.js';
+import { blockOf } from '../modules/scenario-systems.js';
+import type { ModuleWithSettings, NodeBoot, SettingsContext, SystemModule } from '../modules/system-module.js';
 import type { Scenario } from '../scenario/index.js';
 import type { TopologySpec } from '../world/spec.js';
 
@@ -19,10 +20,10 @@ export function resolveSystems(scenario: Scenario, topology: TopologySpec, defec
       scenario,
       topology,
       index: (name) => byName.get(name) ?? -1,
-      settingsOf: <O>(m: SystemModule<O>) => settings.get(m as SystemModule) as O | undefined,
+      settingsOf: <O>(m: ModuleWithSettings<O>) => settings.get(m as SystemModule) as O | undefined,
       defects: new Set(defects.filter((d) => module.defects?.includes(d))),
     };
-    const s = module.settings(ctx);
+    const s = module.settings(ctx, blockOf(scenario, module));
     if (s !== undefined) settings.set(module, s);
   }
   return [...settings].map(([module, s]) => ({ module, settings: s }));
@@ -30,6 +31,16 @@ export function resolveSystems(scenario: Scenario, topology: TopologySpec, defec
 
 /** Every test-only defect some module declares. */
 export const KNOWN_DEFECTS: readonly string[] = SYSTEMS.flatMap((m) => m.defects ?? []);
+
+/** The machines a scenario describes, as its modules change them (a dedicated log device). */
+export function systemsTopology(scenario: Scenario, topology: TopologySpec): TopologySpec {
+  let t = topology;
+  for (const module of SYSTEMS) {
+    const block = blockOf(scenario, module);
+    if (module.topology && block !== undefined) t = module.topology(t, block);
+  }
+  return t;
+}
 
 /** Boots every active module on a node, in boot order. */
 export function bootSystems(systems: readonly ActiveSystem[], node: NodeBoot): void {

@@ -7,9 +7,9 @@ import type { z } from 'zod';
 import { FAULT_KINDS } from '../chaos/index.js';
 import { ScenarioError } from './errors.js';
 import { canonicalJson, mergeOver, setPath } from './merge.js';
-import { scenarioSchema, type Scenario } from './schema.js';
+import { scenarioSchemaWith, type Scenario } from './schema.js';
 import { YamlSource } from './source.js';
-import { checkCloudLatencyKeys, checkNames } from './validate.js';
+import { checkCloudLatencyKeys, checkNames, type SystemChecks } from './validate.js';
 
 /** The defaults every scenario is merged over. */
 export const DEFAULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'defaults.yml');
@@ -29,7 +29,16 @@ export interface LoadOptions {
   /** Metric names `expect:` may use; unknown names are input errors. Omitted: not checked. */
   metricNames?: readonly string[];
   defaultsFile?: string;
+  /** The systems' blocks and checks (from the module registry); omitted: only the core fields are known. */
+  systems?: ScenarioSystems;
 }
+
+/** What the system modules add to the format: the full schema (core fields and their blocks), and their checks. */
+export interface ScenarioSystems extends SystemChecks {
+  schema: z.ZodType<Scenario>;
+}
+
+const CORE_ONLY = scenarioSchemaWith({});
 
 function readText(file: string, what: string): string {
   try {
@@ -71,7 +80,7 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
     throw new ScenarioError(`${where(path)}: ${formatPath(path)}: ${message}.`);
   };
 
-  const parsed = scenarioSchema.safeParse(merged);
+  const parsed = (opts.systems?.schema ?? CORE_ONLY).safeParse(merged);
   if (!parsed.success) {
     const { path, message } = describeIssue(parsed.error.issues[0]!, merged);
     fail(path, message);
@@ -79,7 +88,7 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
   const scenario = parsed.data!;
   const defaultLatencyKeys = Object.keys((valueAt(defaults.toJS(), ['network', 'cloud_latency']) as object | undefined) ?? {});
   const ownLatencyKeys = Object.keys(scenario.network.cloud_latency).filter((k) => !defaultLatencyKeys.includes(k));
-  const problem = checkNames(scenario) ?? checkCloudLatencyKeys(scenario, ownLatencyKeys);
+  const problem = checkNames(scenario, opts.systems) ?? checkCloudLatencyKeys(scenario, ownLatencyKeys);
   if (problem) fail(problem.path, problem.message);
 
   if (opts.metricNames) {

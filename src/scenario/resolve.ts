@@ -37,10 +37,6 @@ export function buildTopology(sc: Scenario): TopologySpec {
         nodes.push({
           name: `${region}-${i}`, cloud, region, slots: r.slots ?? def.slots,
           disk: { capacityBytes: disk.capacity, readBytesPerS: disk.read, writeBytesPerS: disk.write, opLatency: disk.op_latency, syncInterval: disk.sync_interval },
-          // raft.log_device: dedicated gives each member a second device like its first, for Raft's state.
-          ...(sc.raft?.log_device === 'dedicated' && sc.raft.members.includes(`${region}-${i}`)
-            ? { logDisk: { capacityBytes: disk.capacity, readBytesPerS: disk.read, writeBytesPerS: disk.write, opLatency: disk.op_latency, syncInterval: disk.sync_interval } }
-            : {}),
           ...(r.racks ? { rack: `${region}-rack${((i - 1) % r.racks) + 1}` } : {}),
         });
       }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { faultSchema, nemesisSchema } from '../chaos/index.js';
 import { expectSchema } from './expectations.js';
-import { READ_LEVELS, type ReadLevel } from '../systems/raft/messages.js';
 import { duration, rate, size } from '../units/index.js';
 
 /**
@@ -151,116 +150,76 @@ const rebalance = z.strictObject({
   timeout: duration,
 });
 
-const raft = z.strictObject({
-  /** Members of the group, by node name (3, 5 or 7, across regions). */
-  members: z.array(z.string()).min(1),
-  election_timeout: z.strictObject({ min: duration, max: duration }).default({ min: 150_000, max: 300_000 }),
-  /** Leader heartbeat period (document 001: 50 ms). */
-  heartbeat: duration.default(50_000),
-  /** Most log entries per AppendEntries. */
-  max_batch: z.number().int().positive().default(64),
-  /** bounded_staleness reads: a follower serves only if it heard from the leader within this long. */
-  max_staleness: duration.default(1_000_000),
-  /** A leader that has not heard from a majority within an election timeout steps down. */
-  check_quorum: z.boolean().default(true),
-  /** Before an election, ask whether a majority would vote (and has no leader): a member cut off cannot raise its term (document 002's suggested optimization). */
-  pre_vote: z.boolean().default(false),
-  /** Compact the log into a snapshot every this many applied entries (0: never; document 002 plans snapshots). */
-  snapshot_every: z.number().int().nonnegative().default(0),
-  /** "shared": members keep Raft's state on their one disk, behind bulk data; "dedicated": each member has a second, identical device for it. */
-  log_device: z.enum(['shared', 'dedicated']).default('shared'),
-  client: z.strictObject({
-    /** Node the client runs on. */
-    node: z.string(),
-    /** Mean time between writes; 0 disables the client. */
-    every: duration,
-    /** Retry at another member after this long without an answer. */
-    timeout: duration.default(1_000_000),
-    /** Keys written, round robin. */
-    keys: z.number().int().positive().default(100),
-    /** Reads at consistency levels (document 001), levels taken in turn. */
-    reads: z.strictObject({
-      every: duration,
-      levels: z.array(z.enum(READ_LEVELS as unknown as [ReadLevel, ...ReadLevel[]])).min(1),
-    }).default({ every: 0, levels: ['strong'] }),
+/**
+ * Every top-level field but the systems' own blocks (`raft:`, `coordinator:`,
+ * ...), which their modules declare (`SystemModule.block`); the loader is
+ * given the full schema by `scenarioSchemaWith`.
+ */
+export const coreScenarioShape = {
+  /** Shown in reports; defaults to the file name. */
+  name: z.string().optional(),
+  description: z.string().optional(),
+  /** Seed used when the command line gives none. */
+  seed: z.number().int().nonnegative().default(1),
+  /** Simulated time the run covers. */
+  duration: duration,
+  metrics: z.strictObject({ bucket: duration }),
+  topology: z.strictObject({
+    clouds: z.record(z.string(), cloud),
+    node_defaults: nodeDefaults,
   }),
-});
+  network: z.strictObject({
+    same_region: linkClass,
+    same_cloud: linkClass,
+    cross_cloud: linkClass,
+    /** Latency between clouds, keyed "a-b" (either order). */
+    cloud_latency: z.record(z.string(), latency),
+    links: z.array(linkOverride).default([]),
+  }),
+  pipeline,
+  detector,
+  repair,
+  rebalance,
+  faults: z.array(faultSchema).default([]),
+  /** Random chaos drawn from rates, beside (or instead of) the fixed timeline. */
+  nemesis: nemesisSchema.optional(),
+  /** Assertions on summary metrics; any that fails makes the run exit 1. */
+  expect: expectSchema.default({}),
+};
 
-const coordinator = z.strictObject({
-  /** Agents by node name, with election priority and capabilities. */
-  agents: z.array(z.strictObject({ node: z.string(), priority: z.number().default(0), capabilities: z.array(z.string()).min(1).default(['process']) })).min(1),
-  heartbeat_interval: duration.default(5_000_000),
-  /** Document 003: 60 s. */
-  heartbeat_timeout: duration.default(60_000_000),
-  /** Share of live agents whose votes make a quorum (document 003: 0.5). */
-  quorum_threshold: z.number().gt(0).max(1).default(0.5),
-  vote_timeout: duration.default(2_000_000),
-  max_retries: z.number().int().positive().default(3),
-  /** "bully" (document 003) or "majority" (the winner also needs votes from a majority of agents for its term). */
-  election: z.enum(['bully', 'majority']).default('bully'),
-  /** A synthetic task workload; absent: none (the coordinator may serve only the pipeline). */
-  tasks: z.strictObject({
-    node: z.string(),
-    every: duration,
-    duration: duration,
-    max_priority: z.number().int().positive().default(5),
-    capabilities: z.array(z.string()).min(1).default(['process']),
-  }).optional(),
-});
+const coreScenarioSchema = z.strictObject(coreScenarioShape);
+/** The fields every scenario has, validated, with defaults filled in. */
+export type CoreScenario = z.output<typeof coreScenarioSchema>;
 
-export const scenarioSchema = z
-  .strictObject({
-    /** Shown in reports; defaults to the file name. */
-    name: z.string().optional(),
-    description: z.string().optional(),
-    /** Seed used when the command line gives none. */
-    seed: z.number().int().nonnegative().default(1),
-    /** Simulated time the run covers. */
-    duration: duration,
-    metrics: z.strictObject({ bucket: duration }),
-    topology: z.strictObject({
-      clouds: z.record(z.string(), cloud),
-      node_defaults: nodeDefaults,
-    }),
-    network: z.strictObject({
-      same_region: linkClass,
-      same_cloud: linkClass,
-      cross_cloud: linkClass,
-      /** Latency between clouds, keyed "a-b" (either order). */
-      cloud_latency: z.record(z.string(), latency),
-      links: z.array(linkOverride).default([]),
-    }),
-    pipeline,
-    detector,
-    repair,
-    rebalance,
-    faults: z.array(faultSchema).default([]),
-    /** Document 003's agent coordinator, with an optional task workload; the pipeline may use it to pick workers. */
-    coordinator: coordinator.optional(),
-    /** A Raft group for metadata, with a client writing to it. */
-    raft: raft.optional(),
-    /** Random chaos drawn from rates, beside (or instead of) the fixed timeline. */
-    nemesis: nemesisSchema.optional(),
-    /** Assertions on summary metrics; any that fails makes the run exit 1. */
-    expect: expectSchema.default({}),
-  })
-  .superRefine((sc, ctx) => {
-    const d = sc.pipeline.distribution;
-    if (d.min_replicas_success > d.replication_factor) {
-      ctx.addIssue({ code: 'custom', path: ['pipeline', 'distribution', 'min_replicas_success'], message: `must not exceed replication_factor (${d.replication_factor})` });
-    }
-    if (sc.metrics.bucket <= 0) ctx.addIssue({ code: 'custom', path: ['metrics', 'bucket'], message: 'must be positive' });
-    if (sc.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be positive' });
-    const hb = sc.detector.heartbeat;
-    if (hb.interval <= 0) ctx.addIssue({ code: 'custom', path: ['detector', 'heartbeat', 'interval'], message: 'must be positive' });
-    if (hb.suspect_after > hb.timeout) ctx.addIssue({ code: 'custom', path: ['detector', 'heartbeat', 'suspect_after'], message: `must not exceed timeout (${hb.timeout / 1e6}s)` });
-    for (const [path, v] of [[['detector', 'phi_accrual', 'interval'], sc.detector.phi_accrual.interval], [['detector', 'phi_accrual', 'check_interval'], sc.detector.phi_accrual.check_interval], [['detector', 'swim', 'period'], sc.detector.swim.period]] as const) {
-      if (v <= 0) ctx.addIssue({ code: 'custom', path: [...path], message: 'must be positive' });
-    }
-    if (sc.rebalance.interval <= 0) ctx.addIssue({ code: 'custom', path: ['rebalance', 'interval'], message: 'must be positive' });
-    if (sc.repair.bandwidth <= 0) ctx.addIssue({ code: 'custom', path: ['repair', 'bandwidth'], message: 'must be positive' });
-  });
+/** Cross-field checks of the core fields. */
+function checkCore(sc: CoreScenario, ctx: z.RefinementCtx): void {
+  const d = sc.pipeline.distribution;
+  if (d.min_replicas_success > d.replication_factor) {
+    ctx.addIssue({ code: 'custom', path: ['pipeline', 'distribution', 'min_replicas_success'], message: `must not exceed replication_factor (${d.replication_factor})` });
+  }
+  if (sc.metrics.bucket <= 0) ctx.addIssue({ code: 'custom', path: ['metrics', 'bucket'], message: 'must be positive' });
+  if (sc.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be positive' });
+  const hb = sc.detector.heartbeat;
+  if (hb.interval <= 0) ctx.addIssue({ code: 'custom', path: ['detector', 'heartbeat', 'interval'], message: 'must be positive' });
+  if (hb.suspect_after > hb.timeout) ctx.addIssue({ code: 'custom', path: ['detector', 'heartbeat', 'suspect_after'], message: `must not exceed timeout (${hb.timeout / 1e6}s)` });
+  for (const [path, v] of [[['detector', 'phi_accrual', 'interval'], sc.detector.phi_accrual.interval], [['detector', 'phi_accrual', 'check_interval'], sc.detector.phi_accrual.check_interval], [['detector', 'swim', 'period'], sc.detector.swim.period]] as const) {
+    if (v <= 0) ctx.addIssue({ code: 'custom', path: [...path], message: 'must be positive' });
+  }
+  if (sc.rebalance.interval <= 0) ctx.addIssue({ code: 'custom', path: ['rebalance', 'interval'], message: 'must be positive' });
+  if (sc.repair.bandwidth <= 0) ctx.addIssue({ code: 'custom', path: ['repair', 'bandwidth'], message: 'must be positive' });
+}
 
-/** A scenario as validated, with every default filled in and every unit resolved. */
-export type Scenario = z.output<typeof scenarioSchema>;
+/** The whole format: the core fields and the systems' optional blocks, each by its top-level key. */
+export function scenarioSchemaWith(blocks: Readonly<Record<string, z.ZodType>>): z.ZodType<Scenario> {
+  const optional = Object.fromEntries(Object.entries(blocks).map(([key, schema]) => [key, schema.optional()]));
+  // The blocks' types are their modules' business: the whole is typed as the core plus blocks by key.
+  return z.strictObject({ ...coreScenarioShape, ...optional }).superRefine((sc, ctx) => checkCore(sc as CoreScenario, ctx)) as unknown as z.ZodType<Scenario>;
+}
+
+/**
+ * A scenario as validated, with every default filled in and every unit
+ * resolved: the core fields, typed, and the systems' blocks by key (each
+ * module reads its own, typed by its own schema).
+ */
+export type Scenario = CoreScenario & { readonly [block: string]: unknown };
 export type LatencySetting = z.output<typeof latency>;

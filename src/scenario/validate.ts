@@ -6,7 +6,8 @@ export interface NameProblem {
   message: string;
 }
 
-interface Names {
+/** The topology's names, for checks that a name a scenario uses exists. */
+export interface TopologyNames {
   nodes: string[];
   regions: string[];
   racks: string[];
@@ -16,7 +17,7 @@ interface Names {
 }
 
 /** Every node, region and cloud name, which must be unique across all three levels. */
-export function topologyNames(sc: Scenario): Names {
+export function topologyNames(sc: Scenario): TopologyNames {
   const clouds = Object.keys(sc.topology.clouds);
   const regions: string[] = [];
   const racks: string[] = [];
@@ -37,8 +38,17 @@ export function topologyNames(sc: Scenario): Names {
   return { nodes, regions, racks, clouds, members: (name) => under.get(name) ?? [] };
 }
 
+/** What the systems' blocks add to the checks: their own, and the role targets faults may name. */
+export interface SystemChecks {
+  check(sc: Scenario, names: TopologyNames, hint: string): NameProblem | undefined;
+  /** Role targets (`@raft-leader`) by name, with the block that must be there for one to exist. */
+  roles: ReadonlyMap<string, { block: string; what: string }>;
+}
+
+const NO_SYSTEM_CHECKS: SystemChecks = { check: () => undefined, roles: new Map() };
+
 /** Checks what the schema cannot: names that must exist, topology that must be possible. */
-export function checkNames(sc: Scenario): NameProblem | undefined {
+export function checkNames(sc: Scenario, systems: SystemChecks = NO_SYSTEM_CHECKS): NameProblem | undefined {
   const names = topologyNames(sc);
   const { nodes, regions, clouds } = names;
   const seen = new Set<string>();
@@ -55,7 +65,7 @@ export function checkNames(sc: Scenario): NameProblem | undefined {
   if (rf > nodes.length - 1) {
     return { path: ['pipeline', 'distribution', 'replication_factor'], message: `${rf} replicas need at least ${rf + 1} nodes (the sender holds none), the topology has ${nodes.length}` };
   }
-  return checkLinks(sc, names, hint) ?? checkRaft(sc, names, hint) ?? checkCoordinator(sc, names, hint) ?? checkFaults(sc, names, hint);
+  return checkLinks(sc, names, hint) ?? systems.check(sc, names, hint) ?? checkFaults(sc, names, hint, systems.roles);
 }
 
 /**
@@ -73,7 +83,7 @@ export function checkCloudLatencyKeys(sc: Scenario, keys: readonly string[]): Na
   return undefined;
 }
 
-function checkLinks(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
+function checkLinks(sc: Scenario, names: TopologyNames, hint: string): NameProblem | undefined {
   for (const [i, link] of sc.network.links.entries()) {
     for (const [j, name] of link.between.entries()) {
       if (!names.regions.includes(name) && !names.clouds.includes(name)) return { path: ['network', 'links', i, 'between', j], message: `no region or cloud called "${name}"; ${hint}` };
@@ -82,45 +92,16 @@ function checkLinks(sc: Scenario, names: Names, hint: string): NameProblem | und
   return undefined;
 }
 
-function checkRaft(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
-  if (sc.pipeline.catalog === 'raft' && !sc.raft) return { path: ['pipeline', 'catalog'], message: '"raft" needs a raft group in the scenario (a raft: block)' };
-  if (!sc.raft) return undefined;
-  for (const [i, m] of sc.raft.members.entries()) {
-    if (!names.nodes.includes(m)) return { path: ['raft', 'members', i], message: `no node called "${m}"; ${hint}` };
-    if (sc.raft.members.indexOf(m) !== i) return { path: ['raft', 'members', i], message: `"${m}" is listed twice` };
-  }
-  if (!names.nodes.includes(sc.raft.client.node)) return { path: ['raft', 'client', 'node'], message: `no node called "${sc.raft.client.node}"; ${hint}` };
-  if (sc.raft.election_timeout.min > sc.raft.election_timeout.max) return { path: ['raft', 'election_timeout', 'min'], message: 'must not exceed max' };
-  return undefined;
-}
-
-function checkCoordinator(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
-  const coordinated = sc.pipeline.coordination === 'coordinator';
-  if (coordinated && !sc.coordinator) {
-    return { path: ['pipeline', 'coordination'], message: '"coordinator" needs document 003\'s coordinator in the scenario (a coordinator: block whose agents include some with the capability "process")' };
-  }
-  if (!sc.coordinator) return undefined;
-  for (const [i, a] of sc.coordinator.agents.entries()) {
-    if (!names.nodes.includes(a.node)) return { path: ['coordinator', 'agents', i, 'node'], message: `no node called "${a.node}"; ${hint}` };
-    if (sc.coordinator.agents.findIndex((b) => b.node === a.node) !== i) return { path: ['coordinator', 'agents', i, 'node'], message: `"${a.node}" is listed twice` };
-  }
-  if (coordinated && !sc.coordinator.agents.some((a) => a.capabilities.includes('process'))) {
-    return { path: ['pipeline', 'coordination'], message: '"coordinator" needs at least one coordinator agent with the capability "process" to process chunks; none has it' };
-  }
-  const tasks = sc.coordinator.tasks;
-  if (tasks && !names.nodes.includes(tasks.node)) return { path: ['coordinator', 'tasks', 'node'], message: `no node called "${tasks.node}"; ${hint}` };
-  return undefined;
-}
-
-function checkFaults(sc: Scenario, names: Names, hint: string): NameProblem | undefined {
+function checkFaults(sc: Scenario, names: TopologyNames, hint: string, roles: SystemChecks['roles']): NameProblem | undefined {
   for (const [i, name] of (sc.nemesis?.spare ?? []).entries()) {
     if (!names.nodes.includes(name)) return { path: ['nemesis', 'spare', i], message: `no node called "${name}"; ${hint}` };
   }
   for (const [i, fault] of sc.faults.entries()) {
     const entry = faultKind(fault.kind)!;
     for (const ref of entry.names(fault as never)) {
-      if (ref.name === '@raft-leader') {
-        if (!sc.raft) return { path: ['faults', i, ...ref.path], message: '"@raft-leader" needs a raft group in the scenario' };
+      const role = roles.get(ref.name);
+      if (role) {
+        if (sc[role.block] === undefined) return { path: ['faults', i, ...ref.path], message: `"${ref.name}" needs ${role.what} in the scenario` };
         if (ref.level === 'node' || ref.level === 'any' || ref.level === undefined) continue;
       }
       const level = ref.level ?? 'any';

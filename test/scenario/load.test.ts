@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, ScenarioError } from '../../src/scenario/index.js';
+import { loadScenario } from '../../src/run/index.js';
 import { scenarioFrom } from '../helpers/scenario.js';
 
 describe('scenario loading', () => {
@@ -38,7 +39,7 @@ pipeline: { source_node: aws-a-1 }
   it('every shipped scenario loads', async () => {
     const { readdirSync } = await import('node:fs');
     for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yml'))) {
-      expect(() => loadScenarioFile(`scenarios/${f}`), f).not.toThrow();
+      expect(() => loadScenario(`scenarios/${f}`), f).not.toThrow();
     }
   });
 });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario, type RunResult } from '../../src/run/index.js';
 import { buildTopology, ScenarioError } from '../../src/scenario/index.js';
+import { blockOf } from '../../src/modules/scenario-systems.js';
+import { coordinatorModule } from '../../src/systems/coordinator/module.js';
 import { CoordinatorAgent, CoordinatorClient, type CoordinatorOptions, type TelemetryEvent } from '../../src/systems/index.js';
 import type { NodeRuntime } from '../../src/world/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -155,7 +157,7 @@ describe('pipeline.coordination in scenario files', () => {
   it('defaults to direct; coordinator.tasks is optional and without it no task workload runs', () => {
     expect(scenarioFrom('duration: 1m\n').scenario.pipeline.coordination).toBe('direct');
     const loaded = scenarioFrom('duration: 1m\npipeline:\n  dataset: { size: 1GB, file_size: 1GB }\n  coordination: coordinator\ncoordinator:\n  agents:\n    - { node: aws-east-2 }\n    - { node: gcp-central-1 }\n');
-    expect(loaded.scenario.coordinator!.tasks).toBeUndefined();
+    expect(blockOf(loaded.scenario, coordinatorModule)!.tasks).toBeUndefined();
     const tasks: string[] = [];
     const r = runScenario(loaded, { seed: 1, observe: (_t, e) => { if (e.kind === 'coord_task') tasks.push(e.phase); } });
     expect(tasks).toEqual([]);

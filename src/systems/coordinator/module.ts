@@ -2,6 +2,7 @@ import { CoordinatorChecker } from '../../check/coordinator-checker.js';
 import type { SystemModule } from '../../modules/system-module.js';
 import { bootCoordinator } from './boot.js';
 import type { CoordinatorOptions, TaskWorkloadOptions } from './options.js';
+import { coordinatorBlock, type CoordinatorBlock } from './scenario-block.js';
 
 export interface CoordinatorSettings { group: CoordinatorOptions; work?: TaskWorkloadOptions }
 
@@ -11,10 +12,19 @@ export interface CoordinatorSettings { group: CoordinatorOptions; work?: TaskWor
  * workload. Its checker judges one coordinator per term and tasks done once
  * and never dropped.
  */
-export const coordinatorModule: SystemModule<CoordinatorSettings> = {
+export const coordinatorModule: SystemModule<CoordinatorSettings, CoordinatorBlock> = {
   name: 'coordinator',
-  settings({ scenario, topology, index }) {
-    const c = scenario.coordinator;
+  block: { key: 'coordinator', schema: coordinatorBlock },
+  check({ names, hint }, c) {
+    if (!c) return undefined;
+    for (const [i, a] of c.agents.entries()) {
+      if (!names.nodes.includes(a.node)) return { path: ['coordinator', 'agents', i, 'node'], message: `no node called "${a.node}"; ${hint}` };
+      if (c.agents.findIndex((b) => b.node === a.node) !== i) return { path: ['coordinator', 'agents', i, 'node'], message: `"${a.node}" is listed twice` };
+    }
+    if (c.tasks && !names.nodes.includes(c.tasks.node)) return { path: ['coordinator', 'tasks', 'node'], message: `no node called "${c.tasks.node}"; ${hint}` };
+    return undefined;
+  },
+  settings({ topology, index }, c) {
     if (!c) return undefined;
     return {
       group: {

@@ -3,6 +3,7 @@ import { ConsensusCollector } from '../../metrics/consensus.js';
 import type { SystemModule } from '../../modules/system-module.js';
 import { bootRaft } from './boot.js';
 import { RAFT_DEFECTS, type RaftClientOptions, type RaftDefect, type RaftOptions } from './options.js';
+import { raftBlock, type RaftBlock } from './scenario-block.js';
 
 export interface RaftSettings { group: RaftOptions; client: RaftClientOptions }
 
@@ -16,11 +17,26 @@ export const RAFT_LEADER = '@raft-leader';
  * judged from ground truth) and check Raft's safety and liveness; they also
  * say who leads now, for faults aimed at `@raft-leader`.
  */
-export const raftModule: SystemModule<RaftSettings> = {
+export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
   name: 'raft',
+  block: { key: 'raft', schema: raftBlock },
   defects: RAFT_DEFECTS,
-  settings({ scenario, index, defects }) {
-    const r = scenario.raft;
+  check({ names, hint }, r) {
+    if (!r) return undefined;
+    for (const [i, m] of r.members.entries()) {
+      if (!names.nodes.includes(m)) return { path: ['raft', 'members', i], message: `no node called "${m}"; ${hint}` };
+      if (r.members.indexOf(m) !== i) return { path: ['raft', 'members', i], message: `"${m}" is listed twice` };
+    }
+    if (!names.nodes.includes(r.client.node)) return { path: ['raft', 'client', 'node'], message: `no node called "${r.client.node}"; ${hint}` };
+    if (r.election_timeout.min > r.election_timeout.max) return { path: ['raft', 'election_timeout', 'min'], message: 'must not exceed max' };
+    return undefined;
+  },
+  // log_device: dedicated gives each member a second device like its first, for Raft's state.
+  topology: (topology, r) => r.log_device !== 'dedicated' ? topology : {
+    ...topology,
+    nodes: topology.nodes.map((n) => (r.members.includes(n.name) ? { ...n, logDisk: { ...n.disk } } : n)),
+  },
+  settings({ index, defects }, r) {
     if (!r) return undefined;
     return {
       group: {
@@ -44,7 +60,7 @@ export const raftModule: SystemModule<RaftSettings> = {
   boot(node, s) {
     bootRaft(node.rt, s, node.telemetry);
   },
-  roles: [RAFT_LEADER],
+  roles: { [RAFT_LEADER]: 'a raft group' },
   observe({ truth, bucket, horizon }, s) {
     const consensus = new ConsensusCollector(truth, bucket, s.group.members);
     const checker = new RaftChecker(truth);

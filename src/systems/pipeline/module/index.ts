@@ -22,6 +22,18 @@ export const pipelineModule: SystemModule<PipelineBootOptions> = {
   // Booted before it in this order: the coordinator, the Raft group, then each node's membership view.
   uses: [coordinatorModule, raftModule, membershipModule],
   defects: PIPELINE_DEFECTS,
+  check({ scenario: sc, blockOf }) {
+    if (sc.pipeline.catalog === 'raft' && !blockOf(raftModule)) return { path: ['pipeline', 'catalog'], message: '"raft" needs a raft group in the scenario (a raft: block)' };
+    if (sc.pipeline.coordination !== 'coordinator') return undefined;
+    const coordinator = blockOf(coordinatorModule);
+    if (!coordinator) {
+      return { path: ['pipeline', 'coordination'], message: '"coordinator" needs document 003\'s coordinator in the scenario (a coordinator: block whose agents include some with the capability "process")' };
+    }
+    if (!coordinator.agents.some((a) => a.capabilities.includes('process'))) {
+      return { path: ['pipeline', 'coordination'], message: '"coordinator" needs at least one coordinator agent with the capability "process" to process chunks; none has it' };
+    }
+    return undefined;
+  },
   settings(ctx) {
     const { scenario: sc, topology } = ctx;
     const r = sc.repair;
