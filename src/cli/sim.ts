@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDeterminism, loadScenario, runScenario, type DeterminismReport } from '../run/index.js';
+import { SYSTEMS } from '../modules/registry.js';
 import { ScenarioError } from '../scenario/index.js';
 import { listFaults } from './list-faults.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -70,17 +71,7 @@ function main(argv: string[]): number {
     console.log(`  completion ${s.pipeline.completion_s ?? 'not reached'}${s.pipeline.completion_s === null ? '' : 's'}, throughput ${s.pipeline.throughput_mb_s} MB/s, ` +
       `bottleneck ${s.bottleneck.stage} (${Math.round(s.bottleneck.busy_fraction * 100)}% busy, ${s.bottleneck.severity})`);
     console.log(`  ${s.simulated_s}s simulated in ${wallS.toFixed(2)}s wall (${Math.round(s.simulated_s / Math.max(wallS, 1e-9))} sim-s/s, ${s.events} events)`);
-    if (s.raft) {
-      const losses = s.raft.leader_losses.map((l) => `${l.leader} lost at ${l.at_s}s, ${l.new_leader_after_s === null ? 'no new leader by the end' : `new leader after ${l.new_leader_after_s}s`}`);
-      console.log(`  raft: ${s.raft.elections} elections, ${s.raft.writes_acked}/${s.raft.writes_sent} writes acknowledged, p95 commit ${s.raft.p95_commit_ms ?? '-'} ms, write availability ${s.raft.write_availability}` +
-        (losses.length > 0 ? `; ${losses.slice(0, 3).join('; ')}${losses.length > 3 ? `; … ${losses.length - 3} more` : ''}` : ''));
-    }
-    if (s.coordinator) {
-      const c = s.coordinator;
-      // Without a task workload (the coordinator may serve only the pipeline) there are no tasks to count.
-      const tasks = c.tasks_submitted > 0 ? `, ${c.tasks_completed}/${c.tasks_submitted} tasks completed, ${c.tasks_failed} failed, ${c.tasks_lost} lost, ${c.duplicate_executions} run twice` : '';
-      console.log(`  coordinator: ${c.elections} elections${tasks}`);
-    }
+    for (const module of SYSTEMS) for (const line of module.terminal?.(s) ?? []) console.log(`  ${line}`);
     for (const e of s.expectations) console.log(`  expect ${e.metric} ${e.expected}: ${e.held ? 'held' : 'FAILED'} (measured ${e.actual})`);
     console.log(`  results: ${dir}/`);
   }

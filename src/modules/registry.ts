@@ -1,4 +1,5 @@
 import { coordinatorModule } from '../systems/coordinator/module.js';
+import { gossipModule } from '../systems/gossip/module/index.js';
 import { membershipModule } from '../systems/membership/module.js';
 import { pipelineModule } from '../systems/pipeline/module/index.js';
 import { raftModule } from '../systems/raft/module.js';
@@ -14,6 +15,7 @@ export const SYSTEMS: readonly SystemModule[] = [
   membershipModule,
   raftModule,
   coordinatorModule,
+  gossipModule,
 ];
 
 /**

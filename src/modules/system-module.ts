@@ -57,6 +57,8 @@ export interface SystemModule<Options = unknown, Block = unknown> {
    * accept. A reader returns null when this run has no such measurement.
    */
   readonly metrics?: Readonly<Record<string, (summary: Summary) => MetricValue>>;
+  /** Lines the terminal summary prints for this system after a run (none when it did not run). */
+  terminal?(summary: Summary): string[];
   /**
    * Fault targets naming a role (`@raft-leader`), each with what must be in
    * the scenario for it to exist ("a raft group"); resolved when a fault

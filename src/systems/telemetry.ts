@@ -6,53 +6,62 @@
 export type Stage = 'ingestion' | 'processing' | 'distribution' | 'storage';
 export const STAGES: readonly Stage[] = ['ingestion', 'processing', 'distribution', 'storage'];
 
-export type TelemetryEvent =
-  | { kind: 'ingested'; chunk: number; bytes: number }
-  | { kind: 'processed'; chunk: number; bytes: number; node: number }
-  | { kind: 'replica_stored'; chunk: number; bytes: number; node: number }
+/**
+ * Every kind of telemetry event and its fields, by kind. Open for extension:
+ * a system in its own folder adds its events by augmenting this interface
+ * (`declare module '../telemetry.js' { interface TelemetryEvents { ... } }`).
+ */
+export interface TelemetryEvents {
+  ingested: { chunk: number; bytes: number };
+  processed: { chunk: number; bytes: number; node: number };
+  replica_stored: { chunk: number; bytes: number; node: number };
   /** The pipeline considers the chunk durably distributed on `replicas`. */
-  | { kind: 'acked'; chunk: number; bytes: number; replicas: readonly number[] }
-  | { kind: 'chunk_failed'; chunk: number; bytes: number; reason: string }
+  acked: { chunk: number; bytes: number; replicas: readonly number[] };
+  chunk_failed: { chunk: number; bytes: number; reason: string };
   /** `micros` of work done by one unit of `stage` (a reader, a slot, a distribution, a disk). */
-  | { kind: 'busy'; stage: Stage; micros: number }
-  | { kind: 'retry'; stage: Stage; chunk: number; reason: string }
+  busy: { stage: Stage; micros: number };
+  retry: { stage: Stage; chunk: number; reason: string };
   /** A failure detector on `observer` changed its verdict on `subject`. */
-  | { kind: 'detector'; observer: number; subject: number; state: 'healthy' | 'suspected' | 'failed' }
+  detector: { observer: number; subject: number; state: 'healthy' | 'suspected' | 'failed' };
   /** The system stopped counting a replica (its node failed, it was found corrupt or missing). */
-  | { kind: 'replica_dropped'; chunk: number; node: number; reason: string }
+  replica_dropped: { chunk: number; node: number; reason: string };
   /** A repair copied a chunk to `node`, verified. */
-  | { kind: 'repaired'; chunk: number; bytes: number; node: number }
+  repaired: { chunk: number; bytes: number; node: number };
   /** The repairer's backlog: repairable chunks below the replication factor, and bytes still to copy. */
-  | { kind: 'repair_backlog'; chunks: number; bytes: number }
+  repair_backlog: { chunks: number; bytes: number };
   /** Rebalancing moved a replica: copied to `to` and verified, then deleted from `from`. */
-  | { kind: 'replica_moved'; chunk: number; bytes: number; from: number; to: number }
+  replica_moved: { chunk: number; bytes: number; from: number; to: number };
   /** A Raft member took a role in a term. */
-  | { kind: 'raft_role'; node: number; term: number; role: 'follower' | 'candidate' | 'leader' }
+  raft_role: { node: number; term: number; role: 'follower' | 'candidate' | 'leader' };
   /** A Raft leader advanced its commit index. */
-  | { kind: 'raft_commit'; node: number; index: number; term: number }
+  raft_commit: { node: number; index: number; term: number };
   /** A Raft member put an entry at `index` of its log (in memory), dropping anything after it; `prevTerm` is the term of the entry before. */
-  | { kind: 'raft_log'; node: number; index: number; term: number; id: string; prevTerm: number }
+  raft_log: { node: number; index: number; term: number; id: string; prevTerm: number };
   /** A Raft member restarted with this log, read from its disk: a snapshot up to `base`, then `entries` (a copy the member will not change). */
-  | { kind: 'raft_restored'; node: number; base: number; entries: ReadonlyArray<{ term: number; id: string }> }
+  raft_restored: { node: number; base: number; entries: ReadonlyArray<{ term: number; id: string }> };
   /** A Raft member folded its log up to `index` into a snapshot, or installed its leader's (`installed`), replacing its state machine. */
-  | { kind: 'raft_snapshot'; node: number; index: number; term: number; installed: boolean }
+  raft_snapshot: { node: number; index: number; term: number; installed: boolean };
   /** A Raft member applied a log entry to its state machine. */
-  | { kind: 'raft_applied'; node: number; index: number; term: number; id: string }
+  raft_applied: { node: number; index: number; term: number; id: string };
   /** A client's write: sent once (retries are not reported), then acknowledged (at `index`), with its latency from the first send. */
-  | { kind: 'raft_write'; node: number; id: string; key: string; phase: 'sent' | 'acked'; latency: number; index: number }
+  raft_write: { node: number; id: string; key: string; phase: 'sent' | 'acked'; latency: number; index: number };
   /** A member refused a write (`not_leader`, `no_leader`), or did not answer it within the writer's timeout (`timeout`); the writer tries again elsewhere. */
-  | { kind: 'raft_write_refused'; node: number; member: number; id: string; reason: string }
+  raft_write_refused: { node: number; member: number; id: string; reason: string };
   /** A client's read of `key` at a consistency level: sent, then answered (ok, as of `index`, with the value written by `writeId`, '' for none) or refused (with a reason). */
-  | { kind: 'raft_read'; node: number; id: string; key: string; level: string; phase: 'sent' | 'done'; ok: boolean; index: number; writeId: string; reason: string; latency: number }
+  raft_read: { node: number; id: string; key: string; level: string; phase: 'sent' | 'done'; ok: boolean; index: number; writeId: string; reason: string; latency: number };
   /** An agent became the coordinator of a term. */
-  | { kind: 'coord_role'; node: number; term: number; coordinator: boolean }
+  coord_role: { node: number; term: number; coordinator: boolean };
   /** The coordinator's vote on declaring `agent` dead. */
-  | { kind: 'coord_vote'; node: number; agent: number; passed: boolean }
+  coord_vote: { node: number; agent: number; passed: boolean };
   /** A task's life: submitted, executed (by an agent), completed or failed (as the submitter sees it), or a duplicate completion. */
-  | { kind: 'coord_task'; node: number; id: string; phase: 'submitted' | 'executed' | 'completed' | 'failed' | 'duplicate'; reason: string }
+  coord_task: { node: number; id: string; phase: 'submitted' | 'executed' | 'completed' | 'failed' | 'duplicate'; reason: string };
   /** A replica the catalog did not want was deleted (garbage collection). */
-  | { kind: 'orphan_removed'; chunk: number; node: number }
-  | { kind: 'pipeline_done' };
+  orphan_removed: { chunk: number; node: number };
+  pipeline_done: {};
+}
+
+/** One telemetry event: a kind and its fields. */
+export type TelemetryEvent = { [K in keyof TelemetryEvents]: { kind: K } & TelemetryEvents[K] }[keyof TelemetryEvents];
 
 export interface Telemetry {
   emit(event: TelemetryEvent): void;

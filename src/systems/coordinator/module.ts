@@ -61,6 +61,13 @@ export const coordinatorModule: SystemModule<CoordinatorSettings, CoordinatorBlo
       invariants: () => checker.results(),
     };
   },
+  terminal(s) {
+    const c = s.coordinator;
+    if (!c) return [];
+    // Without a task workload (the coordinator may serve only the pipeline) there are no tasks to count.
+    const tasks = c.tasks_submitted > 0 ? `, ${c.tasks_completed}/${c.tasks_submitted} tasks completed, ${c.tasks_failed} failed, ${c.tasks_lost} lost, ${c.duplicate_executions} run twice` : '';
+    return [`coordinator: ${c.elections} elections${tasks}`];
+  },
   metrics: {
     coordinator_elections: (s) => s.coordinator?.elections ?? null,
     tasks_completed: (s) => s.coordinator?.tasks_completed ?? null,

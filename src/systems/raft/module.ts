@@ -90,6 +90,13 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
       holders: () => (leader() >= 0 ? [leader()] : []),
     };
   },
+  terminal(s) {
+    if (!s.raft) return [];
+    const r = s.raft;
+    const losses = r.leader_losses.map((l) => `${l.leader} lost at ${l.at_s}s, ${l.new_leader_after_s === null ? 'no new leader by the end' : `new leader after ${l.new_leader_after_s}s`}`);
+    return [`raft: ${r.elections} elections, ${r.writes_acked}/${r.writes_sent} writes acknowledged, p95 commit ${r.p95_commit_ms ?? '-'} ms, write availability ${r.write_availability}` +
+      (losses.length > 0 ? `; ${losses.slice(0, 3).join('; ')}${losses.length > 3 ? `; … ${losses.length - 3} more` : ''}` : '')];
+  },
   metrics: {
     raft_elections: (s) => s.raft?.elections ?? null,
     raft_writes_acked: (s) => s.raft?.writes_acked ?? null,
