@@ -4,8 +4,8 @@ import type { ClusterConfig } from '../cluster.js';
 import type { NodeRegistry } from '../registry.js';
 import type { Stage, Telemetry } from '../telemetry.js';
 import { contentChecksum, planChunks, type Chunk } from './chunks.js';
-import { StoragePort, type Inventory } from '../storage/messages.js';
-import { Port, type MissingReply, type ProcessedReply, type StoredReply } from './messages.js';
+import { StoragePort } from '../storage/messages.js';
+import { PipelinePort, type MissingReply, type ProcessedReply, type StoredReply } from './messages.js';
 import { OutcomeLog, type LoggedOutcome } from './outcome-log.js';
 import type { PipelineOptions } from './options.js';
 import { makePlacement, type PlacementStrategy } from './placement.js';
@@ -103,9 +103,9 @@ export class Orchestrator {
       chunk, status: 'waiting', dispatches: epoch, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: epoch, distTries: 0,
       replicas: new Set(), awaiting: new Set(), timer: -1, distStartedAt: 0, ticket: '',
     }));
-    rt.listen(Port.processed, (from, body) => this.onProcessed(from, body as ProcessedReply));
-    rt.listen(Port.stored, (_from, body) => this.onStored(body as StoredReply));
-    rt.listen(Port.missing, (_from, body) => this.onMissing(body as MissingReply));
+    rt.listen(PipelinePort.processed, (from, reply) => this.onProcessed(from, reply));
+    rt.listen(PipelinePort.stored, (_from, reply) => this.onStored(reply));
+    rt.listen(PipelinePort.missing, (_from, reply) => this.onMissing(reply));
     if (recovered) this.recover(recovered);
     else {
       this.log.create();
@@ -129,10 +129,10 @@ export class Orchestrator {
     }
     if (this.finished === this.chunks.length) return;
     this.recovering = new Map();
-    this.rt.listen(Port.inventory, (from, body) => {
-      for (const chunk of (body as Inventory).chunks) this.recovering?.set(chunk, (this.recovering.get(chunk) ?? new Set()).add(from));
+    this.rt.listen(PipelinePort.inventory, (from, inv) => {
+      for (const chunk of inv.chunks) this.recovering?.set(chunk, (this.recovering.get(chunk) ?? new Set()).add(from));
     });
-    for (const m of this.cluster.members) this.rt.send(m.index, StoragePort.inventoryRequest, { replyPort: Port.inventory });
+    for (const m of this.cluster.members) this.rt.send(m.index, StoragePort.inventoryRequest, { replyPort: PipelinePort.inventory });
     this.rt.setTimer(this.opts.recoveryWait, () => this.resume());
   }
 
@@ -243,7 +243,7 @@ export class Orchestrator {
     state.worker = worker;
     this.tasksOn[worker]!++;
     state.timer = this.rt.setTimer(this.opts.processingTimeout, () => this.processingFailed(state, attempt, 'timeout'));
-    this.rt.transfer(worker, Port.process, state.chunk.bytes, { chunk: state.chunk, attempt }, (ok) => {
+    this.rt.transfer(worker, PipelinePort.process, state.chunk.bytes, { chunk: state.chunk, attempt }, (ok) => {
       if (!ok) this.processingFailed(state, attempt, 'transfer broke');
     });
   }
@@ -342,7 +342,7 @@ export class Orchestrator {
     state.timer = this.rt.setTimer(this.opts.distributionTimeout, () => {
       if (state.status === 'distributing' && state.distAttempt === attempt) this.concludeDistribution(state);
     });
-    this.rt.send(state.worker, Port.distribute, { chunk: state.chunk.id, attempt, targets });
+    this.rt.send(state.worker, PipelinePort.distribute, { chunk: state.chunk.id, attempt, targets });
   }
 
   private onStored(reply: StoredReply): void {
@@ -456,7 +456,7 @@ export class Orchestrator {
       this.finished++;
       if (outcome === 'acked') {
         this.telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas });
-        if (state.worker >= 0) this.rt.send(state.worker, Port.release, { chunk: id });
+        if (state.worker >= 0) this.rt.send(state.worker, PipelinePort.release, { chunk: id });
         this.onAcked(id, state.processedBytes, contentChecksum(id, 1), state.replicas);
       } else {
         this.telemetry.emit({ kind: 'chunk_failed', chunk: id, bytes, reason });

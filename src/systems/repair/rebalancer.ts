@@ -2,7 +2,7 @@ import type { SimTime } from '../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { ClusterConfig } from '../cluster.js';
 import type { NodeRegistry } from '../registry.js';
-import { RepairPort, StoragePort, type StoredReply } from '../storage/messages.js';
+import { RebalancePort, StoragePort, type StoredReply } from '../storage/messages.js';
 import type { Telemetry } from '../telemetry.js';
 import type { CatalogEntry, RecordReplicas, ReplicaCatalog } from './catalog.js';
 import type { PipelineDefect } from '../pipeline/options.js';
@@ -52,7 +52,7 @@ export class Rebalancer {
     private readonly recordReplicas?: RecordReplicas,
   ) {
     this.attempts = rt.monotonic() * 1024;
-    rt.listen(RepairPort.moved, (_from, body) => this.onCopied(body as StoredReply));
+    rt.listen(RebalancePort.stored, (_from, reply) => this.onCopied(reply));
     repairer.moving = (chunk) => this.moves.has(chunk);
     if (opts.enabled) rt.setTimer(opts.interval, () => this.tick());
   }
@@ -103,7 +103,7 @@ export class Rebalancer {
     this.placedBytes[from]! -= entry.bytes;
     const timer = this.rt.setTimer(this.opts.timeout, () => this.abandon(entry.chunk, attempt));
     this.moves.set(entry.chunk, { entry, from, to, attempt, timer });
-    this.rt.send(from, StoragePort.copy, { chunk: entry.chunk, attempt, target: to, checksum: entry.checksum, replyPort: RepairPort.moved });
+    this.rt.send(from, StoragePort.copy, { chunk: entry.chunk, attempt, target: to, checksum: entry.checksum, replyPort: RebalancePort.stored });
     if (this.defects.has('move_delete_first')) {
       entry.replicas.delete(from);
       this.telemetry.emit({ kind: 'replica_moved', chunk: entry.chunk, bytes: entry.bytes, from, to });

@@ -2,7 +2,7 @@ import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { ClusterConfig } from '../cluster.js';
 import type { PlacementStrategy } from '../pipeline/placement.js';
 import type { NodeRegistry } from '../registry.js';
-import { RepairPort, StoragePort, type BadReplica, type Inventory, type StoredReply } from '../storage/messages.js';
+import { RepairPort, StoragePort, type Inventory, type StoredReply } from '../storage/messages.js';
 import type { Telemetry } from '../telemetry.js';
 import type { CatalogEntry, RecordReplicas, ReplicaCatalog } from './catalog.js';
 import type { RepairOptions } from './options.js';
@@ -70,9 +70,9 @@ export class Repairer {
       if (state === 'failed') this.nodeFailed(node);
       else if (state === 'healthy' && previous === 'failed') rt.send(node, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
     });
-    rt.listen(RepairPort.stored, (_from, body) => this.onStored(body as StoredReply));
-    rt.listen(RepairPort.inventory, (from, body) => this.onInventory(from, body as Inventory));
-    rt.listen(RepairPort.badReplica, (from, body) => this.drop(from, (body as BadReplica).chunk, (body as BadReplica).reason));
+    rt.listen(RepairPort.stored, (_from, reply) => this.onStored(reply));
+    rt.listen(RepairPort.inventory, (from, inv) => this.onInventory(from, inv));
+    rt.listen(RepairPort.badReplica, (from, bad) => this.drop(from, bad.chunk, bad.reason));
     if (opts.collectGarbage && opts.scrubInterval > 0) rt.setTimer(opts.scrubInterval, () => this.sweep());
     // A catalog rebuilt after a restart may be stale: ask everyone what they hold now.
     for (const m of registry.members) if (m.index !== rt.self) rt.send(m.index, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
