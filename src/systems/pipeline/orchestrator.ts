@@ -1,18 +1,31 @@
 import type { SimTime } from '../../kernel/index.js';
-import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
-import type { ClusterConfig } from '../cluster.js';
-import type { NodeRegistry } from '../registry.js';
-import type { Stage, Telemetry } from '../telemetry.js';
+import type { TimerHandle } from '../../world/runtime.js';
+import type { Stage } from '../telemetry.js';
 import { contentChecksum, planChunks, type Chunk } from './chunks.js';
 import { StoragePort } from '../storage/messages.js';
 import { PipelinePort, type MissingReply, type ProcessedReply, type StoredReply } from './messages.js';
 import { OutcomeLog, type LoggedOutcome } from './outcome-log.js';
 import type { PipelineOptions } from './options.js';
 import { makePlacement, type PlacementStrategy } from './placement.js';
+import type { SourceNodeContext } from './source-node.js';
 import type { WorkerBroker } from './worker-broker.js';
 
-/** Records chunk -> replicas in the metadata catalog, calling `done` once committed. */
+/**
+ * Records chunk -> replicas in the metadata catalog, calling `done` once
+ * committed. Kept for callers outside; the orchestrator now takes the
+ * context's RecordReplicas.
+ */
 export type RecordPlacement = (chunk: number, replicas: readonly number[], done: () => void) => void;
+
+/** What the orchestrator starts from and reports to, beside the shared context. */
+export interface OrchestratorStart {
+  /** Outcomes logged by a previous life of this node; null at the first boot. */
+  recovered: readonly LoggedOutcome[] | null;
+  /** Told of every acknowledged chunk and the replicas it was acknowledged with. */
+  onAcked: (chunk: number, bytes: number, checksum: number, replicas: ReadonlySet<number>) => void;
+  /** Picks processing workers instead of the orchestrator; absent: it picks them itself. */
+  broker?: WorkerBroker;
+}
 
 type Status = 'waiting' | 'ingesting' | 'staged' | 'assigning' | 'processing' | 'processed' | 'distributing' | 'process_retry_wait' | 'dist_retry_wait' | 'acked' | 'failed';
 
@@ -74,31 +87,21 @@ export class Orchestrator {
   private readonly log: OutcomeLog;
   /** Replicas reported by nodes while recovering, by chunk. */
   private recovering: Map<number, Set<number>> | undefined;
+  private readonly onAcked: OrchestratorStart['onAcked'];
+  private readonly broker: WorkerBroker | undefined;
 
-  constructor(
-    private readonly rt: NodeRuntime,
-    private readonly opts: PipelineOptions,
-    private readonly cluster: ClusterConfig,
-    private readonly telemetry: Telemetry,
-    private readonly registry: NodeRegistry,
-    /** Told of every acknowledged chunk and the replicas it was acknowledged with. */
-    private readonly onAcked: (chunk: number, bytes: number, checksum: number, replicas: ReadonlySet<number>) => void,
-    /** Outcomes logged by a previous life of this node; null at the first boot. */
-    recovered: readonly LoggedOutcome[] | null,
-    /** Bytes this node has placed on each member: its own view of disk load, shared with the repairer. */
-    readonly placedBytes: Float64Array,
-    /** Commits a placement to the metadata catalog (Raft) before it may be announced; absent: no such step. */
-    private readonly recordPlacement?: RecordPlacement,
-    /** Picks processing workers instead of this orchestrator; absent: it picks them itself. */
-    private readonly broker?: WorkerBroker,
-  ) {
+  constructor(private readonly ctx: SourceNodeContext, private readonly opts: PipelineOptions, start: OrchestratorStart) {
+    const { rt, registry, telemetry } = ctx;
+    const { recovered } = start;
+    this.onAcked = start.onAcked;
+    this.broker = start.broker;
     this.log = new OutcomeLog(rt, recovered ?? []);
     const epoch = rt.monotonic() * 1024;
     this.placement = makePlacement(opts.placement);
     registry.onStateChange((node, state) => {
       if (state === 'failed') this.workerFailed(node);
     });
-    this.tasksOn = new Int32Array(cluster.members.length);
+    this.tasksOn = new Int32Array(ctx.cluster.members.length);
     this.chunks = planChunks(opts.datasetBytes, opts.fileBytes, opts.chunkBytes).map((chunk) => ({
       chunk, status: 'waiting', dispatches: epoch, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: epoch, distTries: 0,
       replicas: new Set(), awaiting: new Set(), timer: -1, distStartedAt: 0, ticket: '',
@@ -123,17 +126,17 @@ export class Orchestrator {
       state.replicas = new Set(o.replicas);
       this.finished++;
       if (o.outcome === 'acked') {
-        for (const n of o.replicas) this.placedBytes[n]! += o.bytes;
+        for (const n of o.replicas) this.ctx.placed.place(n, o.bytes);
         this.onAcked(o.chunk, o.bytes, contentChecksum(o.chunk, 1), state.replicas);
       }
     }
     if (this.finished === this.chunks.length) return;
     this.recovering = new Map();
-    this.rt.listen(PipelinePort.inventory, (from, inv) => {
+    this.ctx.rt.listen(PipelinePort.inventory, (from, inv) => {
       for (const chunk of inv.chunks) this.recovering?.set(chunk, (this.recovering.get(chunk) ?? new Set()).add(from));
     });
-    for (const m of this.cluster.members) this.rt.send(m.index, StoragePort.inventoryRequest, { replyPort: PipelinePort.inventory });
-    this.rt.setTimer(this.opts.recoveryWait, () => this.resume());
+    for (const m of this.ctx.cluster.members) this.ctx.rt.send(m.index, StoragePort.inventoryRequest, { replyPort: PipelinePort.inventory });
+    this.ctx.rt.setTimer(this.opts.recoveryWait, () => this.resume());
   }
 
   /** After the inventories: adopt what is already safe, keep partial replicas, redo the rest. */
@@ -145,7 +148,7 @@ export class Orchestrator {
       for (const n of found.get(state.chunk.id) ?? []) state.replicas.add(n);
       if (state.replicas.size >= this.opts.minReplicasSuccess) {
         state.processedBytes = Math.round(state.chunk.bytes * this.opts.outputRatio);
-        for (const n of state.replicas) this.placedBytes[n]! += state.processedBytes;
+        for (const n of state.replicas) this.ctx.placed.place(n, state.processedBytes);
         this.staged++;
         this.finish(state, 'acked', '');
       }
@@ -165,10 +168,10 @@ export class Orchestrator {
     this.reading = true;
     this.staged++;
     const micros = Math.ceil((state.chunk.bytes * 1_000_000) / this.opts.ingestBytesPerS);
-    this.rt.setTimer(micros, () => {
+    this.ctx.rt.setTimer(micros, () => {
       this.reading = false;
-      this.telemetry.emit({ kind: 'busy', stage: 'ingestion', micros });
-      this.telemetry.emit({ kind: 'ingested', chunk: state.chunk.id, bytes: state.chunk.bytes });
+      this.ctx.telemetry.emit({ kind: 'busy', stage: 'ingestion', micros });
+      this.ctx.telemetry.emit({ kind: 'ingested', chunk: state.chunk.id, bytes: state.chunk.bytes });
       state.status = 'staged';
       this.processQueue.push(state);
       this.dispatch();
@@ -182,7 +185,7 @@ export class Orchestrator {
   private pickWorker(): number {
     let best = -1;
     let bestLoad = Infinity;
-    for (const m of this.registry.healthyMembers()) {
+    for (const m of this.ctx.registry.healthyMembers()) {
       const tasks = this.tasksOn[m.index]!;
       if (tasks >= m.slots) continue;
       const load = tasks / m.slots;
@@ -232,7 +235,7 @@ export class Orchestrator {
   /** Nobody can take work now: look again once suspicions may have expired. */
   private wakeDispatchLater(): void {
     if (this.dispatchWake !== -1) return;
-    this.dispatchWake = this.rt.setTimer(this.opts.retryDelay, () => {
+    this.dispatchWake = this.ctx.rt.setTimer(this.opts.retryDelay, () => {
       this.dispatchWake = -1;
       this.dispatch();
     });
@@ -242,8 +245,8 @@ export class Orchestrator {
     state.status = 'processing';
     state.worker = worker;
     this.tasksOn[worker]!++;
-    state.timer = this.rt.setTimer(this.opts.processingTimeout, () => this.processingFailed(state, attempt, 'timeout'));
-    this.rt.transfer(worker, PipelinePort.process, state.chunk.bytes, { chunk: state.chunk, attempt }, (ok) => {
+    state.timer = this.ctx.rt.setTimer(this.opts.processingTimeout, () => this.processingFailed(state, attempt, 'timeout'));
+    this.ctx.rt.transfer(worker, PipelinePort.process, state.chunk.bytes, { chunk: state.chunk, attempt }, (ok) => {
       if (!ok) this.processingFailed(state, attempt, 'transfer broke');
     });
   }
@@ -254,7 +257,7 @@ export class Orchestrator {
     this.cancelTimer(state);
     this.tasksOn[from]!--;
     this.closeTicket(state, true);
-    this.registry.clear(from);
+    this.ctx.registry.clear(from);
     state.status = 'processed';
     state.processedBytes = reply.bytes;
     this.distQueue.push(state);
@@ -276,7 +279,7 @@ export class Orchestrator {
 
   /** The processed output is gone with its worker: process the staged chunk again. */
   private outputLost(state: ChunkState, reason: string): void {
-    if (state.status === 'distributing') this.endAttempt(state, (t) => (this.placedBytes[t]! -= state.processedBytes));
+    if (state.status === 'distributing') this.endAttempt(state, (t) => this.ctx.placed.takeBack(t, state.processedBytes));
     else if (state.status === 'processed') this.distQueue.splice(this.distQueue.indexOf(state), 1);
     state.distTries = 0;
     this.reprocessOrFail(state, reason, true);
@@ -289,7 +292,7 @@ export class Orchestrator {
     this.cancelTimer(state);
     this.tasksOn[state.worker]!--;
     this.closeTicket(state, false);
-    this.registry.suspect(state.worker);
+    this.ctx.registry.suspect(state.worker);
     // A stream that broke never delivered the chunk: the work did not start, so it costs no attempt.
     this.reprocessOrFail(state, `processing ${reason} on node ${state.worker}`, reason !== 'transfer broke');
     this.dispatch();
@@ -300,7 +303,7 @@ export class Orchestrator {
     if (countsAsAttempt && ++state.processFailures >= this.opts.maxProcessingAttempts) return this.finish(state, 'failed', reason);
     this.retry(state, 'processing', reason);
     state.status = 'process_retry_wait';
-    this.rt.setTimer(this.opts.retryDelay, () => {
+    this.ctx.rt.setTimer(this.opts.retryDelay, () => {
       state.status = 'staged';
       this.processQueue.push(state);
       this.dispatch();
@@ -317,13 +320,13 @@ export class Orchestrator {
 
   private chooseTargets(state: ChunkState, need: number): number[] {
     const exclude = (i: number): boolean => i === state.worker || state.replicas.has(i);
-    const candidates = this.registry.healthyMembers().filter((m) => !exclude(m.index));
-    const ctx = { cluster: this.cluster, candidates, placedBytes: this.placedBytes, chunk: state.chunk.id };
+    const candidates = this.ctx.registry.healthyMembers().filter((m) => !exclude(m.index));
+    const ctx = { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: state.chunk.id };
     const targets = this.placement.select(state.worker, need, ctx);
     if (targets.length < need && this.opts.fallbackToAnyNode) {
       // Document 000's last resort: the strategies already use every healthy
       // candidate, so "any node" means one this node currently suspects.
-      for (const m of this.registry.members) {
+      for (const m of this.ctx.registry.members) {
         if (targets.length < need && !exclude(m.index) && !targets.includes(m.index)) targets.push(m.index);
       }
     }
@@ -333,16 +336,16 @@ export class Orchestrator {
   private startDistribution(state: ChunkState): void {
     this.activeDistributions++;
     state.status = 'distributing';
-    state.distStartedAt = this.rt.monotonic();
+    state.distStartedAt = this.ctx.rt.monotonic();
     const targets = this.chooseTargets(state, this.opts.replicationFactor - state.replicas.size);
     state.awaiting = new Set(targets);
-    for (const t of targets) this.placedBytes[t]! += state.processedBytes;
+    for (const t of targets) this.ctx.placed.place(t, state.processedBytes);
     if (targets.length === 0) return this.concludeDistribution(state);
     const attempt = state.distAttempt;
-    state.timer = this.rt.setTimer(this.opts.distributionTimeout, () => {
+    state.timer = this.ctx.rt.setTimer(this.opts.distributionTimeout, () => {
       if (state.status === 'distributing' && state.distAttempt === attempt) this.concludeDistribution(state);
     });
-    this.rt.send(state.worker, PipelinePort.distribute, { chunk: state.chunk.id, attempt, targets });
+    this.ctx.rt.send(state.worker, PipelinePort.distribute, { chunk: state.chunk.id, attempt, targets });
   }
 
   private onStored(reply: StoredReply): void {
@@ -353,11 +356,11 @@ export class Orchestrator {
     if (reply.ok && !state.replicas.has(reply.node)) {
       state.replicas.add(reply.node);
       // A late answer from a target given up on: it holds the bytes after all.
-      if (!current) this.placedBytes[reply.node]! += state.processedBytes;
+      if (!current) this.ctx.placed.place(reply.node, state.processedBytes);
     }
     if (!current) return;
     state.awaiting.delete(reply.node);
-    if (reply.ok) this.registry.clear(reply.node);
+    if (reply.ok) this.ctx.registry.clear(reply.node);
     else this.unplace(state, reply.node);
     if (state.awaiting.size === 0) this.concludeDistribution(state);
   }
@@ -372,7 +375,7 @@ export class Orchestrator {
   private endAttempt(state: ChunkState, silent: (target: number) => void): void {
     this.cancelTimer(state);
     this.activeDistributions--;
-    this.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.rt.monotonic() - state.distStartedAt });
+    this.ctx.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.ctx.rt.monotonic() - state.distStartedAt });
     for (const target of state.awaiting) silent(target);
     state.awaiting.clear();
     state.distAttempt++;
@@ -380,8 +383,8 @@ export class Orchestrator {
   }
 
   private unplace(state: ChunkState, node: number): void {
-    this.placedBytes[node]! -= state.processedBytes;
-    this.registry.suspect(node);
+    this.ctx.placed.takeBack(node, state.processedBytes);
+    this.ctx.registry.suspect(node);
   }
 
   private concludeDistribution(state: ChunkState): void {
@@ -395,7 +398,7 @@ export class Orchestrator {
       state.status = 'dist_retry_wait';
       this.retry(state, 'distribution', `${state.replicas.size} of ${this.opts.minReplicasSuccess} replicas`);
       const attempt = state.distAttempt;
-      this.rt.setTimer(this.opts.retryDelay, () => {
+      this.ctx.rt.setTimer(this.opts.retryDelay, () => {
         // Skip if the output was given up on meanwhile (its worker failed).
         if (state.status !== 'dist_retry_wait' || state.distAttempt !== attempt) return;
         state.status = 'processed';
@@ -405,7 +408,7 @@ export class Orchestrator {
     } else {
       // Document 000 gives up here; the raw chunk is still staged, so process it afresh.
       state.distTries = 0;
-      this.registry.suspect(state.worker);
+      this.ctx.registry.suspect(state.worker);
       this.reprocessOrFail(state, `distribution failed ${this.opts.maxRetries + 1} times`, true);
       this.dispatch();
     }
@@ -426,16 +429,16 @@ export class Orchestrator {
     const placed = outcome === 'acked' ? [...state.replicas] : [];
     const logIt = (): void => {
       // The catalog commit may have waited long: replicas on nodes declared failed meanwhile are not announced.
-      const replicas = placed.filter((n) => this.registry.state(n) !== 'failed');
+      const replicas = placed.filter((n) => this.ctx.registry.state(n) !== 'failed');
       if (replicas.length < placed.length) {
-        for (const n of placed) if (!replicas.includes(n)) this.placedBytes[n]! -= state.processedBytes;
+        for (const n of placed) if (!replicas.includes(n)) this.ctx.placed.takeBack(n, state.processedBytes);
         state.replicas = new Set(replicas);
         if (replicas.length < this.opts.minReplicasSuccess) return this.redistribute(state);
       }
       this.announce(state, outcome, replicas, reason);
     };
     // With a Raft catalog, the placement is committed there first: no majority, no acknowledgement.
-    if (outcome === 'acked' && this.recordPlacement) this.recordPlacement(id, placed, logIt);
+    if (outcome === 'acked' && this.ctx.record) this.ctx.record(id, () => placed, logIt);
     else logIt();
     this.ingestNext();
   }
@@ -455,13 +458,13 @@ export class Orchestrator {
     this.log.append({ chunk: id, outcome, replicas, bytes: state.processedBytes, reason }, () => {
       this.finished++;
       if (outcome === 'acked') {
-        this.telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas });
-        if (state.worker >= 0) this.rt.send(state.worker, PipelinePort.release, { chunk: id });
+        this.ctx.telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas });
+        if (state.worker >= 0) this.ctx.rt.send(state.worker, PipelinePort.release, { chunk: id });
         this.onAcked(id, state.processedBytes, contentChecksum(id, 1), state.replicas);
       } else {
-        this.telemetry.emit({ kind: 'chunk_failed', chunk: id, bytes, reason });
+        this.ctx.telemetry.emit({ kind: 'chunk_failed', chunk: id, bytes, reason });
       }
-      if (this.finished === this.chunks.length) this.telemetry.emit({ kind: 'pipeline_done' });
+      if (this.finished === this.chunks.length) this.ctx.telemetry.emit({ kind: 'pipeline_done' });
     });
   }
 
@@ -470,18 +473,18 @@ export class Orchestrator {
     const surplus = [...state.replicas].slice(this.opts.replicationFactor);
     for (const node of surplus) {
       state.replicas.delete(node);
-      this.placedBytes[node]! -= state.processedBytes;
-      this.rt.send(node, StoragePort.remove, { chunk: state.chunk.id });
-      this.telemetry.emit({ kind: 'orphan_removed', chunk: state.chunk.id, node });
+      this.ctx.placed.takeBack(node, state.processedBytes);
+      this.ctx.rt.send(node, StoragePort.remove, { chunk: state.chunk.id });
+      this.ctx.telemetry.emit({ kind: 'orphan_removed', chunk: state.chunk.id, node });
     }
   }
 
   private retry(state: ChunkState, stage: Stage, reason: string): void {
-    this.telemetry.emit({ kind: 'retry', stage, chunk: state.chunk.id, reason });
+    this.ctx.telemetry.emit({ kind: 'retry', stage, chunk: state.chunk.id, reason });
   }
 
   private cancelTimer(state: ChunkState): void {
-    if (state.timer !== -1) this.rt.cancelTimer(state.timer);
+    if (state.timer !== -1) this.ctx.rt.cancelTimer(state.timer);
     state.timer = -1;
   }
 }
