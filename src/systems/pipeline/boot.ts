@@ -12,7 +12,7 @@ import { HolderSightings } from '../repair/sightings.js';
 import { ReplicaStore } from '../storage/replica-store.js';
 import type { Telemetry } from '../telemetry.js';
 import type { PipelineOptions } from './options.js';
-import { Orchestrator } from './orchestrator.js';
+import { Orchestrator } from './orchestrator/orchestrator.js';
 import { OutcomeLog } from './outcome-log.js';
 import { PlacedBytes } from './placed-bytes.js';
 import { makePlacement } from './placement.js';
