@@ -4,15 +4,19 @@ import { CoordinatorClient, type CoordinatorOptions } from '../coordinator/index
 import { raftCatalogWriter, type RaftOptions } from '../raft/index.js';
 import type { NodeRegistry } from '../registry.js';
 import { ReplicaCatalog } from '../repair/catalog.js';
+import { ChunkClaims } from '../repair/claims.js';
 import type { RepairOptions } from '../repair/options.js';
 import { Rebalancer, type RebalanceOptions } from '../repair/rebalancer.js';
 import { Repairer } from '../repair/repairer.js';
+import { HolderSightings } from '../repair/sightings.js';
 import { ReplicaStore } from '../storage/replica-store.js';
 import type { Telemetry } from '../telemetry.js';
 import type { PipelineOptions } from './options.js';
-import { Orchestrator } from './orchestrator.js';
+import { Orchestrator } from './orchestrator/orchestrator.js';
 import { OutcomeLog } from './outcome-log.js';
+import { PlacedBytes } from './placed-bytes.js';
 import { makePlacement } from './placement.js';
+import type { SourceNodeContext } from './source-node.js';
 import { PipelineWorker } from './worker.js';
 
 /** What the pipeline, storage and repair are configured with, and the other systems they use. */
@@ -37,15 +41,25 @@ export function bootPipeline(rt: NodeRuntime, opts: PipelineBootOptions, cluster
   new ReplicaStore(rt, { metadataNode, verifyAfterWrite: opts.pipeline.verifyAfterDistribution, scrubInterval: opts.repair.scrubInterval, defects: opts.pipeline.defects }, telemetry);
   if (rt.self !== metadataNode) return;
   OutcomeLog.read(rt, (recovered) => {
-    const catalog = new ReplicaCatalog();
-    const placedBytes = new Float64Array(cluster.members.length);
-    const record = opts.pipeline.catalog === 'raft' && opts.raft ? raftCatalogWriter(rt, opts.raft, telemetry) : undefined;
+    const ctx: SourceNodeContext = {
+      rt, cluster, registry, telemetry,
+      catalog: new ReplicaCatalog(),
+      placed: new PlacedBytes(cluster.members.length),
+      claims: new ChunkClaims(),
+      sightings: new HolderSightings(),
+      replicationFactor: opts.pipeline.replicationFactor,
+      defects: opts.pipeline.defects,
+      record: opts.pipeline.catalog === 'raft' && opts.raft ? raftCatalogWriter(rt, opts.raft, telemetry) : undefined,
+    };
     // With `coordination: coordinator`, the coordinator's agents, not the orchestrator, pick processing workers.
     const broker = opts.pipeline.coordination === 'coordinator' && opts.coordinator ? new CoordinatorClient(rt, opts.coordinator) : undefined;
-    const repairer = new Repairer(rt, opts.repair, opts.pipeline.replicationFactor, catalog, registry, makePlacement(opts.pipeline.placement), cluster, placedBytes, telemetry, record);
-    new Orchestrator(rt, opts.pipeline, cluster, telemetry, registry, (chunk, bytes, checksum, replicas) => {
-      repairer.track(catalog.add(chunk, bytes, checksum, replicas));
-    }, recovered, placedBytes, record && ((chunk, replicas, done) => record(chunk, () => replicas, done)), broker);
-    new Rebalancer(rt, opts.rebalance, catalog, registry, repairer, cluster, placedBytes, opts.pipeline.replicationFactor, telemetry, opts.pipeline.defects, record);
+    // Construction order is part of the run: each registers timers, listeners and membership callbacks as it is built.
+    const repairer = new Repairer(ctx, opts.repair, makePlacement(opts.pipeline.placement));
+    new Orchestrator(ctx, opts.pipeline, {
+      recovered,
+      onAcked: (chunk, bytes, checksum, replicas) => repairer.track(ctx.catalog.add(chunk, bytes, checksum, replicas)),
+      broker,
+    });
+    new Rebalancer(ctx, opts.rebalance);
   });
 }

@@ -1,15 +1,6 @@
+import { port } from '../../world/runtime.js';
+import type { Inventory, StoredReply } from '../storage/messages.js';
 import type { Chunk } from './chunks.js';
-
-/** Ports the pipeline listens on, one per message type. */
-export const Port = {
-  process: 'pipeline/process',
-  processed: 'pipeline/processed',
-  distribute: 'pipeline/distribute',
-  stored: 'pipeline/stored',
-  missing: 'pipeline/missing',
-  release: 'pipeline/release',
-  inventory: 'pipeline/inventory',
-} as const;
 
 /** Orchestrator -> worker, as a bulk transfer of the raw chunk. */
 export interface ProcessRequest { chunk: Chunk; attempt: number }
@@ -22,3 +13,21 @@ export type { StoreRequest, StoredReply } from '../storage/messages.js';
 export interface MissingReply { chunk: number; attempt: number }
 /** Orchestrator -> worker: the chunk is distributed; drop the output. */
 export interface ReleaseRequest { chunk: number }
+
+/** Ports the pipeline listens on, one per message type. */
+export const PipelinePort = {
+  /** On every worker: a raw chunk to process. */
+  process: port<ProcessRequest>('pipeline/process'),
+  /** On the orchestrator: a chunk's processing finished. */
+  processed: port<ProcessedReply>('pipeline/processed'),
+  /** On the worker holding the output: send it to targets. */
+  distribute: port<DistributeRequest>('pipeline/distribute'),
+  /** On the orchestrator: a distribution target's answer. */
+  stored: port<StoredReply>('pipeline/stored'),
+  /** On the orchestrator: the worker no longer has the output. */
+  missing: port<MissingReply>('pipeline/missing'),
+  /** On the worker: the output may be dropped. */
+  release: port<ReleaseRequest>('pipeline/release'),
+  /** On the orchestrator while it recovers: a node's replicas. */
+  inventory: port<Inventory>('pipeline/inventory'),
+};

@@ -1,14 +1,9 @@
 import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
-import { StoragePort, type StoreRequest, type StoredReply } from '../storage/messages.js';
+import { StoragePort, type StoreRequest } from '../storage/messages.js';
 import { contentChecksum } from './chunks.js';
-import {
-  Port,
-  type DistributeRequest,
-  type ProcessRequest,
-  type ReleaseRequest,
-} from './messages.js';
+import { PipelinePort, type DistributeRequest, type ProcessRequest } from './messages.js';
 import type { PipelineOptions } from './options.js';
 
 interface Output { bytes: number; checksum: number }
@@ -31,9 +26,9 @@ export class PipelineWorker {
     private readonly telemetry: Telemetry,
   ) {
     this.rng = rt.rng('processing');
-    rt.listen(Port.process, (from, body) => this.enqueue(from, body as ProcessRequest));
-    rt.listen(Port.distribute, (from, body) => this.distribute(from, body as DistributeRequest));
-    rt.listen(Port.release, (_from, body) => this.outputs.delete((body as ReleaseRequest).chunk));
+    rt.listen(PipelinePort.process, (from, req) => this.enqueue(from, req));
+    rt.listen(PipelinePort.distribute, (from, req) => this.distribute(from, req));
+    rt.listen(PipelinePort.release, (_from, req) => this.outputs.delete(req.chunk));
   }
 
   private enqueue(from: number, req: ProcessRequest): void {
@@ -54,7 +49,7 @@ export class PipelineWorker {
         this.outputs.set(req.chunk.id, { bytes, checksum: contentChecksum(req.chunk.id, 1) });
         this.telemetry.emit({ kind: 'busy', stage: 'processing', micros });
         this.telemetry.emit({ kind: 'processed', chunk: req.chunk.id, bytes: req.chunk.bytes, node: this.rt.self });
-        this.rt.send(from, Port.processed, { chunk: req.chunk.id, attempt: req.attempt, bytes });
+        this.rt.send(from, PipelinePort.processed, { chunk: req.chunk.id, attempt: req.attempt, bytes });
         this.startNext();
       });
     }
@@ -62,13 +57,11 @@ export class PipelineWorker {
 
   private distribute(orchestrator: number, req: DistributeRequest): void {
     const out = this.outputs.get(req.chunk);
-    if (!out) return this.rt.send(orchestrator, Port.missing, { chunk: req.chunk, attempt: req.attempt });
+    if (!out) return this.rt.send(orchestrator, PipelinePort.missing, { chunk: req.chunk, attempt: req.attempt });
     for (const target of req.targets) {
-      const body: StoreRequest = { chunk: req.chunk, attempt: req.attempt, bytes: out.bytes, checksum: out.checksum, orchestrator, replyPort: Port.stored };
+      const body: StoreRequest = { chunk: req.chunk, attempt: req.attempt, bytes: out.bytes, checksum: out.checksum, orchestrator, replyPort: PipelinePort.stored };
       this.rt.transfer(target, StoragePort.store, out.bytes, body, (ok) => {
-        if (ok) return;
-        const reply: StoredReply = { chunk: req.chunk, attempt: req.attempt, node: target, ok: false };
-        this.rt.send(orchestrator, Port.stored, reply);
+        if (!ok) this.rt.send(orchestrator, PipelinePort.stored, { chunk: req.chunk, attempt: req.attempt, node: target, ok: false });
       });
     }
   }

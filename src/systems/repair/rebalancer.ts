@@ -1,12 +1,8 @@
 import type { SimTime } from '../../kernel/index.js';
-import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
-import type { ClusterConfig } from '../cluster.js';
-import type { NodeRegistry } from '../registry.js';
-import { RepairPort, StoragePort, type StoredReply } from '../storage/messages.js';
-import type { Telemetry } from '../telemetry.js';
-import type { CatalogEntry, RecordReplicas, ReplicaCatalog } from './catalog.js';
-import type { PipelineDefect } from '../pipeline/options.js';
-import type { Repairer } from './repairer.js';
+import type { TimerHandle } from '../../world/runtime.js';
+import type { SourceNodeContext } from '../pipeline/source-node.js';
+import { RebalancePort, StoragePort, type StoredReply } from '../storage/messages.js';
+import type { CatalogEntry } from './catalog.js';
 
 /** Moving replicas from full disks to empty ones (document 002). */
 export interface RebalanceOptions {
@@ -38,33 +34,21 @@ export class Rebalancer {
   /** Starts from the boot time, like the repairer's. */
   private attempts: number;
 
-  constructor(
-    private readonly rt: NodeRuntime,
-    private readonly opts: RebalanceOptions,
-    private readonly catalog: ReplicaCatalog,
-    private readonly registry: NodeRegistry,
-    private readonly repairer: Repairer,
-    private readonly cluster: ClusterConfig,
-    private readonly placedBytes: Float64Array,
-    private readonly replicationFactor: number,
-    private readonly telemetry: Telemetry,
-    private readonly defects: ReadonlySet<PipelineDefect> = new Set(),
-    private readonly recordReplicas?: RecordReplicas,
-  ) {
+  constructor(private readonly ctx: SourceNodeContext, private readonly opts: RebalanceOptions) {
+    const { rt } = ctx;
     this.attempts = rt.monotonic() * 1024;
-    rt.listen(RepairPort.moved, (_from, body) => this.onCopied(body as StoredReply));
-    repairer.moving = (chunk) => this.moves.has(chunk);
+    rt.listen(RebalancePort.stored, (_from, reply) => this.onCopied(reply));
     if (opts.enabled) rt.setTimer(opts.interval, () => this.tick());
   }
 
   /** Disk use of a member as this node knows it (bytes placed over capacity). */
   private load(member: number): number {
-    return this.placedBytes[member]! / this.cluster.members[member]!.diskCapacityBytes;
+    return this.ctx.placed.on(member) / this.ctx.cluster.members[member]!.diskCapacityBytes;
   }
 
   /** (most - least loaded) / most, over members believed healthy. */
   imbalance(): { value: number; most: number; least: number } {
-    const healthy = this.registry.healthyMembers().map((m) => m.index);
+    const healthy = this.ctx.registry.healthyMembers().map((m) => m.index);
     let most = -1;
     let least = -1;
     for (const n of healthy) {
@@ -76,7 +60,7 @@ export class Rebalancer {
   }
 
   private tick(): void {
-    this.rt.setTimer(this.opts.interval, () => this.tick());
+    this.ctx.rt.setTimer(this.opts.interval, () => this.tick());
     while (this.moves.size < this.opts.maxConcurrent) {
       const { value, most, least } = this.imbalance();
       if (value <= this.opts.threshold || most === least) return;
@@ -88,10 +72,10 @@ export class Rebalancer {
 
   /** A fully replicated chunk on `from`, not on `to`, that nothing else is touching. */
   private pick(from: number, to: number): CatalogEntry | undefined {
-    for (const e of this.catalog.on(from)) {
+    for (const e of this.ctx.catalog.on(from)) {
       // Only chunks whose listed holders all confirmed their copies this sweep: a stale catalog must not drive deletions.
-      if (e.replicas.size >= this.replicationFactor && !e.replicas.has(to) && !this.moves.has(e.chunk) && !this.repairer.busy(e.chunk) &&
-        this.repairer.confirmedHolders(e) >= e.replicas.size) return e;
+      if (e.replicas.size >= this.ctx.replicationFactor && !e.replicas.has(to) && this.ctx.claims.movable(e.chunk) &&
+        this.ctx.sightings.confirmedHolders(e) >= e.replicas.size) return e;
     }
     return undefined;
   }
@@ -99,15 +83,15 @@ export class Rebalancer {
   private start(entry: CatalogEntry, from: number, to: number): void {
     const attempt = ++this.attempts;
     // Counted on the target from the start, so the next pick in this tick sees the shift.
-    this.placedBytes[to]! += entry.bytes;
-    this.placedBytes[from]! -= entry.bytes;
-    const timer = this.rt.setTimer(this.opts.timeout, () => this.abandon(entry.chunk, attempt));
+    this.ctx.placed.move(from, to, entry.bytes);
+    const timer = this.ctx.rt.setTimer(this.opts.timeout, () => this.abandon(entry.chunk, attempt));
     this.moves.set(entry.chunk, { entry, from, to, attempt, timer });
-    this.rt.send(from, StoragePort.copy, { chunk: entry.chunk, attempt, target: to, checksum: entry.checksum, replyPort: RepairPort.moved });
-    if (this.defects.has('move_delete_first')) {
+    this.ctx.claims.startMove(entry.chunk);
+    this.ctx.rt.send(from, StoragePort.copy, { chunk: entry.chunk, attempt, target: to, checksum: entry.checksum, replyPort: RebalancePort.stored });
+    if (this.ctx.defects.has('move_delete_first')) {
       entry.replicas.delete(from);
-      this.telemetry.emit({ kind: 'replica_moved', chunk: entry.chunk, bytes: entry.bytes, from, to });
-      this.rt.send(from, StoragePort.remove, { chunk: entry.chunk });
+      this.ctx.telemetry.emit({ kind: 'replica_moved', chunk: entry.chunk, bytes: entry.bytes, from, to });
+      this.ctx.rt.send(from, StoragePort.remove, { chunk: entry.chunk });
     }
   }
 
@@ -115,15 +99,15 @@ export class Rebalancer {
     const move = this.moves.get(reply.chunk);
     if (!move || move.attempt !== reply.attempt || move.to !== reply.node) return;
     if (!reply.ok) return this.abandon(reply.chunk, reply.attempt);
-    this.rt.cancelTimer(move.timer);
+    this.ctx.rt.cancelTimer(move.timer);
     move.attempt = -1; // settled: a duplicate reply finds nothing to do
-    if (!this.recordReplicas) {
-      this.moves.delete(reply.chunk);
+    if (!this.ctx.record) {
+      this.end(reply.chunk);
       return this.commit(move);
     }
     // Still a move in flight (nothing repairs or collects the chunk) until the catalog has the new set.
-    this.recordReplicas(reply.chunk, () => this.afterMove(move), () => {
-      this.moves.delete(reply.chunk);
+    this.ctx.record(reply.chunk, () => this.afterMove(move), () => {
+      this.end(reply.chunk);
       this.commit(move);
     });
   }
@@ -131,38 +115,42 @@ export class Rebalancer {
   /** The replica set once the move commits: the new copy in, the old one out if that leaves enough. */
   private afterMove({ entry, from, to }: Move): number[] {
     const after = new Set(entry.replicas).add(to);
-    if (after.has(from) && after.size > this.replicationFactor) after.delete(from);
+    if (after.has(from) && after.size > this.ctx.replicationFactor) after.delete(from);
     return [...after];
   }
 
   private commit(move: Move): void {
     const { entry, from, to } = move;
-    if (this.registry.state(to) === 'failed') {
+    if (this.ctx.registry.state(to) === 'failed') {
       // The target died while the catalog write was pending: the old copy stays, and the catalog is told so.
-      this.placedBytes[to]! -= entry.bytes;
-      this.placedBytes[from]! += entry.bytes;
-      this.recordReplicas?.(entry.chunk, () => entry.replicas, () => {});
+      this.ctx.placed.move(to, from, entry.bytes);
+      this.ctx.record?.(entry.chunk, () => entry.replicas, () => {});
       return;
     }
     // Phase 2: commit the new replica; phase 3: only now let go of the old one.
     entry.replicas.add(to);
-    if (entry.replicas.has(from) && entry.replicas.size > this.replicationFactor) {
+    if (entry.replicas.has(from) && entry.replicas.size > this.ctx.replicationFactor) {
       entry.replicas.delete(from);
-      this.rt.send(from, StoragePort.remove, { chunk: entry.chunk });
-      this.telemetry.emit({ kind: 'replica_moved', chunk: entry.chunk, bytes: entry.bytes, from, to });
+      this.ctx.rt.send(from, StoragePort.remove, { chunk: entry.chunk });
+      this.ctx.telemetry.emit({ kind: 'replica_moved', chunk: entry.chunk, bytes: entry.bytes, from, to });
       return;
     }
     // The chunk lost a replica meanwhile: keep the old one (if still there), and the new copy is a repair.
-    this.placedBytes[from]! += entry.bytes;
-    this.telemetry.emit({ kind: 'repaired', chunk: entry.chunk, bytes: entry.bytes, node: to });
+    this.ctx.placed.place(from, entry.bytes);
+    this.ctx.telemetry.emit({ kind: 'repaired', chunk: entry.chunk, bytes: entry.bytes, node: to });
   }
 
   private abandon(chunk: number, attempt: number): void {
     const move = this.moves.get(chunk);
     if (!move || move.attempt !== attempt) return;
-    this.rt.cancelTimer(move.timer);
+    this.ctx.rt.cancelTimer(move.timer);
+    this.end(chunk);
+    this.ctx.placed.move(move.to, move.from, move.entry.bytes);
+  }
+
+  /** The move of `chunk` is over (committed or abandoned): the chunk is free for repairs and other moves. */
+  private end(chunk: number): void {
     this.moves.delete(chunk);
-    this.placedBytes[move.to]! -= move.entry.bytes;
-    this.placedBytes[move.from]! += move.entry.bytes;
+    this.ctx.claims.endMove(chunk);
   }
 }

@@ -1,10 +1,8 @@
-import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
-import type { ClusterConfig } from '../cluster.js';
+import type { TimerHandle } from '../../world/runtime.js';
 import type { PlacementStrategy } from '../pipeline/placement.js';
-import type { NodeRegistry } from '../registry.js';
-import { RepairPort, StoragePort, type BadReplica, type Inventory, type StoredReply } from '../storage/messages.js';
-import type { Telemetry } from '../telemetry.js';
-import type { CatalogEntry, RecordReplicas, ReplicaCatalog } from './catalog.js';
+import type { SourceNodeContext } from '../pipeline/source-node.js';
+import { RepairPort, StoragePort, type Inventory, type StoredReply } from '../storage/messages.js';
+import type { CatalogEntry } from './catalog.js';
 import type { RepairOptions } from './options.js';
 
 /** How often, at most, the repair backlog is reported, microseconds. */
@@ -42,8 +40,6 @@ export class Repairer {
   private attempts: number;
   /** Apparent surplus copies waiting for the listed holders to confirm theirs ("chunk|node"). */
   private readonly surplus = new Map<string, { chunk: number; node: number }>();
-  /** Nodes that reported holding each chunk since the current sweep began. */
-  private readonly confirmed = new Map<number, Set<number>>();
   /** Deletion orders sent and not yet seen through ("chunk|node"). */
   private readonly removing = new Set<string>();
   /** Earliest local time the next repair may start (bandwidth pacing). */
@@ -52,27 +48,17 @@ export class Repairer {
   private wakeAt = 0;
   private lastBacklog = { chunks: 0, bytes: 0 };
 
-  constructor(
-    private readonly rt: NodeRuntime,
-    private readonly opts: RepairOptions,
-    private readonly replicationFactor: number,
-    private readonly catalog: ReplicaCatalog,
-    private readonly registry: NodeRegistry,
-    private readonly placement: PlacementStrategy,
-    private readonly cluster: ClusterConfig,
-    private readonly placedBytes: Float64Array,
-    private readonly telemetry: Telemetry,
-    /** Commits replica sets to the metadata catalog (Raft): a repair before it counts, drops and adoptions after; absent: no such step. */
-    private readonly recordReplicas?: RecordReplicas,
-  ) {
+  /** `placement` picks repair targets: an instance of its own, apart from the orchestrator's (strategies keep state). */
+  constructor(private readonly ctx: SourceNodeContext, private readonly opts: RepairOptions, private readonly placement: PlacementStrategy) {
+    const { rt, registry } = ctx;
     this.attempts = rt.monotonic() * 1024;
     registry.onStateChange((node, state, previous) => {
       if (state === 'failed') this.nodeFailed(node);
       else if (state === 'healthy' && previous === 'failed') rt.send(node, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
     });
-    rt.listen(RepairPort.stored, (_from, body) => this.onStored(body as StoredReply));
-    rt.listen(RepairPort.inventory, (from, body) => this.onInventory(from, body as Inventory));
-    rt.listen(RepairPort.badReplica, (from, body) => this.drop(from, (body as BadReplica).chunk, (body as BadReplica).reason));
+    rt.listen(RepairPort.stored, (_from, reply) => this.onStored(reply));
+    rt.listen(RepairPort.inventory, (from, inv) => this.onInventory(from, inv));
+    rt.listen(RepairPort.badReplica, (from, bad) => this.drop(from, bad.chunk, bad.reason));
     if (opts.collectGarbage && opts.scrubInterval > 0) rt.setTimer(opts.scrubInterval, () => this.sweep());
     // A catalog rebuilt after a restart may be stale: ask everyone what they hold now.
     for (const m of registry.members) if (m.index !== rt.self) rt.send(m.index, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
@@ -84,20 +70,11 @@ export class Repairer {
    * repairs, or placed twice) are deleted, missing ones counted back.
    */
   private sweep(): void {
-    this.rt.setTimer(this.opts.scrubInterval, () => this.sweep());
+    this.ctx.rt.setTimer(this.opts.scrubInterval, () => this.sweep());
     // An order may have been lost: copies still reported after a full interval get a new one.
     this.removing.clear();
-    this.confirmed.clear();
-    for (const m of this.registry.healthyMembers()) this.rt.send(m.index, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
-  }
-
-  /** Set by the rebalancer: whether a move of `chunk` is in flight (its new copy is not an orphan). */
-  moving: (chunk: number) => boolean = () => false;
-
-  /** Whether a repair of `chunk` is queued or running (a move must leave it alone). */
-  busy(chunk: number): boolean {
-    const entry = this.catalog.get(chunk);
-    return this.inFlight.has(chunk) || (entry !== undefined && this.queued.has(entry));
+    this.ctx.sightings.clear();
+    for (const m of this.ctx.registry.healthyMembers()) this.ctx.rt.send(m.index, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
   }
 
   /**
@@ -106,7 +83,7 @@ export class Repairer {
    * queued if that leaves it short.
    */
   track(entry: CatalogEntry): void {
-    for (const n of [...entry.replicas]) if (this.registry.state(n) === 'failed') this.drop(n, entry.chunk, 'node failed');
+    for (const n of [...entry.replicas]) if (this.ctx.registry.state(n) === 'failed') this.drop(n, entry.chunk, 'node failed');
     this.enqueue(entry);
   }
 
@@ -115,21 +92,21 @@ export class Repairer {
     for (const flight of [...this.inFlight.values()]) {
       if (!flight.committing && (flight.source === node || flight.target === node)) this.finish(flight.entry.chunk, flight.attempt, false);
     }
-    for (const entry of this.catalog.on(node)) this.drop(node, entry.chunk, 'node failed');
+    for (const entry of this.ctx.catalog.on(node)) this.drop(node, entry.chunk, 'node failed');
   }
 
   private drop(node: number, chunk: number, reason: string): void {
-    const entry = this.catalog.get(chunk);
+    const entry = this.ctx.catalog.get(chunk);
     if (!entry || !entry.replicas.delete(node)) return;
-    this.placedBytes[node]! -= entry.bytes;
-    this.telemetry.emit({ kind: 'replica_dropped', chunk, node, reason });
+    this.ctx.placed.takeBack(node, entry.bytes);
+    this.ctx.telemetry.emit({ kind: 'replica_dropped', chunk, node, reason });
     // The loss is a fact whether or not the catalog can take it now: counted at once, committed when it can be.
-    this.recordReplicas?.(chunk, () => entry.replicas, () => {});
+    this.ctx.record?.(chunk, () => entry.replicas, () => {});
     this.enqueue(entry);
   }
 
   private enqueue(entry: CatalogEntry): void {
-    if (!this.opts.enabled || entry.replicas.size >= this.replicationFactor || this.inFlight.has(entry.chunk)) return;
+    if (!this.opts.enabled || entry.replicas.size >= this.ctx.replicationFactor || this.inFlight.has(entry.chunk)) return;
     if (entry.replicas.size === 0) {
       this.dequeue(entry);
       this.unrepairable.add(entry);
@@ -141,6 +118,7 @@ export class Repairer {
       this.dequeue(entry);
       (this.buckets[bucket] ??= new Set()).add(entry);
       this.queued.set(entry, bucket);
+      this.ctx.claims.queueRepair(entry.chunk);
     }
     this.backlogChanged();
     this.pump();
@@ -156,7 +134,7 @@ export class Repairer {
     // when thousands of chunks wait (the durability samples every bucket see a value under a second old).
     if (this.backlogDue) return;
     this.backlogDue = true;
-    this.rt.setTimer(BACKLOG_REPORT_INTERVAL, () => {
+    this.ctx.rt.setTimer(BACKLOG_REPORT_INTERVAL, () => {
       this.backlogDue = false;
       this.reportBacklog();
     });
@@ -167,13 +145,13 @@ export class Repairer {
     let bytes = 0;
     const count = (e: CatalogEntry): void => {
       chunks++;
-      bytes += (this.replicationFactor - e.replicas.size) * e.bytes;
+      bytes += (this.ctx.replicationFactor - e.replicas.size) * e.bytes;
     };
     for (const e of this.queued.keys()) count(e);
     for (const f of this.inFlight.values()) if (!this.queued.has(f.entry)) count(f.entry);
     if (chunks === this.lastBacklog.chunks && bytes === this.lastBacklog.bytes) return;
     this.lastBacklog = { chunks, bytes };
-    this.telemetry.emit({ kind: 'repair_backlog', chunks, bytes });
+    this.ctx.telemetry.emit({ kind: 'repair_backlog', chunks, bytes });
   }
 
   /** The queue in repair order: fewest replicas first, then the order chunks reached that count. */
@@ -187,13 +165,14 @@ export class Repairer {
     if (bucket === undefined) return;
     this.buckets[bucket]!.delete(entry);
     this.queued.delete(entry);
+    this.ctx.claims.unqueueRepair(entry.chunk);
   }
 
   private pump(): void {
     let blocked = false;
     for (const entry of this.byEndangerment()) {
       if (this.inFlight.size >= this.opts.maxConcurrent) break;
-      const now = this.rt.monotonic();
+      const now = this.ctx.rt.monotonic();
       if (now < this.nextStart) return this.sleepUntil(this.nextStart);
       // Nothing healthy to copy from or to for this one now: try the next, look again later.
       if (!this.start(entry)) {
@@ -204,35 +183,35 @@ export class Repairer {
       this.nextStart = Math.max(now, this.nextStart) + Math.ceil((entry.bytes * 1_000_000) / this.opts.bandwidthBytesPerS);
     }
     this.backlogChanged();
-    if (blocked) this.sleepUntil(this.rt.monotonic() + this.opts.timeout);
+    if (blocked) this.sleepUntil(this.ctx.rt.monotonic() + this.opts.timeout);
   }
 
   /** Wakes the pump at `at`, or earlier if an earlier wake is already set. */
   private sleepUntil(at: number): void {
     if (this.wake !== -1) {
       if (this.wakeAt <= at) return;
-      this.rt.cancelTimer(this.wake);
+      this.ctx.rt.cancelTimer(this.wake);
     }
     this.wakeAt = at;
-    this.wake = this.rt.setTimer(at - this.rt.monotonic(), () => {
+    this.wake = this.ctx.rt.setTimer(at - this.ctx.rt.monotonic(), () => {
       this.wake = -1;
       this.pump();
     });
   }
 
   private start(entry: CatalogEntry): boolean {
-    const sources = [...entry.replicas].filter((n) => this.registry.healthy(n));
+    const sources = [...entry.replicas].filter((n) => this.ctx.registry.healthy(n));
     if (sources.length === 0) return false;
     // The least-loaded surviving replica serves the copy.
-    const source = sources.sort((a, b) => this.placedBytes[a]! - this.placedBytes[b]! || a - b)[0]!;
-    const candidates = this.registry.healthyMembers().filter((m) => !entry.replicas.has(m.index));
-    const [target] = this.placement.select(source, 1, { cluster: this.cluster, candidates, placedBytes: this.placedBytes, chunk: entry.chunk });
+    const source = sources.sort((a, b) => this.ctx.placed.on(a) - this.ctx.placed.on(b) || a - b)[0]!;
+    const candidates = this.ctx.registry.healthyMembers().filter((m) => !entry.replicas.has(m.index));
+    const [target] = this.placement.select(source, 1, { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: entry.chunk });
     if (target === undefined) return false;
     const attempt = ++this.attempts;
-    this.placedBytes[target]! += entry.bytes;
-    const timer = this.rt.setTimer(this.opts.timeout, () => this.finish(entry.chunk, attempt, false));
-    this.inFlight.set(entry.chunk, { entry, attempt, source, target, timer });
-    this.rt.send(source, StoragePort.copy, { chunk: entry.chunk, attempt, target, checksum: entry.checksum, replyPort: RepairPort.stored });
+    this.ctx.placed.place(target, entry.bytes);
+    const timer = this.ctx.rt.setTimer(this.opts.timeout, () => this.finish(entry.chunk, attempt, false));
+    this.fly(entry.chunk, { entry, attempt, source, target, timer });
+    this.ctx.rt.send(source, StoragePort.copy, { chunk: entry.chunk, attempt, target, checksum: entry.checksum, replyPort: RepairPort.stored });
     return true;
   }
 
@@ -246,32 +225,32 @@ export class Repairer {
   private finish(chunk: number, attempt: number, ok: boolean): void {
     const flight = this.inFlight.get(chunk);
     if (!flight || flight.attempt !== attempt || flight.committing) return;
-    this.rt.cancelTimer(flight.timer);
-    this.inFlight.delete(chunk);
+    this.ctx.rt.cancelTimer(flight.timer);
+    this.land(chunk);
     const { entry, target } = flight;
     flight.attempt = -1; // settled: a late reply or timeout for it finds nothing to do
-    if (ok && entry.replicas.size >= this.replicationFactor) {
+    if (ok && entry.replicas.size >= this.ctx.replicationFactor) {
       // The chunk got back to full strength meanwhile (a node returned): the new copy is surplus.
-      this.placedBytes[target]! -= entry.bytes;
+      this.ctx.placed.takeBack(target, entry.bytes);
       this.collect(chunk, target);
     } else if (ok) {
-      this.registry.clear(target);
+      this.ctx.registry.clear(target);
       const count = (): void => {
         entry.replicas.add(target);
-        this.telemetry.emit({ kind: 'repaired', chunk, bytes: entry.bytes, node: target });
+        this.ctx.telemetry.emit({ kind: 'repaired', chunk, bytes: entry.bytes, node: target });
         this.enqueue(entry);
         this.backlogChanged();
       };
-      if (this.recordReplicas) {
+      if (this.ctx.record) {
         // Still "in flight" until the catalog commits it, so nothing else repairs or collects this chunk meanwhile.
         flight.committing = true;
-        this.inFlight.set(chunk, flight);
-        return this.recordReplicas(chunk, () => [...entry.replicas, target], () => {
-          if (this.inFlight.get(chunk) === flight) this.inFlight.delete(chunk);
-          if (this.registry.state(target) === 'failed') {
+        this.fly(chunk, flight);
+        return this.ctx.record(chunk, () => [...entry.replicas, target], () => {
+          if (this.inFlight.get(chunk) === flight) this.land(chunk);
+          if (this.ctx.registry.state(target) === 'failed') {
             // The target died while the catalog write was pending: the copy does not count, and the catalog is told so.
-            this.placedBytes[target]! -= entry.bytes;
-            this.recordReplicas!(chunk, () => entry.replicas, () => {});
+            this.ctx.placed.takeBack(target, entry.bytes);
+            this.ctx.record!(chunk, () => entry.replicas, () => {});
             this.enqueue(entry);
             this.backlogChanged();
           } else count();
@@ -280,15 +259,14 @@ export class Repairer {
       }
       count();
     } else {
-      this.placedBytes[target]! -= entry.bytes;
-      this.registry.suspect(target);
+      this.ctx.placed.takeBack(target, entry.bytes);
+      this.ctx.registry.suspect(target);
     }
     this.enqueue(entry);
     this.backlogChanged();
     this.pump();
   }
 
-  /** A node reports what it holds (it booted, or came back from being declared failed). */
   /**
    * A node's full list of what it holds. Replicas the catalog lists there but
    * the node no longer has (deleted as bad while this node was not listening,
@@ -297,13 +275,11 @@ export class Repairer {
    */
   private onInventory(node: number, inv: Inventory): void {
     const held = new Set(inv.chunks);
-    for (const entry of this.catalog.on(node)) {
-      if (!held.has(entry.chunk) && !this.inFlight.has(entry.chunk) && !this.moving(entry.chunk)) this.drop(node, entry.chunk, 'missing from inventory');
+    for (const entry of this.ctx.catalog.on(node)) {
+      if (!held.has(entry.chunk) && !this.ctx.claims.copying(entry.chunk)) this.drop(node, entry.chunk, 'missing from inventory');
     }
     for (const chunk of inv.chunks) {
-      let seen = this.confirmed.get(chunk);
-      if (!seen) this.confirmed.set(chunk, (seen = new Set()));
-      seen.add(node);
+      this.ctx.sightings.saw(chunk, node);
       this.adopt(chunk, node);
     }
     // Copies set aside earlier for want of confirmation may be collectable now.
@@ -314,32 +290,37 @@ export class Repairer {
   }
 
   private adopt(chunk: number, node: number): void {
-    const entry = this.catalog.get(chunk);
+    const entry = this.ctx.catalog.get(chunk);
     if (!entry || entry.replicas.has(node)) return;
     // A copy being written by a repair or move is theirs to settle; the next sweep sees how it ended.
-    if (this.inFlight.has(chunk) || this.moving(chunk)) return;
-    if (entry.replicas.size < this.replicationFactor) {
+    if (this.ctx.claims.copying(chunk)) return;
+    if (entry.replicas.size < this.ctx.replicationFactor) {
       this.removing.delete(`${chunk}|${node}`);
       entry.replicas.add(node);
-      this.placedBytes[node]! += entry.bytes;
-      this.telemetry.emit({ kind: 'repaired', chunk, bytes: 0, node });
-      this.recordReplicas?.(chunk, () => entry.replicas, () => {});
-      if (entry.replicas.size >= this.replicationFactor) this.dequeue(entry);
+      this.ctx.placed.place(node, entry.bytes);
+      this.ctx.telemetry.emit({ kind: 'repaired', chunk, bytes: 0, node });
+      this.ctx.record?.(chunk, () => entry.replicas, () => {});
+      if (entry.replicas.size >= this.ctx.replicationFactor) this.dequeue(entry);
       else this.enqueue(entry);
       this.unrepairable.delete(entry);
       this.backlogChanged();
     } else if (this.opts.collectGarbage) {
       // Surplus only if enough of the listed holders have shown, this sweep, that they really hold it;
       // a catalog rebuilt after a restart may list copies that were moved or lost since.
-      if (this.confirmedHolders(entry) >= this.replicationFactor) this.collect(chunk, node);
+      if (this.ctx.sightings.confirmedHolders(entry) >= this.ctx.replicationFactor) this.collect(chunk, node);
       else this.surplus.set(`${chunk}|${node}`, { chunk, node });
     }
   }
 
-  /** How many of the holders the catalog lists have shown, this sweep, that they hold the chunk. */
-  confirmedHolders(entry: CatalogEntry): number {
-    const seen = this.confirmed.get(entry.chunk);
-    return seen ? [...entry.replicas].filter((n) => seen.has(n)).length : 0;
+  /** A repair of `chunk` starts (or, committing, stays) in flight: held in the claims while it is. */
+  private fly(chunk: number, flight: InFlight): void {
+    this.inFlight.set(chunk, flight);
+    this.ctx.claims.startRepair(chunk);
+  }
+
+  private land(chunk: number): void {
+    this.inFlight.delete(chunk);
+    this.ctx.claims.endRepair(chunk);
   }
 
   /** Deletes an unwanted copy; repeated sightings before it is gone send no second order. */
@@ -347,7 +328,7 @@ export class Repairer {
     const key = `${chunk}|${node}`;
     if (this.removing.has(key)) return;
     this.removing.add(key);
-    this.rt.send(node, StoragePort.remove, { chunk });
-    this.telemetry.emit({ kind: 'orphan_removed', chunk, node });
+    this.ctx.rt.send(node, StoragePort.remove, { chunk });
+    this.ctx.telemetry.emit({ kind: 'orphan_removed', chunk, node });
   }
 }

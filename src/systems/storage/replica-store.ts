@@ -1,5 +1,5 @@
 import type { SimTime } from '../../kernel/index.js';
-import type { NodeRuntime } from '../../world/runtime.js';
+import type { NodeRuntime, Port } from '../../world/runtime.js';
 import { chunkKey } from '../pipeline/chunks.js';
 import type { PipelineDefect } from '../pipeline/options.js';
 import type { Telemetry } from '../telemetry.js';
@@ -8,10 +8,8 @@ import {
   StoragePort,
   type BadReplica,
   type CopyRequest,
-  type InventoryRequest,
-  type RemoveRequest,
+  type Inventory,
   type StoreRequest,
-  type StoredReply,
 } from './messages.js';
 
 export interface ReplicaStoreOptions {
@@ -41,15 +39,15 @@ export class ReplicaStore {
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: ReplicaStoreOptions, private readonly telemetry: Telemetry) {
     for (const key of rt.disk.list(CHUNK_PREFIX)) this.held.add(chunkOf(key));
-    rt.listen(StoragePort.store, (_from, body) => this.store(body as StoreRequest));
-    rt.listen(StoragePort.copy, (from, body) => this.copy(from, body as CopyRequest));
-    rt.listen(StoragePort.remove, (_from, body) => this.remove((body as RemoveRequest).chunk));
-    rt.listen(StoragePort.inventoryRequest, (from, body) => this.report(from, (body as InventoryRequest).replyPort));
+    rt.listen(StoragePort.store, (_from, req) => this.store(req));
+    rt.listen(StoragePort.copy, (from, req) => this.copy(from, req));
+    rt.listen(StoragePort.remove, (_from, req) => this.remove(req.chunk));
+    rt.listen(StoragePort.inventoryRequest, (from, req) => this.report(from, req.replyPort));
     if (rt.self !== opts.metadataNode) this.report(opts.metadataNode);
     if (opts.scrubInterval > 0) rt.setTimer(opts.scrubInterval, () => this.scrub([...this.held]));
   }
 
-  private report(to: number, port: string = RepairPort.inventory): void {
+  private report(to: number, port: Port<Inventory> = RepairPort.inventory): void {
     this.rt.send(to, port, { chunks: [...this.held] });
   }
 
@@ -60,8 +58,7 @@ export class ReplicaStore {
         this.held.add(req.chunk);
         this.telemetry.emit({ kind: 'replica_stored', chunk: req.chunk, bytes: req.bytes, node: this.rt.self });
       }
-      const msg: StoredReply = { chunk: req.chunk, attempt: req.attempt, node: this.rt.self, ok };
-      this.rt.send(req.orchestrator, req.replyPort, msg);
+      this.rt.send(req.orchestrator, req.replyPort, { chunk: req.chunk, attempt: req.attempt, node: this.rt.self, ok });
     };
     this.rt.disk.write(key, req.bytes, req.checksum, (written) => {
       if (!written) return reply(false);
@@ -76,15 +73,16 @@ export class ReplicaStore {
   }
 
   private copy(requester: number, req: CopyRequest): void {
+    // The copy did not reach the target: the requester hears it as the target's failure.
+    const failed = (): void => this.rt.send(requester, req.replyPort, { chunk: req.chunk, attempt: req.attempt, node: req.target, ok: false });
     this.rt.disk.read(chunkKey(req.chunk), (obj) => {
       if (obj === null || obj.actualChecksum !== req.checksum) {
         this.bad(req.chunk, obj === null ? 'missing' : 'corrupt');
-        const msg: StoredReply = { chunk: req.chunk, attempt: req.attempt, node: req.target, ok: false };
-        return this.rt.send(requester, req.replyPort, msg);
+        return failed();
       }
       const body: StoreRequest = { chunk: req.chunk, attempt: req.attempt, bytes: obj.bytes, checksum: obj.checksum, orchestrator: requester, replyPort: req.replyPort };
       this.rt.transfer(req.target, StoragePort.store, obj.bytes, body, (ok) => {
-        if (!ok) this.rt.send(requester, req.replyPort, { chunk: req.chunk, attempt: req.attempt, node: req.target, ok: false });
+        if (!ok) failed();
       });
     });
   }

@@ -1,0 +1,165 @@
+import type { TimerHandle } from '../../../world/runtime.js';
+import { PipelinePort, type ProcessedReply } from '../messages.js';
+import type { WorkerBroker } from '../worker-broker.js';
+import { cancelTimer, reportRetry, type ChunkState } from './chunk-state.js';
+import type { StageContext } from './stage.js';
+
+/**
+ * Processing (document 004): hands each staged chunk to the least-loaded
+ * worker with a free slot, or, with a WorkerBroker (`coordination:
+ * coordinator`), to whichever agent the broker's coordinator has claim it.
+ * Owns the attempt either way: its timeout, its retry budget, and what
+ * happens when the worker or its output is lost.
+ */
+export class Dispatch {
+  /** Processing attempts running on each member (this node's own count). */
+  private readonly tasksOn: Int32Array;
+  private readonly queue: ChunkState[] = [];
+  private wake: TimerHandle | -1 = -1;
+
+  constructor(
+    private readonly ctx: StageContext,
+    /** Picks processing workers instead of this node; absent: it picks them itself. */
+    private readonly broker: WorkerBroker | undefined,
+  ) {
+    this.tasksOn = new Int32Array(ctx.cluster.members.length);
+  }
+
+  /** The chunk is staged (read in, or back for another attempt): queue it and hand out what can be. */
+  stage(state: ChunkState): void {
+    state.status = 'staged';
+    this.queue.push(state);
+    this.assign();
+  }
+
+  /** Least-loaded healthy worker with a free slot (load = tasks / slots), ties by index. */
+  private pickWorker(): number {
+    let best = -1;
+    let bestLoad = Infinity;
+    for (const m of this.ctx.registry.healthyMembers()) {
+      const tasks = this.tasksOn[m.index]!;
+      if (tasks >= m.slots) continue;
+      const load = tasks / m.slots;
+      if (load < bestLoad) {
+        best = m.index;
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+
+  private assign(): void {
+    if (this.broker) return this.requestWorkers(this.broker);
+    while (this.queue.length > 0) {
+      const worker = this.pickWorker();
+      if (worker < 0) return this.assignLater();
+      const state = this.queue.shift()!;
+      this.send(state, worker, ++state.dispatches);
+    }
+  }
+
+  /**
+   * Each staged chunk's next attempt is numbered now and waits for the
+   * broker: the worker is whoever claims it. A claim for an attempt that has
+   * moved on is declined, and the broker lets that worker go.
+   */
+  private requestWorkers(broker: WorkerBroker): void {
+    while (this.queue.length > 0) {
+      const state = this.queue.shift()!;
+      const attempt = ++state.dispatches;
+      state.status = 'assigning';
+      state.ticket = broker.request((worker) => {
+        if (state.status !== 'assigning' || state.dispatches !== attempt) return false;
+        this.send(state, worker, attempt);
+        return true;
+      });
+    }
+  }
+
+  /** The processing attempt is over: the broker frees its worker's slot. */
+  private closeTicket(state: ChunkState, ok: boolean): void {
+    if (!this.broker || state.ticket === '') return;
+    this.broker.finished(state.ticket, ok);
+    state.ticket = '';
+  }
+
+  /** Nobody can take work now: look again once suspicions may have expired. */
+  private assignLater(): void {
+    if (this.wake !== -1) return;
+    this.wake = this.ctx.rt.setTimer(this.ctx.opts.retryDelay, () => {
+      this.wake = -1;
+      this.assign();
+    });
+  }
+
+  private send(state: ChunkState, worker: number, attempt: number): void {
+    state.status = 'processing';
+    state.worker = worker;
+    this.tasksOn[worker]!++;
+    state.timer = this.ctx.rt.setTimer(this.ctx.opts.processingTimeout, () => this.processingFailed(state, attempt, 'timeout'));
+    this.ctx.rt.transfer(worker, PipelinePort.process, state.chunk.bytes, { chunk: state.chunk, attempt }, (ok) => {
+      if (!ok) this.processingFailed(state, attempt, 'transfer broke');
+    });
+  }
+
+  onProcessed(from: number, reply: ProcessedReply): void {
+    const state = this.ctx.chunks[reply.chunk];
+    if (!state || state.status !== 'processing' || state.dispatches !== reply.attempt || state.worker !== from) return;
+    cancelTimer(this.ctx.rt, state);
+    this.tasksOn[from]!--;
+    this.closeTicket(state, true);
+    this.ctx.registry.clear(from);
+    state.processedBytes = reply.bytes;
+    this.ctx.stages.distribution.enqueue(state);
+    this.assign();
+  }
+
+  /**
+   * The detector declared `node` failed: work on it is redone elsewhere now,
+   * not after timeouts (document 003's reassignment).
+   */
+  workerFailed(node: number): void {
+    for (const state of this.ctx.chunks) {
+      if (state.worker !== node) continue;
+      if (state.status === 'processing') this.processingFailed(state, state.dispatches, 'worker declared failed');
+      else if (state.status === 'processed' || state.status === 'distributing' || state.status === 'dist_retry_wait') this.outputLost(state, `worker ${node} declared failed`);
+    }
+  }
+
+  /** The processed output is gone with its worker: process the staged chunk again. */
+  outputLost(state: ChunkState, reason: string): void {
+    this.ctx.stages.distribution.withdraw(state);
+    this.reprocess(state, reason);
+    this.ctx.stages.distribution.next();
+  }
+
+  /**
+   * The processed output is of no more use (lost, or it could not be
+   * distributed): the raw chunk is still staged, so process it afresh, with
+   * a fresh distribution budget, unless processing attempts have run out.
+   */
+  reprocess(state: ChunkState, reason: string): void {
+    state.distTries = 0;
+    this.reprocessOrFail(state, reason, true);
+    this.assign();
+  }
+
+  private processingFailed(state: ChunkState, attempt: number, reason: 'timeout' | 'transfer broke' | 'worker declared failed'): void {
+    if (state.status !== 'processing' || state.dispatches !== attempt) return;
+    cancelTimer(this.ctx.rt, state);
+    this.tasksOn[state.worker]!--;
+    this.closeTicket(state, false);
+    this.ctx.registry.suspect(state.worker);
+    // A stream that broke never delivered the chunk: the work did not start, so it costs no attempt.
+    this.reprocessOrFail(state, `processing ${reason} on node ${state.worker}`, reason !== 'transfer broke');
+    this.assign();
+  }
+
+  /** Queues the chunk for processing again after `retryDelay`, or fails it once attempts run out. */
+  private reprocessOrFail(state: ChunkState, reason: string, countsAsAttempt: boolean): void {
+    if (countsAsAttempt && ++state.processFailures >= this.ctx.opts.maxProcessingAttempts) return this.ctx.stages.settlement.finish(state, 'failed', reason);
+    reportRetry(this.ctx.telemetry, state, 'processing', reason);
+    state.status = 'process_retry_wait';
+    this.ctx.rt.setTimer(this.ctx.opts.retryDelay, () => this.stage(state));
+  }
+}

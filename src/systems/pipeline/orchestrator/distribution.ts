@@ -1,0 +1,138 @@
+import { PipelinePort, type MissingReply, type StoredReply } from '../messages.js';
+import { makePlacement, type PlacementStrategy } from '../placement.js';
+import { cancelTimer, reportRetry, type ChunkState } from './chunk-state.js';
+import type { StageContext } from './stage.js';
+
+/**
+ * Distribution (document 000): has the worker holding a processed chunk send
+ * it to `replicationFactor` targets chosen by the placement strategy, at most
+ * `maxConcurrentDistributions` at once, and judges each attempt by the
+ * verified replicas it got, retrying as document 000 prescribes.
+ */
+export class Distribution {
+  private readonly queue: ChunkState[] = [];
+  private active = 0;
+  /** This stage's own strategy instance: strategies keep state (a round-robin cursor, a hash ring). */
+  private readonly placement: PlacementStrategy;
+
+  constructor(private readonly ctx: StageContext) {
+    this.placement = makePlacement(ctx.opts.placement);
+  }
+
+  /** The chunk is processed (or its replicas must be completed): it waits for a distribution slot. */
+  enqueue(state: ChunkState): void {
+    state.status = 'processed';
+    this.queue.push(state);
+    this.next();
+  }
+
+  /** Starts queued distributions while slots are free. */
+  next(): void {
+    while (this.active < this.ctx.opts.maxConcurrentDistributions && this.queue.length > 0) {
+      this.start(this.queue.shift()!);
+    }
+  }
+
+  /** The chunk's output is gone: stop distributing it (its targets that never answered hold nothing). */
+  withdraw(state: ChunkState): void {
+    if (state.status === 'distributing') this.endAttempt(state, (t) => this.ctx.placed.takeBack(t, state.processedBytes));
+    else if (state.status === 'processed') this.queue.splice(this.queue.indexOf(state), 1);
+  }
+
+  private chooseTargets(state: ChunkState, need: number): number[] {
+    const { registry } = this.ctx;
+    const exclude = (i: number): boolean => i === state.worker || state.replicas.has(i);
+    const candidates = registry.healthyMembers().filter((m) => !exclude(m.index));
+    const ctx = { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: state.chunk.id };
+    const targets = this.placement.select(state.worker, need, ctx);
+    if (targets.length < need && this.ctx.opts.fallbackToAnyNode) {
+      // Document 000's last resort: the strategies already use every healthy
+      // candidate, so "any node" means one this node currently suspects.
+      for (const m of registry.members) {
+        if (targets.length < need && !exclude(m.index) && !targets.includes(m.index)) targets.push(m.index);
+      }
+    }
+    return targets;
+  }
+
+  private start(state: ChunkState): void {
+    const { rt, opts } = this.ctx;
+    this.active++;
+    state.status = 'distributing';
+    state.distStartedAt = rt.monotonic();
+    const targets = this.chooseTargets(state, opts.replicationFactor - state.replicas.size);
+    state.awaiting = new Set(targets);
+    for (const t of targets) this.ctx.placed.place(t, state.processedBytes);
+    if (targets.length === 0) return this.conclude(state);
+    const attempt = state.distAttempt;
+    state.timer = rt.setTimer(opts.distributionTimeout, () => {
+      if (state.status === 'distributing' && state.distAttempt === attempt) this.conclude(state);
+    });
+    rt.send(state.worker, PipelinePort.distribute, { chunk: state.chunk.id, attempt, targets });
+  }
+
+  onStored(reply: StoredReply): void {
+    const state = this.ctx.chunks[reply.chunk];
+    if (!state || state.status === 'acked' || state.status === 'failed') return;
+    const current = state.status === 'distributing' && reply.attempt === state.distAttempt && state.awaiting.has(reply.node);
+    // A verified replica counts whichever attempt wrote it: it is really there.
+    if (reply.ok && !state.replicas.has(reply.node)) {
+      state.replicas.add(reply.node);
+      // A late answer from a target given up on: it holds the bytes after all.
+      if (!current) this.ctx.placed.place(reply.node, state.processedBytes);
+    }
+    if (!current) return;
+    state.awaiting.delete(reply.node);
+    if (reply.ok) this.ctx.registry.clear(reply.node);
+    else this.unplace(state, reply.node);
+    if (state.awaiting.size === 0) this.conclude(state);
+  }
+
+  onMissing(reply: MissingReply): void {
+    const state = this.ctx.chunks[reply.chunk];
+    if (!state || state.status !== 'distributing' || reply.attempt !== state.distAttempt) return;
+    this.ctx.stages.dispatch.outputLost(state, `output lost on node ${state.worker}`);
+  }
+
+  /** Closes the current distribution attempt; `silent` is told of each target that never answered. */
+  private endAttempt(state: ChunkState, silent: (target: number) => void): void {
+    cancelTimer(this.ctx.rt, state);
+    this.active--;
+    this.ctx.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.ctx.rt.monotonic() - state.distStartedAt });
+    for (const target of state.awaiting) silent(target);
+    state.awaiting.clear();
+    state.distAttempt++;
+    state.distTries++;
+  }
+
+  /** A target holds no replica after all (it refused, or never answered): it is not counted, and is avoided for a while. */
+  private unplace(state: ChunkState, node: number): void {
+    this.ctx.placed.takeBack(node, state.processedBytes);
+    this.ctx.registry.suspect(node);
+  }
+
+  private conclude(state: ChunkState): void {
+    const { opts } = this.ctx;
+    this.endAttempt(state, (target) => {
+      if (opts.defects.has('count_silent_targets')) state.replicas.add(target);
+      else this.unplace(state, target);
+    });
+    if (state.replicas.size >= opts.minReplicasSuccess) {
+      this.ctx.stages.settlement.finish(state, 'acked', '');
+    } else if (state.distTries <= opts.maxRetries) {
+      state.status = 'dist_retry_wait';
+      reportRetry(this.ctx.telemetry, state, 'distribution', `${state.replicas.size} of ${opts.minReplicasSuccess} replicas`);
+      const attempt = state.distAttempt;
+      this.ctx.rt.setTimer(opts.retryDelay, () => {
+        // Skip if the output was given up on meanwhile (its worker failed).
+        if (state.status !== 'dist_retry_wait' || state.distAttempt !== attempt) return;
+        this.enqueue(state);
+      });
+    } else {
+      // Document 000 gives up here; the raw chunk is still staged, so process it afresh.
+      this.ctx.registry.suspect(state.worker);
+      this.ctx.stages.dispatch.reprocess(state, `distribution failed ${opts.maxRetries + 1} times`);
+    }
+    this.next();
+  }
+}

@@ -1,0 +1,46 @@
+import type { StageContext } from './stage.js';
+
+/**
+ * Ingestion (document 004): reads the dataset one chunk at a time at the
+ * source's read rate and stages each for processing. Back-pressure: at most
+ * `maxStagedChunks` are held at the source (read in and not yet settled), so
+ * reading waits for settlements to make room.
+ */
+export class Ingestion {
+  private nextToIngest = 0;
+  private reading = false;
+  /** Chunks held at the source: read in (or adopted) and not settled. */
+  private staged = 0;
+
+  constructor(private readonly ctx: StageContext) {}
+
+  /** Reads the next waiting chunk, unless one is being read, there is no room, or recovery is still counting replicas. */
+  next(): void {
+    if (this.ctx.stages.recovery.active) return;
+    const { chunks, opts } = this.ctx;
+    while (this.nextToIngest < chunks.length && chunks[this.nextToIngest]!.status !== 'waiting') this.nextToIngest++;
+    if (this.reading || this.nextToIngest >= chunks.length || this.staged >= opts.maxStagedChunks) return;
+    const state = chunks[this.nextToIngest++]!;
+    state.status = 'ingesting';
+    this.reading = true;
+    this.staged++;
+    const micros = Math.ceil((state.chunk.bytes * 1_000_000) / opts.ingestBytesPerS);
+    this.ctx.rt.setTimer(micros, () => {
+      this.reading = false;
+      this.ctx.telemetry.emit({ kind: 'busy', stage: 'ingestion', micros });
+      this.ctx.telemetry.emit({ kind: 'ingested', chunk: state.chunk.id, bytes: state.chunk.bytes });
+      this.ctx.stages.dispatch.stage(state);
+      this.next();
+    });
+  }
+
+  /** A chunk is held at the source again without being read: adopted at recovery, or sent back to distribution after settling. */
+  hold(): void {
+    this.staged++;
+  }
+
+  /** A chunk settled: its room is free (the caller reads on once the settlement is under way). */
+  release(): void {
+    this.staged--;
+  }
+}
