@@ -1,19 +1,19 @@
 import type { PipelineOptions } from '../options.js';
 import type { SourceNodeContext } from '../source-node.js';
 import type { ChunkState } from './chunk-state.js';
-import type { Dispatch } from './dispatch.js';
-import type { Distribution } from './distribution.js';
-import type { Ingestion } from './ingestion.js';
-import type { Recovery } from './recovery.js';
-import type { Settlement } from './settlement.js';
+import type { LoggedOutcome } from '../outcome-log.js';
 
-/** The orchestrator's stages, so that one can hand a chunk on to another. */
+/**
+ * The orchestrator's stages as they see each other: only what one calls on
+ * another to hand a chunk on (the stage classes implement these, and depend
+ * on this file, never on each other).
+ */
 export interface Stages {
-  readonly recovery: Recovery;
-  readonly ingestion: Ingestion;
-  readonly dispatch: Dispatch;
-  readonly distribution: Distribution;
-  readonly settlement: Settlement;
+  readonly recovery: { readonly active: boolean };
+  readonly ingestion: { next(): void; hold(): void; release(): void };
+  readonly dispatch: { stage(state: ChunkState): void; outputLost(state: ChunkState, reason: string): void; reprocess(state: ChunkState, reason: string): void };
+  readonly distribution: { enqueue(state: ChunkState): void; next(): void; withdraw(state: ChunkState): void };
+  readonly settlement: { readonly allSettled: boolean; finish(state: ChunkState, outcome: 'acked' | 'failed', reason: string): void; restore(o: LoggedOutcome): void };
 }
 
 /** What every stage works with: the source node, the pipeline's settings, the chunk table and the other stages. */
