@@ -43,6 +43,10 @@ export const diskSlow = defineFault({
   endsAfter: (p) => p.duration,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
   describe: (p) => `${p.node} bandwidth /${p.bandwidth_divide} latency x${p.latency_multiply}`,
+  nemesis: {
+    order: 6,
+    strike: (d) => ({ duration: d.length, node: d.node, bandwidth_divide: 2 + Math.floor(d.rng.float() * 9) }),
+  },
 });
 
 export const diskCorruption = defineFault({

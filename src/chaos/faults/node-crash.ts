@@ -23,4 +23,9 @@ export const nodeCrash = defineFault({
   endsAfter: (p) => p.restart_after,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
   describe: (p) => p.node,
+  nemesis: {
+    order: 0,
+    budget: 'node',
+    strike: (d) => ({ node: d.node, restart_after: d.length }),
+  },
 });

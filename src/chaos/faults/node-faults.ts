@@ -21,6 +21,11 @@ export const nodePause = defineFault({
   endsAfter: (p) => p.duration,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
   describe: (p) => p.node,
+  nemesis: {
+    order: 1,
+    budget: 'node',
+    strike: (d) => ({ node: d.node, duration: d.length }),
+  },
 });
 
 export const clockSkew = defineFault({
@@ -54,6 +59,10 @@ export const clockSkew = defineFault({
   endsAfter: (p) => p.duration,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
   describe: (p) => `${p.node} ${p.offset >= 0 ? '+' : ''}${p.offset / 1000}ms ${p.drift_ppm}ppm`,
+  nemesis: {
+    order: 7,
+    strike: (d) => ({ duration: d.length, node: d.node, offset: Math.round(d.rng.uniform(-2_000_000, 2_000_000)), drift_ppm: Math.round(d.rng.uniform(-500, 500)) }),
+  },
 });
 
 export const brownout = defineFault({
@@ -82,6 +91,10 @@ export const brownout = defineFault({
   endsAfter: (p) => p.duration,
   names: (p) => (p.node !== undefined ? [{ path: ['node'], name: p.node, level: 'node' as const }] : (p.between ?? []).map((name, i) => ({ path: ['between', i], name }))),
   describe: (p) => `${p.node ?? describeLinks(p)} x${p.factor} slower`,
+  nemesis: {
+    order: 8,
+    strike: (d) => ({ duration: d.length, node: d.node, factor: 2 + Math.floor(d.rng.float() * 4) }),
+  },
 });
 
 export const diskFull = defineFault({

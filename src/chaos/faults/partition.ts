@@ -87,6 +87,12 @@ export const partition = defineFault({
     if (p.one_way && !p.groups) return { path: ['one_way'], message: 'one_way applies to groups, not shapes' };
     return undefined;
   },
+  nemesis: {
+    order: 2,
+    budget: 'partition',
+    // Half the strikes cut one node off, half split every node (spare ones too) into random halves.
+    strike: (d) => (d.rng.chance(0.5) ? { duration: d.length, shape: 'isolate' as const, node: d.node } : { duration: d.length, shape: 'halves' as const }),
+  },
   describe: (p) => (p.groups ? p.groups.map((g) => g.join('+')).join(' | ') + (p.one_way ? ' (one way)' : '') : `${p.shape}${p.node ? ` ${p.node}` : ''}${p.among ? ` among ${p.among.join('+')}` : ''}`),
 });
 
