@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Rng, SimTime } from '../kernel/index.js';
 import { duration } from '../units/index.js';
-import type { World } from '../world/index.js';
+import type { Undo, World } from '../world/index.js';
 
 /** What a fault may touch when applied. */
 export interface FaultContext {
@@ -75,7 +75,7 @@ export interface FaultKind<S extends z.ZodObject = z.ZodObject> {
   kind: string;
   summary: string;
   schema: S;
-  apply(ctx: FaultContext, params: z.output<S>): (() => void) | undefined;
+  apply(ctx: FaultContext, params: z.output<S>): Undo | undefined;
   endsAfter(params: z.output<S>): SimTime | undefined;
   /** Topology names the parameters mention, for validation before the run. */
   names(params: z.output<S>): NameRef[];

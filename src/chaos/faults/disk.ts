@@ -36,9 +36,7 @@ export const diskSlow = defineFault({
     })
     .refine((p) => p.bandwidth_divide > 1 || p.latency_multiply > 1, { message: 'a disk_slow needs bandwidth_divide or latency_multiply above 1' }),
   apply(ctx, p) {
-    const node = ctx.members(p.node)[0]!;
-    const id = ctx.world.slowDisk(node, { bandwidthDivide: p.bandwidth_divide, latencyMultiply: p.latency_multiply });
-    return () => ctx.world.restoreDisk(node, id);
+    return ctx.world.slowDisk(ctx.members(p.node)[0]!, { bandwidthDivide: p.bandwidth_divide, latencyMultiply: p.latency_multiply });
   },
   endsAfter: (p) => p.duration,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],

@@ -50,8 +50,7 @@ export function linkFault<K extends string, S extends z.ZodRawShape>(spec: {
     summary: spec.summary,
     schema,
     apply(ctx, p) {
-      const id = ctx.world.addLinkEffect(targetLinks(ctx, p as LinkTargetParams), spec.effect(p as never));
-      return () => ctx.world.removeLinkEffect(id);
+      return ctx.world.addLinkEffect(targetLinks(ctx, p as LinkTargetParams), spec.effect(p as never));
     },
     endsAfter: (p) => (p as LinkTargetParams).duration,
     names: (p) => ((p as LinkTargetParams).between ?? []).map((name, i) => ({ path: ['between', i], name })),

@@ -16,9 +16,7 @@ export const nodeCrash = defineFault({
     lose_unsynced_writes: z.boolean().default(false),
   }),
   apply(ctx, p) {
-    const [node] = ctx.members(p.node);
-    ctx.world.crash(node!, { loseUnsyncedWrites: p.lose_unsynced_writes });
-    return () => ctx.world.restart(node!);
+    return ctx.world.crash(ctx.members(p.node)[0]!, { loseUnsyncedWrites: p.lose_unsynced_writes });
   },
   endsAfter: (p) => p.restart_after,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],

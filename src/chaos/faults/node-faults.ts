@@ -14,9 +14,7 @@ export const nodePause = defineFault({
     duration: duration,
   }),
   apply(ctx, p) {
-    const node = ctx.members(p.node)[0]!;
-    ctx.world.pause(node);
-    return () => ctx.world.resume(node);
+    return ctx.world.pause(ctx.members(p.node)[0]!);
   },
   endsAfter: (p) => p.duration,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
@@ -85,8 +83,7 @@ export const brownout = defineFault({
     .refine((p) => (p.node === undefined) !== (p.between === undefined), { message: 'a brownout takes either "node" or "between"' }),
   apply(ctx, p) {
     if (p.node !== undefined) return ctx.world.brownout(ctx.members(p.node)[0]!, p.factor);
-    const id = ctx.world.addLinkEffect(targetLinks(ctx, p), { latencyMultiply: p.factor, bandwidthMultiply: 1 / p.factor });
-    return () => ctx.world.removeLinkEffect(id);
+    return ctx.world.addLinkEffect(targetLinks(ctx, p), { latencyMultiply: p.factor, bandwidthMultiply: 1 / p.factor });
   },
   endsAfter: (p) => p.duration,
   names: (p) => (p.node !== undefined ? [{ path: ['node'], name: p.node, level: 'node' as const }] : (p.between ?? []).map((name, i) => ({ path: ['between', i], name }))),
@@ -129,10 +126,9 @@ function outage<K extends 'region_outage' | 'cloud_outage' | 'rack_failure'>(kin
       duration: duration.optional(),
     }),
     apply(ctx, p) {
-      const nodes = ctx.members(p.target);
-      for (const n of nodes) ctx.world.crash(n);
+      const restarts = ctx.members(p.target).map((n) => ctx.world.crash(n));
       return () => {
-        for (const n of nodes) ctx.world.restart(n);
+        for (const restart of restarts) restart();
       };
     },
     endsAfter: (p) => p.duration,
