@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SimNode, Undo } from '../../src/world/index.js';
-import { tinyWorld } from './helpers.js';
+import { port, type SimNode, type Undo } from '../../src/world/index.js';
+import { MSG, tinyWorld } from './helpers.js';
 
 // Nodes: 0, 1 in region r1; 2, 3 in region r2. Cross-region latency 10 ms, in-region 1 ms.
 const LAT = 10_000;
@@ -48,7 +48,7 @@ describe('messages: latency', () => {
 
   it('a message to a port nobody listens on is silently dropped', () => {
     const w = tinyWorld();
-    w.at(0, () => w.rts[0]!.send(2, 'nobody', 'x'));
+    w.at(0, () => w.rts[0]!.send(2, port<string>('nobody'), 'x'));
     w.sim.run();
     expect(w.deliveries).toEqual([]);
   });
@@ -262,7 +262,7 @@ describe('messages and node crashes', () => {
         if (rt.self !== 0) return;
         rt.setTimer(1_000_000, () => {
           fired.push({ life, at: w.sim.now });
-          rt.send(2, 'msg', `tick-${life}`);
+          rt.send(2, MSG, `tick-${life}`);
         });
       },
     });
@@ -324,16 +324,17 @@ describe('messages and node crashes', () => {
   });
 
   it('handlers registered in a previous life are forgotten', () => {
+    const OLD = port<string>('old');
     const got: string[] = [];
     const w = tinyWorld({
       onBoot: (rt, life) => {
-        if (rt.self === 2 && life === 1) rt.listen('old', (_from, body) => got.push(body as string));
+        if (rt.self === 2 && life === 1) rt.listen(OLD, (_from, body) => got.push(body));
       },
     });
-    w.at(0, () => w.rts[0]!.send(2, 'old', 'first-life'));
+    w.at(0, () => w.rts[0]!.send(2, OLD, 'first-life'));
     w.at(100_000, () => w.world.crash(2));
     w.at(200_000, () => w.world.restart(2));
-    w.at(300_000, () => w.rts[0]!.send(2, 'old', 'second-life'));
+    w.at(300_000, () => w.rts[0]!.send(2, OLD, 'second-life'));
     w.sim.run();
     expect(got).toEqual(['first-life']);
   });
