@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { RandomStreams } from '../src/kernel/random.js';
 import { Simulator } from '../src/kernel/simulator.js';
+import { port } from '../src/world/runtime.js';
 import type { LinkSpec, NodeSpec, RegionSpec, TopologySpec } from '../src/world/spec.js';
 import { World } from '../src/world/world.js';
 
@@ -63,18 +64,19 @@ export function benchNetwork(opts: NetworkOptions = {}): NetworkResult {
   const streams = new RandomStreams(opts.seed ?? 1);
   const world = new World(sim, streams, topology(regions, perRegion));
 
+  const ping = port<{ kind: string }>('ping');
   const body = { kind: 'ping' };
   let delivered = 0;
-  const onPing = (_from: number, _body: unknown): void => {
+  const onPing = (_from: number, _body: { kind: string }): void => {
     delivered++;
   };
 
   world.install((rt) => {
-    rt.listen('ping', onPing);
+    rt.listen(ping, onPing);
     const self = rt.self;
     let rounds = 0;
     const tick = (): void => {
-      for (let to = 0; to < n; to++) if (to !== self) rt.send(to, 'ping', body);
+      for (let to = 0; to < n; to++) if (to !== self) rt.send(to, ping, body);
       if (++rounds < seconds) rt.setTimer(SECOND, tick);
     };
     rt.setTimer(0, tick);

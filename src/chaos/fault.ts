@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Rng, SimTime } from '../kernel/index.js';
 import { duration } from '../units/index.js';
-import type { World } from '../world/index.js';
+import type { Undo, World } from '../world/index.js';
 
 /** What a fault may touch when applied. */
 export interface FaultContext {
@@ -32,6 +32,40 @@ export const faultBase = {
   at: duration,
 };
 
+/** What a nemesis strike of one kind is drawn from (see `FaultKind.nemesis`). */
+export interface NemesisDraw {
+  /** The kind's own stream, `nemesis/<kind>`: draw from it in a fixed order. */
+  rng: Rng;
+  /** When the strike starts, and how long it lasts (both already drawn). */
+  at: SimTime;
+  length: SimTime;
+  /** "The node": drawn (from `nodes`) for every strike before `strike` runs, used or not. */
+  node: string;
+  /** The nodes the nemesis may touch (the topology's, less the spare ones) and the cloud names. */
+  nodes: readonly string[];
+  clouds: readonly string[];
+  /** Draws a pair of places: two different clouds, or with a single cloud two nodes (maybe the same). */
+  pair(): [string, string];
+}
+
+/** A fault's parameters as a nemesis strike gives them: the spec without `kind` and `at`. */
+export type NemesisParams<S extends z.ZodObject> = Omit<z.input<S>, 'kind' | 'at'>;
+
+/** How the nemesis draws a fault of this kind. */
+export interface NemesisPart<S extends z.ZodObject = z.ZodObject> {
+  /**
+   * Position among the kinds the nemesis draws: kinds are drawn one after
+   * another in this order, so it decides which of two kinds sharing a budget
+   * is counted first and how strikes at the same microsecond are ordered.
+   * Fixed per kind (changing it may change drawn timelines); unique.
+   */
+  order: number;
+  /** Which budget a strike counts against (`budget.max_nodes_down` / `max_partitions`); none: unlimited. */
+  budget?: 'node' | 'partition';
+  /** The strike's parameters, drawn from `draw.rng` (lasting `draw.length`). */
+  strike(draw: NemesisDraw): NemesisParams<S>;
+}
+
 /**
  * One entry of the fault catalog: its schema, a one-line description, how it
  * is applied and how it is undone. `apply` returns the undo action; `endsAfter`
@@ -41,7 +75,7 @@ export interface FaultKind<S extends z.ZodObject = z.ZodObject> {
   kind: string;
   summary: string;
   schema: S;
-  apply(ctx: FaultContext, params: z.output<S>): (() => void) | undefined;
+  apply(ctx: FaultContext, params: z.output<S>): Undo | undefined;
   endsAfter(params: z.output<S>): SimTime | undefined;
   /** Topology names the parameters mention, for validation before the run. */
   names(params: z.output<S>): NameRef[];
@@ -49,6 +83,8 @@ export interface FaultKind<S extends z.ZodObject = z.ZodObject> {
   check?(params: z.output<S>, members: (name: string) => string[]): ParamProblem | undefined;
   /** Human-readable targets for faults.csv. */
   describe(params: z.output<S>): string;
+  /** Present when the nemesis may draw this kind: how a strike is drawn. */
+  nemesis?: NemesisPart<S>;
 }
 
 export function defineFault<S extends z.ZodObject>(entry: FaultKind<S>): FaultKind<S> {

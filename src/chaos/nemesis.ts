@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { RandomStreams, Rng, SimTime } from '../kernel/index.js';
 import { duration } from '../units/index.js';
-import { faultSchema, type FaultSpec } from './catalog.js';
+import { FAULT_CATALOG, faultSchema, type FaultSpec } from './catalog.js';
+import type { FaultKind, NemesisDraw, NemesisPart } from './fault.js';
 
 /** A duration drawn per fault: fixed, or uniform between two bounds. */
 const drawnDuration = z.union([
@@ -17,8 +18,13 @@ const rate = z.strictObject({
   duration: drawnDuration,
 });
 
-const KINDS = ['node_crash', 'node_pause', 'partition', 'latency_spike', 'packet_loss', 'jitter', 'disk_slow', 'clock_skew', 'brownout'] as const;
-type NemesisKind = (typeof KINDS)[number];
+/** Catalog entries the nemesis may draw, in their nemesis order. */
+const DRAWN = (FAULT_CATALOG as readonly FaultKind[])
+  .filter((f): f is FaultKind & { nemesis: NemesisPart } => f.nemesis !== undefined)
+  .sort((a, b) => a.nemesis.order - b.nemesis.order);
+
+/** The kinds the nemesis may draw: those whose catalog entries have a `nemesis` part, in its order. */
+export const NEMESIS_KINDS: readonly string[] = DRAWN.map((f) => f.kind);
 
 export const nemesisSchema = z.strictObject({
   /** When the chaos phase starts. */
@@ -26,7 +32,7 @@ export const nemesisSchema = z.strictObject({
   /** When it stops: faults that would begin later are not drawn, so the run ends with a quiet (liveness) phase. */
   stop: duration,
   /** Rates per fault kind; kinds not listed do not strike. */
-  faults: z.partialRecord(z.enum(KINDS), rate),
+  faults: z.partialRecord(z.enum(NEMESIS_KINDS as [string, ...string[]]), rate),
   budget: z
     .strictObject({
       /** Off: no limit on what is down at once (a finding is then not necessarily a bug). */
@@ -52,24 +58,24 @@ interface Busy { from: SimTime; to: SimTime; kind: 'node' | 'partition' }
 
 /**
  * Draws a random fault timeline up front from the nemesis's own streams
- * (`nemesis/<kind>`), one Poisson process per kind. Within the budget, a
- * strike that would put too many nodes down (or partitions up) at once is
- * skipped. The result is ordinary fault specs, applied and recorded like
- * hand-written ones.
+ * (`nemesis/<kind>`), one Poisson process per kind, taking the kinds in their
+ * nemesis order. Within the budget, a strike that would put too many nodes
+ * down (or partitions up) at once is skipped. The result is ordinary fault
+ * specs, applied and recorded like hand-written ones.
  */
 export function planNemesis(spec: NemesisSpec, targets: NemesisTargets, streams: RandomStreams): FaultSpec[] {
   const nodes = targets.nodes.filter((n) => !spec.spare.includes(n));
   const busy: Busy[] = [];
   const planned: Array<{ at: SimTime; order: number; raw: Record<string, unknown> }> = [];
   let order = 0;
-  for (const kind of KINDS) {
+  for (const { kind, nemesis } of DRAWN) {
     const r = spec.faults[kind];
     if (!r || nodes.length === 0) continue;
     const rng = streams.get(`nemesis/${kind}`);
     for (let at = spec.start + Math.round(rng.exponential(r.every)); at < spec.stop; at += Math.max(1, Math.round(rng.exponential(r.every)))) {
       const length = typeof r.duration === 'number' ? r.duration : Math.round(rng.uniform(r.duration.min, r.duration.max));
-      const raw = strike(kind, rng, nodes, targets.clouds, at, length);
-      const costs = kind === 'node_crash' || kind === 'node_pause' ? 'node' : kind === 'partition' ? 'partition' : undefined;
+      const raw = { kind, at, ...nemesis.strike(draw(rng, nodes, targets.clouds, at, length)) };
+      const costs = nemesis.budget;
       if (costs && spec.budget.enabled) {
         const limit = costs === 'node' ? spec.budget.max_nodes_down : spec.budget.max_partitions;
         const overlapping = busy.filter((b) => b.kind === costs && b.from < at + length && at < b.to).length;
@@ -83,31 +89,19 @@ export function planNemesis(spec: NemesisSpec, targets: NemesisTargets, streams:
   return planned.map((p) => faultSchema.parse(p.raw));
 }
 
-function strike(kind: NemesisKind, rng: Rng, nodes: readonly string[], clouds: readonly string[], at: SimTime, length: SimTime): Record<string, unknown> {
-  const node = rng.pick(nodes);
-  const pair = (): [string, string] => {
-    if (clouds.length < 2) return [rng.pick(nodes), rng.pick(nodes)];
-    const [a, b] = rng.shuffled(clouds);
-    return [a!, b!];
+/** What one strike is drawn from: "the node" is drawn first, for every strike. */
+function draw(rng: Rng, nodes: readonly string[], clouds: readonly string[], at: SimTime, length: SimTime): NemesisDraw {
+  return {
+    rng,
+    at,
+    length,
+    node: rng.pick(nodes),
+    nodes,
+    clouds,
+    pair() {
+      if (clouds.length < 2) return [rng.pick(nodes), rng.pick(nodes)];
+      const [a, b] = rng.shuffled(clouds);
+      return [a!, b!];
+    },
   };
-  switch (kind) {
-    case 'node_crash':
-      return { kind, at, node, restart_after: length };
-    case 'node_pause':
-      return { kind, at, node, duration: length };
-    case 'partition':
-      return rng.chance(0.5) ? { kind, at, duration: length, shape: 'isolate', node } : { kind, at, duration: length, shape: 'halves' };
-    case 'latency_spike':
-      return { kind, at, duration: length, between: pair(), multiply: 2 + Math.floor(rng.float() * 9) };
-    case 'packet_loss':
-      return { kind, at, duration: length, between: pair(), probability: Math.round(rng.uniform(0.05, 0.5) * 100) / 100 };
-    case 'jitter':
-      return { kind, at, duration: length, between: pair(), amount: 5_000 + Math.round(rng.float() * 45_000) };
-    case 'disk_slow':
-      return { kind, at, duration: length, node, bandwidth_divide: 2 + Math.floor(rng.float() * 9) };
-    case 'clock_skew':
-      return { kind, at, duration: length, node, offset: Math.round(rng.uniform(-2_000_000, 2_000_000)), drift_ppm: Math.round(rng.uniform(-500, 500)) };
-    case 'brownout':
-      return { kind, at, duration: length, node, factor: 2 + Math.floor(rng.float() * 4) };
-  }
 }

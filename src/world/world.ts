@@ -10,13 +10,31 @@ import type { RegionSpec, TopologySpec } from './spec.js';
 import { Transfers } from './transfers.js';
 import type { TraceSink, Tracer } from './trace.js';
 
+/**
+ * What a reversible fault verb returns: calling it undoes that one
+ * application of the verb (lifts its hold, removes its effect), leaving any
+ * other fault's in force. It acts once; calling it again does nothing.
+ */
+export type Undo = () => void;
+
+/** Wraps an undo so that it acts once. */
+function once(undo: () => void): Undo {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    undo();
+  };
+}
+
 /** Told when a node changes power state, for metrics and checkers. */
 export type NodeStateListener = (node: SimNode, event: 'crash' | 'restart') => void;
 
 /**
  * The simulated infrastructure: nodes in regions in clouds, the links between
  * regions, the disks, and the verbs that faults use to break them (crash,
- * restart, partition, heal, link effects). It also keeps the ground truth of
+ * pause, partition, link effects, ...; each reversible one returns its Undo).
+ * It also keeps the ground truth of
  * where every stored object physically is.
  */
 export class World implements DiskObserver {
@@ -31,7 +49,6 @@ export class World implements DiskObserver {
   private readonly nodeListeners: NodeStateListener[] = [];
   private readonly locations = new Map<string, number[]>();
   private nextFaultId = 1;
-  private readonly linkEffects = new Map<number, Link[]>();
   private readonly traceSink: TraceSink = { tracer: undefined };
   /** Objects destroyed by faults, as "node|key". */
   private readonly destroyed = new Set<string>();
@@ -116,12 +133,13 @@ export class World implements DiskObserver {
   /**
    * Power loss: volatile state and in-flight work are gone; the disk stays.
    * Crashes stack: a node crashed by two overlapping faults comes back only
-   * when both have restarted it.
+   * when both have restarted it. The undo restarts it (lifts this crash's hold).
    */
-  crash(node: number, opts: { loseUnsyncedWrites?: boolean } = {}): void {
+  crash(node: number, opts: { loseUnsyncedWrites?: boolean } = {}): Undo {
     const n = this.nodes[node]!;
     this.downHolds[node]!++;
-    if (!n.up) return;
+    const undo = once(() => this.restart(node));
+    if (!n.up) return undo;
     n.up = false;
     n.paused = false;
     this.pauseHolds[node] = 0;
@@ -134,9 +152,13 @@ export class World implements DiskObserver {
     this.trace('crash', node, '');
     this.transfers.abortInvolving(node);
     for (const l of this.nodeListeners) l(n, 'crash');
+    return undo;
   }
 
-  /** Power back on, once every crash holding the node down is lifted: it boots its software again from its disk. */
+  /**
+   * Lifts one crash hold; power back on once every crash holding the node down
+   * is lifted: it boots its software again from its disk. (`crash`'s undo.)
+   */
   restart(node: number): void {
     const n = this.nodes[node]!;
     if (this.downHolds[node]! > 0) this.downHolds[node]!--;
@@ -150,15 +172,17 @@ export class World implements DiskObserver {
   /**
    * Freezes a node (a long GC pause): it runs nothing; timers that fall due
    * and messages that arrive wait, and run in order at `resume`, as if no time
-   * had passed for it. The network still accepts its traffic.
+   * had passed for it. The network still accepts its traffic. Pauses stack
+   * like crashes; the undo resumes the node (lifts this pause's hold).
    */
-  pause(node: number): void {
+  pause(node: number): Undo {
     this.pauseHolds[node]!++;
     this.nodes[node]!.paused = true;
     this.trace('pause', node, '');
+    return once(() => this.resume(node));
   }
 
-  /** Unfreezes the node once every pause holding it is over. */
+  /** Lifts one pause hold; unfreezes the node once every pause holding it is over. (`pause`'s undo.) */
   resume(node: number): void {
     const n = this.nodes[node]!;
     if (this.pauseHolds[node]! > 0) this.pauseHolds[node]!--;
@@ -175,7 +199,7 @@ export class World implements DiskObserver {
    * clocks drift by `driftPpm`. The returned undo steps the wall clock back to
    * the previous setting; the monotonic clock keeps the drift it accrued.
    */
-  skewClock(node: number, offset: number, driftPpm: number): () => void {
+  skewClock(node: number, offset: number, driftPpm: number): Undo {
     const n = this.nodes[node]!;
     const before = n.clock;
     const set = (o: number, d: number): void => {
@@ -183,38 +207,38 @@ export class World implements DiskObserver {
       n.clock = { offset: o, driftPpm: d, driftSince: now, monoBase: n.clock.monoBase + n.drift(now) };
     };
     set(offset, driftPpm);
-    return () => set(before.offset, before.driftPpm);
+    return once(() => set(before.offset, before.driftPpm));
   }
 
   /** A brownout: the node's software runs `factor` times slower and its disk too, until undone. */
-  brownout(node: number, factor: number): () => void {
+  brownout(node: number, factor: number): Undo {
     const n = this.nodes[node]!;
     n.cpuSlowdown *= factor;
-    const diskId = this.slowDisk(node, { bandwidthDivide: factor, latencyMultiply: factor });
-    return () => {
+    const restoreDisk = this.slowDisk(node, { bandwidthDivide: factor, latencyMultiply: factor });
+    return once(() => {
       n.cpuSlowdown /= factor;
-      this.restoreDisk(node, diskId);
-    };
+      restoreDisk();
+    });
   }
 
   /** The node's disk reports full: writes fail until undone. */
-  fillDisk(node: number): () => void {
+  fillDisk(node: number): Undo {
     const disk = this.nodes[node]!.disk;
     disk.fullHolds++;
-    return () => {
+    return once(() => {
       disk.fullHolds--;
-    };
+    });
   }
 
-  /** A partition of arbitrary shape: `blocked(from, to)` for each directed pair of nodes; returns an id for `heal`. */
-  partitionWhere(blocked: (from: number, to: number) => boolean): number {
+  /** A partition of arbitrary shape: `blocked(from, to)` for each directed pair of nodes; the undo heals it. */
+  partitionWhere(blocked: (from: number, to: number) => boolean): Undo {
     const n = this.nodes.length;
     const matrix = new Uint8Array(n * n);
     for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b && blocked(a, b)) matrix[a * n + b] = 1;
     const id = this.nextFaultId++;
     this.partitions.addMatrix(id, matrix);
     this.transfers.abortPartitioned();
-    return id;
+    return this.healer(id);
   }
 
   /** The node's disk dies (the node may stay up): every object on it is gone, and writes fail from now on. */
@@ -224,22 +248,17 @@ export class World implements DiskObserver {
     this.trace('disk_fail', node, '');
   }
 
-  /** Slows a node's disk until `restoreDisk(id)`. */
-  slowDisk(node: number, slowdown: DiskSlowdown): number {
+  /** Slows a node's disk (slowdowns stack by multiplication); the undo removes this slowdown. */
+  slowDisk(node: number, slowdown: DiskSlowdown): Undo {
     const id = this.nextFaultId++;
-    this.nodes[node]!.disk.addSlowdown(id, slowdown);
-    return id;
+    const disk = this.nodes[node]!.disk;
+    disk.addSlowdown(id, slowdown);
+    return once(() => disk.removeSlowdown(id));
   }
 
-  restoreDisk(node: number, id: number): void {
-    this.nodes[node]!.disk.removeSlowdown(id);
-  }
-
-  /** Silently corrupts the given objects on a node's disk; returns how many were there to corrupt. */
-  corrupt(node: number, keys: readonly string[]): number {
-    const hit = keys.filter((k) => this.nodes[node]!.disk.corrupt(k));
-    for (const key of hit) this.destroyed.add(`${node}|${key}`);
-    return hit.length;
+  /** Silently corrupts those of the given objects that are on a node's disk. */
+  corrupt(node: number, keys: readonly string[]): void {
+    for (const key of keys) if (this.nodes[node]!.disk.corrupt(key)) this.destroyed.add(`${node}|${key}`);
   }
 
   /**
@@ -250,29 +269,25 @@ export class World implements DiskObserver {
     return this.destroyed.has(`${node}|${key}`);
   }
 
-  /** Splits the network into groups of node indexes; returns an id for `heal`. */
-  partition(groups: number[][], oneWay = false): number {
+  /** Splits the network into groups of node indexes (partitions stack); the undo heals this one. */
+  partition(groups: number[][], oneWay = false): Undo {
     const id = this.nextFaultId++;
     this.partitions.add(id, groups, oneWay);
     this.transfers.abortPartitioned();
-    return id;
+    return this.healer(id);
   }
 
-  heal(partitionId: number): void {
-    this.partitions.remove(partitionId);
+  private healer(partitionId: number): Undo {
+    return once(() => this.partitions.remove(partitionId));
   }
 
-  /** Applies an effect to the given links until `removeLinkEffect`. */
-  addLinkEffect(links: Link[], effect: LinkEffect): number {
+  /** Applies an effect to the given links (effects stack); the undo removes this one. */
+  addLinkEffect(links: Link[], effect: LinkEffect): Undo {
     const id = this.nextFaultId++;
     for (const link of links) this.transfers.changeLink(link, () => link.addEffect(id, effect));
-    this.linkEffects.set(id, links);
-    return id;
-  }
-
-  removeLinkEffect(id: number): void {
-    for (const link of this.linkEffects.get(id) ?? []) this.transfers.changeLink(link, () => link.removeEffect(id));
-    this.linkEffects.delete(id);
+    return once(() => {
+      for (const link of links) this.transfers.changeLink(link, () => link.removeEffect(id));
+    });
   }
 
   /** Directed links from any region in `a` to any region in `b` (both ways when `bothWays`). */

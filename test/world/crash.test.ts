@@ -14,6 +14,26 @@ describe('crashes', () => {
     expect(w.boots.filter((b) => b.node === 1).map((b) => b.at)).toEqual([0, 4_000]);
   });
 
+  it('crash and pause return their undo; each undo lifts only its own hold, once', () => {
+    const w = tinyWorld();
+    const held: Array<() => void> = [];
+    w.at(1_000, () => held.push(w.world.crash(1), w.world.crash(1), w.world.pause(2), w.world.pause(2)));
+    w.at(2_000, () => {
+      held[0]!();
+      held[0]!();
+      held[2]!();
+      held[2]!();
+    });
+    w.at(2_500, () => expect([w.world.nodes[1]!.up, w.world.nodes[2]!.paused]).toEqual([false, true]));
+    w.at(3_000, () => {
+      held[1]!();
+      held[3]!();
+    });
+    w.sim.run();
+    expect([w.world.nodes[1]!.up, w.world.nodes[2]!.paused]).toEqual([true, false]);
+    expect(w.boots.filter((b) => b.node === 1).map((b) => b.at)).toEqual([0, 3_000]);
+  });
+
   it('a restart without a crash does nothing, and does not bank a restart for later', () => {
     const w = tinyWorld();
     w.at(1_000, () => w.world.restart(1));

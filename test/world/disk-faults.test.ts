@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Undo } from '../../src/world/index.js';
 import { MB, tinyWorld } from './helpers.js';
 
 /** Writes `key` on node 0 at `t` and records the outcome. */
@@ -23,10 +24,10 @@ describe('disk faults in the world', () => {
 
   it('slowDisk divides bandwidth and multiplies latency while it lasts, and restoring undoes it', () => {
     const w = tinyWorld();
-    let id = 0;
-    w.at(0, () => (id = w.world.slowDisk(0, { bandwidthDivide: 10, latencyMultiply: 5 })));
+    let restore: Undo | undefined;
+    w.at(0, () => (restore = w.world.slowDisk(0, { bandwidthDivide: 10, latencyMultiply: 5 })));
     const slow = write(w, 0, 'a'); // 10 MB at 10 MB/s + 5 ms
-    w.at(2_000_000, () => w.world.restoreDisk(0, id));
+    w.at(2_000_000, () => restore!());
     const fast = write(w, 3_000_000, 'b'); // 10 MB at 100 MB/s + 1 ms
     w.sim.run();
     expect(slow.at).toBe(1_000_000 + 5_000);
@@ -36,12 +37,13 @@ describe('disk faults in the world', () => {
   it('corrupt: the object stays, readable, with a checksum that no longer matches', () => {
     const w = tinyWorld();
     write(w, 0, 'a');
-    w.at(1_000_000, () => expect(w.world.corrupt(0, ['a', 'missing'])).toBe(1));
+    w.at(1_000_000, () => w.world.corrupt(0, ['a', 'missing']));
     let read: { checksum: number; actualChecksum: number } | null = null;
     w.at(2_000_000, () => w.rts[0]!.disk.read('a', (obj) => (read = obj)));
     w.sim.run();
     expect(w.world.holders('a')).toEqual([0]);
     expect(w.world.intactOn(0, 'a')).toBe(false);
+    expect([w.world.destroyedByFault(0, 'a'), w.world.destroyedByFault(0, 'missing')]).toEqual([true, false]);
     expect(read!.checksum).toBe(7);
     expect(read!.actualChecksum).not.toBe(7);
   });

@@ -1,5 +1,5 @@
 import { RandomStreams, Simulator, type SimTime } from '../../src/kernel/index.js';
-import { World, type DiskSpec, type LinkSpec, type NodeRuntime, type RegionSpec, type TopologySpec } from '../../src/world/index.js';
+import { port, World, type DiskSpec, type LinkSpec, type NodeRuntime, type RegionSpec, type TopologySpec } from '../../src/world/index.js';
 
 export const MB = 1_000_000;
 
@@ -20,10 +20,15 @@ export interface TinyWorldOptions {
   onBoot?: (rt: NodeRuntime, life: number) => void;
 }
 
+/** The ports every node of a tiny world listens on, recording what arrives: small messages and transfers. */
+export const MSG = port<unknown>('msg');
+export const DATA = port<unknown>('data');
+
 export interface Delivery {
   at: SimTime;
   to: number;
   from: number;
+  /** The port's name. */
   port: string;
   body: unknown;
 }
@@ -76,8 +81,8 @@ export function tinyWorld(opts: TinyWorldOptions = {}) {
   world.install((rt) => {
     rts[rt.self] = rt;
     boots.push({ node: rt.self, at: sim.now });
-    for (const port of ['msg', 'data']) {
-      rt.listen(port, (from, body) => deliveries.push({ at: sim.now, to: rt.self, from, port, body }));
+    for (const p of [MSG, DATA]) {
+      rt.listen(p, (from, body) => deliveries.push({ at: sim.now, to: rt.self, from, port: p.name, body }));
     }
     opts.onBoot?.(rt, boots.filter((b) => b.node === rt.self).length);
   });
@@ -90,7 +95,7 @@ export function tinyWorld(opts: TinyWorldOptions = {}) {
   const transferAt = (t: SimTime, from: number, to: number, bytes: number, body: unknown = null) => {
     const outcome: { done?: boolean; doneAt?: SimTime; calls: number } = { calls: 0 };
     at(t, () =>
-      rts[from]!.transfer(to, 'data', bytes, body, (ok) => {
+      rts[from]!.transfer(to, DATA, bytes, body, (ok) => {
         outcome.calls++;
         outcome.done = ok;
         outcome.doneAt = sim.now;
@@ -100,7 +105,7 @@ export function tinyWorld(opts: TinyWorldOptions = {}) {
   };
 
   /** Sends a small message on port 'msg' at `t`. */
-  const sendAt = (t: SimTime, from: number, to: number, body: unknown = null) => at(t, () => rts[from]!.send(to, 'msg', body));
+  const sendAt = (t: SimTime, from: number, to: number, body: unknown = null) => at(t, () => rts[from]!.send(to, MSG, body));
 
   return { sim, streams, world, rts, deliveries, boots, at, transferAt, sendAt };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SimNode } from '../../src/world/index.js';
-import { tinyWorld } from './helpers.js';
+import { port, type SimNode, type Undo } from '../../src/world/index.js';
+import { MSG, tinyWorld } from './helpers.js';
 
 // Nodes: 0, 1 in region r1; 2, 3 in region r2. Cross-region latency 10 ms, in-region 1 ms.
 const LAT = 10_000;
@@ -48,21 +48,21 @@ describe('messages: latency', () => {
 
   it('a message to a port nobody listens on is silently dropped', () => {
     const w = tinyWorld();
-    w.at(0, () => w.rts[0]!.send(2, 'nobody', 'x'));
+    w.at(0, () => w.rts[0]!.send(2, port<string>('nobody'), 'x'));
     w.sim.run();
     expect(w.deliveries).toEqual([]);
   });
 
   it('latency_spike multiplies latency on the chosen links both ways, and removal restores it', () => {
     const w = tinyWorld();
-    let id = -1;
+    let remove: Undo | undefined;
     w.at(100_000, () => {
-      id = w.world.addLinkEffect(w.world.linksBetween([0], [2]), { latencyMultiply: 10 });
+      remove = w.world.addLinkEffect(w.world.linksBetween([0], [2]), { latencyMultiply: 10 });
     });
     w.sendAt(200_000, 0, 2, 'spiked-out');
     w.sendAt(200_000, 2, 0, 'spiked-back');
     w.sendAt(200_000, 0, 1, 'local-untouched');
-    w.at(500_000, () => w.world.removeLinkEffect(id));
+    w.at(500_000, () => remove!());
     w.sendAt(600_000, 0, 2, 'restored');
     w.sim.run();
     const at = Object.fromEntries(w.deliveries.map((d) => [d.body as string, d.at]));
@@ -87,15 +87,15 @@ describe('messages: latency', () => {
   it('link effects stack: multipliers multiply, additions add; each removal undoes only itself', () => {
     const w = tinyWorld();
     const links = () => w.world.linksBetween([0], [2], false);
-    const ids: number[] = [];
+    const removes: Undo[] = [];
     w.at(0, () => {
-      ids.push(w.world.addLinkEffect(links(), { latencyMultiply: 10 }));
-      ids.push(w.world.addLinkEffect(links(), { latencyMultiply: 2, latencyAdd: 5_000 }));
+      removes.push(w.world.addLinkEffect(links(), { latencyMultiply: 10 }));
+      removes.push(w.world.addLinkEffect(links(), { latencyMultiply: 2, latencyAdd: 5_000 }));
     });
     w.sendAt(1, 0, 2, 'both');
-    w.at(1_000_000, () => w.world.removeLinkEffect(ids[0]!));
+    w.at(1_000_000, () => removes[0]!());
     w.sendAt(1_000_001, 0, 2, 'second-only');
-    w.at(2_000_000, () => w.world.removeLinkEffect(ids[1]!));
+    w.at(2_000_000, () => removes[1]!());
     w.sendAt(2_000_001, 0, 2, 'none');
     w.sim.run();
     const at = Object.fromEntries(w.deliveries.map((d) => [d.body as string, d.at]));
@@ -108,12 +108,12 @@ describe('messages: latency', () => {
 
   it('a message keeps the latency it was sent with when the spike ends mid-flight', () => {
     const w = tinyWorld();
-    let id = -1;
+    let remove: Undo | undefined;
     w.at(0, () => {
-      id = w.world.addLinkEffect(w.world.linksBetween([0], [2]), { latencyMultiply: 10 });
+      remove = w.world.addLinkEffect(w.world.linksBetween([0], [2]), { latencyMultiply: 10 });
     });
     w.sendAt(1, 0, 2, 'slow');
-    w.at(2, () => w.world.removeLinkEffect(id));
+    w.at(2, () => remove!());
     w.sim.run();
     expect(w.deliveries[0]!.at).toBe(1 + 10 * LAT);
   });
@@ -151,13 +151,13 @@ describe('messages: loss', () => {
 
   it('an added loss effect drops messages until removed', () => {
     const w = tinyWorld();
-    let id = -1;
+    let remove: Undo | undefined;
     w.at(0, () => {
-      id = w.world.addLinkEffect(w.world.linksBetween([0], [2]), { loss: 1 });
+      remove = w.world.addLinkEffect(w.world.linksBetween([0], [2]), { loss: 1 });
     });
     w.sendAt(1, 0, 2, 'lost');
     w.sendAt(1, 0, 1, 'other-link');
-    w.at(10, () => w.world.removeLinkEffect(id));
+    w.at(10, () => remove!());
     w.sendAt(11, 0, 2, 'kept');
     w.sim.run();
     expect(w.deliveries.map((d) => d.body).sort()).toEqual(['kept', 'other-link']);
@@ -167,13 +167,13 @@ describe('messages: loss', () => {
 describe('messages: partitions', () => {
   it('a partition drops messages between groups and not within them; heal restores', () => {
     const w = tinyWorld();
-    let pid = -1;
+    let heal: Undo | undefined;
     w.at(0, () => {
-      pid = w.world.partition([[0, 1], [2, 3]]);
+      heal = w.world.partition([[0, 1], [2, 3]]);
     });
     expect(reachability(w, 1, ALL_PAIRS)).toEqual(['0->1@1', '1->0@1', '2->3@1', '3->2@1']);
     expect(w.world.network.stats.dropped.partition).toBe(8);
-    w.world.heal(pid);
+    heal!();
     expect(reachability(w, 200_000, ALL_PAIRS)).toHaveLength(12);
   });
 
@@ -221,13 +221,13 @@ describe('messages: partitions', () => {
 
   it('partitions stack: healing one leaves the other in force', () => {
     const w = tinyWorld();
-    let p1 = -1;
+    let heal1: Undo | undefined;
     w.at(0, () => {
-      p1 = w.world.partition([[0], [1, 2, 3]]);
+      heal1 = w.world.partition([[0], [1, 2, 3]]);
       w.world.partition([[3], [0, 1, 2]]);
     });
     expect(reachability(w, 1, [[0, 1], [1, 3], [1, 2]])).toEqual(['1->2@1']);
-    w.world.heal(p1);
+    heal1!();
     expect(reachability(w, 200_000, [[0, 1], [1, 3], [1, 2]])).toEqual(['0->1@200000', '1->2@200000']);
   });
 
@@ -262,7 +262,7 @@ describe('messages and node crashes', () => {
         if (rt.self !== 0) return;
         rt.setTimer(1_000_000, () => {
           fired.push({ life, at: w.sim.now });
-          rt.send(2, 'msg', `tick-${life}`);
+          rt.send(2, MSG, `tick-${life}`);
         });
       },
     });
@@ -324,16 +324,17 @@ describe('messages and node crashes', () => {
   });
 
   it('handlers registered in a previous life are forgotten', () => {
+    const OLD = port<string>('old');
     const got: string[] = [];
     const w = tinyWorld({
       onBoot: (rt, life) => {
-        if (rt.self === 2 && life === 1) rt.listen('old', (_from, body) => got.push(body as string));
+        if (rt.self === 2 && life === 1) rt.listen(OLD, (_from, body) => got.push(body));
       },
     });
-    w.at(0, () => w.rts[0]!.send(2, 'old', 'first-life'));
+    w.at(0, () => w.rts[0]!.send(2, OLD, 'first-life'));
     w.at(100_000, () => w.world.crash(2));
     w.at(200_000, () => w.world.restart(2));
-    w.at(300_000, () => w.rts[0]!.send(2, 'old', 'second-life'));
+    w.at(300_000, () => w.rts[0]!.send(2, OLD, 'second-life'));
     w.sim.run();
     expect(got).toEqual(['first-life']);
   });

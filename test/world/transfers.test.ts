@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import type { Undo } from '../../src/world/index.js';
 import { MB, tinyWorld } from './helpers.js';
 
 // Nodes: 0, 1 in region r1; 2, 3 in region r2. Cross-region latency 10 ms, 100 MB/s per directed link.
@@ -228,13 +229,13 @@ describe('bulk transfers: faults', () => {
   it('a partition started mid-transfer breaks it; after heal a new transfer succeeds', () => {
     const w = tinyWorld();
     const o = w.transferAt(0, 0, 2, SIZE);
-    let pid = -1;
+    let heal: Undo | undefined;
     w.at(500_000, () => {
-      pid = w.world.partition([[0, 1], [2, 3]]);
+      heal = w.world.partition([[0, 1], [2, 3]]);
     });
     // While the partition lasts, a new transfer fails immediately.
     const during = w.transferAt(600_000, 0, 2, SIZE);
-    w.at(1_000_000, () => w.world.heal(pid));
+    w.at(1_000_000, () => heal!());
     const after = w.transferAt(1_000_000, 0, 2, SIZE, 'after-heal');
     w.sim.run();
     expect(o).toMatchObject({ done: false, doneAt: 500_000 });
@@ -298,12 +299,12 @@ describe('bulk transfers: bandwidth effects', () => {
 
   it('a link throttled to zero freezes its flows; lifting it resumes them where they stopped', () => {
     const w = tinyWorld();
-    let id = -1;
+    let remove: Undo | undefined;
     w.transferAt(0, 0, 2, SIZE);
     w.at(500_000, () => {
-      id = w.world.addLinkEffect(w.world.linksBetween([0], [2], false), { bandwidthMultiply: 0 });
+      remove = w.world.addLinkEffect(w.world.linksBetween([0], [2], false), { bandwidthMultiply: 0 });
     });
-    w.at(1_500_000, () => w.world.removeLinkEffect(id));
+    w.at(1_500_000, () => remove!());
     w.sim.run();
     // 50 MB by 0.5 s, nothing for 1 s, the last 50 MB in 0.5 s: last byte at 2.0 s.
     expect(Math.abs(w.deliveries[0]!.at - (2_000_000 + LAT))).toBeLessThanOrEqual(1);
@@ -319,12 +320,12 @@ describe('bulk transfers: bandwidth effects', () => {
 
   it('lifting a throttle mid-flow keeps the bytes already sent at the throttled rate (regression)', () => {
     const w = tinyWorld();
-    let id = -1;
+    let remove: Undo | undefined;
     w.at(0, () => {
-      id = w.world.addLinkEffect(w.world.linksBetween([0], [2], false), { bandwidthMultiply: 0.5 });
+      remove = w.world.addLinkEffect(w.world.linksBetween([0], [2], false), { bandwidthMultiply: 0.5 });
     });
     w.transferAt(0, 0, 2, SIZE);
-    w.at(1_000_000, () => w.world.removeLinkEffect(id));
+    w.at(1_000_000, () => remove!());
     w.sim.run();
     // 50 MB at 50 MB/s by 1 s, then 50 MB at 100 MB/s = 0.5 s: last byte at 1.5 s.
     expect(Math.abs(w.deliveries[0]!.at - (1_500_000 + LAT))).toBeLessThanOrEqual(1);

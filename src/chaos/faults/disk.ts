@@ -36,13 +36,15 @@ export const diskSlow = defineFault({
     })
     .refine((p) => p.bandwidth_divide > 1 || p.latency_multiply > 1, { message: 'a disk_slow needs bandwidth_divide or latency_multiply above 1' }),
   apply(ctx, p) {
-    const node = ctx.members(p.node)[0]!;
-    const id = ctx.world.slowDisk(node, { bandwidthDivide: p.bandwidth_divide, latencyMultiply: p.latency_multiply });
-    return () => ctx.world.restoreDisk(node, id);
+    return ctx.world.slowDisk(ctx.members(p.node)[0]!, { bandwidthDivide: p.bandwidth_divide, latencyMultiply: p.latency_multiply });
   },
   endsAfter: (p) => p.duration,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
   describe: (p) => `${p.node} bandwidth /${p.bandwidth_divide} latency x${p.latency_multiply}`,
+  nemesis: {
+    order: 6,
+    strike: (d) => ({ duration: d.length, node: d.node, bandwidth_divide: 2 + Math.floor(d.rng.float() * 9) }),
+  },
 });
 
 export const diskCorruption = defineFault({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Rng } from '../../kernel/index.js';
 import { duration } from '../../units/index.js';
 import type { LinkEffect } from '../../world/index.js';
 import { defineFault, faultBase, type FaultContext, type FaultKind } from '../fault.js';
@@ -39,6 +40,8 @@ export function linkFault<K extends string, S extends z.ZodRawShape>(spec: {
   effect: (p: z.output<z.ZodObject<S>>) => LinkEffect;
   describe: (p: z.output<z.ZodObject<S>>) => string;
   refine?: { check: (p: z.output<z.ZodObject<S>>) => boolean; message: string };
+  /** When the nemesis may draw it: its order among the nemesis's kinds, and the magnitude of a strike (drawn after its pair of places). */
+  nemesis?: { order: number; draw: (rng: Rng) => Partial<z.input<z.ZodObject<S>>> };
 }) {
   let schema = z.strictObject({ kind: z.literal(spec.kind), ...faultBase, ...linkTarget, ...spec.shape });
   if (spec.refine) schema = schema.refine(spec.refine.check as never, { message: spec.refine.message }) as typeof schema;
@@ -47,11 +50,12 @@ export function linkFault<K extends string, S extends z.ZodRawShape>(spec: {
     summary: spec.summary,
     schema,
     apply(ctx, p) {
-      const id = ctx.world.addLinkEffect(targetLinks(ctx, p as LinkTargetParams), spec.effect(p as never));
-      return () => ctx.world.removeLinkEffect(id);
+      return ctx.world.addLinkEffect(targetLinks(ctx, p as LinkTargetParams), spec.effect(p as never));
     },
     endsAfter: (p) => (p as LinkTargetParams).duration,
     names: (p) => ((p as LinkTargetParams).between ?? []).map((name, i) => ({ path: ['between', i], name })),
     describe: (p) => `${describeLinks(p as LinkTargetParams)} ${spec.describe(p as never)}`,
+    // A strike: the drawn duration, between a pair of places (never one way), then the magnitude.
+    ...(spec.nemesis && { nemesis: { order: spec.nemesis.order, strike: (d) => ({ duration: d.length, between: d.pair(), ...spec.nemesis!.draw(d.rng) }) as never } }),
   }) as FaultKind<typeof schema>;
 }

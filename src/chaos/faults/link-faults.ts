@@ -14,6 +14,7 @@ export const latencySpike = linkFault({
   refine: { check: (p) => p.multiply !== 1 || p.add !== 0, message: 'a latency_spike needs "multiply" (other than 1) or "add"' },
   effect: (p) => ({ latencyMultiply: p.multiply, latencyAdd: p.add }),
   describe: (p) => `x${p.multiply}${p.add ? ` +${p.add / 1000}ms` : ''}`,
+  nemesis: { order: 3, draw: (rng) => ({ multiply: 2 + Math.floor(rng.float() * 9) }) },
 });
 
 export const jitter = linkFault({
@@ -25,6 +26,7 @@ export const jitter = linkFault({
   },
   effect: (p) => ({ jitter: p.amount }),
   describe: (p) => `+[0,${p.amount / 1000}ms)`,
+  nemesis: { order: 5, draw: (rng) => ({ amount: 5_000 + Math.round(rng.float() * 45_000) }) },
 });
 
 const gilbertElliott = z.strictObject({
@@ -53,6 +55,7 @@ export const packetLoss = linkFault({
     ...(p.burst ? { burstLoss: { pGoodToBad: p.burst.p_good_to_bad, pBadToGood: p.burst.p_bad_to_good, lossGood: p.burst.loss_good, lossBad: p.burst.loss_bad } } : {}),
   }),
   describe: (p) => (p.burst ? `bursty loss g->b ${p.burst.p_good_to_bad} b->g ${p.burst.p_bad_to_good}` : `loss ${p.probability}`),
+  nemesis: { order: 4, draw: (rng) => ({ probability: Math.round(rng.uniform(0.05, 0.5) * 100) / 100 }) },
 });
 
 export const duplicate = linkFault({

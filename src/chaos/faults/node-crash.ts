@@ -16,11 +16,14 @@ export const nodeCrash = defineFault({
     lose_unsynced_writes: z.boolean().default(false),
   }),
   apply(ctx, p) {
-    const [node] = ctx.members(p.node);
-    ctx.world.crash(node!, { loseUnsyncedWrites: p.lose_unsynced_writes });
-    return () => ctx.world.restart(node!);
+    return ctx.world.crash(ctx.members(p.node)[0]!, { loseUnsyncedWrites: p.lose_unsynced_writes });
   },
   endsAfter: (p) => p.restart_after,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
   describe: (p) => p.node,
+  nemesis: {
+    order: 0,
+    budget: 'node',
+    strike: (d) => ({ node: d.node, restart_after: d.length }),
+  },
 });

@@ -14,13 +14,16 @@ export const nodePause = defineFault({
     duration: duration,
   }),
   apply(ctx, p) {
-    const node = ctx.members(p.node)[0]!;
-    ctx.world.pause(node);
-    return () => ctx.world.resume(node);
+    return ctx.world.pause(ctx.members(p.node)[0]!);
   },
   endsAfter: (p) => p.duration,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
   describe: (p) => p.node,
+  nemesis: {
+    order: 1,
+    budget: 'node',
+    strike: (d) => ({ node: d.node, duration: d.length }),
+  },
 });
 
 export const clockSkew = defineFault({
@@ -54,6 +57,10 @@ export const clockSkew = defineFault({
   endsAfter: (p) => p.duration,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
   describe: (p) => `${p.node} ${p.offset >= 0 ? '+' : ''}${p.offset / 1000}ms ${p.drift_ppm}ppm`,
+  nemesis: {
+    order: 7,
+    strike: (d) => ({ duration: d.length, node: d.node, offset: Math.round(d.rng.uniform(-2_000_000, 2_000_000)), drift_ppm: Math.round(d.rng.uniform(-500, 500)) }),
+  },
 });
 
 export const brownout = defineFault({
@@ -76,12 +83,15 @@ export const brownout = defineFault({
     .refine((p) => (p.node === undefined) !== (p.between === undefined), { message: 'a brownout takes either "node" or "between"' }),
   apply(ctx, p) {
     if (p.node !== undefined) return ctx.world.brownout(ctx.members(p.node)[0]!, p.factor);
-    const id = ctx.world.addLinkEffect(targetLinks(ctx, p), { latencyMultiply: p.factor, bandwidthMultiply: 1 / p.factor });
-    return () => ctx.world.removeLinkEffect(id);
+    return ctx.world.addLinkEffect(targetLinks(ctx, p), { latencyMultiply: p.factor, bandwidthMultiply: 1 / p.factor });
   },
   endsAfter: (p) => p.duration,
   names: (p) => (p.node !== undefined ? [{ path: ['node'], name: p.node, level: 'node' as const }] : (p.between ?? []).map((name, i) => ({ path: ['between', i], name }))),
   describe: (p) => `${p.node ?? describeLinks(p)} x${p.factor} slower`,
+  nemesis: {
+    order: 8,
+    strike: (d) => ({ duration: d.length, node: d.node, factor: 2 + Math.floor(d.rng.float() * 4) }),
+  },
 });
 
 export const diskFull = defineFault({
@@ -116,10 +126,9 @@ function outage<K extends 'region_outage' | 'cloud_outage' | 'rack_failure'>(kin
       duration: duration.optional(),
     }),
     apply(ctx, p) {
-      const nodes = ctx.members(p.target);
-      for (const n of nodes) ctx.world.crash(n);
+      const restarts = ctx.members(p.target).map((n) => ctx.world.crash(n));
       return () => {
-        for (const n of nodes) ctx.world.restart(n);
+        for (const restart of restarts) restart();
       };
     },
     endsAfter: (p) => p.duration,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Rng } from '../../kernel/index.js';
 import { duration } from '../../units/index.js';
+import type { Undo } from '../../world/index.js';
 import { defineFault, faultBase, type FaultContext } from '../fault.js';
 
 /** Jepsen's common partition shapes, over a set of nodes. */
@@ -62,10 +63,9 @@ export const partition = defineFault({
     .refine((p) => (p.groups === undefined) !== (p.shape === undefined), { message: 'a partition takes either "groups" or "shape"' })
     .refine((p) => p.shape !== 'isolate' || p.node !== undefined, { message: 'shape isolate needs "node"' }),
   apply(ctx, p) {
-    const id = p.groups
+    return p.groups
       ? ctx.world.partition(p.groups.map((g) => g.flatMap((name) => ctx.members(name))), p.one_way)
       : ctx.world.partitionWhere(shapeBlocked(p.shape!, among(ctx, p.among), ctx.rng, p.node === undefined ? undefined : ctx.members(p.node)[0]));
-    return () => ctx.world.heal(id);
   },
   endsAfter: (p) => p.duration,
   names: (p) => [
@@ -86,6 +86,12 @@ export const partition = defineFault({
     }
     if (p.one_way && !p.groups) return { path: ['one_way'], message: 'one_way applies to groups, not shapes' };
     return undefined;
+  },
+  nemesis: {
+    order: 2,
+    budget: 'partition',
+    // Half the strikes cut one node off, half split every node (spare ones too) into random halves.
+    strike: (d) => (d.rng.chance(0.5) ? { duration: d.length, shape: 'isolate' as const, node: d.node } : { duration: d.length, shape: 'halves' as const }),
   },
   describe: (p) => (p.groups ? p.groups.map((g) => g.join('+')).join(' | ') + (p.one_way ? ' (one way)' : '') : `${p.shape}${p.node ? ` ${p.node}` : ''}${p.among ? ` among ${p.among.join('+')}` : ''}`),
 });
@@ -116,21 +122,21 @@ export const linkFlap = defineFault({
     const b = new Set(ctx.members(p.between[1]));
     // Only traffic between the two places: everyone else still reaches both.
     const cut = (x: number, y: number): boolean => (a.has(x) && b.has(y)) || (b.has(x) && a.has(y));
-    let partitionId = -1;
+    let heal: Undo | undefined;
     let stopped = false;
     const cycle = (): void => {
       if (stopped) return;
-      partitionId = ctx.world.partitionWhere(cut);
+      heal = ctx.world.partitionWhere(cut);
       sim.after(p.down, () => {
-        ctx.world.heal(partitionId);
-        partitionId = -1;
+        heal!();
+        heal = undefined;
         if (!stopped) sim.after(p.period - p.down, cycle, undefined);
       }, undefined);
     };
     cycle();
     return () => {
       stopped = true;
-      if (partitionId !== -1) ctx.world.heal(partitionId);
+      heal?.();
     };
   },
   endsAfter: (p) => p.duration,
