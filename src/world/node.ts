@@ -116,16 +116,16 @@ export class NodeHost implements NodeRuntime {
     return now + this.node.clock.monoBase + this.node.drift(now);
   }
 
-  send<T>(to: number, port: Port<T> | string, body: T): void {
-    this.services.send(this.node.index, to, typeof port === 'string' ? port : port.name, body);
+  send<T>(to: number, port: Port<T>, body: T): void {
+    this.services.send(this.node.index, to, port.name, body);
   }
 
-  listen<T>(port: Port<T> | string, handler: (from: number, body: T) => void): void {
-    this.handlers.set(typeof port === 'string' ? port : port.name, handler as (from: number, body: unknown) => void);
+  listen<T>(port: Port<T>, handler: (from: number, body: T) => void): void {
+    this.handlers.set(port.name, handler as (from: number, body: unknown) => void);
   }
 
-  transfer<T>(to: number, port: Port<T> | string, bytes: number, body: T, onDone?: (ok: boolean) => void): void {
-    this.services.transfer(this.node.index, to, typeof port === 'string' ? port : port.name, bytes, body, onDone);
+  transfer<T>(to: number, port: Port<T>, bytes: number, body: T, onDone?: (ok: boolean) => void): void {
+    this.services.transfer(this.node.index, to, port.name, bytes, body, onDone);
   }
 
   /** A timer on the local clock: a drifting clock and a slowed CPU stretch it in simulated time. */

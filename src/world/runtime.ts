@@ -22,13 +22,9 @@ export interface NodeRuntime {
 
   /** Sends a small message to `port` on node `to`. It may be lost, delayed or never arrive. */
   send<T>(to: number, port: Port<T>, body: T): void;
-  /** @deprecated Transitional: name a typed `Port` instead. */
-  send(to: number, port: string, body: unknown): void;
 
   /** Registers the handler for messages and completed transfers arriving on `port`. */
   listen<T>(port: Port<T>, handler: (from: number, body: T) => void): void;
-  /** @deprecated Transitional: name a typed `Port` instead. */
-  listen(port: string, handler: (from: number, body: unknown) => void): void;
 
   /**
    * Streams `bytes` to `port` on node `to` over the link, sharing its
@@ -38,8 +34,6 @@ export interface NodeRuntime {
    * one that died.
    */
   transfer<T>(to: number, port: Port<T>, bytes: number, body: T, onDone?: (ok: boolean) => void): void;
-  /** @deprecated Transitional: name a typed `Port` instead. */
-  transfer(to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void;
 
   /** Runs `fn` after `delay` microseconds of local time. */
   setTimer(delay: SimTime, fn: () => void): TimerHandle;
