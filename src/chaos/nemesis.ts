@@ -28,23 +28,21 @@ export const NEMESIS_KINDS: readonly string[] = DRAWN.map((f) => f.kind);
 
 export const nemesisSchema = z.strictObject({
   /** When the chaos phase starts. */
-  start: duration.default(0),
+  start: duration,
   /** When it stops: faults that would begin later are not drawn, so the run ends with a quiet (liveness) phase. */
   stop: duration,
   /** Rates per fault kind; kinds not listed do not strike. */
   faults: z.partialRecord(z.enum(NEMESIS_KINDS as [string, ...string[]]), rate),
-  budget: z
-    .strictObject({
+  budget: z.strictObject({
       /** Off: no limit on what is down at once (a finding is then not necessarily a bug). */
-      enabled: z.boolean().default(true),
+      enabled: z.boolean(),
       /** Most nodes down or frozen at once (crashes and pauses together). Not derived from replication_factor, so system settings never change the timeline. */
-      max_nodes_down: z.number().int().min(0).default(1),
+      max_nodes_down: z.number().int().min(0),
       /** Most partitions at once. */
-      max_partitions: z.number().int().min(0).default(1),
-    })
-    .default({ enabled: true, max_nodes_down: 1, max_partitions: 1 }),
+      max_partitions: z.number().int().min(0),
+    }),
   /** Nodes the nemesis must never touch (e.g. a node whose loss is outside the design). */
-  spare: z.array(z.string()).default([]),
+  spare: z.array(z.string()),
 });
 export type NemesisSpec = z.output<typeof nemesisSchema>;
 

@@ -18,7 +18,7 @@ export interface LoadedScenario {
   scenario: Scenario;
   /** File-derived name used for result folders (`results/<name>/seed-N`). */
   name: string;
-  /** sha256 of the resolved settings: equal hashes, equal runs for a seed. */
+  /** sha256 of the settings as written over the core defaults (a block's defaults from `blocks:` are not in it): equal hashes, equal runs for a seed while the defaults file is unchanged. */
   hash: string;
   file: string;
 }
@@ -61,10 +61,17 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ScenarioError(`${file}:1:1: a scenario must be a mapping of settings (name, duration, faults, ...), not ${Array.isArray(raw) ? 'a list' : typeof raw}.`);
   }
-  const defaultsJs = defaults.toJS();
+  const { blocks: blockDefaults = {}, ...defaultsJs } = defaults.toJS() as { blocks?: Record<string, unknown> } & Record<string, unknown>;
   alignCloudPairs(raw, defaultsJs);
   const merged = mergeOver(defaultsJs, raw) as Record<string, unknown>;
   for (const assignment of opts.set ?? []) applySet(merged, assignment);
+  // The digest covers the settings as written over the core defaults, as it always has (a block's defaults were not in it either).
+  const digest = createHash('sha256').update(canonicalJson(merged)).digest('hex');
+  // An optional block's defaults (`blocks:` in the defaults file) fill in only a block the scenario has.
+  for (const [key, fill] of Object.entries(blockDefaults)) {
+    const own = merged[key];
+    if (own !== undefined && own !== null && typeof own === 'object' && !Array.isArray(own)) merged[key] = mergeOver(fill, own);
+  }
 
   /** Where a value at `path` came from: a --set, the scenario file, or the defaults. */
   const where = (path: ReadonlyArray<PropertyKey>): string => {
@@ -74,7 +81,8 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
       const dotted = path.map(String).join('.');
       return dotted === key || dotted.startsWith(`${key}.`);
     });
-    return setHit ? `--set ${setHit}` : source.locate(path) ?? defaults.locate(path) ?? file;
+    const inDefaults = typeof path[0] === 'string' && path[0] in blockDefaults ? ['blocks', ...path] : path;
+    return setHit ? `--set ${setHit}` : source.locate(path) ?? defaults.locate(inDefaults) ?? file;
   };
   const fail = (path: ReadonlyArray<PropertyKey>, message: string): never => {
     throw new ScenarioError(`${where(path)}: ${formatPath(path)}: ${message}.`);
@@ -97,8 +105,7 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
   }
   const name = basename(file, extname(file));
   scenario.name ??= name;
-  const hash = createHash('sha256').update(canonicalJson(merged)).digest('hex');
-  return { scenario, name, hash, file };
+  return { scenario, name, hash: digest, file };
 }
 
 /**

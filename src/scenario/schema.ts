@@ -23,7 +23,7 @@ const linkClass = z.strictObject({
   /** Bandwidth of the link, shared by concurrent transfers. */
   bandwidth: rate,
   /** Probability that a small message is lost. */
-  loss: z.number().min(0).max(1).default(0),
+  loss: z.number().min(0).max(1),
 });
 
 const linkOverride = z.strictObject({
@@ -160,7 +160,7 @@ export const coreScenarioShape = {
   name: z.string().optional(),
   description: z.string().optional(),
   /** Seed used when the command line gives none. */
-  seed: z.number().int().nonnegative().default(1),
+  seed: z.number().int().nonnegative(),
   /** Simulated time the run covers. */
   duration: duration,
   metrics: z.strictObject({ bucket: duration }),
@@ -174,13 +174,13 @@ export const coreScenarioShape = {
     cross_cloud: linkClass,
     /** Latency between clouds, keyed "a-b" (either order). */
     cloud_latency: z.record(z.string(), latency),
-    links: z.array(linkOverride).default([]),
+    links: z.array(linkOverride),
   }),
   pipeline,
   detector,
   repair,
   rebalance,
-  faults: z.array(faultSchema).default([]),
+  faults: z.array(faultSchema),
   /** Random chaos drawn from rates, beside (or instead of) the fixed timeline. */
   nemesis: nemesisSchema.optional(),
   /** Assertions on summary metrics; any that fails makes the run exit 1. */

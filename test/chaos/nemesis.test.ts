@@ -3,10 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { FAULT_CATALOG, faultSchema, NEMESIS_KINDS, nemesisSchema, planNemesis, type FaultSpec, type NemesisSpec, type NemesisTargets } from '../../src/chaos/index.js';
 import { RandomStreams, type Rng, type SimTime } from '../../src/kernel/index.js';
 import { loadScenario, runScenario } from '../../src/run/index.js';
+import { DEFAULTS_FILE, mergeOver } from '../../src/scenario/index.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 
 const targets = { nodes: ['a-1', 'a-2', 'a-3', 'b-1', 'b-2', 'b-3'], clouds: ['a', 'b'] };
+/** A nemesis block as a scenario would have it: its defaults come from config/defaults.yml (`blocks.nemesis`). */
+const NEMESIS_DEFAULTS = (parse(readFileSync(DEFAULTS_FILE, 'utf8')) as { blocks: { nemesis: Record<string, unknown> } }).blocks.nemesis;
+const parseNemesis = (block: Record<string, unknown>): NemesisSpec => nemesisSchema.parse(mergeOver(NEMESIS_DEFAULTS, block));
 const spec = (faults: Record<string, unknown>, budget: Record<string, unknown> = {}) =>
-  nemesisSchema.parse({ start: '1m', stop: '2h', faults, budget });
+  parseNemesis({ start: '1m', stop: '2h', faults, budget });
 
 describe('nemesis', () => {
   it('draws a reproducible timeline from its own streams: one kind more does not move the others', () => {
@@ -33,7 +39,7 @@ describe('nemesis', () => {
   });
 
   it('spares the nodes it is told to spare', () => {
-    const plan = planNemesis(nemesisSchema.parse({ stop: '5h', faults: { node_crash: { every: '5m', duration: '10s' } }, spare: ['a-1', 'a-2'] }), targets, new RandomStreams(1));
+    const plan = planNemesis(parseNemesis({ stop: '5h', faults: { node_crash: { every: '5m', duration: '10s' } }, spare: ['a-1', 'a-2'] }), targets, new RandomStreams(1));
     expect(plan.filter((f) => f.kind === 'node_crash' && ['a-1', 'a-2'].includes((f as { node: string }).node))).toEqual([]);
   });
 
@@ -80,7 +86,7 @@ describe('the nemesis draws what the catalog says', () => {
           every: r.every * c.unit,
           duration: typeof r.duration === 'number' ? r.duration * c.unit : { min: Math.min(...r.duration) * c.unit, max: Math.max(...r.duration) * c.unit },
         }]));
-        const spec = nemesisSchema.parse({ start: c.start * c.unit, stop: (c.start + c.span) * c.unit, faults, budget: c.budget, spare: c.spare.map(node) });
+        const spec = parseNemesis({ start: c.start * c.unit, stop: (c.start + c.span) * c.unit, faults, budget: c.budget, spare: c.spare.map(node) });
         const targets: NemesisTargets = { nodes: Array.from({ length: c.nodes }, (_, i) => node(i)), clouds: c.clouds };
         return { spec, targets, seed: c.seed };
       });

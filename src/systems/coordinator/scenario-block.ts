@@ -5,15 +5,15 @@ import { duration } from '../../units/index.js';
 export const coordinatorBlock = z.strictObject({
   /** Agents by node name, with election priority and capabilities. */
   agents: z.array(z.strictObject({ node: z.string(), priority: z.number().default(0), capabilities: z.array(z.string()).min(1).default(['process']) })).min(1),
-  heartbeat_interval: duration.default(5_000_000),
+  heartbeat_interval: duration,
   /** Document 003: 60 s. */
-  heartbeat_timeout: duration.default(60_000_000),
+  heartbeat_timeout: duration,
   /** Share of live agents whose votes make a quorum (document 003: 0.5). */
-  quorum_threshold: z.number().gt(0).max(1).default(0.5),
-  vote_timeout: duration.default(2_000_000),
-  max_retries: z.number().int().positive().default(3),
+  quorum_threshold: z.number().gt(0).max(1),
+  vote_timeout: duration,
+  max_retries: z.number().int().positive(),
   /** "bully" (document 003) or "majority" (the winner also needs votes from a majority of agents for its term). */
-  election: z.enum(['bully', 'majority']).default('bully'),
+  election: z.enum(['bully', 'majority']),
   /** A synthetic task workload; absent: none (the coordinator may serve only the pipeline). */
   tasks: z.strictObject({
     node: z.string(),

@@ -6,10 +6,10 @@ export const gossipBlock = z.strictObject({
   /** The node that publishes new versions. */
   source: z.string(),
   /** Time between a node's gossip rounds. */
-  interval: duration.refine((d) => d > 0, { message: 'must be positive' }).default(1_000_000),
+  interval: duration.refine((d) => d > 0, { message: 'must be positive' }),
   /** Time between new versions at the source. */
-  update_every: duration.refine((d) => d > 0, { message: 'must be positive' }).default(30_000_000),
+  update_every: duration.refine((d) => d > 0, { message: 'must be positive' }),
   /** Peers each round pushes to. */
-  fanout: z.number().int().positive().default(1),
+  fanout: z.number().int().positive(),
 });
 export type GossipBlock = z.output<typeof gossipBlock>;

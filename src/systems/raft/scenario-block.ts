@@ -6,35 +6,35 @@ import { READ_LEVELS, type ReadLevel } from './messages.js';
 export const raftBlock = z.strictObject({
   /** Members of the group, by node name (3, 5 or 7, across regions). */
   members: z.array(z.string()).min(1),
-  election_timeout: z.strictObject({ min: duration, max: duration }).default({ min: 150_000, max: 300_000 }),
+  election_timeout: z.strictObject({ min: duration, max: duration }),
   /** Leader heartbeat period (document 001: 50 ms). */
-  heartbeat: duration.default(50_000),
+  heartbeat: duration,
   /** Most log entries per AppendEntries. */
-  max_batch: z.number().int().positive().default(64),
+  max_batch: z.number().int().positive(),
   /** bounded_staleness reads: a follower serves only if it heard from the leader within this long. */
-  max_staleness: duration.default(1_000_000),
+  max_staleness: duration,
   /** A leader that has not heard from a majority within an election timeout steps down. */
-  check_quorum: z.boolean().default(true),
+  check_quorum: z.boolean(),
   /** Before an election, ask whether a majority would vote (and has no leader): a member cut off cannot raise its term (document 002's suggested optimization). */
-  pre_vote: z.boolean().default(false),
+  pre_vote: z.boolean(),
   /** Compact the log into a snapshot every this many applied entries (0: never; document 002 plans snapshots). */
-  snapshot_every: z.number().int().nonnegative().default(0),
+  snapshot_every: z.number().int().nonnegative(),
   /** "shared": members keep Raft's state on their one disk, behind bulk data; "dedicated": each member has a second, identical device for it. */
-  log_device: z.enum(['shared', 'dedicated']).default('shared'),
+  log_device: z.enum(['shared', 'dedicated']),
   client: z.strictObject({
     /** Node the client runs on. */
     node: z.string(),
     /** Mean time between writes; 0 disables the client. */
     every: duration,
     /** Retry at another member after this long without an answer. */
-    timeout: duration.default(1_000_000),
+    timeout: duration,
     /** Keys written, round robin. */
-    keys: z.number().int().positive().default(100),
+    keys: z.number().int().positive(),
     /** Reads at consistency levels (document 001), levels taken in turn. */
     reads: z.strictObject({
       every: duration,
       levels: z.array(z.enum(READ_LEVELS as unknown as [ReadLevel, ...ReadLevel[]])).min(1),
-    }).default({ every: 0, levels: ['strong'] }),
+    }),
   }),
 });
 export type RaftBlock = z.output<typeof raftBlock>;
