@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYamlValue } from 'yaml';
@@ -40,10 +40,18 @@ export interface ScenarioSystems extends SystemChecks {
 
 const CORE_ONLY = scenarioSchemaWith({});
 
+/** Largest scenario or defaults file read: scenarios are a few kilobytes; a device or a huge file is a mistake. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
 function readText(file: string, what: string): string {
   try {
+    // Refuse what is not a plain file before reading: /dev/zero never ends, a FIFO blocks for ever.
+    const st = statSync(file);
+    if (!st.isFile()) throw new ScenarioError(`${file}: cannot read the ${what}: it is ${st.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)'}. Give the path of a .yml file.`);
+    if (st.size > MAX_FILE_BYTES) throw new ScenarioError(`${file}: the ${what} is ${st.size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a scenario. Is this the right file?`);
     return readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof ScenarioError) throw e;
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     throw new ScenarioError(`${file}: cannot read the ${what} (${reason}). Check the path; scenarios live in scenarios/.`);
   }

@@ -24,6 +24,8 @@ export function mergeOver(base: unknown, over: unknown, path: string[] = []): un
  */
 export function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
+  const bad = keys.find((k) => k === '__proto__' || k === 'constructor' || k === 'prototype' || k === '');
+  if (bad !== undefined) throw new RangeError(bad === '' ? 'an empty step in the key path' : `"${bad}" is not a setting (it names JavaScript's object machinery)`);
   const index = (list: unknown[], k: string): number => {
     if (!/^\d+$/.test(k) || Number(k) >= list.length) throw new RangeError(`"${k}" is not an index of a list of ${list.length}`);
     return Number(k);

@@ -1,5 +1,12 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ScenarioError } from './errors.js';
+
+/** Most aliases (`*name`) a file may expand: beyond this it is a resource attack ("billion laughs"), not a scenario. */
+const MAX_ALIASES = 1000;
+/** Deepest nesting of mappings and lists a scenario needs is about 8; beyond this it is not a scenario either. */
+const MAX_DEPTH = 64;
+/** Keys that would reach JavaScript's object machinery instead of a setting. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A parsed YAML file that remembers where each value came from. */
 export class YamlSource {
@@ -19,11 +26,33 @@ export class YamlSource {
       const what = first.message.split('\n')[0];
       throw new ScenarioError(`${where}: this is not valid YAML: ${what}. Fix the syntax at that spot and run again.`);
     }
+    const where = (node: { range?: [number, number, number] | null } | null | undefined): string => {
+      const { line, col } = lines.linePos(node?.range?.[0] ?? 0);
+      return `${file}:${line}:${col}`;
+    };
+    visit(doc, {
+      Pair(_, pair, path) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key !== undefined && FORBIDDEN_KEYS.has(key)) {
+          throw new ScenarioError(`${where(pair.key as { range?: [number, number, number] })}: "${key}" cannot be a key in a scenario (it names JavaScript's object machinery, not a setting). Remove it.`);
+        }
+        if (path.filter((n) => isMap(n) || (n as { items?: unknown }).items !== undefined).length > MAX_DEPTH) {
+          throw new ScenarioError(`${where(pair.key as { range?: [number, number, number] })}: the YAML nests deeper than ${MAX_DEPTH} levels; a scenario needs fewer than ten. Flatten it.`);
+        }
+      },
+    });
     return new YamlSource(file, doc, lines);
   }
 
   toJS(): unknown {
-    return this.doc.toJS() ?? {};
+    try {
+      return this.doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+    } catch (e) {
+      if (e instanceof ReferenceError || (e as Error).message.includes('alias')) {
+        throw new ScenarioError(`${this.file}: the YAML expands more than ${MAX_ALIASES} aliases (${(e as Error).message.split('\n')[0]}); a scenario has no need of that many. Write the values out, or use fewer anchors.`);
+      }
+      throw e;
+    }
   }
 
   /**
