@@ -44,66 +44,111 @@ export interface RunResult {
  * files, summary sections and invariants.
  */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): RunResult {
-  const sc = loaded.scenario;
-  const seed = options.seed ?? sc.seed;
-  const sim = new Simulator();
-  const streams = new RandomStreams(seed);
-  const topology = systemsTopology(sc, buildTopology(sc));
-  const world = new World(sim, streams, topology);
-  const cluster = buildCluster(topology);
-  const systems = resolveSystems(sc, topology, options.defects ?? []);
-  const trace = options.trace;
-  if (trace) world.setTracer((kind, node, detail) => trace(sim.now, kind, node >= 0 ? world.nodes[node]!.name : '-', detail));
+  const run = new ScenarioRun(loaded, options);
+  run.advance(run.horizon);
+  return run.finish();
+}
 
-  const tap = trace
-    ? (e: TelemetryEvent) => {
-        options.observe?.(sim.now, e);
-        world.trace(e.kind, 'node' in e ? e.node : -1, 'chunk' in e ? `chunk ${e.chunk}` : '');
-      }
-    : options.observe && ((e: TelemetryEvent) => options.observe!(sim.now, e));
-  const run: ObserveContext = {
-    truth: world.truth,
-    bucket: sc.metrics.bucket,
-    horizon: sc.duration,
-    topology,
-    settingsOf: <O>(m: ModuleWithSettings<O>) => systems.find((s) => s.module === m)?.settings as O | undefined,
-  };
-  const observers = new RunObservers(
-    inRegistryOrder(systems).flatMap(({ module, settings }) => (module.observe ? [{ module, observer: module.observe(run, settings) }] : [])),
-    tap,
-  );
-  world.install((rt) => {
-    const node: NodeBoot = { rt, cluster, telemetry: observers };
-    bootSystems(systems, node);
-  });
-  // A role ("@raft-leader") names whoever holds it when the fault strikes.
-  const members = (name: string): number[] => observers.holders(name) ?? world.resolveMembers(name);
-  const injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members }, () => observers.afterFault());
-  const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: topology.nodes.map((n) => n.name), clouds: topology.clouds }, streams) : [];
-  injector.schedule([...sc.faults, ...nemesis]);
-  world.start();
-  sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => observers.sample());
-  sim.run(sc.duration);
-  observers.finish({ quietSince: injector.timeline.reduce((t, f) => Math.max(t, f.time), 0) });
+/**
+ * One run, advanced in slices of simulated time: a caller that must stay
+ * responsive (the CLI, for signals and progress) advances it a slice at a
+ * time; the events and their order are those of one `runScenario`, since
+ * nothing happens between slices.
+ */
+export class ScenarioRun {
+  readonly horizon: SimTime;
+  private readonly sim = new Simulator();
+  private readonly loaded: LoadedScenario;
+  private readonly seed: number;
+  private readonly observers: RunObservers;
+  private readonly injector: FaultInjector;
+  private readonly faultCount: number;
+  private readonly world: World;
 
-  const summary = buildSummary({ loaded, seed, sim, truth: world.truth, observers, faultCount: sc.faults.length + nemesis.length });
-  summary.expectations = evaluateExpectations(sc.expect, metricsOf(summary));
-  const failures = [
-    ...summary.invariants
-      .filter((i) => !i.held)
-      .map((i) => `invariant ${i.name} broken ${i.violations} time(s); first at t=${i.first!.time_s}s: ${i.first!.detail}`),
-    ...summary.expectations
-      .filter((e) => !e.held)
-      .map((e) => `expectation ${e.metric} ${e.expected} did not hold: measured ${e.actual}`),
-  ];
-  return {
-    name: loaded.name,
-    seed,
-    summary,
-    ok: failures.length === 0,
-    failures,
-    files: { ...observers.files(), 'faults.csv': faultsCsv(injector.timeline), 'summary.json': JSON.stringify(summary, null, 2) + '\n' },
-  };
+  constructor(loaded: LoadedScenario, options: RunOptions = {}) {
+    const sc = loaded.scenario;
+    const sim = this.sim;
+    this.loaded = loaded;
+    this.horizon = sc.duration;
+    this.seed = options.seed ?? sc.seed;
+    const streams = new RandomStreams(this.seed);
+    const topology = systemsTopology(sc, buildTopology(sc));
+    const world = (this.world = new World(sim, streams, topology));
+    const cluster = buildCluster(topology);
+    const systems = resolveSystems(sc, topology, options.defects ?? []);
+    const trace = options.trace;
+    if (trace) world.setTracer((kind, node, detail) => trace(sim.now, kind, node >= 0 ? world.nodes[node]!.name : '-', detail));
+
+    const tap = trace
+      ? (e: TelemetryEvent) => {
+          options.observe?.(sim.now, e);
+          world.trace(e.kind, 'node' in e ? e.node : -1, 'chunk' in e ? `chunk ${e.chunk}` : '');
+        }
+      : options.observe && ((e: TelemetryEvent) => options.observe!(sim.now, e));
+    const run: ObserveContext = {
+      truth: world.truth,
+      bucket: sc.metrics.bucket,
+      horizon: sc.duration,
+      topology,
+      settingsOf: <O>(m: ModuleWithSettings<O>) => systems.find((s) => s.module === m)?.settings as O | undefined,
+    };
+    const observers = (this.observers = new RunObservers(
+      inRegistryOrder(systems).flatMap(({ module, settings }) => (module.observe ? [{ module, observer: module.observe(run, settings) }] : [])),
+      tap,
+    ));
+    world.install((rt) => {
+      const node: NodeBoot = { rt, cluster, telemetry: observers };
+      bootSystems(systems, node);
+    });
+    // A role ("@raft-leader") names whoever holds it when the fault strikes.
+    const members = (name: string): number[] => observers.holders(name) ?? world.resolveMembers(name);
+    this.injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members }, () => observers.afterFault());
+    const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: topology.nodes.map((n) => n.name), clouds: topology.clouds }, streams) : [];
+    this.injector.schedule([...sc.faults, ...nemesis]);
+    this.faultCount = sc.faults.length + nemesis.length;
+    world.start();
+    sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => observers.sample());
+  }
+
+  /** Simulated time reached so far. */
+  get now(): SimTime {
+    return this.sim.now;
+  }
+
+  /** Events run so far. */
+  get events(): number {
+    return this.sim.eventsRun;
+  }
+
+  /** Runs every event up to `until` (at most the horizon). */
+  advance(until: SimTime): void {
+    this.sim.run(Math.min(until, this.horizon));
+  }
+
+  /** Ends the run at the horizon (running what is left) and returns its outputs. */
+  finish(): RunResult {
+    this.advance(this.horizon);
+    const { loaded, seed, sim, observers, injector } = this;
+    observers.finish({ quietSince: injector.timeline.reduce((t, f) => Math.max(t, f.time), 0) });
+    const summary = buildSummary({ loaded, seed, sim, truth: this.world.truth, observers, faultCount: this.faultCount });
+    summary.expectations = evaluateExpectations(loaded.scenario.expect, metricsOf(summary));
+    const failures = [
+      ...summary.invariants
+        .filter((i) => !i.held)
+        .map((i) => `invariant ${i.name} broken ${i.violations} time(s); first at t=${i.first!.time_s}s: ${i.first!.detail}`),
+      ...summary.expectations
+        .filter((e) => !e.held)
+        .map((e) => `expectation ${e.metric} ${e.expected} did not hold: measured ${e.actual}`),
+    ];
+    return {
+      name: loaded.name,
+      seed,
+      summary,
+      ok: failures.length === 0,
+      failures,
+      files: { ...observers.files(), 'faults.csv': faultsCsv(injector.timeline), 'summary.json': JSON.stringify(summary, null, 2) + '\n' },
+    };
+  }
 }
 
 /** Calls `sample` at the end of every bucket, the last one at the horizon. */
