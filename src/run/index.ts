@@ -11,5 +11,6 @@ export * from './summary.js';
 export * from './load.js';
 export * from './metric-names.js';
 export * from './determinism.js';
+export * from './replay.js';
 export * from './observers.js';
 export * from './systems.js';

@@ -49,6 +49,22 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   return run.finish();
 }
 
+/** A bug surfaced inside a run: what failed, and where in which run, so it can be replayed. */
+export class InternalRunError extends Error {
+  constructor(
+    readonly loaded: LoadedScenario,
+    readonly seed: number,
+    /** Simulated time of the failing event, microseconds. */
+    readonly simTime: SimTime,
+    /** Events run before it. */
+    readonly events: number,
+    override readonly cause: unknown,
+  ) {
+    super(`internal error in ${loaded.name} at seed ${seed}, t=${simTime / 1e6}s (after ${events} events): ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'InternalRunError';
+  }
+}
+
 /**
  * One run, advanced in slices of simulated time: a caller that must stay
  * responsive (the CLI, for signals and progress) advances it a slice at a
@@ -120,9 +136,17 @@ export class ScenarioRun {
     return this.sim.eventsRun;
   }
 
-  /** Runs every event up to `until` (at most the horizon). */
+  /**
+   * Runs every event up to `until` (at most the horizon). An exception from
+   * inside the run is a bug in Lorenz, never the user's: it comes out as an
+   * `InternalRunError` that says which scenario, seed and instant.
+   */
   advance(until: SimTime): void {
-    this.sim.run(Math.min(until, this.horizon));
+    try {
+      this.sim.run(Math.min(until, this.horizon));
+    } catch (e) {
+      throw e instanceof InternalRunError ? e : new InternalRunError(this.loaded, this.seed, this.sim.now, this.sim.eventsRun, e);
+    }
   }
 
   /** Ends the run at the horizon (running what is left) and returns its outputs. */
