@@ -132,7 +132,7 @@ function report(o: SweepRunOptions, entries: readonly JournalEntry[], ran: numbe
   if (o.progress !== 'quiet') {
     const combos = o.plan.combinations.length;
     console.log(`${o.plan.scenario.name}: ${m.runs.done} runs (${m.seeds.shard?.range ?? m.seeds.range}${combos > 1 ? ` x ${combos} combinations` : ''}), ${m.runs.failed} failed; ` +
-      `${ran} run now in ${wallS.toFixed(1)} s on ${workers} worker(s) (${(ran / Math.max(wallS, 1e-9)).toFixed(1)} runs/s)`);
+      `ran ${ran} in ${wallS.toFixed(1)} s on ${workers} worker(s) (${(ran / Math.max(wallS, 1e-9)).toFixed(1)} runs/s)`);
     console.log(`  results: ${o.out}/`);
   }
   if (m.runs.failed > 0) {
