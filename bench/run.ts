@@ -6,12 +6,16 @@
  * Benchmarks are interleaved round by round (kernel, ceilings, network, then
  * again), so slow drift of the machine affects all of them alike.
  *
- * Options: --reps=N (default 5), --only=kernel,ceiling,network
+ * Options: --reps=N (default 5), --only=kernel,ceiling,network,sweep
+ *
+ * The sweep section (npm run sweep against a shell loop of npm run sim) runs
+ * once, after the others: it takes minutes and measures whole processes.
  */
 import os from 'node:os';
 import { benchCeilingPrecomputed, benchCeilingRng } from './heap-ceiling.js';
 import { benchKernel } from './kernel.js';
 import { benchNetwork } from './network.js';
+import { benchSweep } from './sweep.js';
 
 interface Sample {
   count: number;
@@ -90,6 +94,7 @@ const benches: Bench[] = [
 ];
 
 const selected = benches.filter((b) => !only || only.includes(b.group) || only.includes(b.key));
+const withSweep = !only || only.includes('sweep');
 
 const median = (xs: number[]): number => {
   const a = [...xs].sort((x, y) => x - y);
@@ -117,7 +122,8 @@ for (let round = 0; round <= REPS; round++) {
 }
 
 const rates = new Map<string, number>();
-const width = Math.max(...selected.map((b) => b.label.length)) + 2;
+const SWEEP_LABEL_WIDTH = 44;
+const width = Math.max(withSweep ? SWEEP_LABEL_WIDTH : 0, ...selected.map((b) => b.label.length)) + 2;
 const line = (label: string, value: string, rest = ''): void => console.log(`  ${label.padEnd(width)}${value.padStart(17)}  ${rest}`);
 for (const b of selected) {
   const ss = samples.get(b.key)!;
@@ -142,14 +148,28 @@ const ratio = (a: string, b: string, label: string, note = ''): void => {
   const perRound = median(sa.map((s, i) => (s.count / s.wallMs) / (sb[i]!.count / sb[i]!.wallMs)));
   line(label, (x / y).toFixed(2) + ' '.repeat(9), `per-round median ${perRound.toFixed(2)}${note ? `; ${note}` : ''}`);
 };
-console.log('');
-console.log('  ratios (of the medians above)');
-ratio('kernel', 'ceilRng', 'kernel / ceiling(heap + rng)', 'target >= 0.8');
-ratio('kernel', 'ceilPre', 'kernel / ceiling(heap only)', 'kernel still pays for its draws here');
-ratio('ceilRng', 'ceilPre', 'ceiling(heap + rng) / (heap only)', 'cost of the rng on the ceiling');
-if (rates.has('network')) {
-  const r = rates.get('network')!;
-  line('network msgs/s / 1.0 M target', (r / 1e6).toFixed(2) + ' '.repeat(9), r >= 1e6 ? 'target met' : 'target NOT met');
+if (selected.length > 0) {
+  console.log('');
+  console.log('  ratios (of the medians above)');
+  ratio('kernel', 'ceilRng', 'kernel / ceiling(heap + rng)', 'target >= 0.8');
+  ratio('kernel', 'ceilPre', 'kernel / ceiling(heap only)', 'kernel still pays for its draws here');
+  ratio('ceilRng', 'ceilPre', 'ceiling(heap + rng) / (heap only)', 'cost of the rng on the ceiling');
+  if (rates.has('network')) {
+    const r = rates.get('network')!;
+    line('network msgs/s / 1.0 M target', (r / 1e6).toFixed(2) + ' '.repeat(9), r >= 1e6 ? 'target met' : 'target NOT met');
+  }
+}
+if (withSweep) {
+  const o = { scenario: 'scenarios/raft-leader-crash.yml', set: ['duration=60s'], seeds: 200, workers: 2, simSamples: 5, simulatedS: 60 };
+  const r = benchSweep(o);
+  const simEach = median(r.simWallS);
+  console.log('');
+  console.log(`  sweep (once): ${o.seeds} seeds of ${o.scenario} --set ${o.set.join(' --set ')}, ${o.workers} workers`);
+  line('npm run sweep, seeds', `${(o.seeds / r.sweepWallS).toFixed(2)} seeds/s `, `${r.sweepWallS.toFixed(1)} s wall for ${o.seeds} seeds`);
+  line('npm run sweep, simulated time', `${((o.seeds * o.simulatedS) / r.sweepWallS).toFixed(0)} sim-s/s  `, `${o.simulatedS} s simulated per seed`);
+  line(`shell loop of npm run sim (est. from ${o.simSamples})`, `${(1 / simEach).toFixed(2)} seeds/s `,
+    `median ${simEach.toFixed(2)} s per invocation (runs: ${r.simWallS.map((x) => x.toFixed(2)).join(' ')}); ${o.seeds} seeds ~ ${(o.seeds * simEach).toFixed(0)} s one at a time, ~ ${((o.seeds * simEach) / o.workers).toFixed(0)} s ${o.workers} at a time`);
+  line('sweep / shell loop', `${((o.seeds * simEach) / r.sweepWallS).toFixed(2)}${' '.repeat(9)}`, `against ${o.workers} loops side by side: ${((o.seeds * simEach) / o.workers / r.sweepWallS).toFixed(2)}`);
 }
 console.log('');
 for (const w of warnings) console.log(`  warning: ${w}`);

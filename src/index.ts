@@ -1,6 +1,6 @@
 /**
  * Lorenz's library API. Layers, each importing only from those before it:
- * kernel -> world -> systems -> chaos -> scenario -> metrics -> check -> modules -> run -> compare -> cli.
+ * kernel -> world -> systems -> chaos -> scenario -> metrics -> check -> modules -> run -> compare -> sweep -> cli.
  * (A system's module.ts sits in its folder under systems/ but belongs to the modules layer.)
  * (units/ is a leaf shared by the layers above kernel.)
  */

@@ -6,6 +6,7 @@ import { ScenarioError } from '../scenario/index.js';
 import { listFaults } from './list-faults.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { runCommand } from './run-command.js';
+import { simCommand } from './shell-quote.js';
 import { writeResults } from './write-results.js';
 
 const USAGE = `usage: npm run sim -- <scenario.yml> [--seed N] [--out DIR] [--set key.path=value ...] [--quiet]
@@ -56,7 +57,7 @@ function main(argv: string[]): number {
   const file = positionals[0]!;
   const loaded = loadScenario(file, { set: values.set ?? [] });
   const seed = parseSeed(values.seed) ?? loaded.scenario.seed;
-  const reproduce = `npm run sim -- ${shellQuote(file)} --seed ${seed}${(values.set ?? []).map((a) => ` --set ${shellQuote(a)}`).join('')}`;
+  const reproduce = simCommand(file, seed, values.set ?? []);
   if (values['check-determinism']) return reportDeterminism(checkDeterminism(loaded, seed), `${reproduce} --check-determinism`);
   const started = performance.now();
   const result = runScenario(loaded, { seed });
@@ -103,7 +104,4 @@ function reportDeterminism(r: DeterminismReport, reproduce: string): number {
 
 runCommand(main);
 
-/** Quotes an argument for a POSIX shell when it needs it, so a printed command can be pasted back. */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
+export { shellQuote } from './shell-quote.js';

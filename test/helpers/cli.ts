@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,3 +12,15 @@ export function runCli(script: string, args: string[]): CliResult {
 }
 
 export const tempDir = (prefix = 'lorenz-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** The same without blocking, so independent commands can run side by side; `onSpawn` gets the child (to signal it). */
+export function runCliAsync(script: string, args: string[], onSpawn?: (child: ChildProcess) => void): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli', script), ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
+    let [stdout, stderr] = ['', ''];
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    onSpawn?.(child);
+  });
+}

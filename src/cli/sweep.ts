@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ScenarioError } from '../scenario/index.js';
+import { parseSeedRange, parseShard } from '../sweep/index.js';
+import { runCommand } from './run-command.js';
+import { shellQuote } from './shell-quote.js';
+import { mergeSweeps } from './sweep/merge.js';
+import { planSweep, sweepCommand } from './sweep/plan.js';
+import { progressMode } from './sweep/progress.js';
+import { runSweep } from './sweep/run.js';
+
+const USAGE = `usage: npm run sweep -- <scenario.yml> --seeds A..B [--workers N] [--set key=value ...] [--grid key=v1,v2 ...]
+                       [--shard I/N] [--out DIR] [--resume] [--quiet]
+       npm run sweep -- merge DIR... [--out DIR] [--quiet]
+
+Runs the scenario once per seed (and per combination of --grid values) on N
+worker threads (default: the available cores) and writes runs.csv, timing.csv,
+aggregate.csv, paired.csv (with --grid), sweep.json and failures/ to
+results/<scenario>/sweep-A-B/ (or --out DIR). --shard I/N runs the I-th
+(from 0) of N contiguous slices of the seeds; merge joins the shard folders.
+See docs/sweeps.md.
+Exit 0: every run held. 1: a run failed (see failures/). 2: bad input or usage.`;
+
+function usageError(message: string): never {
+  throw new ScenarioError(`${message}\n\n${USAGE}`);
+}
+
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return availableParallelism();
+  if (!/^\d+$/.test(text) || Number(text) < 1) usageError(`--workers ${text}: expected a whole number of worker threads, at least 1.`);
+  return Number(text);
+}
+
+/** The Lorenz version, recorded in sweep.json (results may change between versions). */
+const lorenzVersion = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      seeds: { type: 'string' },
+      workers: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      grid: { type: 'string', multiple: true },
+      shard: { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals[0] === 'merge') {
+    const extra = (['seeds', 'workers', 'set', 'grid', 'shard', 'resume'] as const).find((k) => values[k] !== undefined && values[k] !== false);
+    if (extra) usageError(`merge: --${extra} does not apply to merge; it takes only folders, --out and --quiet.`);
+    return mergeSweeps(positionals.slice(1), values.out, values.quiet);
+  }
+  if (positionals.length !== 1) usageError(positionals.length === 0 ? 'no scenario file given.' : `one scenario at a time, got ${positionals.length}: ${positionals.join(' ')}.`);
+  if (values.seeds === undefined) usageError('--seeds is required, for example --seeds 1..1000.');
+  const seeds = parseSeedRange(values.seeds);
+  const shard = values.shard === undefined ? null : parseShard(values.shard);
+  const workers = parseWorkers(values.workers);
+  const { plan, text } = planSweep({ file: positionals[0]!, seeds, set: values.set ?? [], grid: values.grid ?? [], shard });
+  const folder = `sweep-${seeds.first}-${seeds.last}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`;
+  const command = sweepCommand(plan);
+  return runSweep({
+    plan,
+    text,
+    env: { lorenz: lorenzVersion(), node: process.version },
+    command,
+    resumeCommand: `${command}${values.out === undefined ? '' : ` --out ${shellQuote(values.out)}`} --resume`,
+    out: values.out ?? join('results', plan.scenario.name, folder),
+    workers,
+    resume: values.resume,
+    progress: progressMode(values.quiet),
+  });
+}
+
+runCommand(main);
