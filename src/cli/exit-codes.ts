@@ -6,4 +6,6 @@ export const EXIT_CODES = {
   failed: 1,
   /** Bad input or usage. */
   usage: 2,
+  /** A bug in Lorenz surfaced during a run (reported with the scenario, seed, instant and a reproduce line). */
+  internal: 3,
 } as const;

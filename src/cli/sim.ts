@@ -1,12 +1,14 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { checkDeterminism, loadScenario, runScenario, type DeterminismReport } from '../run/index.js';
+import { readFileSync } from 'node:fs';
+import { checkDeterminism, InternalRunError, lastEventsBefore, loadScenario, ScenarioRun, type DeterminismReport, type RunResult } from '../run/index.js';
 import { SYSTEMS } from '../modules/registry.js';
 import { ScenarioError } from '../scenario/index.js';
 import { listFaults } from './list-faults.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { runCommand } from './run-command.js';
-import { simCommand } from './shell-quote.js';
+import { parseFlags } from './flags.js';
+import { RunFolder } from './run-folder.js';
+import { shellQuote, simCommand } from './shell-quote.js';
 import { writeResults } from './write-results.js';
 
 const USAGE = `usage: npm run sim -- <scenario.yml> [--seed N] [--out DIR] [--set key.path=value ...] [--quiet]
@@ -17,7 +19,7 @@ Runs a scenario on the simulated clock and writes throughput.csv, durability.csv
 faults.csv and summary.json to results/<scenario>/seed-<N>/ (or --out DIR).
 --check-determinism runs it twice in this process and names the first event
 where the runs diverge (writes nothing).
-Exit 0: every invariant and expectation held. 1: one did not. 2: bad input or usage.`;
+Exit 0: every invariant and expectation held. 1: one did not. 2: bad input or usage.\n3: an internal error (a bug in Lorenz). 130/143: stopped by SIGINT/SIGTERM (nothing written).`;
 
 const EXIT = EXIT_CODES;
 
@@ -31,20 +33,18 @@ function parseSeed(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      set: { type: 'string', multiple: true },
-      quiet: { type: 'boolean', default: false },
-      'check-determinism': { type: 'boolean', default: false },
-      'list-faults': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+const OPTIONS = {
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  quiet: { type: 'boolean', default: false },
+  'check-determinism': { type: 'boolean', default: false },
+  'list-faults': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, OPTIONS, USAGE);
   if (values.help) {
     console.log(USAGE);
     return EXIT.ok;
@@ -55,15 +55,49 @@ function main(argv: string[]): number {
   }
   if (positionals.length !== 1) usageError(positionals.length === 0 ? 'no scenario file given.' : `one scenario at a time, got ${positionals.length}.`);
   const file = positionals[0]!;
-  const loaded = loadScenario(file, { set: values.set ?? [] });
+  const set = values.set ?? [];
+  const loaded = loadScenario(file, { set });
   const seed = parseSeed(values.seed) ?? loaded.scenario.seed;
-  const reproduce = simCommand(file, seed, values.set ?? []);
+  const reproduce = simCommand(file, seed, set);
   if (values['check-determinism']) return reportDeterminism(checkDeterminism(loaded, seed), `${reproduce} --check-determinism`);
-  const started = performance.now();
-  const result = runScenario(loaded, { seed });
-  const wallS = (performance.now() - started) / 1000;
   const dir = values.out ?? join('results', loaded.name, `seed-${seed}`);
-  writeResults(dir, result.files);
+  // Before the simulation: an unwritable or foreign --out is found now, not after a long run.
+  const folder = RunFolder.prepare(dir, '--out');
+  const startedAt = new Date();
+  const started = performance.now();
+  let result: RunResult;
+  try {
+    const outcome = await runInSlices(new ScenarioRun(loaded, { seed }), values.quiet);
+    if (typeof outcome === 'string') {
+      folder.discard();
+      console.error(`stopped by ${outcome}; nothing written (the results folder ${dir}/ is as it was). Run again to start over.`);
+      return outcome === 'SIGINT' ? 130 : 143;
+    }
+    result = outcome;
+  } catch (e) {
+    folder.discard();
+    if (!(e instanceof InternalRunError)) throw e;
+    console.error(`internal error: a bug in Lorenz, not in your input. ${e.message}`);
+    console.error('last events before it (replayed with tracing):');
+    for (const line of lastEventsBefore(loaded, seed, 20)) console.error(`  ${line}`);
+    if (e.cause instanceof Error && e.cause.stack) console.error(e.cause.stack);
+    console.error(`reproduce: ${reproduce}`);
+    return EXIT.internal;
+  }
+  const wallS = (performance.now() - started) / 1000;
+  const runJson = {
+    command: ['npm', 'run', 'sim', '--', ...argv].map(shellQuote).join(' '),
+    scenario: { path: file, name: loaded.name, sha256: loaded.hash },
+    seed,
+    set,
+    lorenz_version: lorenzVersion(),
+    node_version: process.version,
+    started: startedAt.toISOString(),
+    finished: new Date().toISOString(),
+    wall_s: Math.round(wallS * 1000) / 1000,
+  };
+  writeResults(folder.work, { ...result.files, 'run.json': JSON.stringify(runJson, null, 2) + '\n' });
+  folder.publish();
 
   const s = result.summary;
   if (!values.quiet) {
@@ -82,6 +116,53 @@ function main(argv: string[]): number {
     return EXIT.failed;
   }
   return EXIT.ok;
+}
+
+/** The Lorenz version, recorded in run.json. */
+const lorenzVersion = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Wall time one slice should take: short enough that a signal is answered at once and progress moves. */
+const SLICE_MS = 100;
+
+/**
+ * Runs the simulation in slices of simulated time sized to about SLICE_MS of
+ * wall time, yielding between them so SIGINT and SIGTERM are heard (the
+ * outputs are those of one unsliced run: nothing happens between slices).
+ * Shows progress on a terminal for runs longer than a few seconds. Returns
+ * the result, or the signal that stopped it.
+ */
+async function runInSlices(run: ScenarioRun, quiet: boolean): Promise<RunResult | NodeJS.Signals> {
+  let stopped: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals): void => void (stopped ??= signal);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const showProgress = !quiet && process.stderr.isTTY === true;
+  const t0 = performance.now();
+  let shown = false;
+  let slice = Math.max(1, Math.floor(run.horizon / 1000));
+  try {
+    while (run.now < run.horizon) {
+      const before = performance.now();
+      run.advance(run.now + slice);
+      const took = performance.now() - before;
+      // Aim the next slice at SLICE_MS of wall time, changing by at most 4x at a time.
+      slice = Math.max(1, Math.round(slice * Math.min(4, Math.max(0.25, SLICE_MS / Math.max(took, 1)))));
+      const elapsed = (performance.now() - t0) / 1000;
+      if (showProgress && elapsed > 3) {
+        const done = run.now / run.horizon;
+        const eta = done > 0 ? (elapsed / done) * (1 - done) : 0;
+        process.stderr.write(`\r  t=${(run.now / 1e6).toFixed(0)}s of ${(run.horizon / 1e6).toFixed(0)}s (${(done * 100).toFixed(0)}%), ${Math.round(run.events / elapsed)} events/s, ETA ${eta.toFixed(0)}s   `);
+        shown = true;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stopped) return stopped;
+    }
+    return run.finish();
+  } finally {
+    if (shown) process.stderr.write('\r\x1b[K');
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 function reportDeterminism(r: DeterminismReport, reproduce: string): number {
