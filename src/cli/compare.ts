@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { compareRuns, formatReport } from '../compare/index.js';
 import { ScenarioError } from '../scenario/index.js';
 import { EXIT_CODES } from './exit-codes.js';
+import { parseFlags } from './flags.js';
 import { runCommand } from './run-command.js';
 
 const USAGE = `usage: npm run compare -- <runA> <runB> [--tolerance REL] [--json]
@@ -21,11 +21,7 @@ function readRun(dir: string): Record<string, string> {
 }
 
 function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { tolerance: { type: 'string', default: '0' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-  });
+  const { values, positionals } = parseFlags(argv, { tolerance: { type: 'string', default: '0' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } }, USAGE);
   if (values.help) return void console.log(USAGE), EXIT_CODES.ok;
   if (positionals.length !== 2) throw new ScenarioError(`compare takes two result folders, got ${positionals.length}.\n\n${USAGE}`);
   const tolerance = Number(values.tolerance);
