@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RandomStreams, Rng, SimTime } from '../kernel/index.js';
-import { duration } from '../units/index.js';
+import { duration, formatSpan } from '../units/index.js';
 import { FAULT_CATALOG, faultSchema, type FaultSpec } from './catalog.js';
 import type { FaultKind, NemesisDraw, NemesisPart } from './fault.js';
 
@@ -26,6 +26,9 @@ const DRAWN = (FAULT_CATALOG as readonly FaultKind[])
 /** The kinds the nemesis may draw: those whose catalog entries have a `nemesis` part, in its order. */
 export const NEMESIS_KINDS: readonly string[] = DRAWN.map((f) => f.kind);
 
+/** Most strikes the nemesis draws of one kind: its whole timeline is planned before the run. */
+export const MAX_STRIKES = 100_000;
+
 export const nemesisSchema = z.strictObject({
   /** When the chaos phase starts. */
   start: duration,
@@ -43,6 +46,14 @@ export const nemesisSchema = z.strictObject({
     }),
   /** Nodes the nemesis must never touch (e.g. a node whose loss is outside the design). */
   spare: z.array(z.string()),
+}).superRefine((spec, ctx) => {
+  // The timeline is drawn up front: (stop - start) / every strikes per kind, each a fault spec in memory.
+  for (const [kind, r] of Object.entries(spec.faults)) {
+    const strikes = Math.max(0, spec.stop - spec.start) / r!.every;
+    if (strikes > MAX_STRIKES) {
+      ctx.addIssue({ code: 'custom', path: ['faults', kind, 'every'], message: `one ${kind} every ${formatSpan(r!.every)} from start to stop is about ${Math.round(strikes)} strikes; at most ${MAX_STRIKES} per kind (docs/scenarios.md, Limits): strike less often or stop sooner` });
+    }
+  }
 });
 export type NemesisSpec = z.output<typeof nemesisSchema>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultSchema, nemesisSchema } from '../chaos/index.js';
 import { expectSchema } from './expectations.js';
-import { duration, rate, size } from '../units/index.js';
+import { duration, formatRate, formatSize, formatSpan, MAX_LATENCY, MAX_SIZE, MAX_STEP, period, periodOrOff, rate, size, wait, Z_MAX } from '../units/index.js';
 
 /**
  * The scenario file format (docs/scenarios.md). Every object is strict, so a
@@ -9,13 +9,37 @@ import { duration, rate, size } from '../units/index.js';
  * a scenario omits come from config/defaults.yml.
  */
 
-const latency = z.union([
-  duration,
+/**
+ * A latency: a duration or a distribution. Bounds (checked with the whole
+ * scenario, see checkLatency): the largest value a draw can take, with the
+ * generator's most extreme normal deviate (Z_MAX = 8.57), is at most
+ * MAX_LATENCY (1 day), so a lognormal's sigma and a normal's stddev cannot
+ * send a delay past the clock; a uniform's min is at most its max.
+ */
+const latencyDist = z.discriminatedUnion('dist', [
   z.strictObject({ dist: z.literal('constant'), value: duration }),
   z.strictObject({ dist: z.literal('uniform'), min: duration, max: duration }),
   z.strictObject({ dist: z.literal('normal'), mean: duration, stddev: duration, floor: duration.default(0) }),
   z.strictObject({ dist: z.literal('lognormal'), median: duration, sigma: z.number().nonnegative(), floor: duration.default(0) }),
-]);
+], { error: 'expected "dist" to be constant, uniform, normal or lognormal' });
+/** A mapping is read as a distribution, anything else as a duration: each is then told what is wrong with it, not the other. */
+const latency = z.custom<z.input<typeof latencyDist> | string | number>().transform((v, ctx): z.output<typeof latencyDist> | number => {
+  const parsed = (typeof v === 'object' && v !== null ? latencyDist : duration).safeParse(v);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
+  return z.NEVER;
+});
+
+/** Most nodes in a topology (docs/scenarios.md, Limits): the world keeps per-node state and all-pairs tables. */
+export const MAX_NODES = 100_000;
+/** Most chunks a dataset may be split into: planning 10^7 chunks alone takes seconds and a gigabyte. */
+export const MAX_CHUNKS = 1_000_000;
+/** Most metric buckets (rows of throughput.csv): duration / metrics.bucket. About 50 µs of wall time each. */
+export const MAX_BUCKETS = 100_000;
+/** What every rate must move in MAX_STEP at the least, chunks or not: 1 MB. */
+const RECORD_BYTES = 1e6;
+/** Largest processing output_ratio. */
+export const MAX_OUTPUT_RATIO = 1000;
 
 const linkClass = z.strictObject({
   /** One-way latency: a duration or a distribution. Cross-cloud latency comes from cloud_latency when omitted. */
@@ -38,10 +62,10 @@ const disk = z.strictObject({
   capacity: size,
   read: rate,
   write: rate,
-  /** Fixed cost of every disk operation. */
-  op_latency: duration,
-  /** Writes become durable at the next multiple of this; 0: every write is synced. */
-  sync_interval: duration,
+  /** Fixed cost of every disk operation (at most 1 day). */
+  op_latency: duration.refine((d) => d <= MAX_LATENCY, { message: 'is over 1 day, the longest fixed cost of one disk operation (docs/scenarios.md, Limits)' }),
+  /** Writes become durable at the next multiple of this; 0: every write is synced. At most 30 days. */
+  sync_interval: wait,
 });
 
 const nodeDefaults = z.strictObject({
@@ -50,8 +74,8 @@ const nodeDefaults = z.strictObject({
 });
 
 const region = z.strictObject({
-  /** Number of nodes, named <region>-1 ... <region>-N. */
-  nodes: z.number().int().min(0),
+  /** Number of nodes, named <region>-1 ... <region>-N. At most MAX_NODES in the whole topology. */
+  nodes: z.number().int().min(0).max(MAX_NODES, { message: `a topology has at most ${MAX_NODES} nodes (docs/scenarios.md, Limits)` }),
   /** Racks (zones) in the region, named <region>-rack1 ...; nodes are dealt to them in turn. */
   racks: z.number().int().positive().optional(),
   /** Overrides of node_defaults for this region's nodes. */
@@ -78,10 +102,15 @@ const pipeline = z.strictObject({
   max_staged_chunks: z.number().int().positive(),
   processing: z.strictObject({
     rate_per_slot: rate,
-    /** Each task takes nominal time x lognormal(median 1, sigma = jitter); 0 makes it exact. */
+    /**
+     * Each task takes nominal time x lognormal(median 1, sigma = jitter); 0
+     * makes it exact. Bounded with the whole scenario (checkSteps): the
+     * longest task, nominal x e^(Z_MAX x jitter), must stay under MAX_STEP.
+     */
     jitter: z.number().min(0),
-    output_ratio: z.number().positive(),
-    timeout: duration,
+    /** Processed size / input size; at most MAX_OUTPUT_RATIO, and the output of a chunk must fit MAX_STEP at every rate that moves it. */
+    output_ratio: z.number().positive().max(MAX_OUTPUT_RATIO, { message: `is over ${MAX_OUTPUT_RATIO}, the largest processed/input size ratio (docs/scenarios.md, Limits)` }),
+    timeout: wait,
     max_attempts: z.number().int().positive(),
   }),
   distribution: z.strictObject({
@@ -89,16 +118,16 @@ const pipeline = z.strictObject({
     min_replicas_success: z.number().int().positive(),
     placement,
     max_concurrent: z.number().int().positive(),
-    timeout: duration,
+    timeout: wait,
     max_retries: z.number().int().min(0),
-    retry_delay: duration,
+    retry_delay: wait,
     fallback_to_any_node: z.boolean(),
     verify: z.boolean(),
   }),
   /** How long a node that failed a transfer or timed out is avoided. */
-  suspicion_period: duration,
+  suspicion_period: wait,
   /** After a restart, how long the orchestrator waits for nodes' inventories before resuming. */
-  recovery_wait: duration,
+  recovery_wait: wait,
   /** Where placements are recorded: "local" (the orchestrator's log) or "raft" (also committed through the raft group). */
   catalog: z.enum(['local', 'raft']).default('local'),
   /** Who picks the processing worker: "direct" (the orchestrator) or "coordinator" (document 003's coordinator; needs a coordinator: block). */
@@ -108,21 +137,21 @@ const pipeline = z.strictObject({
 const detector = z.strictObject({
   /** Which failure detector every node runs; `none` leaves only evidence from failed work. */
   kind: z.enum(['heartbeat', 'phi_accrual', 'swim', 'none']),
-  heartbeat: z.strictObject({ interval: duration, suspect_after: duration, timeout: duration }),
+  heartbeat: z.strictObject({ interval: period, suspect_after: wait, timeout: wait }),
   phi_accrual: z.strictObject({
-    interval: duration,
-    check_interval: duration,
+    interval: period,
+    check_interval: period,
     suspect_threshold: z.number().positive(),
     threshold: z.number().positive(),
     window_size: z.number().int().min(2),
-    min_std_dev: duration,
-    acceptable_pause: duration,
+    min_std_dev: wait,
+    acceptable_pause: wait,
   }),
   swim: z.strictObject({
-    period: duration,
-    ping_timeout: duration,
+    period: period,
+    ping_timeout: wait,
     indirect_probes: z.number().int().min(0),
-    suspicion_timeout: duration,
+    suspicion_timeout: wait,
     retransmit_multiplier: z.number().int().positive(),
     max_piggyback: z.number().int().positive(),
   }),
@@ -133,9 +162,9 @@ const repair = z.strictObject({
   /** Average bandwidth all repairs together may use. */
   bandwidth: rate,
   max_concurrent: z.number().int().positive(),
-  timeout: duration,
+  timeout: wait,
   /** Time between scrub passes on every node; 0 disables scrubbing. */
-  scrub_interval: duration,
+  scrub_interval: periodOrOff,
   /** Delete replicas the catalog does not want. */
   collect_garbage: z.boolean(),
 });
@@ -143,11 +172,11 @@ const repair = z.strictObject({
 const rebalance = z.strictObject({
   enabled: z.boolean(),
   /** How often disk use is compared. */
-  interval: duration,
+  interval: period,
   /** Rebalance while (most - least loaded) / most exceeds this. */
   threshold: z.number().min(0).max(1),
   max_concurrent: z.number().int().positive(),
-  timeout: duration,
+  timeout: wait,
 });
 
 /**
@@ -191,22 +220,130 @@ const coreScenarioSchema = z.strictObject(coreScenarioShape);
 /** The fields every scenario has, validated, with defaults filled in. */
 export type CoreScenario = z.output<typeof coreScenarioSchema>;
 
+type Issue = (path: PropertyKey[], message: string) => void;
+
 /** Cross-field checks of the core fields. */
 function checkCore(sc: CoreScenario, ctx: z.RefinementCtx): void {
+  const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
   const d = sc.pipeline.distribution;
-  if (d.min_replicas_success > d.replication_factor) {
-    ctx.addIssue({ code: 'custom', path: ['pipeline', 'distribution', 'min_replicas_success'], message: `must not exceed replication_factor (${d.replication_factor})` });
+  if (d.min_replicas_success > d.replication_factor) issue(['pipeline', 'distribution', 'min_replicas_success'], `must not exceed replication_factor (${d.replication_factor})`);
+  if (sc.duration <= 0) issue(['duration'], 'must be positive');
+  if (sc.metrics.bucket <= 0) issue(['metrics', 'bucket'], 'must be positive');
+  else if (sc.duration / sc.metrics.bucket > MAX_BUCKETS) {
+    issue(['metrics', 'bucket'], `${formatSpan(sc.metrics.bucket)} buckets over a ${formatSpan(sc.duration)} run are ${Math.ceil(sc.duration / sc.metrics.bucket)} rows; at most ${MAX_BUCKETS} (docs/scenarios.md, Limits): widen the bucket`);
   }
-  if (sc.metrics.bucket <= 0) ctx.addIssue({ code: 'custom', path: ['metrics', 'bucket'], message: 'must be positive' });
-  if (sc.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be positive' });
   const hb = sc.detector.heartbeat;
-  if (hb.interval <= 0) ctx.addIssue({ code: 'custom', path: ['detector', 'heartbeat', 'interval'], message: 'must be positive' });
-  if (hb.suspect_after > hb.timeout) ctx.addIssue({ code: 'custom', path: ['detector', 'heartbeat', 'suspect_after'], message: `must not exceed timeout (${hb.timeout / 1e6}s)` });
-  for (const [path, v] of [[['detector', 'phi_accrual', 'interval'], sc.detector.phi_accrual.interval], [['detector', 'phi_accrual', 'check_interval'], sc.detector.phi_accrual.check_interval], [['detector', 'swim', 'period'], sc.detector.swim.period]] as const) {
-    if (v <= 0) ctx.addIssue({ code: 'custom', path: [...path], message: 'must be positive' });
+  if (hb.suspect_after > hb.timeout) issue(['detector', 'heartbeat', 'suspect_after'], `must not exceed timeout (${hb.timeout / 1e6}s)`);
+  checkTopology(sc, issue);
+  checkDataset(sc, issue);
+  checkLatencies(sc, issue);
+  checkSteps(sc, issue);
+}
+
+function checkTopology(sc: CoreScenario, issue: Issue): void {
+  let total = 0;
+  for (const [cloud, c] of Object.entries(sc.topology.clouds)) {
+    for (const [region, r] of Object.entries(c.regions)) {
+      total += r.nodes;
+      if (total > MAX_NODES) return issue(['topology', 'clouds', cloud, 'regions', region, 'nodes'], `the topology reaches ${total} nodes here; at most ${MAX_NODES} (docs/scenarios.md, Limits)`);
+    }
   }
-  if (sc.rebalance.interval <= 0) ctx.addIssue({ code: 'custom', path: ['rebalance', 'interval'], message: 'must be positive' });
-  if (sc.repair.bandwidth <= 0) ctx.addIssue({ code: 'custom', path: ['repair', 'bandwidth'], message: 'must be positive' });
+}
+
+/** How many chunks the dataset is planned as (systems/pipeline/chunks.ts: files of file_size, each cut into chunks). */
+export function plannedChunks(datasetBytes: number, fileBytes: number, chunkBytes: number): number {
+  const full = Math.floor(datasetBytes / fileBytes);
+  const rest = datasetBytes - full * fileBytes;
+  return full * Math.ceil(fileBytes / chunkBytes) + (rest > 0 ? Math.ceil(rest / chunkBytes) : 0);
+}
+
+function checkDataset(sc: CoreScenario, issue: Issue): void {
+  const p = sc.pipeline;
+  if (p.chunk_size === 0) return issue(['pipeline', 'chunk_size'], 'must be above 0 (the dataset is cut into chunks of this size)');
+  if (p.dataset.file_size === 0) return issue(['pipeline', 'dataset', 'file_size'], 'must be above 0 (the dataset is cut into files of this size)');
+  const chunks = plannedChunks(p.dataset.size, p.dataset.file_size, p.chunk_size);
+  if (chunks > MAX_CHUNKS) {
+    const path = p.dataset.file_size < p.chunk_size ? ['pipeline', 'dataset', 'file_size'] : ['pipeline', 'chunk_size'];
+    issue(path, `a ${formatSize(p.dataset.size)} dataset in ${formatSize(p.dataset.file_size)} files of ${formatSize(p.chunk_size)} chunks is ${chunks} chunks; at most ${MAX_CHUNKS} (docs/scenarios.md, Limits): use larger chunks (and files)`);
+  }
+  if (largestChunk(sc) * p.processing.output_ratio > MAX_SIZE) issue(['pipeline', 'processing', 'output_ratio'], `a processed chunk would be over 9PB (2^53 bytes), the largest size counted exactly`);
+}
+
+/** The largest raw chunk: no larger than a file, nor the dataset (0 when there is no data). */
+const largestChunk = (sc: CoreScenario): number => Math.min(sc.pipeline.chunk_size, sc.pipeline.dataset.file_size, sc.pipeline.dataset.size);
+
+/** The largest value a latency setting can draw, and the field that makes it so. */
+function latencyBound(l: LatencySetting): { max: number; field: string; fix?: string } {
+  if (typeof l === 'number') return { max: l, field: '' };
+  switch (l.dist) {
+    case 'constant':
+      return { max: l.value, field: 'value' };
+    case 'uniform':
+      return { max: l.max, field: 'max' };
+    case 'normal': {
+      const max = Math.max(l.floor, l.mean + Z_MAX * l.stddev);
+      return l.mean > MAX_LATENCY || l.floor > MAX_LATENCY ? { max: Math.max(l.mean, l.floor), field: l.mean > MAX_LATENCY ? 'mean' : 'floor' } : { max, field: 'stddev', fix: `with mean ${formatSpan(l.mean)}, stddev may be at most ${formatSpan((MAX_LATENCY - l.mean) / Z_MAX)}` };
+    }
+    case 'lognormal': {
+      if (l.median > MAX_LATENCY || l.floor > MAX_LATENCY) return { max: Math.max(l.median, l.floor), field: l.median > MAX_LATENCY ? 'median' : 'floor' };
+      // 0 x e^(huge) is NaN: a zero median is bounded by its sigma alone.
+      const max = Math.max(l.floor, l.median * Math.exp(Z_MAX * l.sigma));
+      const limit = l.median > 0 ? Math.log(MAX_LATENCY / l.median) / Z_MAX : 80;
+      return { max: l.median === 0 && l.sigma <= 80 ? l.floor : max, field: 'sigma', fix: `with median ${formatSpan(l.median)}, sigma may be at most ${limit.toFixed(2)} (the largest draw is median x e^(8.57 x sigma), 8.57 being the most extreme normal deviate the generator gives)` };
+    }
+  }
+}
+
+function checkLatencies(sc: CoreScenario, issue: Issue): void {
+  const n = sc.network;
+  const all: Array<[PropertyKey[], LatencySetting | undefined]> = [
+    ...(['same_region', 'same_cloud', 'cross_cloud'] as const).map((k): [PropertyKey[], LatencySetting | undefined] => [['network', k, 'latency'], n[k].latency]),
+    ...Object.entries(n.cloud_latency).map(([k, l]): [PropertyKey[], LatencySetting] => [['network', 'cloud_latency', k], l]),
+    ...n.links.map((o, i): [PropertyKey[], LatencySetting | undefined] => [['network', 'links', i, 'latency'], o.latency]),
+  ];
+  for (const [path, l] of all) {
+    if (l === undefined) continue;
+    if (typeof l === 'object' && l.dist === 'uniform' && l.min > l.max) return issue([...path, 'min'], `must not exceed max (${formatSpan(l.max)})`);
+    const bound = latencyBound(l);
+    if (!(bound.max <= MAX_LATENCY)) {
+      return issue(bound.field ? [...path, bound.field] : path, `${Number.isFinite(bound.max) ? `a draw can reach ${formatSpan(bound.max)}` : 'a draw can overflow'}; one message's latency must stay under 1 day (docs/scenarios.md, Limits)${bound.fix ? `: ${bound.fix}` : ''}`);
+    }
+  }
+}
+
+/**
+ * One step (moving the largest chunk at a configured rate, a processing task
+ * at the top of its jitter) must take at most MAX_STEP: a step of years is a
+ * typo, and a slow step times a fault's factor must not overflow the clock.
+ */
+function checkSteps(sc: CoreScenario, issue: Issue): void {
+  const p = sc.pipeline;
+  const raw = largestChunk(sc);
+  // Disks and links also carry the systems' own records (Raft's log, the coordinator's state): at least RECORD_BYTES.
+  const moved = Math.max(RECORD_BYTES, raw, Math.round(raw * p.processing.output_ratio));
+  const step = (bytes: number, bytesPerS: number) => (bytes * 1e6) / bytesPerS;
+  const rates: Array<[PropertyKey[], number, number]> = [
+    [['pipeline', 'ingest_rate'], p.ingest_rate, raw],
+    [['repair', 'bandwidth'], sc.repair.bandwidth, moved],
+    [['topology', 'node_defaults', 'disk', 'read'], sc.topology.node_defaults.disk.read, moved],
+    [['topology', 'node_defaults', 'disk', 'write'], sc.topology.node_defaults.disk.write, moved],
+    ...Object.entries(sc.topology.clouds).flatMap(([cloud, c]) => Object.entries(c.regions).flatMap(([region, r]) =>
+      (['read', 'write'] as const).flatMap((k): Array<[PropertyKey[], number, number]> => (r.disk?.[k] !== undefined ? [[['topology', 'clouds', cloud, 'regions', region, 'disk', k], r.disk[k], moved]] : [])))),
+    ...(['same_region', 'same_cloud', 'cross_cloud'] as const).map((k): [PropertyKey[], number, number] => [['network', k, 'bandwidth'], sc.network[k].bandwidth, moved]),
+    ...sc.network.links.flatMap((o, i): Array<[PropertyKey[], number, number]> => (o.bandwidth !== undefined ? [[['network', 'links', i, 'bandwidth'], o.bandwidth, moved]] : [])),
+  ];
+  for (const [path, bytesPerS, bytes] of rates) {
+    const t = step(bytes, bytesPerS);
+    if (t > MAX_STEP) return issue(path, `at ${formatRate(bytesPerS)} moving ${formatSize(bytes)} (the largest chunk, and at least 1MB) takes ${formatSpan(t)}; one step must take under 30 days (docs/scenarios.md, Limits): raise the rate${bytes > RECORD_BYTES ? ' or lower chunk_size' : ''}`);
+  }
+  if (raw === 0) return;
+  const nominal = step(raw, p.processing.rate_per_slot);
+  if (nominal > MAX_STEP) return issue(['pipeline', 'processing', 'rate_per_slot'], `at ${formatRate(p.processing.rate_per_slot)} one ${formatSize(raw)} chunk takes ${formatSpan(nominal)} to process; one step must take under 30 days (docs/scenarios.md, Limits): raise the rate or lower chunk_size`);
+  const longest = nominal * Math.exp(Z_MAX * p.processing.jitter);
+  if (!(longest <= MAX_STEP)) {
+    const limit = Math.log(MAX_STEP / nominal) / Z_MAX;
+    issue(['pipeline', 'processing', 'jitter'], `the longest task, nominal ${formatSpan(nominal)} x e^(8.57 x jitter), would take ${formatSpan(longest)}; one step must take under 30 days (docs/scenarios.md, Limits), so with this chunk_size and rate_per_slot jitter may be at most ${limit.toFixed(2)} (8.57 is the most extreme normal deviate the generator gives)`);
+  }
 }
 
 /** The whole format: the core fields and the systems' optional blocks, each by its top-level key. */

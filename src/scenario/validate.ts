@@ -20,9 +20,15 @@ export interface TopologyNames {
 export function topologyNames(sc: Scenario): TopologyNames {
   const clouds = Object.keys(sc.topology.clouds);
   const regions: string[] = [];
-  const racks: string[] = [];
+  const racks = new Set<string>();
   const nodes: string[] = [];
+  // Linear in the nodes (a topology may have up to 100,000): lists grow in place.
   const under = new Map<string, string[]>();
+  const add = (key: string, node: string) => {
+    const list = under.get(key);
+    if (list) list.push(node);
+    else under.set(key, [node]);
+  };
   for (const [cloud, c] of Object.entries(sc.topology.clouds)) {
     for (const [r, spec] of Object.entries(c.regions)) {
       regions.push(r);
@@ -30,12 +36,12 @@ export function topologyNames(sc: Scenario): TopologyNames {
         const node = `${r}-${i}`;
         nodes.push(node);
         const rack = spec.racks ? `${r}-rack${((i - 1) % spec.racks) + 1}` : undefined;
-        if (rack && !racks.includes(rack)) racks.push(rack);
-        for (const key of rack ? [cloud, r, rack, node] : [cloud, r, node]) under.set(key, [...(under.get(key) ?? []), node]);
+        if (rack) racks.add(rack);
+        for (const key of rack ? [cloud, r, rack, node] : [cloud, r, node]) add(key, node);
       }
     }
   }
-  return { nodes, regions, racks, clouds, members: (name) => under.get(name) ?? [] };
+  return { nodes, regions, racks: [...racks], clouds, members: (name) => under.get(name) ?? [] };
 }
 
 /** What the systems' blocks add to the checks: their own, and the role targets faults may name. */

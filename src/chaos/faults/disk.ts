@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../units/index.js';
+import { duration, MAX_FACTOR } from '../../units/index.js';
 import { defineFault, faultBase } from '../fault.js';
 
 export const diskFail = defineFault({
@@ -19,6 +19,8 @@ export const diskFail = defineFault({
   describe: (p) => p.node,
 });
 
+const SLOWEST = `is over ${MAX_FACTOR}, the largest factor a fault slows by (a disk that much slower is dead: use disk_fail or disk_full)`;
+
 export const diskSlow = defineFault({
   kind: 'disk_slow',
   summary: "A node's disk slows down: bandwidth divided and per-operation latency multiplied for a while.",
@@ -29,10 +31,10 @@ export const diskSlow = defineFault({
       node: z.string(),
       /** How long the slowdown lasts; omitted: for the rest of the run. */
       duration: duration.optional(),
-      /** Bandwidth is divided by this. */
-      bandwidth_divide: z.number().min(1).default(1),
-      /** Per-operation latency is multiplied by this. */
-      latency_multiply: z.number().min(1).default(1),
+      /** Bandwidth is divided by this (at most MAX_FACTOR, 1000). */
+      bandwidth_divide: z.number().min(1).max(MAX_FACTOR, { message: SLOWEST }).default(1),
+      /** Per-operation latency is multiplied by this (at most MAX_FACTOR, 1000). */
+      latency_multiply: z.number().min(1).max(MAX_FACTOR, { message: SLOWEST }).default(1),
     })
     .refine((p) => p.bandwidth_divide > 1 || p.latency_multiply > 1, { message: 'a disk_slow needs bandwidth_divide or latency_multiply above 1' }),
   apply(ctx, p) {

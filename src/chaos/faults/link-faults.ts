@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { duration } from '../../units/index.js';
+import { latencyDuration, MAX_FACTOR } from '../../units/index.js';
 import { linkFault } from './link-fault.js';
 
 export const latencySpike = linkFault({
   kind: 'latency_spike',
   summary: 'Links between two places get slower: latency multiplied and/or increased for a while.',
   shape: {
-    /** Multiply each latency draw by this factor. */
-    multiply: z.number().positive().default(1),
-    /** Then add this much. */
-    add: duration.default(0),
+    /** Multiply each latency draw by this factor (at most MAX_FACTOR, 1000). */
+    multiply: z.number().positive().max(MAX_FACTOR, { message: `is over ${MAX_FACTOR}, the largest factor a fault slows by (a link that much slower is down: use a partition)` }).default(1),
+    /** Then add this much (at most 1 day). */
+    add: latencyDuration.default(0),
   },
   refine: { check: (p) => p.multiply !== 1 || p.add !== 0, message: 'a latency_spike needs "multiply" (other than 1) or "add"' },
   effect: (p) => ({ latencyMultiply: p.multiply, latencyAdd: p.add }),
@@ -21,8 +21,8 @@ export const jitter = linkFault({
   kind: 'jitter',
   summary: 'Each message and transfer on the links gets an extra delay drawn uniformly from [0, amount).',
   shape: {
-    /** Largest extra delay. */
-    amount: duration,
+    /** Largest extra delay (at most 1 day). */
+    amount: latencyDuration,
   },
   effect: (p) => ({ jitter: p.amount }),
   describe: (p) => `+[0,${p.amount / 1000}ms)`,
@@ -73,8 +73,8 @@ export const reorder = linkFault({
   summary: 'Small messages on the links are held back with a probability, so later ones overtake them.',
   shape: {
     probability: z.number().gt(0).max(1),
-    /** How long a held-back message waits on top of its latency. */
-    delay: duration,
+    /** How long a held-back message waits on top of its latency (at most 1 day). */
+    delay: latencyDuration,
   },
   effect: (p) => ({ reorder: p.probability, reorderDelay: p.delay }),
   describe: (p) => `reorder ${p.probability} +${p.delay / 1000}ms`,
@@ -84,8 +84,8 @@ export const bandwidthThrottle = linkFault({
   kind: 'bandwidth_throttle',
   summary: 'Links carry bulk data at a fraction of their bandwidth; transfers in flight slow down at once.',
   shape: {
-    /** Fraction of the bandwidth left (0.1 = a tenth). */
-    factor: z.number().gt(0).max(1),
+    /** Fraction of the bandwidth left (0.1 = a tenth); at least 1/MAX_FACTOR. */
+    factor: z.number().min(1 / MAX_FACTOR, { message: `is under ${1 / MAX_FACTOR}, the smallest fraction of bandwidth a throttle leaves (a link that much slower is down: use a partition)` }).max(1),
   },
   effect: (p) => ({ bandwidthMultiply: p.factor }),
   describe: (p) => `bandwidth x${p.factor}`,

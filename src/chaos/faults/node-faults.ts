@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../units/index.js';
+import { duration, MAX_FACTOR } from '../../units/index.js';
 import { defineFault, faultBase } from '../fault.js';
 import { describeLinks, targetLinks } from './link-fault.js';
 
@@ -26,6 +26,10 @@ export const nodePause = defineFault({
   },
 });
 
+/** clock_skew's drift range: the local clock runs between 1/MAX_FACTOR and just under 2 times real speed. */
+const MIN_DRIFT_PPM = -1e6 + 1e6 / MAX_FACTOR;
+const MAX_DRIFT_PPM = 1e6 - 1e6 / MAX_FACTOR;
+
 export const clockSkew = defineFault({
   kind: 'clock_skew',
   summary: "A node's wall clock jumps by an offset and/or its clocks drift: timers and measured durations follow the drift; only readers of the wall clock see the jump.",
@@ -47,8 +51,14 @@ export const clockSkew = defineFault({
         }
         return m[1] ? -parsed.data : parsed.data;
       }),
-      /** Drift in parts per million: 1000 makes the local clock run 0.1 % fast. */
-      drift_ppm: z.number().gt(-1e6).default(0),
+      /**
+       * Drift in parts per million: 1000 makes the local clock run 0.1 % fast.
+       * -999000 to 999000: the clock runs between 1/MAX_FACTOR of real speed
+       * (slower stretches a timer past the clock's range) and just under twice
+       * real speed (at twice, a 1 µs timer rounds to 0 µs of simulated time, and
+       * a node waiting for its clock to reach a deadline never advances it).
+       */
+      drift_ppm: z.number().min(MIN_DRIFT_PPM, { message: `is under ${MIN_DRIFT_PPM}: the slowest clock runs at 1/${MAX_FACTOR} of real speed` }).max(MAX_DRIFT_PPM, { message: `is over ${MAX_DRIFT_PPM}: the fastest clock runs just under twice real speed (at twice, a 1 µs timer rounds to no time at all and the node can loop at one instant)` }).default(0),
     })
     .refine((p) => p.offset !== 0 || p.drift_ppm !== 0, { message: 'a clock_skew needs "offset" or "drift_ppm"' }),
   apply(ctx, p) {
@@ -77,8 +87,8 @@ export const brownout = defineFault({
       /** ...or two places whose links slow (latency x factor, bandwidth / factor). */
       between: z.tuple([z.string(), z.string()]).optional(),
       one_way: z.boolean().default(false),
-      /** How many times slower. */
-      factor: z.number().gt(1),
+      /** How many times slower (at most MAX_FACTOR, 1000). */
+      factor: z.number().gt(1).max(MAX_FACTOR, { message: `is over ${MAX_FACTOR}, the largest factor a fault slows by (that much slower is stopped: use node_pause or a partition)` }),
     })
     .refine((p) => (p.node === undefined) !== (p.between === undefined), { message: 'a brownout takes either "node" or "between"' }),
   apply(ctx, p) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Rng } from '../../kernel/index.js';
-import { duration } from '../../units/index.js';
+import { duration, period } from '../../units/index.js';
 import type { Undo } from '../../world/index.js';
 import { defineFault, faultBase, type FaultContext } from '../fault.js';
 
@@ -109,8 +109,8 @@ export const linkFlap = defineFault({
     ...faultBase,
     /** Two node, rack, region or cloud names. */
     between: z.tuple([z.string(), z.string()]),
-    /** Length of one down+up cycle. */
-    period: duration,
+    /** Length of one down+up cycle (at least 1ms). */
+    period: period,
     /** How long the link is down in each cycle. */
     down: duration,
     /** How long the flapping goes on; omitted: for the rest of the run. */

@@ -1,18 +1,19 @@
 import { z } from 'zod';
-import { duration } from '../../units/index.js';
+import { formatSpan, MIN_PERIOD, period, periodOrOff, wait } from '../../units/index.js';
 import { READ_LEVELS, type ReadLevel } from './messages.js';
 
 /** A Raft group for metadata, with a client writing to it (the scenario's `raft:` block). */
 export const raftBlock = z.strictObject({
   /** Members of the group, by node name (3, 5 or 7, across regions). */
   members: z.array(z.string()).min(1),
-  election_timeout: z.strictObject({ min: duration, max: duration }),
-  /** Leader heartbeat period (document 001: 50 ms). */
-  heartbeat: duration,
+  /** Drawn per election from [min, max]; min at least 1ms, and above heartbeat (checked with the block). */
+  election_timeout: z.strictObject({ min: wait, max: wait }),
+  /** Leader heartbeat period (document 001: 50 ms); at least 1ms and under election_timeout.min. */
+  heartbeat: period,
   /** Most log entries per AppendEntries. */
   max_batch: z.number().int().positive(),
   /** bounded_staleness reads: a follower serves only if it heard from the leader within this long. */
-  max_staleness: duration,
+  max_staleness: wait,
   /** A leader that has not heard from a majority within an election timeout steps down. */
   check_quorum: z.boolean(),
   /** Before an election, ask whether a majority would vote (and has no leader): a member cut off cannot raise its term (document 002's suggested optimization). */
@@ -24,17 +25,23 @@ export const raftBlock = z.strictObject({
   client: z.strictObject({
     /** Node the client runs on. */
     node: z.string(),
-    /** Mean time between writes; 0 disables the client. */
-    every: duration,
-    /** Retry at another member after this long without an answer. */
-    timeout: duration,
+    /** Mean time between writes; 0 disables the client (else at least 1ms). */
+    every: periodOrOff,
+    /** Retry at another member after this long without an answer (at least 1ms: the retries repeat while no member answers). */
+    timeout: period,
     /** Keys written, round robin. */
     keys: z.number().int().positive(),
     /** Reads at consistency levels (document 001), levels taken in turn. */
     reads: z.strictObject({
-      every: duration,
+      every: periodOrOff,
       levels: z.array(z.enum(READ_LEVELS as unknown as [ReadLevel, ...ReadLevel[]])).min(1),
     }),
   }),
+}).superRefine((raft, ctx) => {
+  // Only what cannot work: a timeout under a millisecond, an empty range, a leader that cannot heartbeat before followers time out.
+  const { min, max } = raft.election_timeout;
+  if (min < MIN_PERIOD) ctx.addIssue({ code: 'custom', path: ['election_timeout', 'min'], message: 'must be at least 1ms (elections would follow one another every few microseconds)' });
+  else if (min > max) ctx.addIssue({ code: 'custom', path: ['election_timeout', 'min'], message: `must not exceed election_timeout.max (${formatSpan(max)})` });
+  else if (raft.heartbeat >= min) ctx.addIssue({ code: 'custom', path: ['heartbeat'], message: `must be shorter than election_timeout.min (${formatSpan(min)}): followers would start elections between a leader's heartbeats` });
 });
 export type RaftBlock = z.output<typeof raftBlock>;
