@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
 
   const quiet = values.quiet;
   const me = `${hostname()}:${process.pid}`;
-  const name = jobNameOf(lorenzVersion());
+  const name = jobNameOf({ lorenz: lorenzVersion(), node: process.version });
   const pool = poolExecutor(concurrency);
   let active = 0;
   let lastActive = performance.now();

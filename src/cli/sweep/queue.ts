@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { ScenarioError } from '../../scenario/index.js';
-import type { SeedTask, SweepPlan } from '../../sweep/index.js';
+import type { SeedTask, SweepEnv, SweepPlan } from '../../sweep/index.js';
 import { probeQueue, QUEUE_PREFIX, queueOptions, type QueueTarget } from '../queue/connection.js';
 import type { Executor } from './executor.js';
 import type { TimedOutcome } from './worker.js';
@@ -9,8 +9,12 @@ import type { TimedOutcome } from './worker.js';
 /** What a queue worker returns: the outcome and who ran it. */
 export type QueuedOutcome = TimedOutcome & { worker?: string };
 
-/** The job name carries the Lorenz version: a worker of another version refuses the job (and it is retried elsewhere). */
-export const jobNameOf = (lorenz: string): string => `lorenz@${lorenz}`;
+/**
+ * The job name carries the Lorenz and Node versions the sweep records in
+ * sweep.json: a worker of other versions (whose results might differ)
+ * refuses the job, which is retried, perhaps elsewhere.
+ */
+export const jobNameOf = (env: SweepEnv): string => `lorenz@${env.lorenz} node@${env.node}`;
 
 /**
  * Retries: a job whose processor threw is retried after 1 s, then 2 s; a
@@ -26,12 +30,12 @@ export const JOB_OPTIONS: JobsOptions = {
 };
 
 /**
- * The identity of a sweep's runs: Lorenz version, scenario and the digest
+ * The identity of a sweep's runs: Lorenz and Node versions, scenario and the digest
  * of each combination (which covers every setting). A run's outcome
  * depends only on this and its seed, so equal job ids are equal work.
  */
-export function sweepIdOf(plan: SweepPlan, text: string, lorenz: string): string {
-  const h = createHash('sha256').update(JSON.stringify({ lorenz, file: plan.scenario.file, text, combinations: plan.combinations.map((c) => c.sha256) }));
+export function sweepIdOf(plan: SweepPlan, text: string, env: SweepEnv): string {
+  const h = createHash('sha256').update(JSON.stringify({ env: jobNameOf(env), file: plan.scenario.file, text, combinations: plan.combinations.map((c) => c.sha256) }));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -51,7 +55,7 @@ interface Waiter {
  * stream, read from before the first job was added, so none is missed; each
  * job id resolves once, so a job that completes twice counts once.
  */
-export async function queueExecutor(target: QueueTarget, plan: SweepPlan, text: string, lorenz: string, note: (message: string) => void): Promise<Executor> {
+export async function queueExecutor(target: QueueTarget, plan: SweepPlan, text: string, env: SweepEnv, note: (message: string) => void): Promise<Executor> {
   // Where the event stream stands now: every event of our jobs comes after it.
   const probe = await probeQueue(target);
   const last = (await probe.xrevrange(`${QUEUE_PREFIX}:${target.name}:events`, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
@@ -70,8 +74,8 @@ export async function queueExecutor(target: QueueTarget, plan: SweepPlan, text: 
   events.on('error', trouble);
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
 
-  const sweepId = sweepIdOf(plan, text, lorenz);
-  const name = jobNameOf(lorenz);
+  const sweepId = sweepIdOf(plan, text, env);
+  const name = jobNameOf(env);
   const waiting = new Map<string, Waiter>();
   const added = new Set<string>();
   const seen = new Set<string>();

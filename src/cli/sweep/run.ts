@@ -66,7 +66,7 @@ export async function runSweep(o: SweepRunOptions): Promise<number> {
   const todo = [...planRuns(plan)].filter((r) => !done.has(runKey(r)));
   const workers = Math.max(1, Math.min(o.workers, todo.length));
   const executor: Executor = o.queue
-    ? await queueExecutor(o.queue, plan, o.text, o.env.lorenz, (m) => void (o.progress !== 'quiet' && console.error(`note: ${m}`)))
+    ? await queueExecutor(o.queue, plan, o.text, o.env, (m) => void (o.progress !== 'quiet' && console.error(`note: ${m}`)))
     : poolExecutor(workers);
   const entries = [...kept];
   const saveManifest = (): void => void writeResults(work, { [MANIFEST]: JSON.stringify(buildManifest(plan, o.env, o.command, entries), null, 2) + '\n' });
