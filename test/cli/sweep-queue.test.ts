@@ -19,6 +19,7 @@ const QUEUE = 'sweep-test';
 let redis: TestRedis;
 let local: { dir: string; result: CliResult };
 const children = new Set<ChildProcess>();
+let client: Redis | undefined;
 
 /** Starts a Lorenz command, tracked so that afterAll can end it. */
 function start(script: string, args: string[], onLine?: (line: string) => void): { child: ChildProcess; done: Promise<CliResult> } {
@@ -47,55 +48,76 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
+  client?.disconnect();
   await redis?.stop();
 });
 
 describe('npm run sweep -- --queue, served by npm run worker', () => {
-  it('survives a worker killed mid-sweep, and writes the bytes of a local sweep', async () => {
+  it('survives a worker killed mid-sweep, shares jobs between producers of the same sweep, and writes the bytes of a local sweep', async () => {
     expect(local.result.code, local.result.stderr).toBe(1);
     const url = `${redis.url}/${QUEUE}`;
     const out = join(tempDir('lorenz-queue-'), 'out');
-    const workerArgs = ['--queue', url, '--concurrency', '1', '--lock', '2s'];
+    const twin = join(tempDir('lorenz-queue-'), 'twin');
+    const workerArgs = ['--queue', url, '--concurrency', '1', '--lock', '3s'];
+
+    // Both producers put the same 24 jobs on the queue: 24 added, and 24 adds that found the job there.
+    const redisClient = new Redis(redis.port, '127.0.0.1');
+    client = redisClient;
+    const producer = start('sweep.ts', [...ARGS, '--queue', url, '--out', out]);
+    const second = start('sweep.ts', [...ARGS, '--queue', url, '--out', twin]);
+    const count = async (): Promise<Record<string, number>> => {
+      const n: Record<string, number> = { added: 0, duplicated: 0 };
+      for (const [, fields] of await redisClient.xrange(`lorenz:${QUEUE}:events`, '-', '+')) if (fields[1]! in n) n[fields[1]!]!++;
+      return n;
+    };
+    for (let t = 0; t < 600 && Object.values(await count()).some((v) => v < 24); t++) await new Promise((r) => setTimeout(r, 100));
+    expect(await count()).toEqual({ added: 24, duplicated: 24 });
 
     // Worker A: killed as soon as it has run one seed, holding the next.
     let killedA!: () => void;
     const aKilled = new Promise<void>((resolve) => (killedA = resolve));
+    const seenA: string[] = [];
     const a = start('worker.ts', workerArgs, (line) => {
+      seenA.push(line);
       if (/ seed \d+: (ok|FAIL) in /.test(line) && a.child.exitCode === null && !a.child.killed) {
         a.child.kill('SIGKILL');
         killedA();
       }
     });
-    const producer = start('sweep.ts', [...ARGS, '--queue', url, '--out', out]);
     await aKilled;
     expect((await a.done).code).toBe(-1);
 
     // Nobody serves the queue now: what is active was A's, and only its lapsed lock can free it.
-    const client = new Redis(redis.port, '127.0.0.1');
-    const held = await client.lrange(`lorenz:${QUEUE}:active`, 0, -1);
+    const held = await redisClient.lrange(`lorenz:${QUEUE}:active`, 0, -1);
     expect(held.length).toBeGreaterThan(0);
 
     const seen: string[] = [];
     const b = start('worker.ts', workerArgs, (line) => seen.push(line));
-    const made = await producer.done;
-    expect(made.code, made.stderr).toBe(1);
-    expect(made.stderr).toMatch(/^FAIL \d+ of 24 runs: /);
-    // B redid what A held when it died.
-    for (const id of held) expect(seen.some((l) => l.includes(` seed ${id.split(':')[2]}: `)), id).toBe(true);
+    const [made, twinned] = await Promise.all([producer.done, second.done]);
+    for (const r of [made, twinned]) {
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/^FAIL \d+ of 24 runs: /);
+    }
 
     expect(tree(out, ['timing.csv'])).toEqual(tree(local.dir, ['timing.csv']));
+    expect(tree(twin, ['timing.csv'])).toEqual(tree(local.dir, ['timing.csv']));
     expect(readFileSync(join(out, 'timing.csv'), 'utf8').trim().split('\n')).toHaveLength(25);
     expect(existsSync(`${out}.partial`)).toBe(false);
 
     // The producer took its jobs off the queue (what is left is the queue's own bookkeeping).
-    const jobs = (await client.keys(`lorenz:${QUEUE}:*`)).filter((k) => k.split(':').length >= 5);
+    const jobs = (await redisClient.keys(`lorenz:${QUEUE}:*`)).filter((k) => k.split(':').length >= 5);
     expect(jobs).toEqual([]);
-    await client.quit();
 
     // SIGTERM stops a worker cleanly.
     b.child.kill('SIGTERM');
     const stopped = await b.done;
     expect(stopped.code, stopped.stderr).toBe(0);
+    // B redid what A held when it died.
+    for (const id of held) expect(seen.some((l) => l.includes(` seed ${id.split(':')[2]}: `)), id).toBe(true);
+    // Each seed ran once for both producers, or twice if its first worker died with it.
+    const ran = [...seenA, ...seen].map((l) => / seed (\d+): /.exec(l)?.[1]).filter((x) => x !== undefined);
+    expect(new Set(ran).size).toBe(24);
+    expect(ran.length).toBeLessThanOrEqual(24 + held.length);
   }, 120_000);
 
   it('a worker with --idle-exit stops by itself on an empty queue', async () => {
