@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario, METRIC_NAMES, metricsOf, runScenario } from '../../src/run/index.js';
 import { runCliAsync, tempDir, type CliResult } from '../helpers/cli.js';
+import { tree } from '../helpers/tree.js';
 
 /**
  * End to end, the way a user runs sweeps. Short runs (node-loss cut to 90 s,
@@ -13,20 +14,6 @@ import { runCliAsync, tempDir, type CliResult } from '../helpers/cli.js';
 const SCENARIO = 'scenarios/node-loss.yml';
 const SET = ['--set', 'duration=90s'];
 const sweep = (args: string[]): Promise<CliResult> => runCliAsync('sweep.ts', [SCENARIO, ...SET, '--quiet', ...args]);
-
-/** Every file below a folder by relative path, with its bytes as text. */
-function tree(dir: string, skip: readonly string[] = []): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (!skip.includes(e.name)) out[relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const csv = (file: string): Array<Record<string, string>> => parse(readFileSync(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
 const cellOf = (v: number | boolean | null): string => (v === null ? '' : String(v));
@@ -233,7 +220,7 @@ describe('bad input exits 2 with one paragraph naming the flag, and writes nothi
     [['--seeds', '1..3', '--grid', 'pipeline.replication=2,3'], /^error: --grid pipeline\.replication=2,3: pipeline\.replication: unknown field "replication"/],
     [['--seeds', '1..3', '--grid', 'duration=60s,soon'], /^error: --grid duration=60s,soon: duration: expected a duration .* got "soon"/],
     [['--seeds', '1..3', '--shard', '2/2'], /^error: --shard 2\/2: the shard index is out of range/],
-    [['--seeds', '1..3', '--bogus'], /^error: Unknown option '--bogus'/],
+    [['--seeds', '1..3', '--bogus'], /^error: --bogus: unknown flag\.\n\nusage: npm run sweep/],
   ];
   it('for each case', async () => {
     // Side by side: each is a process start and little else.

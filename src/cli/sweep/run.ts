@@ -1,14 +1,16 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Tinypool from 'tinypool';
 import { METRIC_NAMES } from '../../run/index.js';
 import { ScenarioError } from '../../scenario/index.js';
 import { buildManifest, failureDir, identityMismatch, planRuns, runKey, sweepFiles, type SeedTask, type SweepEnv, type SweepPlan } from '../../sweep/index.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { simCommand } from '../shell-quote.js';
 import { writeResults } from '../write-results.js';
+import type { QueueTarget } from '../queue/connection.js';
+import { poolExecutor, type Executor } from './executor.js';
 import { checkReplaceable, Journal, MANIFEST, publish, readJournal, readManifest, workDirOf, type JournalEntry } from './folder.js';
 import { startProgress, type ProgressMode } from './progress.js';
+import { queueExecutor } from './queue.js';
 import type { TimedOutcome } from './worker.js';
 
 export interface SweepRunOptions {
@@ -20,12 +22,14 @@ export interface SweepRunOptions {
   resumeCommand: string;
   out: string;
   workers: number;
+  /** Run the seeds as jobs of this queue, for `npm run worker`s anywhere, instead of on local threads. */
+  queue?: QueueTarget | null;
   resume: boolean;
   progress: ProgressMode;
 }
 
 /**
- * Runs every pending run of the plan on a pool of worker threads, journalling
+ * Runs every pending run of the plan on a pool of worker threads (or a queue), journalling
  * each as it finishes, then writes the sweep's files and moves the folder in
  * place. Returns the exit code.
  */
@@ -60,6 +64,10 @@ export async function runSweep(o: SweepRunOptions): Promise<number> {
   mkdirSync(work, { recursive: true });
   const done = new Set(kept.map(runKey));
   const todo = [...planRuns(plan)].filter((r) => !done.has(runKey(r)));
+  const workers = Math.max(1, Math.min(o.workers, todo.length));
+  const executor: Executor = o.queue
+    ? await queueExecutor(o.queue, plan, o.text, o.env, (m) => void (o.progress !== 'quiet' && console.error(`note: ${m}`)))
+    : poolExecutor(workers);
   const entries = [...kept];
   const saveManifest = (): void => void writeResults(work, { [MANIFEST]: JSON.stringify(buildManifest(plan, o.env, o.command, entries), null, 2) + '\n' });
   saveManifest();
@@ -67,8 +75,6 @@ export async function runSweep(o: SweepRunOptions): Promise<number> {
   const journal = new Journal(work, kept);
   const progress = startProgress(o.progress, todo.length + kept.length, kept.length, kept.filter((e) => !e.ok).length);
   const started = performance.now();
-  const workers = Math.max(1, Math.min(o.workers, todo.length));
-  const pool = new Tinypool({ filename: new URL('./worker-boot.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers });
   const task = (r: { combination: number; seed: number }): SeedTask => ({
     scenario: { file: plan.scenario.file, text: o.text },
     set: [...plan.set, ...plan.combinations[r.combination]!.set],
@@ -80,7 +86,7 @@ export async function runSweep(o: SweepRunOptions): Promise<number> {
   let stopped: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
     stopped ??= signal;
-    void pool.destroy();
+    void executor.close();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -90,7 +96,7 @@ export async function runSweep(o: SweepRunOptions): Promise<number> {
       const r = todo[next++]!;
       let outcome: TimedOutcome;
       try {
-        outcome = (await pool.run(task(r))) as TimedOutcome;
+        outcome = await executor.run(task(r));
       } catch (e) {
         if (stopped !== null) return;
         throw e;
@@ -106,14 +112,13 @@ export async function runSweep(o: SweepRunOptions): Promise<number> {
     }
   };
   try {
-    // Two tasks per worker in flight, so a worker never waits for the main thread.
-    await Promise.all(Array.from({ length: workers * 2 }, lane));
+    await Promise.all(Array.from({ length: Math.min(executor.lanes, todo.length) }, lane));
   } finally {
     progress.stop();
     journal.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await pool.destroy();
+    await executor.close();
     saveManifest();
   }
   if (stopped !== null) {
@@ -124,7 +129,7 @@ export async function runSweep(o: SweepRunOptions): Promise<number> {
   writeResults(work, sweepFiles(plan, o.env, o.command, METRIC_NAMES, entries, entries));
   publish(work, out);
   const wallS = (performance.now() - started) / 1000;
-  return report(o, entries, todo.length, wallS, workers);
+  return report(o, entries, todo.length, wallS, executor.workers());
 }
 
 function report(o: SweepRunOptions, entries: readonly JournalEntry[], ran: number, wallS: number, workers: number): number {
