@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { checkDeterminism, InternalRunError, lastEventsBefore, loadScenario, ScenarioRun, type DeterminismReport, type RunResult } from '../run/index.js';
 import { SYSTEMS } from '../modules/registry.js';
 import { ScenarioError } from '../scenario/index.js';
+import { duration } from '../units/index.js';
 import { listFaults } from './list-faults.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { runCommand } from './run-command.js';
@@ -12,13 +13,15 @@ import { shellQuote, simCommand } from './shell-quote.js';
 import { writeResults } from './write-results.js';
 
 const USAGE = `usage: npm run sim -- <scenario.yml> [--seed N] [--out DIR] [--set key.path=value ...] [--quiet]
+                    [--max-events N] [--max-wall DURATION]
        npm run sim -- <scenario.yml> [--seed N] --check-determinism
        npm run sim -- --list-faults
 
 Runs a scenario on the simulated clock and writes throughput.csv, durability.csv,
 faults.csv and summary.json to results/<scenario>/seed-<N>/ (or --out DIR).
 --check-determinism runs it twice in this process and names the first event
-where the runs diverge (writes nothing).
+where the runs diverge (writes nothing). --max-events and --max-wall stop a run
+that goes past them (exit 2, nothing written), saying how far it got.
 Exit 0: every invariant and expectation held. 1: one did not. 2: bad input or usage.\n3: an internal error (a bug in Lorenz). 130/143: stopped by SIGINT/SIGTERM (nothing written).`;
 
 const EXIT = EXIT_CODES;
@@ -40,8 +43,26 @@ const OPTIONS = {
   quiet: { type: 'boolean', default: false },
   'check-determinism': { type: 'boolean', default: false },
   'list-faults': { type: 'boolean', default: false },
+  'max-events': { type: 'string' },
+  'max-wall': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+
+/** Bounds a user may put on a run that might be enormous: it stops, cleanly, when one is reached. */
+interface RunBounds { maxEvents: number; maxWallMs: number }
+
+function parseBounds(values: { 'max-events'?: string; 'max-wall'?: string }): RunBounds {
+  const events = values['max-events'];
+  if (events !== undefined && !/^[1-9]\d*$/.test(events)) usageError(`--max-events ${events}: expected a whole number of events, at least 1.`);
+  const wall = values['max-wall'];
+  let maxWallMs = Infinity;
+  if (wall !== undefined) {
+    const parsed = duration.safeParse(wall);
+    if (!parsed.success || typeof wall !== 'string' || !/[a-z]/i.test(wall) || parsed.data <= 0) usageError(`--max-wall ${wall}: expected a wall-clock duration such as 30s or 5m.`);
+    maxWallMs = parsed.data! / 1000;
+  }
+  return { maxEvents: events === undefined ? Infinity : Number(events), maxWallMs };
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, OPTIONS, USAGE);
@@ -58,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
   const set = values.set ?? [];
   const loaded = loadScenario(file, { set });
   const seed = parseSeed(values.seed) ?? loaded.scenario.seed;
+  const bounds = parseBounds(values);
   const reproduce = simCommand(file, seed, set);
   if (values['check-determinism']) return reportDeterminism(checkDeterminism(loaded, seed), `${reproduce} --check-determinism`);
   const dir = values.out ?? join('results', loaded.name, `seed-${seed}`);
@@ -67,13 +89,19 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   let result: RunResult;
   try {
-    const outcome = await runInSlices(new ScenarioRun(loaded, { seed }), values.quiet);
-    if (typeof outcome === 'string') {
+    const outcome = await runInSlices(new ScenarioRun(loaded, { seed }), values.quiet, bounds);
+    if ('stopped' in outcome) {
       folder.discard();
-      console.error(`stopped by ${outcome}; nothing written (the results folder ${dir}/ is as it was). Run again to start over.`);
-      return outcome === 'SIGINT' ? 130 : 143;
+      const { stopped, at, events } = outcome;
+      const how = `at t=${at / 1e6}s of ${loaded.scenario.duration / 1e6}s after ${events} events; nothing written (the results folder ${dir}/ is as it was)`;
+      if (stopped === 'SIGINT' || stopped === 'SIGTERM') {
+        console.error(`stopped by ${stopped} ${how}. Run again to start over.`);
+        return stopped === 'SIGINT' ? 130 : 143;
+      }
+      console.error(`error: ${stopped} reached ${how}. Raise the bound, or shorten the scenario (duration, nodes, dataset).`);
+      return EXIT.usage;
     }
-    result = outcome;
+    result = outcome.result;
   } catch (e) {
     folder.discard();
     if (!(e instanceof InternalRunError)) throw e;
@@ -129,10 +157,10 @@ const SLICE_MS = 100;
  * wall time, yielding between them so SIGINT and SIGTERM are heard (the
  * outputs are those of one unsliced run: nothing happens between slices).
  * Shows progress on a terminal for runs longer than a few seconds. Returns
- * the result, or the signal that stopped it.
+ * the result, or what stopped it (a signal, or a bound reached) and how far it got.
  */
-async function runInSlices(run: ScenarioRun, quiet: boolean): Promise<RunResult | NodeJS.Signals> {
-  let stopped: NodeJS.Signals | undefined;
+async function runInSlices(run: ScenarioRun, quiet: boolean, bounds: RunBounds): Promise<{ result: RunResult } | { stopped: string; at: number; events: number }> {
+  let stopped: string | undefined;
   const stop = (signal: NodeJS.Signals): void => void (stopped ??= signal);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -154,10 +182,12 @@ async function runInSlices(run: ScenarioRun, quiet: boolean): Promise<RunResult 
         process.stderr.write(`\r  t=${(run.now / 1e6).toFixed(0)}s of ${(run.horizon / 1e6).toFixed(0)}s (${(done * 100).toFixed(0)}%), ${Math.round(run.events / elapsed)} events/s, ETA ${eta.toFixed(0)}s   `);
         shown = true;
       }
+      if (run.events >= bounds.maxEvents) stopped ??= `--max-events ${bounds.maxEvents}`;
+      if (performance.now() - t0 >= bounds.maxWallMs) stopped ??= `--max-wall ${bounds.maxWallMs / 1000}s`;
       await new Promise((resolve) => setImmediate(resolve));
-      if (stopped) return stopped;
+      if (stopped) return { stopped, at: run.now, events: run.events };
     }
-    return run.finish();
+    return { result: run.finish() };
   } finally {
     if (shown) process.stderr.write('\r\x1b[K');
     process.off('SIGINT', stop);

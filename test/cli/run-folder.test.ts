@@ -45,7 +45,7 @@ describe('the results folder of npm run sim', () => {
         }, 50);
       });
       expect(r.code).toBe(code);
-      expect(r.stderr).toMatch(new RegExp(`stopped by ${signal}; nothing written`));
+      expect(r.stderr).toMatch(new RegExp(`stopped by ${signal} at t=[\\d.]+s of 7200s after \\d+ events; nothing written`));
       expect(readdirSync(parent)).toEqual(['run']);
       expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe('{"previous": true}\n');
     });
@@ -66,6 +66,19 @@ describe('the results folder of npm run sim', () => {
     expect(existsSync(out)).toBe(false);
     expect(runCli('sim.ts', ['scenarios/partition.yml', '--out', out, '--quiet']).code).toBe(0);
     expect(readdirSync(parent)).toEqual(['run']);
+  });
+
+  it('--max-events and --max-wall stop a run that goes past them, say how far it got, and write nothing', () => {
+    const parent = tempDir();
+    const out = join(parent, 'run');
+    const events = runCli('sim.ts', ['scenarios/raft-soak.yml', '--max-events', '50000', '--out', out]);
+    expect(events.code).toBe(2);
+    expect(events.stderr).toMatch(/^error: --max-events 50000 reached at t=[\d.]+s of 300s after \d+ events; nothing written/);
+    const wall = runCli('sim.ts', ['scenarios/raft-soak.yml', '--max-wall', '500ms', '--out', out]);
+    expect(wall.code).toBe(2);
+    expect(wall.stderr).toMatch(/^error: --max-wall 0\.5s reached at t=/);
+    expect(readdirSync(parent)).toEqual([]);
+    expect(runCli('sim.ts', ['scenarios/partition.yml', '--max-wall', '3']).stderr).toMatch(/--max-wall 3: expected a wall-clock duration such as 30s/);
   });
 
   it('an unknown flag gets a did-you-mean and the usage, exit 2', () => {
