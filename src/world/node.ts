@@ -69,12 +69,20 @@ interface PendingTimer {
   host: NodeHost;
   incarnation: number;
   fn: () => void;
+  /** The handle `setTimer` returned (-1: a device completion, never cancelled). */
+  id: TimerHandle;
 }
 
 const fireTimer = (t: PendingTimer): void => {
   const node = t.host.node;
   if (!node.up || node.incarnation !== t.incarnation) return;
-  if (node.paused) return void node.held.push(() => fireTimer(t));
+  if (node.paused) {
+    // Fell due while frozen: it waits for the resume, and can still be cancelled until it runs.
+    if (t.id >= 0) t.host.heldTimers.set(t.id, t);
+    return void node.held.push(() => {
+      if (t.id < 0 || t.host.heldTimers.delete(t.id)) fireTimer(t);
+    });
+  }
   const trace = t.host.traceSink;
   if (trace.tracer) trace.tracer('timer', t.host.node.index, '');
   t.fn();
@@ -88,6 +96,13 @@ export class NodeHost implements NodeRuntime {
   private handlers = new Map<string, (from: number, body: unknown) => void>();
   readonly disk: DiskRuntime;
   readonly logDisk: DiskRuntime;
+  /**
+   * Timers that fell due while the node was paused and wait in `held`, by
+   * handle. For the node no time passed, so one it cancels at resume (say,
+   * while handling a message that arrived before the timer fell due) must not
+   * run: `cancelTimer` takes it out of here.
+   */
+  readonly heldTimers = new Map<TimerHandle, PendingTimer>();
 
   constructor(readonly node: SimNode, private readonly services: HostServices) {
     this.disk = new HostDisk(this, node.disk);
@@ -132,11 +147,12 @@ export class NodeHost implements NodeRuntime {
   setTimer(delay: SimTime, fn: () => void): TimerHandle {
     const n = this.node;
     const simDelay = n.cpuSlowdown === 1 && n.clock.driftPpm === 0 ? delay : (delay * n.cpuSlowdown) / (1 + n.clock.driftPpm / 1e6);
-    return this.services.sim.after(Math.max(0, Math.round(simDelay)), fireTimer, { host: this, incarnation: n.incarnation, fn });
+    const t: PendingTimer = { host: this, incarnation: n.incarnation, fn, id: -1 };
+    return (t.id = this.services.sim.after(Math.max(0, Math.round(simDelay)), fireTimer, t));
   }
 
   cancelTimer(timer: TimerHandle): void {
-    this.services.sim.cancel(timer);
+    if (!this.services.sim.cancel(timer) && this.heldTimers.size > 0) this.heldTimers.delete(timer);
   }
 
   rng(purpose: string): Rng {
@@ -149,7 +165,7 @@ export class NodeHost implements NodeRuntime {
 
   /** Runs `fn` at simulated instant `at` (a device completion: no clock or CPU stretch) if this life is still going then. */
   atSimTime(at: SimTime, fn: () => void): void {
-    this.services.sim.at(Math.max(at, this.services.sim.now), fireTimer, { host: this, incarnation: this.node.incarnation, fn });
+    this.services.sim.at(Math.max(at, this.services.sim.now), fireTimer, { host: this, incarnation: this.node.incarnation, fn, id: -1 });
   }
 
 
@@ -164,6 +180,7 @@ export class NodeHost implements NodeRuntime {
   reset(): void {
     this.handlers = new Map();
     this.node.held = [];
+    this.heldTimers.clear();
   }
 }
 

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 
 /**
  * Writes a shrunk failing schedule (a property test's counterexample) as a
- * runnable scenario under results/shrunk/, logs how to reproduce it, and
- * returns its path.
+ * runnable scenario under results/shrunk/, logs how to reproduce it (with the
+ * planted defect, if the failure needs one), and returns its path.
  */
-export function writeShrunk(name: string, seed: number, text: string, defect: string): string {
+export function writeShrunk(name: string, seed: number, text: string, defect?: string): string {
   const dir = join('results', 'shrunk');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}-seed-${seed}.yml`);
   writeFileSync(file, text);
-  console.log(`minimal failing schedule (seed ${seed}): ${file}\nreproduce with the defect: runScenario(loadScenario('${file}'), { seed: ${seed}, defects: ['${defect}'] })`);
+  const how = defect === undefined ? `reproduce: runScenario(loadScenario('${file}'), { seed: ${seed} })` : `reproduce with the defect: runScenario(loadScenario('${file}'), { seed: ${seed}, defects: ['${defect}'] })`;
+  console.log(`minimal failing schedule (seed ${seed}): ${file}\n${how}`);
   return file;
 }

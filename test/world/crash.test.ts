@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { port } from '../../src/world/index.js';
 import { MB, tinyWorld } from './helpers.js';
 
 describe('crashes', () => {
@@ -65,5 +66,35 @@ describe('loss never applies to a node talking to itself', () => {
     w.sendAt(0, 0, 1, 'other');
     w.sim.run();
     expect(w.deliveries.map((d) => d.body)).toEqual(['self']);
+  });
+});
+
+describe('pauses', () => {
+  // Regression: a timer that fell due during a pause waited in `held`, where
+  // cancelTimer no longer reached it. Raft's election timer, re-armed at the
+  // resume by a heartbeat that arrived before it fell due, then ran anyway:
+  // the member kept two election timers for ever and deposed every leader
+  // (raft_liveness failed in the chaos property; see raft-chaos-property.test.ts).
+  it('a timer that fell due during the pause, cancelled at the resume by work that came before it, does not run', () => {
+    const RESET = port<null>('reset');
+    const fired: Array<[string, number]> = [];
+    const w = tinyWorld({
+      onBoot: (rt) => {
+        if (rt.self !== 1) return;
+        let timer = rt.setTimer(5_000, () => fired.push(['first', w.sim.now]));
+        rt.listen(RESET, () => {
+          rt.cancelTimer(timer);
+          timer = rt.setTimer(5_000, () => fired.push(['second', w.sim.now]));
+        });
+        // Not cancelled by anything: runs at the resume, as before.
+        rt.setTimer(6_000, () => fired.push(['kept', w.sim.now]));
+      },
+    });
+    w.at(1_000, () => w.world.pause(1));
+    // Sent at 2 ms, arrives at 3 ms (held), before 'first' falls due at 5 ms (held too).
+    w.at(2_000, () => w.rts[0]!.send(1, RESET, null));
+    w.at(10_000, () => w.world.resume(1));
+    w.sim.run();
+    expect(fired).toEqual([['kept', 10_000], ['second', 15_000]]);
   });
 });
