@@ -6,7 +6,9 @@
  * Benchmarks are interleaved round by round (kernel, ceilings, network, then
  * again), so slow drift of the machine affects all of them alike.
  *
- * Options: --reps=N (default 5), --only=kernel,ceiling,network,sweep
+ * Options: --reps=N (default 5), --only=kernel,ceiling,network,sweep,soak
+ * (soak, a simulated week advanced day by day with the heap after each day,
+ * runs only when named: it takes a minute or two)
  *
  * The sweep section (npm run sweep against a shell loop of npm run sim) runs
  * once, after the others: it takes minutes and measures whole processes.
@@ -15,6 +17,7 @@ import os from 'node:os';
 import { benchCeilingPrecomputed, benchCeilingRng } from './heap-ceiling.js';
 import { benchKernel } from './kernel.js';
 import { benchNetwork } from './network.js';
+import { benchSoak } from './soak.js';
 import { benchSweep } from './sweep.js';
 
 interface Sample {
@@ -95,6 +98,7 @@ const benches: Bench[] = [
 
 const selected = benches.filter((b) => !only || only.includes(b.group) || only.includes(b.key));
 const withSweep = !only || only.includes('sweep');
+const withSoak = only?.includes('soak') ?? false;
 
 const median = (xs: number[]): number => {
   const a = [...xs].sort((x, y) => x - y);
@@ -123,7 +127,7 @@ for (let round = 0; round <= REPS; round++) {
 
 const rates = new Map<string, number>();
 const SWEEP_LABEL_WIDTH = 44;
-const width = Math.max(withSweep ? SWEEP_LABEL_WIDTH : 0, ...selected.map((b) => b.label.length)) + 2;
+const width = Math.max(withSweep || withSoak ? SWEEP_LABEL_WIDTH : 0, ...selected.map((b) => b.label.length)) + 2;
 const line = (label: string, value: string, rest = ''): void => console.log(`  ${label.padEnd(width)}${value.padStart(17)}  ${rest}`);
 for (const b of selected) {
   const ss = samples.get(b.key)!;
@@ -170,6 +174,15 @@ if (withSweep) {
   line(`shell loop of npm run sim (est. from ${o.simSamples})`, `${(1 / simEach).toFixed(2)} seeds/s `,
     `median ${simEach.toFixed(2)} s per invocation (runs: ${r.simWallS.map((x) => x.toFixed(2)).join(' ')}); ${o.seeds} seeds ~ ${(o.seeds * simEach).toFixed(0)} s one at a time, ~ ${((o.seeds * simEach) / o.workers).toFixed(0)} s ${o.workers} at a time`);
   line('sweep / shell loop', `${((o.seeds * simEach) / r.sweepWallS).toFixed(2)}${' '.repeat(9)}`, `against ${o.workers} loops side by side: ${((o.seeds * simEach) / o.workers / r.sweepWallS).toFixed(2)}`);
+}
+if (withSoak) {
+  const r = benchSoak(7);
+  const first = r.heapMiB[0]!;
+  const last = r.heapMiB[r.heapMiB.length - 1]!;
+  console.log('');
+  console.log(`  soak (once): scenarios/nemesis-soak.yml for 7 simulated days of chaos, ${(r.events / 1e6).toFixed(1)} M events in ${r.wallS.toFixed(1)} s${r.gcExposed ? '' : ' (no --expose-gc: heap figures include garbage)'}`);
+  line('heap after each simulated day, MiB', r.heapMiB.map((h) => h.toFixed(1)).join(' '));
+  line('heap, last day / first day', `${(last / first).toFixed(2)}${' '.repeat(9)}`, last / first <= 1.2 ? 'flat within 20 %: target met' : 'grows more than 20 %: target NOT met');
 }
 console.log('');
 for (const w of warnings) console.log(`  warning: ${w}`);
