@@ -14,6 +14,7 @@
  * once, after the others: it takes minutes and measures whole processes.
  */
 import os from 'node:os';
+import { parseArgs } from 'node:util';
 import { benchCeilingPrecomputed, benchCeilingRng } from './heap-ceiling.js';
 import { benchKernel } from './kernel.js';
 import { benchNetwork } from './network.js';
@@ -37,14 +38,10 @@ interface Bench {
   check?: (s: Sample) => string | undefined;
 }
 
-const args = new Map(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k!, v ?? 'true'] as const;
-  }),
-);
-const REPS = Math.max(1, Number(args.get('reps') ?? 5));
-const only = args.get('only')?.split(',');
+/** `--reps=2` or `--reps 2`, `--only=a,b` or `--only a,b`. */
+const { values: args } = parseArgs({ args: process.argv.slice(2), options: { reps: { type: 'string' }, only: { type: 'string' } } });
+const REPS = Math.max(1, Number(args.reps ?? 5));
+const only = args.only?.split(',');
 
 const KERNEL_EVENTS = 2_000_000;
 const PROCS = 1_000;
