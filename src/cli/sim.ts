@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { checkDeterminism, InternalRunError, lastEventsBefore, loadScenario, ScenarioRun, type DeterminismReport, type RunResult } from '../run/index.js';
 import { SYSTEMS } from '../modules/registry.js';
 import { ScenarioError } from '../scenario/index.js';
@@ -10,6 +9,7 @@ import { runCommand } from './run-command.js';
 import { parseFlags } from './flags.js';
 import { RunFolder } from './run-folder.js';
 import { shellQuote, simCommand } from './shell-quote.js';
+import { lorenzVersion } from './version.js';
 import { writeResults } from './write-results.js';
 
 const USAGE = `usage: npm run sim -- <scenario.yml> [--seed N] [--out DIR] [--set key.path=value ...] [--quiet]
@@ -145,9 +145,6 @@ async function main(argv: string[]): Promise<number> {
   }
   return EXIT.ok;
 }
-
-/** The Lorenz version, recorded in run.json. */
-const lorenzVersion = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Wall time one slice should take: short enough that a signal is answered at once and progress moves. */
 const SLICE_MS = 100;
