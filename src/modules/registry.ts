@@ -38,8 +38,3 @@ export function bootOrder(systems: readonly SystemModule[]): SystemModule[] {
   for (const m of systems) visit(m);
   return order;
 }
-
-/** Every metric name `expect:` and `compare` know, with the module that reads it (`null`: the run's own). */
-export function moduleMetricNames(systems: readonly SystemModule[]): string[] {
-  return systems.flatMap((m) => Object.keys(m.metrics ?? {}));
-}

@@ -9,11 +9,6 @@ export function blockOf<B>(scenario: { readonly [key: string]: unknown }, module
   return module.block ? (scenario[module.block.key] as B | undefined) : undefined;
 }
 
-/** Whether a scenario runs a module: always for a module without a block, else when the block is there. */
-export function runsModule(scenario: { readonly [key: string]: unknown }, module: SystemModule): boolean {
-  return !module.block || scenario[module.block.key] !== undefined;
-}
-
 /** The scenario format and load-time checks that the registered modules make up. */
 export function scenarioSystems(systems: readonly SystemModule[] = SYSTEMS): ScenarioSystems {
   const blocks = Object.fromEntries(systems.flatMap((m) => (m.block ? [[m.block.key, m.block.schema]] : [])));

@@ -1,5 +1,4 @@
 import type { InvariantResult } from '../check/index.js';
-import type { SimTime } from '../kernel/index.js';
 import type { RunEnd, SystemModule, SystemObserver } from '../modules/system-module.js';
 import type { Summary } from '../modules/summary.js';
 import type { Telemetry, TelemetryEvent } from '../systems/index.js';
@@ -50,9 +49,4 @@ export class RunObservers implements Telemetry {
   invariants(): InvariantResult[] {
     return this.list.flatMap(({ observer }) => observer.invariants?.() ?? []);
   }
-}
-
-/** When a tap wants the time with each event. */
-export function timedTap(clock: () => SimTime, tap: ((time: SimTime, e: TelemetryEvent) => void) | undefined): ((e: TelemetryEvent) => void) | undefined {
-  return tap && ((e) => tap(clock(), e));
 }

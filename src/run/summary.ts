@@ -5,7 +5,6 @@ import type { GroundTruth } from '../world/ground-truth.js';
 import type { RunObservers } from './observers.js';
 
 export type { StageSummary, Summary } from '../modules/summary.js';
-export { bottleneckOf, diskImbalance, durabilitySummary, round3, severity } from '../systems/pipeline/module/summary.js';
 
 export interface SummaryInputs {
   loaded: LoadedScenario;

@@ -29,9 +29,6 @@ export function resolveSystems(scenario: Scenario, topology: TopologySpec, defec
   return [...settings].map(([module, s]) => ({ module, settings: s }));
 }
 
-/** Every test-only defect some module declares. */
-export const KNOWN_DEFECTS: readonly string[] = SYSTEMS.flatMap((m) => m.defects ?? []);
-
 /** The machines a scenario describes, as its modules change them (a dedicated log device). */
 export function systemsTopology(scenario: Scenario, topology: TopologySpec): TopologySpec {
   let t = topology;

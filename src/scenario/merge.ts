@@ -1,3 +1,5 @@
+import { FORBIDDEN_KEYS } from './source.js';
+
 /** Paths (dot-joined) whose values replace the defaults whole instead of merging. */
 const REPLACE_WHOLE = new Set(['topology.clouds']);
 
@@ -24,7 +26,7 @@ export function mergeOver(base: unknown, over: unknown, path: string[] = []): un
  */
 export function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
-  const bad = keys.find((k) => k === '__proto__' || k === 'constructor' || k === 'prototype' || k === '');
+  const bad = keys.find((k) => FORBIDDEN_KEYS.has(k) || k === '');
   if (bad !== undefined) throw new RangeError(bad === '' ? 'an empty step in the key path' : `"${bad}" is not a setting (it names JavaScript's object machinery)`);
   const index = (list: unknown[], k: string): number => {
     if (!/^\d+$/.test(k) || Number(k) >= list.length) throw new RangeError(`"${k}" is not an index of a list of ${list.length}`);

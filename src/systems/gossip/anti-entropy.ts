@@ -70,10 +70,21 @@ export class AntiEntropyNode {
   }
 
   private round(): void {
-    const peers = this.opts.members.filter((m) => m !== this.rt.self);
-    const rng = this.rt.rng('gossip');
-    if (this.version > 0) for (const peer of rng.shuffled(peers).slice(0, this.opts.fanout)) this.rt.send(peer, GossipPort.push, { version: this.version });
+    if (this.version > 0) for (const peer of this.pickPeers()) this.rt.send(peer, GossipPort.push, { version: this.version });
     this.rt.setTimer(this.opts.interval, () => this.round());
+  }
+
+  /** `fanout` distinct random peers, drawn without copying or shuffling the member list (a round costs O(fanout), not O(nodes)). */
+  private pickPeers(): number[] {
+    const members = this.opts.members;
+    const want = Math.min(this.opts.fanout, members.length - 1);
+    const rng = this.rt.rng('gossip');
+    const picked: number[] = [];
+    while (picked.length < want) {
+      const m = members[rng.int(0, members.length - 1)]!;
+      if (m !== this.rt.self && !picked.includes(m)) picked.push(m);
+    }
+    return picked;
   }
 }
 
