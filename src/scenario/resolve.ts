@@ -65,11 +65,16 @@ export function buildCluster(topology: TopologySpec): ClusterConfig {
   const members: MemberInfo[] = topology.nodes.map((n, index) => ({
     index, name: n.name, cloud: n.cloud, region: n.region, slots: n.slots, diskCapacityBytes: n.disk.capacityBytes,
   }));
-  const nominal = new Map<string, number>();
-  for (const a of topology.regions) for (const b of topology.regions) nominal.set(`${a.name}|${b.name}`, typicalLatency(topology.link(a, b).latency));
+  // A region-by-region table indexed by number: placement asks for it in
+  // every comparison of its sort, so a string-keyed lookup there dominated.
+  const regions = topology.regions.length;
+  const regionIndex = new Map(topology.regions.map((r, i) => [r.name, i]));
+  const regionOf = Int32Array.from(members, (m) => regionIndex.get(m.region)!);
+  const nominal = new Float64Array(regions * regions);
+  topology.regions.forEach((a, i) => topology.regions.forEach((b, j) => (nominal[i * regions + j] = typicalLatency(topology.link(a, b).latency))));
   return {
     members,
-    nominalLatency: (a, b) => nominal.get(`${members[a]!.region}|${members[b]!.region}`)!,
+    nominalLatency: (a, b) => nominal[regionOf[a]! * regions + regionOf[b]!]!,
   };
 }
 

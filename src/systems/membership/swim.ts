@@ -6,6 +6,11 @@ import type { SwimOptions } from './options.js';
 import { Beliefs, type Verdict } from './verdicts.js';
 
 const TO_STATE: Record<SwimStatus, MemberState> = { alive: 'healthy', suspect: 'suspected', dead: 'failed' };
+/** A member's status as one byte: each node keeps one per member, so a 1,000-node cluster keeps a million. */
+const ALIVE = 0;
+const SUSPECT = 1;
+const DEAD = 2;
+const CODE: Record<SwimStatus, number> = { alive: ALIVE, suspect: SUSPECT, dead: DEAD };
 
 /**
  * SWIM: each period a node pings one member (round-robin over a shuffled
@@ -16,7 +21,7 @@ const TO_STATE: Record<SwimStatus, MemberState> = { alive: 'healthy', suspect: '
  * pings and acks, so load per node stays constant as the cluster grows.
  */
 export class SwimDetector {
-  private readonly status: SwimStatus[];
+  private readonly status: Uint8Array;
   private readonly incarnations: Float64Array;
   private readonly suspicionTimers = new Map<number, TimerHandle>();
   /** Updates to piggyback, with remaining transmissions, oldest first. */
@@ -27,15 +32,15 @@ export class SwimDetector {
   private cursor = 0;
   private seq = 0;
   /** Probe in progress: its target and whether an ack came. */
-  private probe: { seq: number; target: number; acked: boolean } | undefined;
-  /** Pings sent on behalf of others: our seq -> (requester, their seq). */
-  private readonly relays = new Map<number, { requester: number; seq: number }>();
+  private probe: { seq: number; target: number; acked: boolean; timeout: TimerHandle } | undefined;
+  /** Pings sent on behalf of others: our seq -> (requester, their seq, the timer that forgets it). */
+  private readonly relays = new Map<number, { requester: number; seq: number; expiry: TimerHandle }>();
   private ownIncarnation: number;
   private readonly retransmits: number;
 
   constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: SwimOptions, verdict: Verdict, size: number) {
     this.beliefs = new Beliefs(size, verdict);
-    this.status = Array.from({ length: size }, () => 'alive');
+    this.status = new Uint8Array(size);
     this.incarnations = new Float64Array(size);
     this.rng = rt.rng('swim');
     // The monotonic clock at boot is a fresh, ever-larger incarnation: a restarted node outranks its old death.
@@ -57,7 +62,7 @@ export class SwimDetector {
         this.cursor = 0;
       }
       const candidate = this.order[this.cursor++]!;
-      if (this.status[candidate] !== 'dead') return candidate;
+      if (this.status[candidate] !== DEAD) return candidate;
     }
     return undefined;
   }
@@ -70,13 +75,33 @@ export class SwimDetector {
     this.probe = undefined;
     if (target === undefined) return;
     const seq = ++this.seq;
-    this.probe = { seq, target, acked: false };
     this.rt.send(target, SwimPort.ping, { seq, updates: this.piggyback() });
-    this.rt.setTimer(this.opts.pingTimeout, () => {
+    // Cancelled when the ack comes in time, which is most rounds: no event then.
+    const timeout = this.rt.setTimer(this.opts.pingTimeout, () => {
       if (this.probe?.seq !== seq || this.probe.acked) return;
-      const helpers = this.rng.shuffled(this.peers.filter((p) => p !== target && this.status[p] === 'alive')).slice(0, this.opts.indirectProbes);
-      for (const h of helpers) this.rt.send(h, SwimPort.pingReq, { seq, target, updates: this.piggyback() });
+      for (const h of this.helpers(target)) this.rt.send(h, SwimPort.pingReq, { seq, target, updates: this.piggyback() });
     });
+    this.probe = { seq, target, acked: false, timeout };
+  }
+
+  /**
+   * Up to `indirectProbes` distinct members believed alive, other than
+   * `target`, uniformly at random. Drawn by rejection, O(probes) while most
+   * members are alive rather than a shuffle of every peer per missed ack;
+   * when draws keep missing (few alive), the rest come from a shuffle of
+   * those eligible.
+   */
+  private helpers(target: number): number[] {
+    const want = this.opts.indirectProbes;
+    const peers = this.peers;
+    const picked: number[] = [];
+    const eligible = (p: number) => p !== target && this.status[p] === ALIVE && !picked.includes(p);
+    for (let tries = 0; picked.length < want && tries < 4 * want + 8 && peers.length > 0; tries++) {
+      const p = peers[this.rng.int(0, peers.length - 1)]!;
+      if (eligible(p)) picked.push(p);
+    }
+    if (picked.length < want) picked.push(...this.rng.shuffled(peers.filter(eligible)).slice(0, want - picked.length));
+    return picked;
   }
 
   private onPing(from: number, ping: Ping): void {
@@ -87,9 +112,8 @@ export class SwimDetector {
   private onPingReq(from: number, req: PingReq): void {
     this.absorb(req.updates);
     const seq = ++this.seq;
-    this.relays.set(seq, { requester: from, seq: req.seq });
     this.rt.send(req.target, SwimPort.ping, { seq, updates: this.piggyback() });
-    this.rt.setTimer(this.opts.period, () => this.relays.delete(seq));
+    this.relays.set(seq, { requester: from, seq: req.seq, expiry: this.rt.setTimer(this.opts.period, () => this.relays.delete(seq)) });
   }
 
   private onAck(_from: number, ack: Ack): void {
@@ -97,10 +121,14 @@ export class SwimDetector {
     const relay = this.relays.get(ack.seq);
     if (relay) {
       this.relays.delete(ack.seq);
+      this.rt.cancelTimer(relay.expiry);
       this.rt.send(relay.requester, SwimPort.ack, { seq: relay.seq, from: ack.from, updates: this.piggyback() });
       return;
     }
-    if (this.probe && this.probe.seq === ack.seq && this.probe.target === ack.from) this.probe.acked = true;
+    if (this.probe && this.probe.seq === ack.seq && this.probe.target === ack.from && !this.probe.acked) {
+      this.probe.acked = true;
+      this.rt.cancelTimer(this.probe.timeout);
+    }
   }
 
   // --- membership state ----------------------------------------------------
@@ -123,10 +151,10 @@ export class SwimDetector {
     const inc = this.incarnations[u.subject]!;
     const accept =
       u.status === 'alive' ? u.incarnation > inc :
-      u.status === 'suspect' ? (current === 'alive' && u.incarnation >= inc) || (current === 'suspect' && u.incarnation > inc) :
-      current !== 'dead' && u.incarnation >= inc;
+      u.status === 'suspect' ? (current === ALIVE && u.incarnation >= inc) || (current === SUSPECT && u.incarnation > inc) :
+      current !== DEAD && u.incarnation >= inc;
     if (!accept) return;
-    this.status[u.subject] = u.status;
+    this.status[u.subject] = CODE[u.status];
     this.incarnations[u.subject] = Math.max(inc, u.incarnation);
     this.beliefs.set(u.subject, TO_STATE[u.status]);
     const timer = this.suspicionTimers.get(u.subject);
@@ -137,7 +165,7 @@ export class SwimDetector {
     if (u.status === 'suspect') {
       this.suspicionTimers.set(u.subject, this.rt.setTimer(this.opts.suspicionTimeout, () => {
         this.suspicionTimers.delete(u.subject);
-        if (this.status[u.subject] === 'suspect' && this.incarnations[u.subject] === u.incarnation) {
+        if (this.status[u.subject] === SUSPECT && this.incarnations[u.subject] === u.incarnation) {
           this.apply({ subject: u.subject, status: 'dead', incarnation: u.incarnation });
         }
       }));

@@ -3,21 +3,25 @@ import type { MemberState } from '../registry.js';
 /** Where a detector reports its verdicts: called on every change of its belief about a peer. */
 export type Verdict = (subject: number, state: MemberState) => void;
 
-/** A detector's local belief per peer, reporting changes only. */
+const STATES: readonly MemberState[] = ['healthy', 'suspected', 'failed'];
+const CODE: Record<MemberState, number> = { healthy: 0, suspected: 1, failed: 2 };
+
+/** A detector's local belief per peer (a byte each: every node keeps one per member), reporting changes only. */
 export class Beliefs {
-  private readonly states: MemberState[];
+  private readonly states: Uint8Array;
 
   constructor(size: number, private readonly verdict: Verdict) {
-    this.states = Array.from({ length: size }, () => 'healthy');
+    this.states = new Uint8Array(size);
   }
 
   get(subject: number): MemberState {
-    return this.states[subject]!;
+    return STATES[this.states[subject]!]!;
   }
 
   set(subject: number, state: MemberState): void {
-    if (this.states[subject] === state) return;
-    this.states[subject] = state;
+    const code = CODE[state];
+    if (this.states[subject] === code) return;
+    this.states[subject] = code;
     this.verdict(subject, state);
   }
 }

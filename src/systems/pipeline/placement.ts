@@ -34,15 +34,24 @@ export class NetworkAwarePlacement implements PlacementStrategy {
       ctx.cluster.nominalLatency(source, a.index) - ctx.cluster.nominalLatency(source, b.index) ||
       load(a, ctx) - load(b, ctx) ||
       a.index - b.index;
-    const same = ctx.candidates.filter((m) => m.cloud === home).sort(byNearness);
-    const other = ctx.candidates.filter((m) => m.cloud !== home).sort(byNearness);
-    const cloudLoad = same.length === 0 ? 1 : same.reduce((sum, m) => sum + load(m, ctx), 0) / same.length;
-    if (this.opts.preferSameCloud && same.length >= count && cloudLoad <= this.opts.crossCloudThreshold) {
-      return same.slice(0, count).map((m) => m.index);
+    // Only the best `count` of each group can ever be picked (below, and by
+    // fillFrom), so keep those instead of sorting every candidate per chunk.
+    const same = new BestFew<MemberInfo>(count, byNearness);
+    const other = new BestFew<MemberInfo>(count, byNearness);
+    let sameLoad = 0;
+    for (const m of ctx.candidates) {
+      if (m.cloud === home) {
+        same.offer(m);
+        sameLoad += load(m, ctx);
+      } else other.offer(m);
     }
-    const sameCount = Math.min(same.length, Math.floor(count * this.opts.crossCloudThreshold));
-    const picked = [...same.slice(0, sameCount), ...other.slice(0, count - sameCount)];
-    return fillFrom(picked.map((m) => m.index), [...same, ...other], count);
+    const cloudLoad = same.seen === 0 ? 1 : sameLoad / same.seen;
+    if (this.opts.preferSameCloud && same.seen >= count && cloudLoad <= this.opts.crossCloudThreshold) {
+      return same.best.map((m) => m.index);
+    }
+    const sameCount = Math.min(same.seen, Math.floor(count * this.opts.crossCloudThreshold));
+    const picked = [...same.best.slice(0, sameCount), ...other.best.slice(0, count - sameCount)];
+    return fillFrom(picked.map((m) => m.index), [...same.best, ...other.best], count);
   }
 }
 
@@ -62,10 +71,9 @@ export class RoundRobinPlacement implements PlacementStrategy {
 /** The least-loaded candidates by the placer's own byte counts, ties by configuration order. */
 export class LoadBalancedPlacement implements PlacementStrategy {
   select(_source: number, count: number, ctx: PlacementContext): number[] {
-    return [...ctx.candidates]
-      .sort((a, b) => load(a, ctx) - load(b, ctx) || a.index - b.index)
-      .slice(0, count)
-      .map((m) => m.index);
+    const best = new BestFew<MemberInfo>(count, (a, b) => load(a, ctx) - load(b, ctx) || a.index - b.index);
+    for (const m of ctx.candidates) best.offer(m);
+    return best.best.map((m) => m.index);
   }
 }
 
@@ -123,6 +131,31 @@ export function makePlacement(opts: PlacementOptions): PlacementStrategy {
       return new RoundRobinPlacement();
     case 'load_balanced':
       return new LoadBalancedPlacement();
+  }
+}
+
+/**
+ * The `limit` smallest items offered under a total order, smallest first:
+ * the first `limit` of a full sort, at O(items x limit) instead of a sort of
+ * every candidate (placement wants 3 of 1,000s, per chunk).
+ */
+class BestFew<T> {
+  readonly best: T[] = [];
+  seen = 0;
+
+  constructor(private readonly limit: number, private readonly compare: (a: T, b: T) => number) {}
+
+  offer(item: T): void {
+    this.seen++;
+    const best = this.best;
+    if (this.limit <= 0 || (best.length === this.limit && this.compare(item, best[best.length - 1]!) >= 0)) return;
+    let i = best.length < this.limit ? best.length : best.length - 1;
+    if (best.length < this.limit) best.push(item);
+    while (i > 0 && this.compare(item, best[i - 1]!) < 0) {
+      best[i] = best[i - 1]!;
+      i--;
+    }
+    best[i] = item;
   }
 }
 

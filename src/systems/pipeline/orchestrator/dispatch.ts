@@ -15,6 +15,8 @@ export class Dispatch {
   /** Processing attempts running on each member (this node's own count). */
   private readonly tasksOn: Int32Array;
   private readonly queue: ChunkState[] = [];
+  /** Chunks whose `worker` is each member, so a failed worker's work is found without scanning every chunk. */
+  private readonly heldBy = new Map<number, Set<ChunkState>>();
   private wake: TimerHandle | -1 = -1;
 
   constructor(
@@ -94,6 +96,12 @@ export class Dispatch {
 
   private send(state: ChunkState, worker: number, attempt: number): void {
     state.status = 'processing';
+    if (state.worker !== worker) {
+      this.heldBy.get(state.worker)?.delete(state);
+      let held = this.heldBy.get(worker);
+      if (!held) this.heldBy.set(worker, (held = new Set()));
+      held.add(state);
+    }
     state.worker = worker;
     this.tasksOn[worker]!++;
     state.timer = this.ctx.rt.setTimer(this.ctx.opts.processingTimeout, () => this.processingFailed(state, attempt, 'timeout'));
@@ -119,8 +127,15 @@ export class Dispatch {
    * not after timeouts (document 003's reassignment).
    */
   workerFailed(node: number): void {
-    for (const state of this.ctx.chunks) {
+    const held = this.heldBy.get(node);
+    if (!held) return;
+    // In chunk order, as a scan of every chunk would meet them.
+    for (const state of [...held].sort((a, b) => a.chunk.id - b.chunk.id)) {
       if (state.worker !== node) continue;
+      if (state.status === 'acked' || state.status === 'failed') {
+        held.delete(state);
+        continue;
+      }
       if (state.status === 'processing') this.processingFailed(state, state.dispatches, 'worker declared failed');
       else if (state.status === 'processed' || state.status === 'distributing' || state.status === 'dist_retry_wait') this.outputLost(state, `worker ${node} declared failed`);
     }
