@@ -13,7 +13,22 @@ interface CrashRecord {
   observers: { suspected: Set<number>; failed: Set<number> };
 }
 
-interface FalseSuspicion { at: SimTime; node: number; observer: number; state: 'suspected' | 'failed' }
+/**
+ * The false verdicts of one state about one node within one metrics bucket:
+ * one row however many observers gave it (a partition of 1,000 nodes gives
+ * a quarter of a million verdicts), so memory follows buckets with
+ * suspicions, not verdicts.
+ */
+interface FalseSuspicionRow {
+  bucket: number;
+  node: number;
+  state: 'suspected' | 'failed';
+  at: SimTime;
+  firstObserver: number;
+  /** Distinct observers; the set is dropped when the bucket is over. */
+  observers: number;
+  seen: Set<number> | undefined;
+}
 
 export interface DetectionSummary {
   crashes: number;
@@ -32,15 +47,22 @@ export interface DetectionSummary {
 /**
  * detector.csv: for every crash, when the first observer suspected it and
  * declared it failed, and how many observers did so before it restarted; and
- * every verdict against a node that was in fact up (a false suspicion).
+ * the verdicts against nodes that were in fact up (false suspicions), one
+ * row per node, state and metrics bucket with the first observer and how
+ * many observers gave it.
  * Truth (who is really down) comes from the world, verdicts from telemetry.
  */
 export class DetectorCollector {
   private readonly crashes: CrashRecord[] = [];
   private readonly openCrash = new Map<number, CrashRecord>();
-  private readonly falseSuspicions: FalseSuspicion[] = [];
+  private readonly falseRows: FalseSuspicionRow[] = [];
+  /** Rows of the current bucket, by `node * 2 + (state is failed)`. */
+  private readonly openRows = new Map<number, FalseSuspicionRow>();
+  private openBucket = -1;
+  private falseVerdicts = 0;
+  private falseFailures = 0;
 
-  constructor(private readonly truth: GroundTruth) {
+  constructor(private readonly truth: GroundTruth, private readonly bucket: SimTime) {
     truth.onNodeState((node, event) => {
       if (event === 'crash') {
         const rec: CrashRecord = { node: node.index, at: truth.now, open: true, first: {}, firstObserver: {}, observers: { suspected: new Set(), failed: new Set() } };
@@ -58,11 +80,33 @@ export class DetectorCollector {
     if (e.kind !== 'detector' || e.state === 'healthy') return;
     const now = this.truth.now;
     const crash = this.openCrash.get(e.subject);
-    if (!crash) return void this.falseSuspicions.push({ at: now, node: e.subject, observer: e.observer, state: e.state });
+    if (!crash) return this.falseVerdict(now, e.subject, e.observer, e.state);
     crash.observers[e.state].add(e.observer);
     if (crash.first[e.state] === undefined) {
       crash.first[e.state] = now;
       crash.firstObserver[e.state] = e.observer;
+    }
+  }
+
+  private falseVerdict(now: SimTime, node: number, observer: number, state: 'suspected' | 'failed'): void {
+    this.falseVerdicts++;
+    if (state === 'failed') this.falseFailures++;
+    const bucket = Math.floor(now / this.bucket);
+    if (bucket !== this.openBucket) {
+      for (const row of this.openRows.values()) row.seen = undefined;
+      this.openRows.clear();
+      this.openBucket = bucket;
+    }
+    const key = node * 2 + (state === 'failed' ? 1 : 0);
+    let row = this.openRows.get(key);
+    if (!row) {
+      row = { bucket, node, state, at: now, firstObserver: observer, observers: 0, seen: new Set() };
+      this.openRows.set(key, row);
+      this.falseRows.push(row);
+    }
+    if (!row.seen!.has(observer)) {
+      row.seen!.add(observer);
+      row.observers++;
     }
   }
 
@@ -75,8 +119,8 @@ export class DetectorCollector {
       p50_s: rank(0.5),
       p95_s: rank(0.95),
       max_s: latencies.length === 0 ? null : latencies[latencies.length - 1]!,
-      false_suspicions: this.falseSuspicions.length,
-      false_failures: this.falseSuspicions.filter((f) => f.state === 'failed').length,
+      false_suspicions: this.falseVerdicts,
+      false_failures: this.falseFailures,
     };
   }
 
@@ -92,7 +136,7 @@ export class DetectorCollector {
         });
       }
     }
-    for (const f of this.falseSuspicions) rows.push({ at: f.at, cells: ['false_suspicion', name(f.node), seconds(f.at), name(f.observer), f.state, seconds(f.at), 1, ''] });
+    for (const f of this.falseRows) rows.push({ at: f.at, cells: ['false_suspicion', name(f.node), seconds(f.at), name(f.firstObserver), f.state, seconds(f.at), f.observers, ''] });
     // Stable by time: crashes and false suspicions interleave as they happened.
     const ordered = rows.map((r, i) => ({ ...r, i })).sort((a, b) => a.at - b.at || a.i - b.i);
     return toCsv(['event', 'node', 'at_s', 'first_observer', 'state', 'first_at_s', 'observers', 'latency_s'], ordered.map((r) => r.cells));

@@ -37,8 +37,8 @@ export const membershipModule: SystemModule<MembershipSettings> = {
   boot(node, s) {
     node.registry = bootMembership(node.rt, s.detector, s.suspicionPeriod, node.cluster, node.telemetry);
   },
-  observe({ truth }) {
-    const detector = new DetectorCollector(truth);
+  observe({ truth, bucket }) {
+    const detector = new DetectorCollector(truth, bucket);
     return {
       observe: (e) => detector.observe(e),
       files: () => ({ 'detector.csv': detector.toCsv() }),
