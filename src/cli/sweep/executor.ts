@@ -19,7 +19,7 @@ export interface Executor {
 
 /** `workers` threads, each running one seed at a time (worker.ts). */
 export function poolExecutor(workers: number): Executor {
-  const pool = new Tinypool({ filename: new URL('./worker-boot.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers });
+  const pool = new Tinypool({ filename: workerEntry(), minThreads: workers, maxThreads: workers });
   return {
     // Two tasks per worker in flight, so a worker never waits for the main thread.
     lanes: workers * 2,
@@ -27,4 +27,14 @@ export function poolExecutor(workers: number): Executor {
     workers: () => workers,
     close: () => pool.destroy(),
   };
+}
+
+/**
+ * What each worker thread loads: compiled, the worker module itself; from
+ * TypeScript sources (tests, `tsx`), a stub that registers tsx's loader first,
+ * which Node 20 does not carry into worker threads.
+ */
+function workerEntry(): string {
+  const compiled = import.meta.url.endsWith('.js');
+  return new URL(compiled ? './worker.js' : './worker-boot.mjs', import.meta.url).href;
 }
