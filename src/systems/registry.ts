@@ -16,9 +16,18 @@ export type MemberStateListener = (member: number, state: MemberState, previous:
  * short-lived suspicion from a broken transfer or timeout, which keeps a node
  * out of placement for `suspicionPeriod` unless the detector clears it.
  */
+const STATES: readonly MemberState[] = ['healthy', 'suspected', 'failed'];
+const CODE: Record<MemberState, number> = { healthy: 0, suspected: 1, failed: 2 };
+
 export class NodeRegistry {
-  private readonly suspectedUntil: Float64Array;
-  private readonly states: MemberState[];
+  /**
+   * Allocated at the first suspicion: most nodes never suspect anyone on
+   * their own, and every node keeps a registry of every member (10,000
+   * nodes x 10,000 members of 8 bytes is 800 MB).
+   */
+  private suspectedUntil: Float64Array | undefined;
+  /** The detector's verdict per member, a byte each (codes of STATES). */
+  private readonly states: Uint8Array;
   private readonly listeners: MemberStateListener[] = [];
 
   constructor(
@@ -27,8 +36,7 @@ export class NodeRegistry {
     /** How long one piece of evidence keeps a node out of placement, microseconds. */
     private readonly suspicionPeriod: SimTime,
   ) {
-    this.suspectedUntil = new Float64Array(cluster.members.length);
-    this.states = cluster.members.map(() => 'healthy');
+    this.states = new Uint8Array(cluster.members.length);
   }
 
   get members(): readonly MemberInfo[] {
@@ -41,11 +49,11 @@ export class NodeRegistry {
 
   /** The failure detector's verdict on a member. */
   state(index: number): MemberState {
-    return this.states[index]!;
+    return STATES[this.states[index]!]!;
   }
 
   healthy(index: number): boolean {
-    return this.states[index] === 'healthy' && this.suspectedUntil[index]! <= this.clock();
+    return this.states[index] === 0 && (this.suspectedUntil === undefined || this.suspectedUntil[index]! <= this.clock());
   }
 
   /** Healthy members other than `except`, in configuration order. */
@@ -55,20 +63,20 @@ export class NodeRegistry {
 
   /** Evidence of trouble from this node's own work (a broken transfer, a timeout). */
   suspect(index: number): void {
-    this.suspectedUntil[index] = this.clock() + this.suspicionPeriod;
+    (this.suspectedUntil ??= new Float64Array(this.states.length))[index] = this.clock() + this.suspicionPeriod;
   }
 
   /** Evidence that a member works (it just answered). */
   clear(index: number): void {
-    this.suspectedUntil[index] = 0;
+    if (this.suspectedUntil) this.suspectedUntil[index] = 0;
   }
 
   /** The failure detector's new verdict; listeners hear of changes only. */
   setState(index: number, state: MemberState): void {
-    const previous = this.states[index]!;
+    const previous = STATES[this.states[index]!]!;
     if (previous === state) return;
-    this.states[index] = state;
-    if (state === 'healthy') this.suspectedUntil[index] = 0;
+    this.states[index] = CODE[state];
+    if (state === 'healthy' && this.suspectedUntil) this.suspectedUntil[index] = 0;
     for (const l of this.listeners) l(index, state, previous);
   }
 

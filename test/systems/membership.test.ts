@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ArrivalWindow, HeartbeatDetector, PhiAccrualDetector, phi, SwimDetector } from '../../src/systems/index.js';
+import { ArrivalWindow, HeartbeatDetector, IncarnationBook, PhiAccrualDetector, phi, SwimDetector } from '../../src/systems/index.js';
+import { KnownIncarnations } from '../../src/systems/membership/incarnations.js';
+import { ProbeOrder } from '../../src/systems/membership/probe-order.js';
+import { RandomStreams } from '../../src/kernel/index.js';
+import fc from 'fast-check';
 import type { MemberState } from '../../src/systems/index.js';
 import type { NodeRuntime } from '../../src/world/index.js';
 import { tinyWorld, type TinyWorldOptions } from '../world/helpers.js';
@@ -87,11 +91,14 @@ describe('phi accrual', () => {
 
 describe('SWIM', () => {
   const opts = { period: s(1), pingTimeout: 300_000, indirectProbes: 2, suspicionTimeout: s(5), retransmitMultiplier: 3, maxPiggyback: 6 };
-  const start = (rt: NodeRuntime, verdict: (subject: number, state: MemberState) => void) =>
-    new SwimDetector(rt, [0, 1, 2, 3].filter((i) => i !== rt.self), opts, verdict, 4);
+  // A start for one cluster: its nodes share one book of incarnations, as startDetector's do in a run.
+  const swim = () => {
+    const book = new IncarnationBook(4);
+    return (rt: NodeRuntime, verdict: (subject: number, state: MemberState) => void) => new SwimDetector(rt, opts, verdict, 4, book);
+  };
 
   it('suspects a crashed member, declares it dead after the suspicion timeout, and every member learns it', () => {
-    const w = cluster(start);
+    const w = cluster(swim());
     w.at(s(10), () => w.world.crash(3));
     w.sim.run(s(40));
     const failed = firstAt(w.verdicts, 3, 'failed')! - s(10);
@@ -103,7 +110,7 @@ describe('SWIM', () => {
   });
 
   it('sends a constant number of probes per node per period, whatever the cluster size', () => {
-    const w = cluster(start);
+    const w = cluster(swim());
     w.sim.run(s(60));
     // One ping and one ack per node per period on a quiet network: 4 nodes x 60 periods x 2 messages (+ the first period).
     expect(w.world.network.stats.delivered).toBeLessThanOrEqual(4 * 61 * 2);
@@ -111,11 +118,54 @@ describe('SWIM', () => {
   });
 
   it('a member that comes back refutes its death with a higher incarnation and is healthy again everywhere', () => {
-    const w = cluster(start);
+    const w = cluster(swim());
     w.at(s(5), () => w.world.crash(2));
     w.at(s(25), () => w.world.restart(2));
     w.sim.run(s(45));
     const last = (observer: number) => w.verdicts.filter((v) => v.subject === 2 && v.observer === observer).at(-1)?.state;
     expect([last(0), last(1), last(3)]).toEqual(['healthy', 'healthy', 'healthy']);
+  });
+});
+
+describe('SWIM probe order (random round-robin)', () => {
+  it('visits every other member exactly once per round, in an order that differs between rounds and nodes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 60 }), fc.nat(), fc.integer({ min: 1, max: 1_000_000 }), (size, selfDraw, seed) => {
+        const self = selfDraw % size;
+        const order = new ProbeOrder(size, self, new RandomStreams(seed).get('swim'));
+        const others = Array.from({ length: size }, (_, i) => i).filter((i) => i !== self);
+        const rounds = Array.from({ length: 3 }, () => others.map(() => order.next(() => false)!));
+        for (const round of rounds) expect([...round].sort((a, b) => a - b)).toEqual(others);
+      }),
+    );
+    // At 60 members, three rounds in the same order would be a broken shuffle.
+    const order = new ProbeOrder(60, 5, new RandomStreams(1).get('swim'));
+    const [a, b] = [0, 1].map(() => Array.from({ length: 59 }, () => order.next(() => false)));
+    expect(a).not.toEqual(b);
+  });
+
+  it('skips the members it is told to, and gives none when all are skipped', () => {
+    const order = new ProbeOrder(5, 0, new RandomStreams(3).get('swim'));
+    const seen = Array.from({ length: 8 }, () => order.next((m) => m === 2 || m === 4));
+    expect(new Set(seen)).toEqual(new Set([1, 3]));
+    expect(order.next(() => true)).toBeUndefined();
+    expect(new ProbeOrder(1, 0, new RandomStreams(3).get('swim')).next(() => false)).toBeUndefined();
+  });
+});
+
+describe('SWIM incarnations, kept as positions in the run book', () => {
+  it('reads back what each node stored, independently of other nodes, past 65,535 announcements', () => {
+    const book = new IncarnationBook(3);
+    const a = new KnownIncarnations(book, 3);
+    const b = new KnownIncarnations(book, 3);
+    expect(a.get(1)).toBe(0);
+    a.set(1, 2 ** 40 + 7);
+    b.set(1, 2 ** 40 + 8);
+    expect([a.get(1), b.get(1), a.get(2)]).toEqual([2 ** 40 + 7, 2 ** 40 + 8, 0]);
+    for (let v = 1; v <= 70_000; v++) a.set(2, v);
+    expect(a.get(2)).toBe(70_000);
+    expect(a.get(1)).toBe(2 ** 40 + 7);
+    b.set(2, 3);
+    expect(b.get(2)).toBe(3);
   });
 });

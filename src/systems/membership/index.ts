@@ -12,6 +12,7 @@ import type { Telemetry } from '../telemetry.js';
 import { HeartbeatDetector } from './heartbeat.js';
 import type { DetectorOptions } from './options.js';
 import { PhiAccrualDetector } from './phi.js';
+import { IncarnationBook } from './incarnations.js';
 import { SwimDetector } from './swim.js';
 import type { Verdict } from './verdicts.js';
 
@@ -19,6 +20,7 @@ export * from './options.js';
 export { HeartbeatDetector } from './heartbeat.js';
 export { PhiAccrualDetector, ArrivalWindow, phi } from './phi.js';
 export { SwimDetector } from './swim.js';
+export { IncarnationBook } from './incarnations.js';
 
 /** A node's membership view, fed by the configured failure detector; the pipeline consults it. */
 export function bootMembership(rt: NodeRuntime, opts: DetectorOptions, suspicionPeriod: number, cluster: ClusterConfig, telemetry: Telemetry): NodeRegistry {
@@ -29,20 +31,28 @@ export function bootMembership(rt: NodeRuntime, opts: DetectorOptions, suspicion
 
 /** Starts the configured detector on this node; its verdicts go to the registry and to telemetry. */
 export function startDetector(rt: NodeRuntime, registry: NodeRegistry, opts: DetectorOptions, cluster: ClusterConfig, telemetry: Telemetry): void {
-  const peers = cluster.members.map((m) => m.index).filter((i) => i !== rt.self);
   const size = cluster.members.length;
+  const peers = () => cluster.members.map((m) => m.index).filter((i) => i !== rt.self);
   const verdict: Verdict = (subject, state) => {
     registry.setState(subject, state);
     telemetry.emit({ kind: 'detector', observer: rt.self, subject, state });
   };
   switch (opts.kind) {
     case 'heartbeat':
-      return void new HeartbeatDetector(rt, peers, opts.heartbeat, verdict, size);
+      return void new HeartbeatDetector(rt, peers(), opts.heartbeat, verdict, size);
     case 'phi_accrual':
-      return void new PhiAccrualDetector(rt, peers, opts.phi, verdict, size);
+      return void new PhiAccrualDetector(rt, peers(), opts.phi, verdict, size);
     case 'swim':
-      return void new SwimDetector(rt, peers, opts.swim, verdict, size);
+      return void new SwimDetector(rt, opts.swim, verdict, size, incarnationBook(cluster));
     case 'none':
       return;
   }
+}
+
+/** One table of announced incarnations per run (per cluster configuration), shared by its SWIM nodes: see incarnations.ts. */
+const books = new WeakMap<ClusterConfig, IncarnationBook>();
+function incarnationBook(cluster: ClusterConfig): IncarnationBook {
+  let book = books.get(cluster);
+  if (!book) books.set(cluster, (book = new IncarnationBook(cluster.members.length)));
+  return book;
 }

@@ -1,6 +1,8 @@
 import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { MemberState } from '../registry.js';
+import { IncarnationBook, KnownIncarnations } from './incarnations.js';
+import { ProbeOrder } from './probe-order.js';
 import { SwimPort, type Ack, type Ping, type PingReq, type SwimStatus, type SwimUpdate } from './messages.js';
 import type { SwimOptions } from './options.js';
 import { Beliefs, type Verdict } from './verdicts.js';
@@ -13,8 +15,8 @@ const DEAD = 2;
 const CODE: Record<SwimStatus, number> = { alive: ALIVE, suspect: SUSPECT, dead: DEAD };
 
 /**
- * SWIM: each period a node pings one member (round-robin over a shuffled
- * list); without an ack within `pingTimeout` it asks `indirectProbes` others
+ * SWIM: each period a node pings one member (round-robin in a random order
+ * drawn anew each round); without an ack within `pingTimeout` it asks `indirectProbes` others
  * to ping it; without any ack by the end of the period the member is
  * suspected. A suspect that does not refute (by raising its incarnation)
  * within `suspicionTimeout` is declared dead. Membership updates ride on
@@ -22,14 +24,16 @@ const CODE: Record<SwimStatus, number> = { alive: ALIVE, suspect: SUSPECT, dead:
  */
 export class SwimDetector {
   private readonly status: Uint8Array;
-  private readonly incarnations: Float64Array;
+  private readonly incarnations: KnownIncarnations;
   private readonly suspicionTimers = new Map<number, TimerHandle>();
   /** Updates to piggyback, with remaining transmissions, oldest first. */
   private readonly gossip = new Map<number, { update: SwimUpdate; left: number }>();
   private readonly beliefs: Beliefs;
   private readonly rng: Rng;
-  private order: number[] = [];
-  private cursor = 0;
+  private readonly order: ProbeOrder;
+  // Made once, not per period: a period runs once a second on every node.
+  private readonly isDead = (member: number): boolean => this.status[member] === DEAD;
+  private readonly nextPeriod = (): void => this.period();
   private seq = 0;
   /** Probe in progress: its target and whether an ack came. */
   private probe: { seq: number; target: number; acked: boolean; timeout: TimerHandle } | undefined;
@@ -38,11 +42,16 @@ export class SwimDetector {
   private ownIncarnation: number;
   private readonly retransmits: number;
 
-  constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: SwimOptions, verdict: Verdict, size: number) {
+  /**
+   * `book` is the run's table of announced incarnations, one for all nodes
+   * (see incarnations.ts); the peers are every other member of `size`.
+   */
+  constructor(private readonly rt: NodeRuntime, private readonly opts: SwimOptions, verdict: Verdict, private readonly size: number, book: IncarnationBook) {
     this.beliefs = new Beliefs(size, verdict);
     this.status = new Uint8Array(size);
-    this.incarnations = new Float64Array(size);
+    this.incarnations = new KnownIncarnations(book, size);
     this.rng = rt.rng('swim');
+    this.order = new ProbeOrder(size, rt.self, this.rng);
     // The monotonic clock at boot is a fresh, ever-larger incarnation: a restarted node outranks its old death.
     this.ownIncarnation = rt.monotonic();
     this.retransmits = opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1));
@@ -55,23 +64,16 @@ export class SwimDetector {
 
   // --- probing -------------------------------------------------------------
 
-  private nextTarget(): number | undefined {
-    for (let tries = 0; tries <= this.peers.length; tries++) {
-      if (this.cursor >= this.order.length) {
-        this.order = this.rng.shuffled(this.peers);
-        this.cursor = 0;
-      }
-      const candidate = this.order[this.cursor++]!;
-      if (this.status[candidate] !== DEAD) return candidate;
-    }
-    return undefined;
+  /** The i-th other member, in index order. */
+  private peer(i: number): number {
+    return i < this.rt.self ? i : i + 1;
   }
 
   private period(): void {
-    this.rt.setTimer(this.opts.period, () => this.period());
+    this.rt.setTimer(this.opts.period, this.nextPeriod);
     const previous = this.probe;
-    if (previous && !previous.acked) this.suspect(previous.target, this.incarnations[previous.target]!);
-    const target = this.nextTarget();
+    if (previous && !previous.acked) this.suspect(previous.target, this.incarnations.get(previous.target));
+    const target = this.order.next(this.isDead);
     this.probe = undefined;
     if (target === undefined) return;
     const seq = ++this.seq;
@@ -93,14 +95,18 @@ export class SwimDetector {
    */
   private helpers(target: number): number[] {
     const want = this.opts.indirectProbes;
-    const peers = this.peers;
+    const peers = this.size - 1;
     const picked: number[] = [];
     const eligible = (p: number) => p !== target && this.status[p] === ALIVE && !picked.includes(p);
-    for (let tries = 0; picked.length < want && tries < 4 * want + 8 && peers.length > 0; tries++) {
-      const p = peers[this.rng.int(0, peers.length - 1)]!;
+    for (let tries = 0; picked.length < want && tries < 4 * want + 8 && peers > 0; tries++) {
+      const p = this.peer(this.rng.int(0, peers - 1));
       if (eligible(p)) picked.push(p);
     }
-    if (picked.length < want) picked.push(...this.rng.shuffled(peers.filter(eligible)).slice(0, want - picked.length));
+    if (picked.length < want) {
+      const rest: number[] = [];
+      for (let i = 0; i < peers; i++) if (eligible(this.peer(i))) rest.push(this.peer(i));
+      picked.push(...this.rng.shuffled(rest).slice(0, want - picked.length));
+    }
     return picked;
   }
 
@@ -148,14 +154,14 @@ export class SwimDetector {
       return;
     }
     const current = this.status[u.subject]!;
-    const inc = this.incarnations[u.subject]!;
+    const inc = this.incarnations.get(u.subject);
     const accept =
       u.status === 'alive' ? u.incarnation > inc :
       u.status === 'suspect' ? (current === ALIVE && u.incarnation >= inc) || (current === SUSPECT && u.incarnation > inc) :
       current !== DEAD && u.incarnation >= inc;
     if (!accept) return;
     this.status[u.subject] = CODE[u.status];
-    this.incarnations[u.subject] = Math.max(inc, u.incarnation);
+    this.incarnations.set(u.subject, Math.max(inc, u.incarnation));
     this.beliefs.set(u.subject, TO_STATE[u.status]);
     const timer = this.suspicionTimers.get(u.subject);
     if (timer !== undefined) {
@@ -165,7 +171,7 @@ export class SwimDetector {
     if (u.status === 'suspect') {
       this.suspicionTimers.set(u.subject, this.rt.setTimer(this.opts.suspicionTimeout, () => {
         this.suspicionTimers.delete(u.subject);
-        if (this.status[u.subject] === SUSPECT && this.incarnations[u.subject] === u.incarnation) {
+        if (this.status[u.subject] === SUSPECT && this.incarnations.get(u.subject) === u.incarnation) {
           this.apply({ subject: u.subject, status: 'dead', incarnation: u.incarnation });
         }
       }));
