@@ -6,9 +6,11 @@
  * Benchmarks are interleaved round by round (kernel, ceilings, network, then
  * again), so slow drift of the machine affects all of them alike.
  *
- * Options: --reps=N (default 5), --only=kernel,ceiling,network,sweep,soak
+ * Options: --reps=N (default 5), --only=kernel,ceiling,network,sweep,soak,scale
  * (soak, a simulated week advanced day by day with the heap after each day,
- * runs only when named: it takes a minute or two)
+ * and scale, the whole system from 100 to 1,000 nodes and 10 to 40 simulated
+ * minutes, run only when named: they take minutes; --scale-grid=full runs
+ * the 100 / 1,000 / 10,000 nodes by 1 / 6 / 24 hours grid, which takes hours)
  *
  * The sweep section (npm run sweep against a shell loop of npm run sim) runs
  * once, after the others: it takes minutes and measures whole processes.
@@ -18,6 +20,8 @@ import { parseArgs } from 'node:util';
 import { benchCeilingPrecomputed, benchCeilingRng } from './heap-ceiling.js';
 import { benchKernel } from './kernel.js';
 import { benchNetwork } from './network.js';
+import { benchPhold } from './phold.js';
+import { benchScalePoint, growthExponent, SCALE_GRIDS, type ScalePoint } from './scale.js';
 import { benchSoak } from './soak.js';
 import { benchSweep } from './sweep.js';
 
@@ -39,7 +43,7 @@ interface Bench {
 }
 
 /** `--reps=2` or `--reps 2`, `--only=a,b` or `--only a,b`. */
-const { values: args } = parseArgs({ args: process.argv.slice(2), options: { reps: { type: 'string' }, only: { type: 'string' } } });
+const { values: args } = parseArgs({ args: process.argv.slice(2), options: { reps: { type: 'string' }, only: { type: 'string' }, 'scale-grid': { type: 'string' } } });
 const REPS = Math.max(1, Number(args.reps ?? 5));
 const only = args.only?.split(',');
 
@@ -80,6 +84,17 @@ const benches: Bench[] = [
     },
   },
   {
+    key: 'phold',
+    group: 'kernel',
+    label: 'PHOLD (10k LPs x 10 events, 2M events)',
+    unit: 'events/s',
+    run: () => {
+      const r = benchPhold();
+      return { count: r.events, wallMs: r.wallMs };
+    },
+    check: (s) => (s.count === KERNEL_EVENTS ? undefined : `ran ${s.count} events, expected ${KERNEL_EVENTS}`),
+  },
+  {
     key: 'network',
     group: 'network',
     label: 'network (200 nodes, 60 s, 2.39M msgs)',
@@ -96,6 +111,7 @@ const benches: Bench[] = [
 const selected = benches.filter((b) => !only || only.includes(b.group) || only.includes(b.key));
 const withSweep = !only || only.includes('sweep');
 const withSoak = only?.includes('soak') ?? false;
+const withScale = only?.includes('scale') ?? false;
 
 const median = (xs: number[]): number => {
   const a = [...xs].sort((x, y) => x - y);
@@ -124,7 +140,7 @@ for (let round = 0; round <= REPS; round++) {
 
 const rates = new Map<string, number>();
 const SWEEP_LABEL_WIDTH = 44;
-const width = Math.max(withSweep || withSoak ? SWEEP_LABEL_WIDTH : 0, ...selected.map((b) => b.label.length)) + 2;
+const width = Math.max(withSweep || withSoak || withScale ? SWEEP_LABEL_WIDTH : 0, ...selected.map((b) => b.label.length)) + 2;
 const line = (label: string, value: string, rest = ''): void => console.log(`  ${label.padEnd(width)}${value.padStart(17)}  ${rest}`);
 for (const b of selected) {
   const ss = samples.get(b.key)!;
@@ -155,6 +171,7 @@ if (selected.length > 0) {
   ratio('kernel', 'ceilRng', 'kernel / ceiling(heap + rng)', 'target >= 0.8');
   ratio('kernel', 'ceilPre', 'kernel / ceiling(heap only)', 'kernel still pays for its draws here');
   ratio('ceilRng', 'ceilPre', 'ceiling(heap + rng) / (heap only)', 'cost of the rng on the ceiling');
+  ratio('phold', 'kernel', 'PHOLD / kernel', 'a 100k-event queue and a random target per event');
   if (rates.has('network')) {
     const r = rates.get('network')!;
     line('network msgs/s / 1.0 M target', (r / 1e6).toFixed(2) + ' '.repeat(9), r >= 1e6 ? 'target met' : 'target NOT met');
@@ -180,6 +197,26 @@ if (withSoak) {
   console.log(`  soak (once): scenarios/nemesis-soak.yml for 7 simulated days of chaos, ${(r.events / 1e6).toFixed(1)} M events in ${r.wallS.toFixed(1)} s${r.gcExposed ? '' : ' (no --expose-gc: heap figures include garbage)'}`);
   line('heap after each simulated day, MiB', r.heapMiB.map((h) => h.toFixed(1)).join(' '));
   line('heap, last day / first day', `${(last / first).toFixed(2)}${' '.repeat(9)}`, last / first <= 1.2 ? 'flat within 20 %: target met' : 'grows more than 20 %: target NOT met');
+}
+if (withScale) {
+  const gridName = (args['scale-grid'] ?? 'quick') as keyof typeof SCALE_GRIDS;
+  const grid = SCALE_GRIDS[gridName];
+  if (!grid) throw new Error(`--scale-grid must be ${Object.keys(SCALE_GRIDS).join(' or ')}`);
+  console.log('');
+  console.log(`  scale (once each, ${gridName} grid): scenarios/scale-1k-day.yml resized, seed 42`);
+  const show = (p: ScalePoint): void =>
+    line(`${p.nodes} nodes x ${p.simulatedS / 60} min`, `${fmtRate(p.events / p.wallS)} events/s`,
+      `${p.wallS.toFixed(1)} s wall, ${(p.simulatedS / p.wallS).toFixed(1)} sim-s/s, ${((p.wallS * 3600 * 1000) / (p.nodes * p.simulatedS)).toFixed(2)} ms per node-hour, ${(p.events / p.nodes / p.simulatedS).toFixed(2)} events per node-s, peak heap ${p.peakHeapMiB.toFixed(0)} MiB`);
+  const byNodes = grid.nodes.map((n) => benchScalePoint(n, grid.nodesAtS));
+  byNodes.forEach(show);
+  const byTime = grid.hours.map((t) => benchScalePoint(grid.hoursAtNodes, t));
+  byTime.forEach(show);
+  line('growth exponent of wall time in nodes', `${growthExponent(byNodes.map((p) => p.nodes), byNodes.map((p) => p.wallS)).toFixed(2)}${' '.repeat(9)}`, 'target 1.0 - 1.2');
+  line('growth exponent of wall time in sim. time', `${growthExponent(byTime.map((p) => p.simulatedS), byTime.map((p) => p.wallS)).toFixed(2)}${' '.repeat(9)}`, 'target 1.0 - 1.2');
+  line('growth exponent of peak heap in sim. time', `${growthExponent(byTime.map((p) => p.simulatedS), byTime.map((p) => p.peakHeapMiB)).toFixed(2)}${' '.repeat(9)}`, 'flat memory: 0');
+  const kernel = rates.get('kernel');
+  const biggest = byNodes[byNodes.length - 1]!;
+  if (kernel) line('whole system / kernel events/s', `${(biggest.events / biggest.wallS / kernel).toFixed(2)}${' '.repeat(9)}`, `at ${biggest.nodes} nodes; target >= 0.5`);
 }
 console.log('');
 for (const w of warnings) console.log(`  warning: ${w}`);

@@ -1,0 +1,69 @@
+/**
+ * The whole system at scale: scenarios/scale-1k-day.yml (SWIM at 1 s, a
+ * 5-member Raft group with a client, the pipeline, nemesis chaos) resized to
+ * N nodes (every region scaled alike) and cut to a simulated horizon, run in
+ * this process. Each point reports whole-system events/s, simulated seconds
+ * per wall second, the wall time per simulated node-hour and the peak heap
+ * (sampled every simulated minute, garbage included). The curve's growth
+ * exponents (least squares on log-log) say whether the cost is linear in
+ * nodes and in simulated time: 1.0 is linear.
+ *
+ * The load is the scenario's own (10 TB offered at the pipeline's 400 MB/s,
+ * so the pipeline is busy the whole time at any size); only nodes and the
+ * horizon change.
+ */
+import v8 from 'node:v8';
+import { performance } from 'node:perf_hooks';
+import { loadScenario, ScenarioRun } from '../src/run/index.js';
+
+const SCENARIO = 'scenarios/scale-1k-day.yml';
+/** The scenario's regions and their sizes at 1,000 nodes. */
+const REGIONS: Array<[cloud: string, region: string, nodes: number]> = [
+  ['aws', 'aws-east', 200], ['aws', 'aws-west', 150], ['gcp', 'gcp-central', 200], ['gcp', 'gcp-west', 100], ['azure', 'azure-east', 200], ['azure', 'azure-west', 150],
+];
+
+export interface ScalePoint {
+  nodes: number;
+  simulatedS: number;
+  events: number;
+  wallS: number;
+  peakHeapMiB: number;
+}
+
+export function benchScalePoint(nodes: number, simulatedS: number, seed = 42): ScalePoint {
+  const set = REGIONS.map(([cloud, region, n]) => `topology.clouds.${cloud}.regions.${region}.nodes=${Math.max(3, Math.round((n * nodes) / 1000))}`);
+  set.push(`duration=${simulatedS}s`, `nemesis.stop=${Math.max(60, simulatedS - 300)}s`);
+  const t0 = performance.now();
+  const run = new ScenarioRun(loadScenario(SCENARIO, { set }), { seed });
+  let peak = 0;
+  for (let t = 60; ; t = Math.min(simulatedS, t + 60)) {
+    run.advance(t * 1e6);
+    peak = Math.max(peak, v8.getHeapStatistics().used_heap_size);
+    if (t >= simulatedS) break;
+  }
+  run.finish();
+  const wallS = (performance.now() - t0) / 1000;
+  const actualNodes = set.slice(0, REGIONS.length).reduce((sum, s) => sum + Number(s.split('=')[1]), 0);
+  return { nodes: actualNodes, simulatedS, events: run.events, wallS, peakHeapMiB: peak / 2 ** 20 };
+}
+
+/** Least-squares slope of log(y) on log(x): the growth exponent. */
+export function growthExponent(xs: number[], ys: number[]): number {
+  const lx = xs.map(Math.log);
+  const ly = ys.map(Math.log);
+  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
+  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < lx.length; i++) {
+    num += (lx[i]! - mx) * (ly[i]! - my);
+    den += (lx[i]! - mx) ** 2;
+  }
+  return num / den;
+}
+
+/** The grids: `quick` fits a bench run (a few minutes); `full` is the issue's grid (hours). */
+export const SCALE_GRIDS = {
+  quick: { nodes: [100, 300, 1000], nodesAtS: 600, hours: [600, 1200, 2400], hoursAtNodes: 300 },
+  full: { nodes: [100, 1000, 10_000], nodesAtS: 3600, hours: [3600, 6 * 3600, 24 * 3600], hoursAtNodes: 1000 },
+} as const;
