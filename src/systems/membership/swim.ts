@@ -1,6 +1,7 @@
 import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { MemberState } from '../registry.js';
+import { GossipBuffer } from './gossip-buffer.js';
 import { IncarnationBook, KnownIncarnations } from './incarnations.js';
 import { ProbeOrder } from './probe-order.js';
 import { SwimPort, type Ack, type Ping, type PingReq, type SwimStatus, type SwimUpdate } from './messages.js';
@@ -27,7 +28,7 @@ export class SwimDetector {
   private readonly incarnations: KnownIncarnations;
   private readonly suspicionTimers = new Map<number, TimerHandle>();
   /** Updates to piggyback, with remaining transmissions, oldest first. */
-  private readonly gossip = new Map<number, { update: SwimUpdate; left: number }>();
+  private readonly gossip: GossipBuffer;
   private readonly beliefs: Beliefs;
   private readonly rng: Rng;
   private readonly order: ProbeOrder;
@@ -40,7 +41,6 @@ export class SwimDetector {
   /** Pings sent on behalf of others: our seq -> (requester, their seq, the timer that forgets it). */
   private readonly relays = new Map<number, { requester: number; seq: number; expiry: TimerHandle }>();
   private ownIncarnation: number;
-  private readonly retransmits: number;
 
   /**
    * `book` is the run's table of announced incarnations, one for all nodes
@@ -54,7 +54,7 @@ export class SwimDetector {
     this.order = new ProbeOrder(size, rt.self, this.rng);
     // The monotonic clock at boot is a fresh, ever-larger incarnation: a restarted node outranks its old death.
     this.ownIncarnation = rt.monotonic();
-    this.retransmits = opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1));
+    this.gossip = new GossipBuffer(opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1)));
     this.spread({ subject: rt.self, status: 'alive', incarnation: this.ownIncarnation });
     rt.listen(SwimPort.ping, (from, ping) => this.onPing(from, ping));
     rt.listen(SwimPort.pingReq, (from, req) => this.onPingReq(from, req));
@@ -184,18 +184,11 @@ export class SwimDetector {
   }
 
   private spread(u: SwimUpdate): void {
-    this.gossip.delete(u.subject);
-    this.gossip.set(u.subject, { update: u, left: this.retransmits });
+    this.gossip.add(u);
   }
 
   /** Up to maxPiggyback updates, least-sent first by insertion order; each use spends one transmission. */
   private piggyback(): SwimUpdate[] {
-    const out: SwimUpdate[] = [];
-    for (const [subject, entry] of this.gossip) {
-      if (out.length >= this.opts.maxPiggyback) break;
-      out.push(entry.update);
-      if (--entry.left <= 0) this.gossip.delete(subject);
-    }
-    return out;
+    return this.gossip.take(this.opts.maxPiggyback);
   }
 }
