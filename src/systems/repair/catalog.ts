@@ -12,8 +12,14 @@ export interface CatalogEntry {
   chunk: number;
   bytes: number;
   checksum: number;
-  /** Nodes believed to hold a verified replica. */
-  replicas: Set<number>;
+  /** Nodes believed to hold a verified replica: change it through the catalog, which keeps an index by node. */
+  readonly replicas: ReadonlySet<number>;
+}
+
+interface Stored extends CatalogEntry {
+  readonly replicas: Set<number>;
+  /** Position in acknowledgement order (kept when a chunk is acknowledged again). */
+  readonly seq: number;
 }
 
 /**
@@ -21,13 +27,23 @@ export interface CatalogEntry {
  * (document 002's catalog). The orchestrator adds chunks as they are
  * acknowledged; the repairer keeps replica sets in step with failures and
  * repairs. Volatile for now: it lives with the orchestrator on one node.
+ *
+ * An index by node answers `on(node)` from that node's own entries: every
+ * node's inventory reply asks it (each node every scrub interval), and a
+ * scan of the whole catalog per reply made repair cost grow with all the
+ * data stored.
  */
 export class ReplicaCatalog {
-  private readonly entries = new Map<number, CatalogEntry>();
+  private readonly entries = new Map<number, Stored>();
+  private readonly byNode = new Map<number, Set<Stored>>();
+  private added = 0;
 
   add(chunk: number, bytes: number, checksum: number, replicas: Iterable<number>): CatalogEntry {
-    const entry = { chunk, bytes, checksum, replicas: new Set(replicas) };
+    const old = this.entries.get(chunk);
+    if (old) for (const n of old.replicas) this.byNode.get(n)!.delete(old);
+    const entry: Stored = { chunk, bytes, checksum, replicas: new Set(), seq: old ? old.seq : this.added++ };
     this.entries.set(chunk, entry);
+    for (const n of replicas) this.addReplica(entry, n);
     return entry;
   }
 
@@ -40,8 +56,27 @@ export class ReplicaCatalog {
     return this.entries.values();
   }
 
-  /** Entries with a replica on `node`. */
+  /** Entries with a replica on `node`, in order of acknowledgement. */
   on(node: number): CatalogEntry[] {
-    return [...this.entries.values()].filter((e) => e.replicas.has(node));
+    const held = this.byNode.get(node);
+    return held ? [...held].sort((a, b) => a.seq - b.seq) : [];
+  }
+
+  /** Records a replica of the entry on `node`. */
+  addReplica(entry: CatalogEntry, node: number): void {
+    const stored = entry as Stored;
+    if (stored.replicas.has(node)) return;
+    stored.replicas.add(node);
+    let held = this.byNode.get(node);
+    if (!held) this.byNode.set(node, (held = new Set()));
+    held.add(stored);
+  }
+
+  /** Forgets the entry's replica on `node`; false if it had none there. */
+  removeReplica(entry: CatalogEntry, node: number): boolean {
+    const stored = entry as Stored;
+    if (!stored.replicas.delete(node)) return false;
+    this.byNode.get(node)!.delete(stored);
+    return true;
   }
 }

@@ -89,7 +89,7 @@ export class Rebalancer {
     this.ctx.claims.startMove(entry.chunk);
     this.ctx.rt.send(from, StoragePort.copy, { chunk: entry.chunk, attempt, target: to, checksum: entry.checksum, replyPort: RebalancePort.stored });
     if (this.ctx.defects.has('move_delete_first')) {
-      entry.replicas.delete(from);
+      this.ctx.catalog.removeReplica(entry, from);
       this.ctx.telemetry.emit({ kind: 'replica_moved', chunk: entry.chunk, bytes: entry.bytes, from, to });
       this.ctx.rt.send(from, StoragePort.remove, { chunk: entry.chunk });
     }
@@ -128,9 +128,9 @@ export class Rebalancer {
       return;
     }
     // Phase 2: commit the new replica; phase 3: only now let go of the old one.
-    entry.replicas.add(to);
+    this.ctx.catalog.addReplica(entry, to);
     if (entry.replicas.has(from) && entry.replicas.size > this.ctx.replicationFactor) {
-      entry.replicas.delete(from);
+      this.ctx.catalog.removeReplica(entry, from);
       this.ctx.rt.send(from, StoragePort.remove, { chunk: entry.chunk });
       this.ctx.telemetry.emit({ kind: 'replica_moved', chunk: entry.chunk, bytes: entry.bytes, from, to });
       return;

@@ -97,7 +97,7 @@ export class Repairer {
 
   private drop(node: number, chunk: number, reason: string): void {
     const entry = this.ctx.catalog.get(chunk);
-    if (!entry || !entry.replicas.delete(node)) return;
+    if (!entry || !this.ctx.catalog.removeReplica(entry, node)) return;
     this.ctx.placed.takeBack(node, entry.bytes);
     this.ctx.telemetry.emit({ kind: 'replica_dropped', chunk, node, reason });
     // The loss is a fact whether or not the catalog can take it now: counted at once, committed when it can be.
@@ -236,7 +236,7 @@ export class Repairer {
     } else if (ok) {
       this.ctx.registry.clear(target);
       const count = (): void => {
-        entry.replicas.add(target);
+        this.ctx.catalog.addReplica(entry, target);
         this.ctx.telemetry.emit({ kind: 'repaired', chunk, bytes: entry.bytes, node: target });
         this.enqueue(entry);
         this.backlogChanged();
@@ -296,7 +296,7 @@ export class Repairer {
     if (this.ctx.claims.copying(chunk)) return;
     if (entry.replicas.size < this.ctx.replicationFactor) {
       this.removing.delete(`${chunk}|${node}`);
-      entry.replicas.add(node);
+      this.ctx.catalog.addReplica(entry, node);
       this.ctx.placed.place(node, entry.bytes);
       this.ctx.telemetry.emit({ kind: 'repaired', chunk, bytes: 0, node });
       this.ctx.record?.(chunk, () => entry.replicas, () => {});
