@@ -1,3 +1,4 @@
+import { AppliedIds } from './applied-ids.js';
 import type { Entry } from './log.js';
 
 /** A state machine image as of a log index: what a snapshot holds. Never changed once taken. */
@@ -6,7 +7,7 @@ export interface Snapshot {
   term: number;
   kv: ReadonlyMap<string, { value: number; writeId: string }>;
   /** Ids applied, with the index each first took effect at (duplicates of a retried write change nothing). */
-  applied: ReadonlyMap<string, number>;
+  applied: Pick<AppliedIds, 'size' | 'get' | 'clone'>;
 }
 
 /** Bytes a snapshot takes on disk and on the wire: per key and per remembered id. */
@@ -17,11 +18,11 @@ export function snapshotBytes(s: Snapshot): number {
 /** The replicated key-value map: each key's value and the id of the write that set it. */
 export class KvStateMachine {
   private readonly kv: Map<string, { value: number; writeId: string }>;
-  private readonly applied: Map<string, number>;
+  private readonly applied: AppliedIds;
 
   constructor(from?: Snapshot) {
     this.kv = new Map(from?.kv);
-    this.applied = new Map(from?.applied);
+    this.applied = from ? from.applied.clone() : new AppliedIds();
   }
 
   /** Applies the entry at `index`; only the first copy of an id takes effect. */
@@ -41,6 +42,6 @@ export class KvStateMachine {
   }
 
   snapshot(index: number, term: number): Snapshot {
-    return { index, term, kv: new Map(this.kv), applied: new Map(this.applied) };
+    return { index, term, kv: new Map(this.kv), applied: this.applied.clone() };
   }
 }
