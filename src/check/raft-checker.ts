@@ -36,11 +36,13 @@ export class RaftChecker {
   private readonly writeFloor = new Map<string, number>();
   private highestAcked = 0;
   private readonly leaders = new Map<number, number>();
-  /** By log index: the first entry any member applied there. */
-  private readonly applied: Array<{ id: string; node: number } | undefined> = [];
+  /** By log index: the first entry any member applied there, and who applied it (two flat arrays: one entry per write for the whole run). */
+  private readonly appliedId: Array<string | undefined> = [];
+  private readonly appliedBy: number[] = [];
   private readonly lastApplied = new Map<number, number>();
-  /** (ack time, index) of acknowledged writes, in order. */
-  private readonly ackedAt: Array<{ time: SimTime; index: number }> = [];
+  /** Ack time and index of acknowledged writes, in order (two flat arrays: one entry per write for the whole run). */
+  private readonly ackTimes: SimTime[] = [];
+  private readonly ackIndexes: number[] = [];
   /** Where each write first took effect (its log position). */
   private readonly indexOf = new Map<string, number>();
   /** The register history: every write sent, and every strong read answered. */
@@ -76,11 +78,14 @@ export class RaftChecker {
       case 'raft_commit':
         return this.logs.committedUpTo(now, e.node, e.index);
       case 'raft_applied': {
-        const before = this.applied[e.index];
-        if (before && before.id !== e.id) {
-          this.stateMachine.violated(now, `index ${e.index}: ${this.truth.nodes[before.node]!.name} applied ${before.id}, ${this.truth.nodes[e.node]!.name} applied ${e.id}`);
+        const before = this.appliedId[e.index];
+        if (before !== undefined && before !== e.id) {
+          this.stateMachine.violated(now, `index ${e.index}: ${this.truth.nodes[this.appliedBy[e.index]!]!.name} applied ${before}, ${this.truth.nodes[e.node]!.name} applied ${e.id}`);
         }
-        if (!before) this.applied[e.index] = { id: e.id, node: e.node };
+        if (before === undefined) {
+          this.appliedId[e.index] = e.id;
+          this.appliedBy[e.index] = e.node;
+        }
         if (!this.indexOf.has(e.id)) {
           this.indexOf.set(e.id, e.index);
           const w = this.writes.get(e.id);
@@ -101,7 +106,8 @@ export class RaftChecker {
         this.writeFloor.delete(e.id);
         this.logs.acknowledged(now, e.id, e.index);
         this.session.acknowledged(e.node, e.key, this.indexOf.get(e.id) ?? e.index);
-        this.ackedAt.push({ time: now, index: e.index });
+        this.ackTimes.push(now);
+        this.ackIndexes.push(e.index);
         this.highestAcked = Math.max(this.highestAcked, e.index);
         {
           const w = this.writes.get(e.id);
@@ -134,7 +140,8 @@ export class RaftChecker {
     const now = this.truth.now;
     for (const v of checkRegisters([...this.writes.values()], this.reads)) this.linearizable.violated(v.time, v.detail);
     if (!leaderUp) this.liveness.violated(now, 'no leader at the end of the run');
-    const settled = this.ackedAt.filter((a) => a.time <= now - settle).reduce((m, a) => Math.max(m, a.index), 0);
+    let settled = 0;
+    for (let i = 0; i < this.ackTimes.length; i++) if (this.ackTimes[i]! <= now - settle) settled = Math.max(settled, this.ackIndexes[i]!);
     for (const m of members) {
       if (!this.truth.nodes[m]!.up) continue;
       if ((this.lastApplied.get(m) ?? 0) < settled) {

@@ -5,6 +5,8 @@ import type { Invariant } from './invariant.js';
 export interface RaftLogInvariants { matching: Invariant; completeness: Invariant; durable: Invariant }
 
 interface LogEntry { term: number; id: string }
+/** The first entry seen at an index in a term; also what every shadow log holding that entry points to (one object, not one per member). */
+interface Seen extends LogEntry { prevTerm: number; node: number }
 
 /**
  * A shadow of every Raft member's log, kept from the members' own reports,
@@ -23,8 +25,13 @@ export class RaftLogs {
   readonly completeness: Invariant;
   readonly durable: Invariant;
   private readonly logs = new Map<number, LogEntry[]>();
-  /** By index, per term seen there (rarely more than one): the command first seen and the term of the entry before it. */
-  private readonly seen: Array<Array<{ term: number; id: string; prevTerm: number; node: number }> | undefined> = [];
+  /**
+   * By index, per term seen there: the command first seen and the term of
+   * the entry before it. Almost always one term, kept as the entry itself;
+   * an array only when a second term shows up (an empty array per index
+   * was most of this checker's memory).
+   */
+  private readonly seen: Array<Seen | Seen[] | undefined> = [];
   private readonly committed: LogEntry[] = [];
   /** Per member, how much of its log is known to agree with the committed log (so commits cost O(new entries)). */
   private readonly agreed = new Map<number, number>();
@@ -45,14 +52,18 @@ export class RaftLogs {
     const log = this.log(node);
     // Usually an append at the end; truncating a large array costs, so only when it is one.
     if (log.length !== index - 1) log.length = index - 1;
-    log.push({ term, id });
     if ((this.agreed.get(node) ?? 0) >= index) this.agreed.set(node, index - 1);
-    const atIndex = (this.seen[index] ??= []);
-    const before = atIndex.find((s) => s.term === term);
-    if (!before) return void atIndex.push({ term, id, prevTerm, node });
-    if (before.id !== id || before.prevTerm !== prevTerm) {
-      this.matching.violated(now, `index ${index} term ${term}: ${this.nameOf(before.node)} holds ${before.id} after a term-${before.prevTerm} entry, ${this.nameOf(node)} holds ${id} after a term-${prevTerm} entry`);
+    const atIndex = this.seen[index];
+    const before = atIndex === undefined ? undefined : Array.isArray(atIndex) ? atIndex.find((s) => s.term === term) : atIndex.term === term ? atIndex : undefined;
+    if (!before) {
+      const first: Seen = { term, id, prevTerm, node };
+      this.seen[index] = atIndex === undefined ? first : Array.isArray(atIndex) ? (atIndex.push(first), atIndex) : [atIndex, first];
+      return void log.push(first);
     }
+    if (before.id !== id || before.prevTerm !== prevTerm) {
+      log.push({ term, id });
+      this.matching.violated(now, `index ${index} term ${term}: ${this.nameOf(before.node)} holds ${before.id} after a term-${before.prevTerm} entry, ${this.nameOf(node)} holds ${id} after a term-${prevTerm} entry`);
+    } else log.push(before);
   }
 
   /** A member restarted with a snapshot up to `base` (committed entries, by definition) and `entries` after it. */
