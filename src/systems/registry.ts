@@ -35,8 +35,10 @@ export class NodeRegistry {
     private readonly clock: () => SimTime,
     /** How long one piece of evidence keeps a node out of placement, microseconds. */
     private readonly suspicionPeriod: SimTime,
+    /** A zeroed byte per member (everyone healthy) to keep verdicts in; its own when not given (see MemberTables). */
+    states?: Uint8Array,
   ) {
-    this.states = new Uint8Array(cluster.members.length);
+    this.states = states ?? new Uint8Array(cluster.members.length);
   }
 
   get members(): readonly MemberInfo[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArrivalWindow, HeartbeatDetector, IncarnationBook, PhiAccrualDetector, phi, SwimDetector } from '../../src/systems/index.js';
 import { KnownIncarnations } from '../../src/systems/membership/incarnations.js';
+import { MemberTables } from '../../src/systems/member-tables.js';
 import { ProbeOrder } from '../../src/systems/membership/probe-order.js';
 import { RandomStreams } from '../../src/kernel/index.js';
 import fc from 'fast-check';
@@ -94,7 +95,8 @@ describe('SWIM', () => {
   // A start for one cluster: its nodes share one book of incarnations, as startDetector's do in a run.
   const swim = () => {
     const book = new IncarnationBook(4);
-    return (rt: NodeRuntime, verdict: (subject: number, state: MemberState) => void) => new SwimDetector(rt, opts, verdict, 4, book);
+    const tables = new MemberTables(4);
+    return (rt: NodeRuntime, verdict: (subject: number, state: MemberState) => void) => new SwimDetector(rt, opts, verdict, tables, book);
   };
 
   it('suspects a crashed member, declares it dead after the suspicion timeout, and every member learns it', () => {
@@ -156,8 +158,8 @@ describe('SWIM probe order (random round-robin)', () => {
 describe('SWIM incarnations, kept as positions in the run book', () => {
   it('reads back what each node stored, independently of other nodes, past 65,535 announcements', () => {
     const book = new IncarnationBook(3);
-    const a = new KnownIncarnations(book, 3);
-    const b = new KnownIncarnations(book, 3);
+    const a = new KnownIncarnations(book, new Uint16Array(3));
+    const b = new KnownIncarnations(book, new Uint16Array(3));
     expect(a.get(1)).toBe(0);
     a.set(1, 2 ** 40 + 7);
     b.set(1, 2 ** 40 + 8);
@@ -167,5 +169,21 @@ describe('SWIM incarnations, kept as positions in the run book', () => {
     expect(a.get(1)).toBe(2 ** 40 + 7);
     b.set(2, 3);
     expect(b.get(2)).toBe(3);
+  });
+});
+
+describe('MemberTables (per-member tables of every node, cut from one slab per kind)', () => {
+  it('gives each node its own zeroed slice, zeroed again for a restarted node, and kinds apart', () => {
+    const t = new MemberTables(3);
+    const a = t.bytes('k', 0);
+    const b = t.bytes('k', 1);
+    a.fill(7);
+    expect([...b]).toEqual([0, 0, 0]);
+    expect([...t.bytes('other', 0)]).toEqual([0, 0, 0]);
+    expect([...t.bytes('k', 0)]).toEqual([0, 0, 0]);
+    const s = t.shorts('s', 2);
+    s[2] = 65535;
+    expect([...t.shorts('s', 1)]).toEqual([0, 0, 0]);
+    expect(s[2]).toBe(65535);
   });
 });

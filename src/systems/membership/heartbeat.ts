@@ -16,7 +16,7 @@ export class HeartbeatDetector {
   private readonly body: Beat = {};
 
   constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: HeartbeatOptions, verdict: Verdict, size: number) {
-    this.beliefs = new Beliefs(size, verdict);
+    this.beliefs = new Beliefs(new Uint8Array(size), verdict);
     // Booting counts as hearing from everyone: silence is measured from here.
     this.lastHeard = new Float64Array(size).fill(rt.monotonic());
     rt.listen(DetectorPort.heartbeat, (from) => {

@@ -47,8 +47,9 @@ export class IncarnationBook {
 export class KnownIncarnations {
   private codes: Uint16Array | Uint32Array;
 
-  constructor(private readonly book: IncarnationBook, size: number) {
-    this.codes = new Uint16Array(size);
+  /** `codes`: a zeroed entry per member (every incarnation 0), this node's own. */
+  constructor(private readonly book: IncarnationBook, codes: Uint16Array) {
+    this.codes = codes;
   }
 
   get(subject: number): number {

@@ -7,6 +7,7 @@
  */
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { ClusterConfig } from '../cluster.js';
+import { memberTables } from '../member-tables.js';
 import { NodeRegistry } from '../registry.js';
 import type { Telemetry } from '../telemetry.js';
 import { HeartbeatDetector } from './heartbeat.js';
@@ -24,7 +25,7 @@ export { IncarnationBook } from './incarnations.js';
 
 /** A node's membership view, fed by the configured failure detector; the pipeline consults it. */
 export function bootMembership(rt: NodeRuntime, opts: DetectorOptions, suspicionPeriod: number, cluster: ClusterConfig, telemetry: Telemetry): NodeRegistry {
-  const registry = new NodeRegistry(cluster, () => rt.monotonic(), suspicionPeriod);
+  const registry = new NodeRegistry(cluster, () => rt.monotonic(), suspicionPeriod, memberTables(cluster).bytes('registry', rt.self));
   startDetector(rt, registry, opts, cluster, telemetry);
   return registry;
 }
@@ -43,7 +44,7 @@ export function startDetector(rt: NodeRuntime, registry: NodeRegistry, opts: Det
     case 'phi_accrual':
       return void new PhiAccrualDetector(rt, peers(), opts.phi, verdict, size);
     case 'swim':
-      return void new SwimDetector(rt, opts.swim, verdict, size, incarnationBook(cluster));
+      return void new SwimDetector(rt, opts.swim, verdict, memberTables(cluster), incarnationBook(cluster));
     case 'none':
       return;
   }

@@ -62,7 +62,7 @@ export class PhiAccrualDetector {
   private readonly body: Beat = {};
 
   constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: PhiAccrualOptions, verdict: Verdict, size: number) {
-    this.beliefs = new Beliefs(size, verdict);
+    this.beliefs = new Beliefs(new Uint8Array(size), verdict);
     this.lastHeard = new Float64Array(size).fill(rt.monotonic());
     this.heardAny = new Uint8Array(size);
     this.windows = Array.from({ length: size }, () => new ArrivalWindow(opts.windowSize));

@@ -17,9 +17,10 @@ export class ProbeOrder {
   private readonly order: Uint16Array | Int32Array;
   private cursor = 0;
 
-  constructor(private readonly size: number, private readonly self: number, private readonly rng: Rng) {
+  /** `slots`: a zeroed table of at least size - 1 entries to shuffle in, when the caller has one (see MemberTables). */
+  constructor(size: number, private readonly self: number, private readonly rng: Rng, slots?: Uint16Array) {
     const peers = Math.max(0, size - 1);
-    this.order = peers < 0xffff ? new Uint16Array(peers) : new Int32Array(peers);
+    this.order = peers < 0xffff ? (slots ?? new Uint16Array(peers)).subarray(0, peers) : new Int32Array(peers);
   }
 
   /** The next member to probe, skipping those `skip` rejects; undefined when every other member is skipped. */

@@ -1,6 +1,7 @@
 import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { MemberState } from '../registry.js';
+import type { MemberTables } from '../member-tables.js';
 import { GossipBuffer } from './gossip-buffer.js';
 import { IncarnationBook, KnownIncarnations } from './incarnations.js';
 import { ProbeOrder } from './probe-order.js';
@@ -25,6 +26,7 @@ const CODE: Record<SwimStatus, number> = { alive: ALIVE, suspect: SUSPECT, dead:
  */
 export class SwimDetector {
   private readonly status: Uint8Array;
+  private readonly size: number;
   private readonly incarnations: KnownIncarnations;
   private readonly suspicionTimers = new Map<number, TimerHandle>();
   /** Updates to piggyback, with remaining transmissions, oldest first. */
@@ -46,12 +48,13 @@ export class SwimDetector {
    * `book` is the run's table of announced incarnations, one for all nodes
    * (see incarnations.ts); the peers are every other member of `size`.
    */
-  constructor(private readonly rt: NodeRuntime, private readonly opts: SwimOptions, verdict: Verdict, private readonly size: number, book: IncarnationBook) {
-    this.beliefs = new Beliefs(size, verdict);
-    this.status = new Uint8Array(size);
-    this.incarnations = new KnownIncarnations(book, size);
+  constructor(private readonly rt: NodeRuntime, private readonly opts: SwimOptions, verdict: Verdict, tables: MemberTables, book: IncarnationBook) {
+    const size = (this.size = tables.members);
+    this.beliefs = new Beliefs(tables.bytes('swim/beliefs', rt.self), verdict);
+    this.status = tables.bytes('swim/status', rt.self);
+    this.incarnations = new KnownIncarnations(book, tables.shorts('swim/incarnations', rt.self));
     this.rng = rt.rng('swim');
-    this.order = new ProbeOrder(size, rt.self, this.rng);
+    this.order = new ProbeOrder(size, rt.self, this.rng, size - 1 < 0xffff ? tables.shorts('swim/order', rt.self) : undefined);
     // The monotonic clock at boot is a fresh, ever-larger incarnation: a restarted node outranks its old death.
     this.ownIncarnation = rt.monotonic();
     this.gossip = new GossipBuffer(opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1)));

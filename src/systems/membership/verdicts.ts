@@ -10,8 +10,9 @@ const CODE: Record<MemberState, number> = { healthy: 0, suspected: 1, failed: 2 
 export class Beliefs {
   private readonly states: Uint8Array;
 
-  constructor(size: number, private readonly verdict: Verdict) {
-    this.states = new Uint8Array(size);
+  /** `states`: a zeroed byte per member (everyone healthy), this node's own. */
+  constructor(states: Uint8Array, private readonly verdict: Verdict) {
+    this.states = states;
   }
 
   get(subject: number): MemberState {
