@@ -12,7 +12,7 @@ import type { ClusterConfig } from './cluster.js';
  * again). Nothing passes between nodes through a slab.
  */
 export class MemberTables {
-  private readonly slabs = new Map<string, { table: Uint8Array | Uint16Array; issued: Uint8Array }>();
+  private readonly slabs = new Map<string, { table: Uint8Array | Uint16Array | Int32Array; issued: Uint8Array }>();
 
   constructor(readonly members: number) {}
 
@@ -26,7 +26,12 @@ export class MemberTables {
     return this.slice(kind, node, () => new Uint16Array(this.members * this.members)) as Uint16Array;
   }
 
-  private slice(kind: string, node: number, make: () => Uint8Array | Uint16Array): Uint8Array | Uint16Array {
+  /** `node`'s zeroed table of `kind`, four bytes per member. */
+  ints(kind: string, node: number): Int32Array {
+    return this.slice(kind, node, () => new Int32Array(this.members * this.members)) as Int32Array;
+  }
+
+  private slice(kind: string, node: number, make: () => Uint8Array | Uint16Array | Int32Array): Uint8Array | Uint16Array | Int32Array {
     let slab = this.slabs.get(kind);
     if (!slab) this.slabs.set(kind, (slab = { table: make(), issued: new Uint8Array(this.members) }));
     const view = slab.table.subarray(node * this.members, (node + 1) * this.members);

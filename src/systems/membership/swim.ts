@@ -57,7 +57,7 @@ export class SwimDetector {
     this.order = new ProbeOrder(size, rt.self, this.rng, size - 1 < 0xffff ? tables.shorts('swim/order', rt.self) : undefined);
     // The monotonic clock at boot is a fresh, ever-larger incarnation: a restarted node outranks its old death.
     this.ownIncarnation = rt.monotonic();
-    this.gossip = new GossipBuffer(opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1)));
+    this.gossip = new GossipBuffer(opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1)), tables, rt.self, book);
     this.spread({ subject: rt.self, status: 'alive', incarnation: this.ownIncarnation });
     rt.listen(SwimPort.ping, (from, ping) => this.onPing(from, ping));
     rt.listen(SwimPort.pingReq, (from, req) => this.onPingReq(from, req));
