@@ -4,6 +4,10 @@ import type { ClusterConfig, MemberInfo } from './cluster.js';
 /** What a failure detector believes of a member (document 002: Healthy -> Suspected -> Failed). */
 export type MemberState = 'healthy' | 'suspected' | 'failed';
 
+/** A MemberState as a byte (its position here), for tables with an entry per member on every node. */
+export const MEMBER_STATES: readonly MemberState[] = ['healthy', 'suspected', 'failed'];
+export const MEMBER_STATE_CODE: Readonly<Record<MemberState, number>> = { healthy: 0, suspected: 1, failed: 2 };
+
 export type MemberStateListener = (member: number, state: MemberState, previous: MemberState) => void;
 
 /**
@@ -16,9 +20,6 @@ export type MemberStateListener = (member: number, state: MemberState, previous:
  * short-lived suspicion from a broken transfer or timeout, which keeps a node
  * out of placement for `suspicionPeriod` unless the detector clears it.
  */
-const STATES: readonly MemberState[] = ['healthy', 'suspected', 'failed'];
-const CODE: Record<MemberState, number> = { healthy: 0, suspected: 1, failed: 2 };
-
 export class NodeRegistry {
   /**
    * Allocated at the first suspicion: most nodes never suspect anyone on
@@ -26,7 +27,7 @@ export class NodeRegistry {
    * nodes x 10,000 members of 8 bytes is 800 MB).
    */
   private suspectedUntil: Float64Array | undefined;
-  /** The detector's verdict per member, a byte each (codes of STATES). */
+  /** The detector's verdict per member, a byte each (MEMBER_STATE_CODE). */
   private readonly states: Uint8Array;
   private readonly listeners: MemberStateListener[] = [];
 
@@ -51,7 +52,7 @@ export class NodeRegistry {
 
   /** The failure detector's verdict on a member. */
   state(index: number): MemberState {
-    return STATES[this.states[index]!]!;
+    return MEMBER_STATES[this.states[index]!]!;
   }
 
   healthy(index: number): boolean {
@@ -75,9 +76,9 @@ export class NodeRegistry {
 
   /** The failure detector's new verdict; listeners hear of changes only. */
   setState(index: number, state: MemberState): void {
-    const previous = STATES[this.states[index]!]!;
+    const previous = MEMBER_STATES[this.states[index]!]!;
     if (previous === state) return;
-    this.states[index] = CODE[state];
+    this.states[index] = MEMBER_STATE_CODE[state];
     if (state === 'healthy' && this.suspectedUntil) this.suspectedUntil[index] = 0;
     for (const l of this.listeners) l(index, state, previous);
   }

@@ -45,8 +45,9 @@ export class SwimDetector {
   private ownIncarnation: number;
 
   /**
-   * `book` is the run's table of announced incarnations, one for all nodes
-   * (see incarnations.ts); the peers are every other member of `size`.
+   * `tables` hands out this node's per-member tables and says how many
+   * members there are (the peers are every other one); `book` is the run's
+   * table of announced incarnations, one for all nodes (see incarnations.ts).
    */
   constructor(private readonly rt: NodeRuntime, private readonly opts: SwimOptions, verdict: Verdict, tables: MemberTables, book: IncarnationBook) {
     const size = (this.size = tables.members);

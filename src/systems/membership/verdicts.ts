@@ -1,10 +1,8 @@
-import type { MemberState } from '../registry.js';
+import { MEMBER_STATE_CODE, MEMBER_STATES, type MemberState } from '../registry.js';
 
 /** Where a detector reports its verdicts: called on every change of its belief about a peer. */
 export type Verdict = (subject: number, state: MemberState) => void;
 
-const STATES: readonly MemberState[] = ['healthy', 'suspected', 'failed'];
-const CODE: Record<MemberState, number> = { healthy: 0, suspected: 1, failed: 2 };
 
 /** A detector's local belief per peer (a byte each: every node keeps one per member), reporting changes only. */
 export class Beliefs {
@@ -16,11 +14,11 @@ export class Beliefs {
   }
 
   get(subject: number): MemberState {
-    return STATES[this.states[subject]!]!;
+    return MEMBER_STATES[this.states[subject]!]!;
   }
 
   set(subject: number, state: MemberState): void {
-    const code = CODE[state];
+    const code = MEMBER_STATE_CODE[state];
     if (this.states[subject] === code) return;
     this.states[subject] = code;
     this.verdict(subject, state);
