@@ -78,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
   const file = positionals[0]!;
   const set = values.set ?? [];
   const loaded = loadScenario(file, { set });
+  for (const w of loaded.warnings) console.error(`warning: ${w}`);
   const seed = parseSeed(values.seed) ?? loaded.scenario.seed;
   const bounds = parseBounds(values);
   const reproduce = simCommand(file, seed, set);

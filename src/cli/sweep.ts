@@ -65,7 +65,8 @@ async function main(argv: string[]): Promise<number> {
   const workers = parseWorkers(values.workers);
   if (values.queue !== undefined && values.workers !== undefined) usageError(`--workers does not apply with --queue: the queue's workers run the seeds (npm run worker -- --queue ${values.queue} --concurrency N).`);
   const queue = values.queue === undefined ? null : parseQueueUrl(values.queue);
-  const { plan, text } = planSweep({ file: positionals[0]!, seeds, set: values.set ?? [], grid: values.grid ?? [], shard });
+  const { plan, text, warnings } = planSweep({ file: positionals[0]!, seeds, set: values.set ?? [], grid: values.grid ?? [], shard });
+  for (const w of warnings) console.error(`warning: ${w}`);
   const folder = `sweep-${seeds.first}-${seeds.last}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`;
   const command = sweepCommand(plan);
   // An unreachable Redis is bad input: say so now, before anything is written.

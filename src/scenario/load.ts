@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYamlValue } from 'yaml';
 import type { z } from 'zod';
 import { FAULT_KINDS } from '../chaos/index.js';
+import { formatDuration } from '../kernel/index.js';
 import { ScenarioError } from './errors.js';
 import { canonicalJson, mergeOver, setPath } from './merge.js';
 import { scenarioSchemaWith, type Scenario } from './schema.js';
@@ -21,6 +22,12 @@ export interface LoadedScenario {
   /** sha256 of the settings as written over the core defaults (a block's defaults from `blocks:` are not in it): equal hashes, equal runs for a seed while the defaults file is unchanged. */
   hash: string;
   file: string;
+  /**
+   * Settings that are legal but almost surely not meant (a bare-number
+   * duration is microseconds; a fault after the end never strikes), each
+   * located like an error. The run goes ahead; the CLI prints them.
+   */
+  warnings: string[];
 }
 
 export interface LoadOptions {
@@ -113,7 +120,23 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
   }
   const name = basename(file, extname(file));
   scenario.name ??= name;
-  return { scenario, name, hash: digest, file };
+  const warnings = absurdSettings(scenario, merged).map(({ path, message }) => `${where(path)}: ${formatPath(path)}: ${message}.`);
+  return { scenario, name, hash: digest, file, warnings };
+}
+
+/** Legal settings a user almost surely did not mean, with where they are. */
+function absurdSettings(scenario: Scenario, merged: Record<string, unknown>): Array<{ path: PropertyKey[]; message: string }> {
+  const found: Array<{ path: PropertyKey[]; message: string }> = [];
+  const end = formatDuration(scenario.duration);
+  if (typeof merged.duration === 'number') {
+    found.push({ path: ['duration'], message: `a bare number counts microseconds, so the run lasts ${end}; write ${merged.duration}s for seconds or ${merged.duration}m for minutes` });
+  }
+  scenario.faults.forEach((f, i) => {
+    if (f.at >= scenario.duration) found.push({ path: ['faults', i, 'at'], message: `${formatDuration(f.at)} is at or after the end of the run (${end}): this fault never strikes` });
+  });
+  const nemesis = scenario.nemesis;
+  if (nemesis && nemesis.start >= scenario.duration) found.push({ path: ['nemesis', 'start'], message: `${formatDuration(nemesis.start)} is at or after the end of the run (${end}): the nemesis never strikes` });
+  return found;
 }
 
 /**

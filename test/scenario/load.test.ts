@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, ScenarioError } from '../../src/scenario/index.js';
 import { loadScenario } from '../../src/run/index.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { scenarioFrom } from '../helpers/scenario.js';
 
 describe('scenario loading', () => {
@@ -94,5 +95,29 @@ describe('scenario loading: more corners', () => {
 
   it('an error inside a list replaced by --set points at that --set', () => {
     expect(() => scenarioFrom('duration: 1m\n', 'x.yml', ['faults=[{kind: node_crash, at: 1s, node: nowhere}]'])).toThrow(/^--set faults=/);
+  });
+});
+
+describe('scenario loading: warnings for legal settings almost surely not meant', () => {
+  it('a bare-number duration, a fault after the end and a nemesis that starts after it, each located', () => {
+    const loaded = scenarioFrom('duration: 300\nfaults:\n  - { kind: node_crash, at: 1s, node: aws-east-2 }\nnemesis:\n  start: 1m\n  stop: 2m\n  faults:\n    node_pause: { every: 1m, duration: 1s }\n');
+    expect(loaded.warnings).toEqual([
+      expect.stringMatching(/:1:\d+: duration: a bare number counts microseconds, so the run lasts 300us; write 300s for seconds or 300m for minutes\.$/),
+      expect.stringMatching(/:3:\d+: faults\[0\]\.at: 1s is at or after the end of the run \(300us\): this fault never strikes\.$/),
+      expect.stringMatching(/:5:\d+: nemesis\.start: 1m is at or after the end of the run \(300us\): the nemesis never strikes\.$/),
+    ]);
+    expect(scenarioFrom('duration: 5m\n').warnings).toEqual([]);
+  });
+
+  it('no shipped scenario has any', async () => {
+    const { readdirSync } = await import('node:fs');
+    for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yml'))) expect(loadScenario(`scenarios/${f}`).warnings, f).toEqual([]);
+  });
+
+  it('the CLI prints them on stderr and runs', () => {
+    const r = runCli('sim.ts', ['scenarios/partition.yml', '--seed', '1', '--set', 'duration=3000000', '--set', 'expect={}', '--out', tempDir(), '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: --set duration=3000000: duration: a bare number counts microseconds, so the run lasts 3s; write 3000000s for seconds/m);
+    expect(r.stderr).toMatch(/^warning: scenarios\/partition\.yml:14:9: faults\[0\]\.at: 20s is at or after the end of the run \(3s\): this fault never strikes\.$/m);
   });
 });

@@ -18,7 +18,7 @@ export interface PlanInput {
  * the scenario text too: workers run these bytes, not whatever the file
  * holds later.
  */
-export function planSweep(input: PlanInput): { plan: SweepPlan; text: string } {
+export function planSweep(input: PlanInput): { plan: SweepPlan; text: string; warnings: string[] } {
   const base = loadScenario(input.file, { set: input.set });
   const text = readFileSync(input.file, 'utf8');
   const axes = input.grid.map(parseGridAxis);
@@ -27,6 +27,7 @@ export function planSweep(input: PlanInput): { plan: SweepPlan; text: string } {
   return {
     plan: { scenario: { file: input.file, name: base.name, sha256: base.hash }, set: [...input.set], grid: axes, combinations: points, seeds: input.seeds, shard: input.shard },
     text,
+    warnings: base.warnings,
   };
 }
 
