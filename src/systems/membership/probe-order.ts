@@ -13,6 +13,9 @@ import type { Rng } from '../../kernel/index.js';
  * member (the i-th other member in index order): nothing is filled at boot.
  * Two bytes a slot below 65,535 members.
  */
+/** The i-th member other than `self`, in index order. */
+export const otherMember = (i: number, self: number): number => (i < self ? i : i + 1);
+
 export class ProbeOrder {
   private readonly order: Uint16Array | Int32Array;
   private cursor = 0;
@@ -41,6 +44,6 @@ export class ProbeOrder {
 
   private at(slot: number): number {
     const v = this.order[slot]!;
-    return v === 0 ? (slot < this.self ? slot : slot + 1) : v - 1;
+    return v === 0 ? otherMember(slot, this.self) : v - 1;
   }
 }

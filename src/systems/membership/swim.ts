@@ -4,7 +4,7 @@ import type { MemberState } from '../registry.js';
 import type { MemberTables } from '../member-tables.js';
 import { GossipBuffer } from './gossip-buffer.js';
 import { IncarnationBook, KnownIncarnations } from './incarnations.js';
-import { ProbeOrder } from './probe-order.js';
+import { otherMember, ProbeOrder } from './probe-order.js';
 import { SwimPort, type Ack, type Ping, type PingReq, type SwimStatus, type SwimUpdate } from './messages.js';
 import type { SwimOptions } from './options.js';
 import { Beliefs, type Verdict } from './verdicts.js';
@@ -70,7 +70,7 @@ export class SwimDetector {
 
   /** The i-th other member, in index order. */
   private peer(i: number): number {
-    return i < this.rt.self ? i : i + 1;
+    return otherMember(i, this.rt.self);
   }
 
   private period(): void {
