@@ -6,19 +6,24 @@
 // second with TypeScript's native compiler); a lock keeps two commands
 // started together from compiling over each other.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const COMMANDS = ['sim', 'compare', 'sweep', 'worker'];
+const COMMANDS = ['sim', 'compare', 'sweep', 'worker', 'report'];
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.built');
 const LOCK = join(ROOT, '.dist.lock');
 
 const command = process.argv[2];
+if (command === '--version' || command === '-v') {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  console.log(`lorenz ${version}`);
+  process.exit(0);
+}
 if (command !== 'build' && !COMMANDS.includes(command ?? '')) {
-  console.error(`usage: lorenz <${COMMANDS.join('|')}> [args], or lorenz build   (got ${command === undefined ? 'no command' : JSON.stringify(command)})`);
+  console.error(`usage: lorenz <${COMMANDS.join('|')}> [args], lorenz build, or lorenz --version   (got ${command === undefined ? 'no command' : JSON.stringify(command)})`);
   process.exit(2);
 }
 

@@ -8,17 +8,21 @@ import { EXIT_CODES } from './exit-codes.js';
 import { runCommand } from './run-command.js';
 import { parseFlags } from './flags.js';
 import { RunFolder } from './run-folder.js';
+import { reportAssets } from './report-assets.js';
+import { runReportHtml } from '../report/index.js';
 import { shellQuote, simCommand } from './shell-quote.js';
 import { lorenzVersion } from './version.js';
 import { writeResults } from './write-results.js';
 
 const USAGE = `usage: npm run sim -- <scenario.yml> [--seed N] [--out DIR] [--set key.path=value ...] [--quiet]
-                    [--max-events N] [--max-wall DURATION]
+                    [--report] [--max-events N] [--max-wall DURATION]
        npm run sim -- <scenario.yml> [--seed N] --check-determinism
        npm run sim -- --list-faults
 
 Runs a scenario on the simulated clock and writes throughput.csv, durability.csv,
 faults.csv and summary.json to results/<scenario>/seed-<N>/ (or --out DIR).
+--report also writes report.html there (the run on one time axis; see
+npm run report).
 --check-determinism runs it twice in this process and names the first event
 where the runs diverge (writes nothing). --max-events and --max-wall stop a run
 that goes past them (exit 2, nothing written), saying how far it got.
@@ -41,6 +45,7 @@ const OPTIONS = {
   out: { type: 'string' },
   set: { type: 'string', multiple: true },
   quiet: { type: 'boolean', default: false },
+  report: { type: 'boolean', default: false },
   'check-determinism': { type: 'boolean', default: false },
   'list-faults': { type: 'boolean', default: false },
   'max-events': { type: 'string' },
@@ -125,7 +130,9 @@ async function main(argv: string[]): Promise<number> {
     finished: new Date().toISOString(),
     wall_s: Math.round(wallS * 1000) / 1000,
   };
-  writeResults(folder.work, { ...result.files, 'run.json': JSON.stringify(runJson, null, 2) + '\n' });
+  const files: Record<string, string> = { ...result.files, 'run.json': JSON.stringify(runJson, null, 2) + '\n' };
+  if (values.report) files['report.html'] = runReportHtml(files, reportAssets());
+  writeResults(folder.work, files);
   folder.publish();
 
   const s = result.summary;
@@ -137,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`  ${s.simulated_s}s simulated in ${wallS.toFixed(2)}s wall (${Math.round(s.simulated_s / Math.max(wallS, 1e-9))} sim-s/s, ${s.events} events)`);
     for (const module of SYSTEMS) for (const line of module.terminal?.(s) ?? []) console.log(`  ${line}`);
     for (const e of s.expectations) console.log(`  expect ${e.metric} ${e.expected}: ${e.held ? 'held' : 'FAILED'} (measured ${e.actual})`);
-    console.log(`  results: ${dir}/`);
+    console.log(`  results: ${dir}/${values.report ? ` (open ${join(dir, "report.html")})` : ""}`);
   }
   if (!result.ok) {
     for (const f of result.failures) console.error(`FAIL ${f}`);

@@ -1,8 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDebianPackage } from './debian.js';
 
 /** A real redis-server for a test, on a free loopback port, with no persistence. */
 export interface TestRedis {
@@ -11,28 +12,8 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-const onPath = (cmd: string): boolean => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/**
- * Makes sure Debian's redis-server is installed: a fresh machine (CI) has
- * none, so the test installs it, as root, from the distribution's packages.
- */
-export function ensureRedisServer(): void {
-  if (onPath('redis-server')) return;
-  try {
-    execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server'], { stdio: 'ignore', timeout: 300_000 });
-  } catch (e) {
-    throw new Error(`redis-server is not installed and installing it with apt-get failed (${(e as Error).message.split('\n')[0]}); install Debian's redis-server package to run the queue tests`);
-  }
-  if (!onPath('redis-server')) throw new Error('apt-get installed redis-server, but it is not on PATH');
-}
+/** Makes sure Debian's redis-server is installed (the queue tests run a real one). */
+export const ensureRedisServer = (): void => ensureDebianPackage('redis-server', 'redis-server', 'the queue tests');
 
 /** A loopback port nobody listens on (at the moment of asking). */
 export async function freePort(): Promise<number> {
