@@ -12,17 +12,18 @@ import { reportAssets } from './report-assets.js';
 import { runReportHtml } from '../report/index.js';
 import { shellQuote, simCommand } from './shell-quote.js';
 import { lorenzVersion } from './version.js';
-import { writeResults } from './write-results.js';
+import { prepareTraceFile, writeFileAtomically, writeResults } from './write-results.js';
 
 const USAGE = `usage: npm run sim -- <scenario.yml> [--seed N] [--out DIR] [--set key.path=value ...] [--quiet]
-                    [--report] [--max-events N] [--max-wall DURATION]
+                    [--report] [--trace FILE.json] [--max-events N] [--max-wall DURATION]
        npm run sim -- <scenario.yml> [--seed N] --check-determinism
        npm run sim -- --list-faults
 
 Runs a scenario on the simulated clock and writes throughput.csv, durability.csv,
 faults.csv and summary.json to results/<scenario>/seed-<N>/ (or --out DIR).
 --report also writes report.html there (the run on one time axis; see
-npm run report).
+npm run report). --trace FILE writes the run as a timeline trace to open in
+ui.perfetto.dev (a track per node, grouped by region; docs/outputs.md).
 --check-determinism runs it twice in this process and names the first event
 where the runs diverge (writes nothing). --max-events and --max-wall stop a run
 that goes past them (exit 2, nothing written), saying how far it got.
@@ -50,6 +51,7 @@ const OPTIONS = {
   'list-faults': { type: 'boolean', default: false },
   'max-events': { type: 'string' },
   'max-wall': { type: 'string' },
+  trace: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -91,11 +93,12 @@ async function main(argv: string[]): Promise<number> {
   const dir = values.out ?? join('results', loaded.name, `seed-${seed}`);
   // Before the simulation: an unwritable or foreign --out is found now, not after a long run.
   const folder = RunFolder.prepare(dir, '--out');
+  const traceFile = values.trace === undefined ? undefined : prepareTraceFile(values.trace);
   const startedAt = new Date();
   const started = performance.now();
   let result: RunResult;
   try {
-    const outcome = await runInSlices(new ScenarioRun(loaded, { seed }), values.quiet, bounds);
+    const outcome = await runInSlices(new ScenarioRun(loaded, { seed, timeline: traceFile !== undefined }), values.quiet, bounds);
     if ('stopped' in outcome) {
       folder.discard();
       const { stopped, at, events } = outcome;
@@ -134,6 +137,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.report) files['report.html'] = runReportHtml(files, reportAssets());
   writeResults(folder.work, files);
   folder.publish();
+  if (traceFile !== undefined) writeFileAtomically(traceFile, result.timeline!);
 
   const s = result.summary;
   if (!values.quiet) {
@@ -144,7 +148,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(`  ${s.simulated_s}s simulated in ${wallS.toFixed(2)}s wall (${Math.round(s.simulated_s / Math.max(wallS, 1e-9))} sim-s/s, ${s.events} events)`);
     for (const module of SYSTEMS) for (const line of module.terminal?.(s) ?? []) console.log(`  ${line}`);
     for (const e of s.expectations) console.log(`  expect ${e.metric} ${e.expected}: ${e.held ? 'held' : 'FAILED'} (measured ${e.actual})`);
-    console.log(`  results: ${dir}/${values.report ? ` (open ${join(dir, "report.html")})` : ""}`);
+    console.log(`  results: ${dir}/${values.report ? ` (open ${join(dir, 'report.html')})` : ''}`);
+    if (traceFile !== undefined) console.log(`  trace: ${traceFile} (open it in ui.perfetto.dev)`);
   }
   if (!result.ok) {
     for (const f of result.failures) console.error(`FAIL ${f}`);

@@ -14,3 +14,4 @@ export * from './determinism.js';
 export * from './replay.js';
 export * from './observers.js';
 export * from './systems.js';
+export { TRACE_CAPS } from './timeline-trace.js';

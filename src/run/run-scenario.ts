@@ -8,6 +8,7 @@ import type { PipelineDefect, RaftDefect, TelemetryEvent } from '../systems/inde
 import { World } from '../world/index.js';
 import { metricsOf } from './metric-names.js';
 import { RunObservers } from './observers.js';
+import { TimelineTrace } from './timeline-trace.js';
 import { buildSummary, type Summary } from './summary.js';
 import { bootSystems, inRegistryOrder, resolveSystems, systemsTopology } from './systems.js';
 
@@ -18,6 +19,8 @@ export interface RunOptions {
   observe?: (time: SimTime, event: TelemetryEvent) => void;
   /** Sees every world event (message, transfer, timer, crash, fault, telemetry) in order. */
   trace?: (time: SimTime, kind: string, node: string, detail: string) => void;
+  /** Also build the run's timeline trace (Chrome JSON trace format, for ui.perfetto.dev) as `RunResult.timeline`. */
+  timeline?: boolean;
   /** Test-only: deliberate bugs to switch on in the systems, to show checkers catch them. */
   defects?: ReadonlyArray<PipelineDefect | RaftDefect>;
 }
@@ -32,6 +35,8 @@ export interface RunResult {
   ok: boolean;
   /** One line per broken invariant (naming its first violation) or failed expectation. */
   failures: string[];
+  /** The timeline trace's text, when `RunOptions.timeline` asked for it. */
+  timeline?: string;
 }
 
 /**
@@ -80,6 +85,7 @@ export class ScenarioRun {
   private readonly injector: FaultInjector;
   private readonly faultCount: number;
   private readonly world: World;
+  private readonly timeline: TimelineTrace | undefined;
 
   constructor(loaded: LoadedScenario, options: RunOptions = {}) {
     const sc = loaded.scenario;
@@ -95,10 +101,14 @@ export class ScenarioRun {
     const trace = options.trace;
     if (trace) world.setTracer((kind, node, detail) => trace(sim.now, kind, node >= 0 ? world.nodes[node]!.name : '-', detail));
 
-    const tap = trace
+    const timeline = (this.timeline = options.timeline ? new TimelineTrace(topology, () => sim.now) : undefined);
+    if (timeline) world.setTimelineTap(timeline);
+
+    const tap = trace || timeline
       ? (e: TelemetryEvent) => {
           options.observe?.(sim.now, e);
-          world.trace(e.kind, 'node' in e ? e.node : -1, 'chunk' in e ? `chunk ${e.chunk}` : '');
+          timeline?.telemetry(e);
+          if (trace) world.trace(e.kind, 'node' in e ? e.node : -1, 'chunk' in e ? `chunk ${e.chunk}` : '');
         }
       : options.observe && ((e: TelemetryEvent) => options.observe!(sim.now, e));
     const run: ObserveContext = {
@@ -171,6 +181,7 @@ export class ScenarioRun {
       ok: failures.length === 0,
       failures,
       files: { ...observers.files(), 'faults.csv': faultsCsv(injector.timeline), 'summary.json': JSON.stringify(summary, null, 2) + '\n' },
+      ...(this.timeline ? { timeline: this.timeline.finish(this.horizon, injector.timeline) } : {}),
     };
   }
 }

@@ -84,6 +84,7 @@ export class Network {
     this.toOf[slot] = to;
     this.portOf[slot] = port;
     this.bodyOf[slot] = body;
+    if (this.trace.flows) this.trace.flows.sent(slot, from, to, port);
     this.sim.after(delay, this.deliver, slot);
   }
 
@@ -96,8 +97,10 @@ export class Network {
     this.free.push(slot);
     const dest = this.nodes[to]!;
     // On arrival only the receiver must be up: a message outlives its sender's crash.
-    if (!dest.reachable) return void this.stats.dropped.node_down++;
-    if (this.partitions.separates(from, to)) return void this.stats.dropped.partition++;
+    const cause = !dest.reachable ? 'node_down' : this.partitions.separates(from, to) ? 'partition' : undefined;
+    // Before the receiver runs: it may send, and reuse this slot.
+    if (this.trace.flows) this.trace.flows.arrived(slot, cause === undefined);
+    if (cause !== undefined) return void this.stats.dropped[cause]++;
     this.stats.delivered++;
     if (this.trace.tracer) this.trace.tracer('msg', to, `${port} from ${this.nodes[from]!.name}`);
     dest.host.receive(port, from, body);

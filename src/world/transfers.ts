@@ -17,6 +17,8 @@ interface Flow {
   onDone: ((ok: boolean) => void) | undefined;
   link: Link;
   aborted: boolean;
+  /** When the transfer began (for a timeline trace). */
+  started: number;
 }
 
 /** The flows currently sharing one directed link, and the event for the next one to drain. */
@@ -62,6 +64,7 @@ export class Transfers {
       fromIncarnation: this.nodes[from]!.incarnation,
       remaining: bytes,
       aborted: false,
+      started: this.sim.now,
     };
     if (!this.network.canReach(from, to)) return this.fail(flow);
     if (from === to || bytes <= 0) {
@@ -155,6 +158,7 @@ export class Transfers {
     if (!this.network.canReach(flow.from, flow.to)) return this.fail(flow);
     this.stats.completed++;
     this.stats.bytesDelivered += flow.bytes;
+    if (this.trace.flows) this.trace.flows.transferred(flow.from, flow.to, flow.port, flow.bytes, flow.started, true);
     if (this.trace.tracer) this.trace.tracer('transfer', flow.to, `${flow.port} ${flow.bytes}B from ${this.nodes[flow.from]!.name}`);
     this.nodes[flow.to]!.host.receive(flow.port, flow.from, flow.body);
     this.notify(flow, true);
@@ -180,6 +184,7 @@ export class Transfers {
   private fail(flow: Flow): void {
     flow.aborted = true;
     this.stats.aborted++;
+    if (this.trace.flows) this.trace.flows.transferred(flow.from, flow.to, flow.port, flow.bytes, flow.started, false);
     // The sender learns of the broken stream asynchronously, as from a reset connection.
     this.sim.after(0, this.notifyFailure, flow);
   }

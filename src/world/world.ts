@@ -8,7 +8,7 @@ import { Partitions } from './partitions.js';
 import type { StoredObject } from './runtime.js';
 import type { RegionSpec, TopologySpec } from './spec.js';
 import { Transfers } from './transfers.js';
-import type { TraceSink, Tracer } from './trace.js';
+import type { TimelineTap, TraceSink, Tracer } from './trace.js';
 
 /**
  * What a reversible fault verb returns: calling it undoes that one
@@ -49,7 +49,7 @@ export class World implements DiskObserver {
   private readonly nodeListeners: NodeStateListener[] = [];
   private readonly locations = new Map<string, number[]>();
   private nextFaultId = 1;
-  private readonly traceSink: TraceSink = { tracer: undefined };
+  private readonly traceSink: TraceSink = { tracer: undefined, flows: undefined };
   /** Objects destroyed by faults, as "node|key". */
   private readonly destroyed = new Set<string>();
   /** Crashes and pauses not yet undone, per node. */
@@ -91,9 +91,15 @@ export class World implements DiskObserver {
     this.traceSink.tracer = tracer;
   }
 
+  /** Reports every message, bulk transfer and milestone to `tap` from now on (undefined: stop). */
+  setTimelineTap(tap: TimelineTap | undefined): void {
+    this.traceSink.flows = tap;
+  }
+
   /** Records one event through the tracer, if any (for faults and systems' milestones). */
   trace(kind: string, node: number, detail: string): void {
     this.traceSink.tracer?.(kind, node, detail);
+    this.traceSink.flows?.event(kind, node, detail);
   }
 
   // --- software ------------------------------------------------------------

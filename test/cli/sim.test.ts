@@ -130,3 +130,23 @@ describe('terminal summary of the systems under test', () => {
     expect(coord.stdout).toMatch(/ {2}coordinator: 2 elections, \d+\/\d+ tasks completed, 0 failed, 0 lost, 0 run twice\n/);
   });
 });
+
+describe('--trace and --report', () => {
+  it('writes the timeline trace and the report beside a normal run, and says where', () => {
+    const dir = tempDir();
+    const trace = join(dir, 'traces', 'run.json');
+    const r = runCli('sim.ts', ['scenarios/node-loss.yml', '--seed', '42', '--out', join(dir, 'out'), '--report', '--trace', trace]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain(`  results: ${join(dir, 'out')}/ (open ${join(dir, 'out', 'report.html')})\n  trace: ${trace} (open it in ui.perfetto.dev)\n`);
+    expect(JSON.parse(readFileSync(trace, 'utf8')).otherData.generator).toBe('Lorenz');
+    expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('refuses an unwritable trace path before the run, exit 2', () => {
+    const dir = tempDir();
+    const r = runCli('sim.ts', ['scenarios/node-loss.yml', '--out', join(dir, 'out'), '--trace', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: --trace ${dir}: exists and is not a plain file; give a writable file path such as results/trace.json.\n`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});
