@@ -18,6 +18,7 @@ export function writeResults(dir: string, files: Record<string, string>): string
 
 /** Writes one file atomically: a temp file beside it, then a rename. */
 export function writeFileAtomically(target: string, content: string): void {
+  mkdirSync(dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}.tmp`;
   writeFileSync(temp, content);
   renameSync(temp, target);

@@ -15,3 +15,4 @@ export * from './replay.js';
 export * from './observers.js';
 export * from './systems.js';
 export { TRACE_CAPS } from './timeline-trace.js';
+export { scenarioJsonSchema, type SchemaSources } from './json-schema.js';

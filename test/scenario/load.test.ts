@@ -118,6 +118,6 @@ describe('scenario loading: warnings for legal settings almost surely not meant'
     const r = runCli('sim.ts', ['scenarios/partition.yml', '--seed', '1', '--set', 'duration=3000000', '--set', 'expect={}', '--out', tempDir(), '--quiet']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^warning: --set duration=3000000: duration: a bare number counts microseconds, so the run lasts 3s; write 3000000s for seconds/m);
-    expect(r.stderr).toMatch(/^warning: scenarios\/partition\.yml:14:9: faults\[0\]\.at: 20s is at or after the end of the run \(3s\): this fault never strikes\.$/m);
+    expect(r.stderr).toMatch(/^warning: scenarios\/partition\.yml:15:9: faults\[0\]\.at: 20s is at or after the end of the run \(3s\): this fault never strikes\.$/m);
   });
 });
