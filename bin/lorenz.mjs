@@ -75,11 +75,17 @@ function build(force = false) {
   }
 }
 
+// An installed package ships dist/ and no sources: it runs what it ships.
+const fromSources = existsSync(join(ROOT, 'src'));
 if (command === 'build') {
+  if (!fromSources) {
+    console.error('lorenz build: no src/ here (an installed package runs its dist/ as shipped)');
+    process.exit(2);
+  }
   build(true);
   process.exit(0);
 }
-if (!fresh()) build();
+if (fromSources && !fresh()) build();
 // The command reads its arguments from process.argv.slice(2), as when run directly.
 process.argv.splice(2, 1);
 await import(pathToFileURL(join(DIST, 'cli', `${command}.js`)).href);

@@ -21,7 +21,7 @@ function distance(a: string, b: string): number {
  * flag missing its value, is an input error that names the flag, suggests
  * the nearest known one, and shows the usage (never Node's raw message).
  */
-export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: O }>> {
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (e) {

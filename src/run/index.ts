@@ -16,3 +16,4 @@ export * from './observers.js';
 export * from './systems.js';
 export { TRACE_CAPS } from './timeline-trace.js';
 export { scenarioJsonSchema, type SchemaSources } from './json-schema.js';
+export { loadScenarioWith, scenarioFromSettings, settingsAsSet, type DeepPartial, type ScenarioSettings } from './scenario-settings.js';
