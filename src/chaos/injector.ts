@@ -29,13 +29,17 @@ export class FaultInjector {
 
   private start(spec: FaultSpec, index: number): void {
     const entry = faultKind(spec.kind)!;
-    const targets = entry.describe(spec as never);
+    let targets = entry.describe(spec as never);
     // A role target ("@raft-leader") may name nobody when the fault strikes: then it does not strike.
     const empty = entry.names(spec as never).find((ref) => this.ctx.members(ref.name).length === 0);
     if (empty) {
       this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'skipped', targets: `${targets} (no node is ${empty.name} now)` });
       return;
     }
+    // Whom a role named when the fault struck, so faults.csv says which node it hit.
+    const roles = [...new Set(entry.names(spec as never).map((ref) => ref.name).filter((name) => name.startsWith('@')))];
+    const resolved = roles.map((role) => `${role}=${this.ctx.members(role).map((n) => this.ctx.world.nodes[n]!.name).join('+')}`);
+    if (resolved.length > 0) targets = `${targets} (${resolved.join(', ')})`;
     const undo = entry.apply(this.ctx, spec as never);
     this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'start', targets });
     this.ctx.world.trace('fault', -1, `${spec.kind} start ${targets}`);

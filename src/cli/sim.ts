@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { checkDeterminism, InternalRunError, lastEventsBefore, loadScenario, ScenarioRun, type DeterminismReport, type RunResult } from '../run/index.js';
-import { SYSTEMS } from '../modules/registry.js';
 import { ScenarioError } from '../scenario/index.js';
 import { duration } from '../units/index.js';
 import { listFaults } from './list-faults.js';
@@ -11,6 +10,7 @@ import { RunFolder } from './run-folder.js';
 import { reportAssets } from './report-assets.js';
 import { runReportHtml } from '../report/index.js';
 import { shellQuote, simCommand } from './shell-quote.js';
+import { terminalSummary } from './terminal-summary.js';
 import { lorenzVersion } from './version.js';
 import { prepareTraceFile, writeFileAtomically, writeResults } from './write-results.js';
 
@@ -139,16 +139,9 @@ async function main(argv: string[]): Promise<number> {
   folder.publish();
   if (traceFile !== undefined) writeFileAtomically(traceFile, result.timeline!);
 
-  const s = result.summary;
   if (!values.quiet) {
-    console.log(`${loaded.name} seed=${seed}: ${s.pipeline.chunks_acked}/${s.pipeline.chunks_total} chunks acknowledged, ${s.pipeline.chunks_failed} failed, ` +
-      `${s.durability.lost_chunks} lost, ${s.durability.under_replicated_at_end} under-replicated at end`);
-    console.log(`  completion ${s.pipeline.completion_s ?? 'not reached'}${s.pipeline.completion_s === null ? '' : 's'}, throughput ${s.pipeline.throughput_mb_s} MB/s, ` +
-      `bottleneck ${s.bottleneck.stage} (${Math.round(s.bottleneck.busy_fraction * 100)}% busy, ${s.bottleneck.severity})`);
-    console.log(`  ${s.simulated_s}s simulated in ${wallS.toFixed(2)}s wall (${Math.round(s.simulated_s / Math.max(wallS, 1e-9))} sim-s/s, ${s.events} events)`);
-    for (const module of SYSTEMS) for (const line of module.terminal?.(s) ?? []) console.log(`  ${line}`);
-    for (const e of s.expectations) console.log(`  expect ${e.metric} ${e.expected}: ${e.held ? 'held' : 'FAILED'} (measured ${e.actual})`);
-    console.log(`  results: ${dir}/${values.report ? ` (open ${join(dir, 'report.html')})` : ''}`);
+    for (const line of terminalSummary(result, { seed, wallS, dir, files: Object.keys(files) })) console.log(line);
+    if (values.report) console.log(`  report: ${join(dir, 'report.html')}`);
     if (traceFile !== undefined) console.log(`  trace: ${traceFile} (open it in ui.perfetto.dev)`);
   }
   if (!result.ok) {

@@ -3,6 +3,12 @@ import type { RunEnd, SystemModule, SystemObserver } from '../modules/system-mod
 import type { Summary } from '../modules/summary.js';
 import type { Telemetry, TelemetryEvent } from '../systems/index.js';
 
+/** The invariants one system checks. */
+export interface InvariantFamily {
+  family: string;
+  names: string[];
+}
+
 /**
  * Every observer of one run, one per module that has one, in registry order.
  * It is the systems' telemetry sink: each event reaches the observers in that
@@ -46,7 +52,17 @@ export class RunObservers implements Telemetry {
     return Object.assign({}, ...this.list.map(({ observer }) => observer.summary?.() ?? {})) as Partial<Summary>;
   }
 
+  /** Judges every invariant (once per run: some checkers are costly), noting which module's each is. */
   invariants(): InvariantResult[] {
-    return this.list.flatMap(({ observer }) => observer.invariants?.() ?? []);
+    const byModule = this.list.map(({ module, observer }) => ({ family: module.name, results: observer.invariants?.() ?? [] })).filter((m) => m.results.length > 0);
+    this.families = byModule.map((m) => ({ family: m.family, names: m.results.map((r) => r.name) }));
+    return byModule.flatMap((m) => m.results);
+  }
+
+  private families: InvariantFamily[] = [];
+
+  /** The invariants judged, by the module that checks them (a family), in registry order. */
+  invariantFamilies(): InvariantFamily[] {
+    return this.families;
   }
 }

@@ -7,7 +7,7 @@ import { buildCluster, buildTopology, type LoadedScenario } from '../scenario/in
 import type { PipelineDefect, RaftDefect, TelemetryEvent } from '../systems/index.js';
 import { World } from '../world/index.js';
 import { metricsOf } from './metric-names.js';
-import { RunObservers } from './observers.js';
+import { RunObservers, type InvariantFamily } from './observers.js';
 import { TimelineTrace } from './timeline-trace.js';
 import { buildSummary, type Summary } from './summary.js';
 import { bootSystems, inRegistryOrder, resolveSystems, systemsTopology } from './systems.js';
@@ -35,6 +35,8 @@ export interface RunResult {
   ok: boolean;
   /** One line per broken invariant (naming its first violation) or failed expectation. */
   failures: string[];
+  /** The invariants by the system that checks them (`summary.invariants` has their verdicts). */
+  invariantFamilies: InvariantFamily[];
   /** The timeline trace's text, when `RunOptions.timeline` asked for it. */
   timeline?: string;
 }
@@ -180,6 +182,7 @@ export class ScenarioRun {
       summary,
       ok: failures.length === 0,
       failures,
+      invariantFamilies: observers.invariantFamilies(),
       files: { ...observers.files(), 'faults.csv': faultsCsv(injector.timeline), 'summary.json': JSON.stringify(summary, null, 2) + '\n' },
       ...(this.timeline ? { timeline: this.timeline.finish(this.horizon, injector.timeline) } : {}),
     };

@@ -1,28 +1,23 @@
 import { stringify } from 'yaml';
 import type { z } from 'zod';
 import type { coreScenarioShape, LoadedScenario, LoadOptions } from '../scenario/index.js';
-import type { coordinatorBlock } from '../systems/coordinator/scenario-block.js';
-import type { gossipBlock } from '../systems/gossip/scenario-block.js';
-import type { raftBlock } from '../systems/raft/scenario-block.js';
 import { loadScenario, loadScenarioFromText } from './load.js';
 
 /** Every field optional, at every depth, as in a scenario file (lists are given whole). */
 export type DeepPartial<T> = T extends ReadonlyArray<unknown> ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 type CoreInput = z.input<z.ZodObject<typeof coreScenarioShape>>;
-interface BlockInputs {
-  raft: z.input<typeof raftBlock>;
-  coordinator: z.input<typeof coordinatorBlock>;
-  gossip: z.input<typeof gossipBlock>;
-}
 
 /**
  * A scenario as a typed object, exactly as a scenario file would say it:
  * units as strings ("30s", "100MB") or bare numbers, every field optional
- * (the defaults fill in the rest). A misspelt field or a wrong type is a
- * compile error in the caller's TypeScript, and the loader checks the rest.
+ * (the defaults fill in the rest). In the core fields a misspelt name or a
+ * wrong type is a compile error in the caller's TypeScript. The systems'
+ * blocks (`raft`, `coordinator`, ...) are typed loosely: the registry adds
+ * them without this file naming each; the loader checks them, with the
+ * setting's path in its message.
  */
-export type ScenarioSettings = DeepPartial<CoreInput & BlockInputs>;
+export type ScenarioSettings = DeepPartial<CoreInput> & { readonly [block: string]: unknown };
 
 /** Turns nested overrides into `key.path=value` settings, leaf by leaf (a list is one leaf), so each is applied and checked as `--set` is. */
 export function settingsAsSet(overrides: ScenarioSettings, prefix = ''): string[] {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 
@@ -28,10 +30,12 @@ describe('npm run sim (end to end)', () => {
     expect(readFileSync(join(a, 'faults.csv'), 'utf8')).toBe('time_s,fault,kind,phase,targets\n20,0,partition,start,aws | gcp+azure\n80,0,partition,end,aws | gcp+azure\n');
   });
 
-  it('defaults the output folder to results/<scenario>/seed-<N>/', () => {
-    const r = runCli('sim.ts', ['scenarios/baseline.yml', '--seed', '7', '--quiet']);
-    expect(r.code).toBe(0);
-    expect(existsSync(join('results', 'baseline', 'seed-7', 'throughput.csv'))).toBe(true);
+  it('defaults the output folder to results/<scenario>/seed-<N>/ under the current folder', () => {
+    // Run from a temp folder: a test writes nothing outside temp folders.
+    const cwd = tempDir();
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(resolve('node_modules/tsx/dist/esm/index.mjs')).href, resolve('src/cli/sim.ts'), resolve('scenarios/baseline.yml'), '--seed', '7', '--quiet'], { cwd, encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(existsSync(join(cwd, 'results', 'baseline', 'seed-7', 'throughput.csv'))).toBe(true);
   });
 });
 
@@ -137,7 +141,7 @@ describe('--trace and --report', () => {
     const trace = join(dir, 'traces', 'run.json');
     const r = runCli('sim.ts', ['scenarios/node-loss.yml', '--seed', '42', '--out', join(dir, 'out'), '--report', '--trace', trace]);
     expect([r.code, r.stderr]).toEqual([0, '']);
-    expect(r.stdout).toContain(`  results: ${join(dir, 'out')}/ (open ${join(dir, 'out', 'report.html')})\n  trace: ${trace} (open it in ui.perfetto.dev)\n`);
+    expect(r.stdout).toContain(`  results: ${join(dir, 'out')}/ (detector.csv, durability.csv, faults.csv, report.html, run.json, summary.json, throughput.csv)\n  report: ${join(dir, 'out', 'report.html')}\n  trace: ${trace} (open it in ui.perfetto.dev)\n`);
     expect(JSON.parse(readFileSync(trace, 'utf8')).otherData.generator).toBe('Lorenz');
     expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
   });

@@ -45,6 +45,11 @@ export const membershipModule: SystemModule<MembershipSettings> = {
       summary: () => ({ detection: detector.summary() }),
     };
   },
+  terminal(s) {
+    const d = s.detection;
+    const times = d.detected > 0 ? ` (p50 ${d.p50_s}s, max ${d.max_s}s)` : '';
+    return [`detection: ${d.detected} of ${d.crashes} crashes detected${times}; ${d.false_suspicions} false suspicions, ${d.false_failures} of them live nodes declared failed`];
+  },
   metrics: {
     crashes_detected: (s) => s.detection.detected,
     detection_p50_s: (s) => s.detection.p50_s,
