@@ -4,6 +4,6 @@ export function shellQuote(arg: string): string {
 }
 
 /** `npm run sim` for one seed: the reproduce line of a failed run. */
-export function simCommand(file: string, seed: number, set: readonly string[]): string {
-  return `npm run sim -- ${shellQuote(file)} --seed ${seed}${set.map((a) => ` --set ${shellQuote(a)}`).join('')}`;
+export function simCommand(file: string, seed: number, set: readonly string[], allowLateFaults = false): string {
+  return `npm run sim -- ${shellQuote(file)} --seed ${seed}${set.map((a) => ` --set ${shellQuote(a)}`).join('')}${allowLateFaults ? ' --allow-late-faults' : ''}`;
 }

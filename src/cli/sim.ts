@@ -15,7 +15,7 @@ import { lorenzVersion } from './version.js';
 import { prepareTraceFile, writeFileAtomically, writeResults } from './write-results.js';
 
 const USAGE = `usage: npm run sim -- <scenario.yml> [--seed N] [--out DIR] [--set key.path=value ...] [--quiet]
-                    [--report] [--trace FILE.json] [--max-events N] [--max-wall DURATION]
+                    [--report] [--trace FILE.json] [--max-events N] [--max-wall DURATION] [--allow-late-faults]
        npm run sim -- <scenario.yml> [--seed N] --check-determinism
        npm run sim -- --list-faults
 
@@ -24,6 +24,8 @@ faults.csv and summary.json to results/<scenario>/seed-<N>/ (or --out DIR).
 --report also writes report.html there (the run on one time axis; see
 npm run report). --trace FILE writes the run as a timeline trace to open in
 ui.perfetto.dev (a track per node, grouped by region; docs/outputs.md).
+A fault at or after the end of the run is an error; --allow-late-faults runs
+anyway (the fault never strikes; a warning says so).
 --check-determinism runs it twice in this process and names the first event
 where the runs diverge (writes nothing). --max-events and --max-wall stop a run
 that goes past them (exit 2, nothing written), saying how far it got.
@@ -52,6 +54,7 @@ const OPTIONS = {
   'max-events': { type: 'string' },
   'max-wall': { type: 'string' },
   trace: { type: 'string' },
+  'allow-late-faults': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -84,11 +87,12 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) usageError(positionals.length === 0 ? 'no scenario file given.' : `one scenario at a time, got ${positionals.length}.`);
   const file = positionals[0]!;
   const set = values.set ?? [];
-  const loaded = loadScenario(file, { set });
+  const allowLateFaults = values['allow-late-faults'];
+  const loaded = loadScenario(file, { set, allowLateFaults });
   for (const w of loaded.warnings) console.error(`warning: ${w}`);
   const seed = parseSeed(values.seed) ?? loaded.scenario.seed;
   const bounds = parseBounds(values);
-  const reproduce = simCommand(file, seed, set);
+  const reproduce = simCommand(file, seed, set, allowLateFaults);
   if (values['check-determinism']) return reportDeterminism(checkDeterminism(loaded, seed), `${reproduce} --check-determinism`);
   const dir = values.out ?? join('results', loaded.name, `seed-${seed}`);
   // Before the simulation: an unwritable or foreign --out is found now, not after a long run.

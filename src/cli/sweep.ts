@@ -13,7 +13,7 @@ import { runSweep } from './sweep/run.js';
 import { lorenzVersion } from './version.js';
 
 const USAGE = `usage: npm run sweep -- <scenario.yml> --seeds A..B [--workers N] [--set key=value ...] [--grid key=v1,v2 ...]
-                       [--shard I/N] [--out DIR] [--resume] [--quiet] [--queue redis://host:port/name]
+                       [--shard I/N] [--out DIR] [--resume] [--quiet] [--queue redis://host:port/name] [--allow-late-faults]
        npm run sweep -- merge DIR... [--out DIR] [--quiet]
 
 Runs the scenario once per seed (and per combination of --grid values) on N
@@ -47,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     queue: { type: 'string' },
     resume: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    'allow-late-faults': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   }, USAGE);
   if (values.help) {
@@ -65,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
   const workers = parseWorkers(values.workers);
   if (values.queue !== undefined && values.workers !== undefined) usageError(`--workers does not apply with --queue: the queue's workers run the seeds (npm run worker -- --queue ${values.queue} --concurrency N).`);
   const queue = values.queue === undefined ? null : parseQueueUrl(values.queue);
-  const { plan, text, warnings } = planSweep({ file: positionals[0]!, seeds, set: values.set ?? [], grid: values.grid ?? [], shard });
+  const { plan, text, warnings } = planSweep({ file: positionals[0]!, seeds, set: values.set ?? [], grid: values.grid ?? [], shard, allowLateFaults: values['allow-late-faults'] });
   for (const w of warnings) console.error(`warning: ${w}`);
   const folder = `sweep-${seeds.first}-${seeds.last}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`;
   const command = sweepCommand(plan);

@@ -132,13 +132,14 @@ export class DetectorCollector {
         const first = c.first[state];
         rows.push({
           at: c.at,
-          cells: ['crash', name(c.node), seconds(c.at), name(c.firstObserver[state]), state, first === undefined ? '' : seconds(first), c.observers[state].size, first === undefined ? '' : seconds(first - c.at)],
+          cells: [seconds(c.at), 'crash', name(c.node), name(c.firstObserver[state]), state, first === undefined ? '' : seconds(first), c.observers[state].size, first === undefined ? '' : seconds(first - c.at)],
         });
       }
     }
-    for (const f of this.falseRows) rows.push({ at: f.at, cells: ['false_suspicion', name(f.node), seconds(f.at), name(f.firstObserver), f.state, seconds(f.at), f.observers, ''] });
+    for (const f of this.falseRows) rows.push({ at: f.at, cells: [seconds(f.at), 'false_suspicion', name(f.node), name(f.firstObserver), f.state, seconds(f.at), f.observers, ''] });
     // Stable by time: crashes and false suspicions interleave as they happened.
     const ordered = rows.map((r, i) => ({ ...r, i })).sort((a, b) => a.at - b.at || a.i - b.i);
-    return toCsv(['event', 'node', 'at_s', 'first_observer', 'state', 'first_at_s', 'observers', 'latency_s'], ordered.map((r) => r.cells));
+    // time_s first, as in every CSV: when the crash happened, or when the first false verdict of the row came.
+    return toCsv(['time_s', 'event', 'node', 'first_observer', 'state', 'first_at_s', 'observers', 'latency_s'], ordered.map((r) => r.cells));
   }
 }

@@ -54,10 +54,11 @@ export class ThroughputCollector {
       const row = this.buckets[i] ?? emptyRow();
       for (const stage of STAGES) {
         const { chunks, bytes } = row[stage];
-        rows.push([seconds(start), seconds(end), stage, String(chunks), String(bytes), fixed3(bytes / 1e6 / ((end - start) / 1e6))]);
+        rows.push([seconds(end), seconds(start), stage, String(chunks), String(bytes), fixed3(bytes / 1e6 / ((end - start) / 1e6))]);
       }
     }
-    return toCsv(['bucket_start_s', 'bucket_end_s', 'stage', 'chunks', 'bytes', 'mb_per_s'], rows);
+    // time_s is the bucket's end, as in durability.csv and consensus.csv: a row says what happened up to then.
+    return toCsv(['time_s', 'bucket_start_s', 'stage', 'chunks', 'bytes', 'mb_per_s'], rows);
   }
 }
 

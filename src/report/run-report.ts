@@ -88,11 +88,11 @@ function detectorChart(files: RunFiles): ChartSpec | undefined {
   for (const r of rows) {
     const node = r.node ?? '';
     if (r.event === 'crash') {
-      if (r.state === 'suspected') marks.push({ x: num(r.at_s) ?? 0, node, key: 'crash' });
+      if (r.state === 'suspected') marks.push({ x: num(r.time_s) ?? 0, node, key: 'crash' });
       const first = num(r.first_at_s);
       if (first !== null) marks.push({ x: first, node, key: `crash ${r.state}` });
     } else {
-      marks.push({ x: num(r.at_s) ?? 0, node, key: `false ${r.state}` });
+      marks.push({ x: num(r.time_s) ?? 0, node, key: `false ${r.state}` });
     }
   }
   if (marks.length === 0) return undefined;

@@ -23,8 +23,8 @@ export interface LoadedScenario {
   hash: string;
   file: string;
   /**
-   * Settings that are legal but almost surely not meant (a bare-number
-   * duration is microseconds; a fault after the end never strikes), each
+   * Settings that are legal but almost surely not meant (a fault after the
+   * end, with allowLateFaults; a nemesis that starts after the end), each
    * located like an error. The run goes ahead; the CLI prints them.
    */
   warnings: string[];
@@ -36,6 +36,8 @@ export interface LoadOptions {
   /** Metric names `expect:` may use; unknown names are input errors. Omitted: not checked. */
   metricNames?: readonly string[];
   defaultsFile?: string;
+  /** A fault at or after the end of the run is an error unless this is set (`--allow-late-faults`); then it is a warning, and the fault never strikes. */
+  allowLateFaults?: boolean;
   /** The systems' blocks and checks (from the module registry); omitted: only the core fields are known. */
   systems?: ScenarioSystems;
 }
@@ -120,17 +122,22 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
   }
   const name = basename(file, extname(file));
   scenario.name ??= name;
-  const warnings = absurdSettings(scenario, merged).map(({ path, message }) => `${where(path)}: ${formatPath(path)}: ${message}.`);
+  if (typeof merged.duration === 'number' && merged.duration > 0) {
+    fail(['duration'], `a bare number is ambiguous (it would count microseconds: ${formatDuration(scenario.duration)}); write the unit: ${merged.duration}s for seconds, ${merged.duration}m for minutes, or ${merged.duration}us if you meant microseconds`);
+  }
+  if (!opts.allowLateFaults) {
+    const late = scenario.faults.findIndex((f) => f.at >= scenario.duration);
+    if (late >= 0) fail(['faults', late, 'at'], `${formatDuration(scenario.faults[late]!.at)} is at or after the end of the run (${formatDuration(scenario.duration)}): this fault would never strike. Move it earlier or lengthen duration; --allow-late-faults runs anyway, with a warning`);
+  }
+  const warnings = absurdSettings(scenario).map(({ path, message }) => `${where(path)}: ${formatPath(path)}: ${message}.`);
   return { scenario, name, hash: digest, file, warnings };
 }
 
 /** Legal settings a user almost surely did not mean, with where they are. */
-function absurdSettings(scenario: Scenario, merged: Record<string, unknown>): Array<{ path: PropertyKey[]; message: string }> {
+function absurdSettings(scenario: Scenario): Array<{ path: PropertyKey[]; message: string }> {
   const found: Array<{ path: PropertyKey[]; message: string }> = [];
   const end = formatDuration(scenario.duration);
-  if (typeof merged.duration === 'number') {
-    found.push({ path: ['duration'], message: `a bare number counts microseconds, so the run lasts ${end}; write ${merged.duration}s for seconds or ${merged.duration}m for minutes` });
-  }
+  // Only reached with allowLateFaults: otherwise a late fault is an error.
   scenario.faults.forEach((f, i) => {
     if (f.at >= scenario.duration) found.push({ path: ['faults', i, 'at'], message: `${formatDuration(f.at)} is at or after the end of the run (${end}): this fault never strikes` });
   });

@@ -11,6 +11,8 @@ export interface SweepPlan {
   /** The whole sweep's seeds; a shard runs a slice of them. */
   seeds: SeedRange;
   shard: Shard | null;
+  /** --allow-late-faults was given: recorded so the commands it prints run as it did. */
+  allowLateFaults?: true;
 }
 
 /** Where the sweep was computed: results may differ between Lorenz or Node versions, so both are recorded and must match to resume or merge. */

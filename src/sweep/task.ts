@@ -38,7 +38,8 @@ function load(task: SeedTask): LoadedScenario {
   const key = `${task.scenario.file}\0${task.digest}`;
   let loaded = cache.get(key);
   if (!loaded) {
-    loaded = loadScenarioFromText(task.scenario.file, task.scenario.text, { set: task.set });
+    // The plan checked every setting before the first seed (late faults included, against --allow-late-faults).
+    loaded = loadScenarioFromText(task.scenario.file, task.scenario.text, { set: task.set, allowLateFaults: true });
     if (loaded.hash !== task.digest) {
       throw new Error(`${task.scenario.file} with ${JSON.stringify(task.set)} resolves to sha256 ${loaded.hash} here, not ${task.digest} as planned: this worker's Lorenz (defaults.yml or schema) differs from the planner's.`);
     }

@@ -26,7 +26,7 @@ describe('run report', () => {
   it('marks a crash, its first suspicion and its failure on the crashed node\'s lane', () => {
     const files = {
       'summary.json': summary(),
-      'detector.csv': 'event,node,at_s,first_observer,state,first_at_s,observers,latency_s\ncrash,n-2,30,n-1,suspected,40,3,10\ncrash,n-2,30,n-1,failed,45,3,15\nfalse_suspicion,n-10,50,n-1,suspected,50,1,\n',
+      'detector.csv': 'time_s,event,node,first_observer,state,first_at_s,observers,latency_s\n30,crash,n-2,n-1,suspected,40,3,10\n30,crash,n-2,n-1,failed,45,3,15\n50,false_suspicion,n-10,n-1,suspected,50,1,\n',
     };
     const [detector] = runCharts(files);
     expect(detector!.id).toBe('detector');
@@ -37,7 +37,7 @@ describe('run report', () => {
   });
 
   it('leaves out a chart with nothing but zeros', () => {
-    const files = { 'summary.json': summary(), 'throughput.csv': 'bucket_start_s,bucket_end_s,stage,chunks,bytes,mb_per_s\n0,10,ingestion,0,0,0.000\n' };
+    const files = { 'summary.json': summary(), 'throughput.csv': 'time_s,bucket_start_s,stage,chunks,bytes,mb_per_s\n10,0,ingestion,0,0,0.000\n' };
     expect(runCharts(files)).toEqual([]);
   });
 

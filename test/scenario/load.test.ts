@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, ScenarioError } from '../../src/scenario/index.js';
-import { loadScenario } from '../../src/run/index.js';
+import { loadScenario, loadScenarioFromText } from '../../src/run/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { scenarioFrom } from '../helpers/scenario.js';
 
@@ -98,14 +98,22 @@ describe('scenario loading: more corners', () => {
   });
 });
 
-describe('scenario loading: warnings for legal settings almost surely not meant', () => {
-  it('a bare-number duration, a fault after the end and a nemesis that starts after it, each located', () => {
-    const loaded = scenarioFrom('duration: 300\nfaults:\n  - { kind: node_crash, at: 1s, node: aws-east-2 }\nnemesis:\n  start: 1m\n  stop: 2m\n  faults:\n    node_pause: { every: 1m, duration: 1s }\n');
-    expect(loaded.warnings).toEqual([
-      expect.stringMatching(/:1:\d+: duration: a bare number counts microseconds, so the run lasts 300us; write 300s for seconds or 300m for minutes\.$/),
-      expect.stringMatching(/:3:\d+: faults\[0\]\.at: 1s is at or after the end of the run \(300us\): this fault never strikes\.$/),
-      expect.stringMatching(/:5:\d+: nemesis\.start: 1m is at or after the end of the run \(300us\): the nemesis never strikes\.$/),
-    ]);
+describe('scenario loading: settings almost surely not meant', () => {
+  it('a bare-number duration is an error that suggests the unit', () => {
+    expect(() => scenarioFrom('duration: 300\n')).toThrow(/^inline\.yml:1:\d+: duration: a bare number is ambiguous \(it would count microseconds: 300us\); write the unit: 300s for seconds, 300m for minutes, or 300us if you meant microseconds\.$/);
+    expect(scenarioFrom('duration: 300s\n').scenario.duration).toBe(300e6);
+  });
+
+  it('a fault at or after the end is an error, located; allowed, it is a warning', () => {
+    const yaml = 'duration: 1m\nfaults:\n  - { kind: node_crash, at: 1m, node: aws-east-2 }\n';
+    expect(() => scenarioFrom(yaml)).toThrow(/^inline\.yml:3:\d+: faults\[0\]\.at: 1m is at or after the end of the run \(1m\): this fault would never strike\. Move it earlier or lengthen duration; --allow-late-faults runs anyway, with a warning\.$/);
+    const allowed = loadScenarioFromText('inline.yml', yaml, { allowLateFaults: true });
+    expect(allowed.warnings).toEqual([expect.stringMatching(/:3:\d+: faults\[0\]\.at: 1m is at or after the end of the run \(1m\): this fault never strikes\.$/)]);
+  });
+
+  it('a nemesis that starts after the end is a warning, located', () => {
+    const loaded = scenarioFrom('duration: 30s\nnemesis:\n  start: 1m\n  stop: 2m\n  faults:\n    node_pause: { every: 1m, duration: 1s }\n');
+    expect(loaded.warnings).toEqual([expect.stringMatching(/:3:\d+: nemesis\.start: 1m is at or after the end of the run \(30s\): the nemesis never strikes\.$/)]);
     expect(scenarioFrom('duration: 5m\n').warnings).toEqual([]);
   });
 
@@ -114,10 +122,13 @@ describe('scenario loading: warnings for legal settings almost surely not meant'
     for (const f of readdirSync('scenarios').filter((n) => n.endsWith('.yml'))) expect(loadScenario(`scenarios/${f}`).warnings, f).toEqual([]);
   });
 
-  it('the CLI prints them on stderr and runs', () => {
-    const r = runCli('sim.ts', ['scenarios/partition.yml', '--seed', '1', '--set', 'duration=3000000', '--set', 'expect={}', '--out', tempDir(), '--quiet']);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^warning: --set duration=3000000: duration: a bare number counts microseconds, so the run lasts 3s; write 3000000s for seconds/m);
-    expect(r.stderr).toMatch(/^warning: scenarios\/partition\.yml:15:9: faults\[0\]\.at: 20s is at or after the end of the run \(3s\): this fault never strikes\.$/m);
+  it('the CLI refuses a late fault (exit 2, naming the --set that made it late), and with --allow-late-faults warns and runs', () => {
+    const args = ['scenarios/partition.yml', '--seed', '1', '--set', 'duration=3s', '--set', 'expect={}', '--out', tempDir(), '--quiet'];
+    const refused = runCli('sim.ts', args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: scenarios\/partition\.yml:15:9: faults\[0\]\.at: 20s is at or after the end of the run \(3s\): this fault would never strike\./);
+    const allowed = runCli('sim.ts', [...args, '--allow-late-faults']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toBe('warning: scenarios/partition.yml:15:9: faults[0].at: 20s is at or after the end of the run (3s): this fault never strikes.\n');
   });
 });

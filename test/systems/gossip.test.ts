@@ -42,7 +42,7 @@ describe('a system added through the registry alone (gossip)', () => {
     expect(g.versions).toBe(14);
     expect(g.converged).toBe(g.versions);
     expect(g.max_convergence_s).toBeGreaterThan(0);
-    expect(r.files['gossip.csv']!.split('\n')[0]).toBe('version,published_s,converged_s,convergence_s');
+    expect(r.files['gossip.csv']!.split('\n')[0]).toBe('time_s,version,converged_s,convergence_s');
     expect(r.summary.invariants.map((i) => i.name)).toContain('gossip_converges');
     expect(r.summary.expectations.every((e) => e.held)).toBe(true);
   });

@@ -21,8 +21,8 @@ describe('repair', () => {
     expect(under.at(-1)).toBe(0);
     expect(Math.max(...col('chunks_lost'))).toBe(0);
     const detector = result.files['detector.csv']!.trim().split('\n');
-    expect(detector[0]).toBe('event,node,at_s,first_observer,state,first_at_s,observers,latency_s');
-    const failed = detector.find((l) => l.startsWith('crash,aws-east-2,30,') && l.includes(',failed,'))!.split(',');
+    expect(detector[0]).toBe('time_s,event,node,first_observer,state,first_at_s,observers,latency_s');
+    const failed = detector.find((l) => l.startsWith('30,crash,aws-east-2,') && l.includes(',failed,'))!.split(',');
     expect(Number(failed[7])).toBeLessThanOrEqual(15 + 5);
     expect(Number(failed[6])).toBe(10); // every other node noticed
   });

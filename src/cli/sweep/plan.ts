@@ -10,6 +10,8 @@ export interface PlanInput {
   set: readonly string[];
   grid: readonly string[];
   shard: Shard | null;
+  /** --allow-late-faults: a fault at or after the end is a warning, not an error. */
+  allowLateFaults?: boolean;
 }
 
 /**
@@ -19,13 +21,13 @@ export interface PlanInput {
  * holds later.
  */
 export function planSweep(input: PlanInput): { plan: SweepPlan; text: string; warnings: string[] } {
-  const base = loadScenario(input.file, { set: input.set });
+  const base = loadScenario(input.file, { set: input.set, allowLateFaults: input.allowLateFaults ?? false });
   const text = readFileSync(input.file, 'utf8');
   const axes = input.grid.map(parseGridAxis);
   checkGrid(axes, input.set);
   const points = combinations(axes).map((c) => ({ ...c, sha256: loadPoint(input, text, axes, c.set) }));
   return {
-    plan: { scenario: { file: input.file, name: base.name, sha256: base.hash }, set: [...input.set], grid: axes, combinations: points, seeds: input.seeds, shard: input.shard },
+    plan: { scenario: { file: input.file, name: base.name, sha256: base.hash }, set: [...input.set], grid: axes, combinations: points, seeds: input.seeds, shard: input.shard, ...(input.allowLateFaults ? { allowLateFaults: true as const } : {}) },
     text,
     warnings: base.warnings,
   };
@@ -34,7 +36,7 @@ export function planSweep(input: PlanInput): { plan: SweepPlan; text: string; wa
 /** Loads one grid point; an error caused by a grid value names its --grid flag rather than the --set it became. */
 function loadPoint(input: PlanInput, text: string, axes: readonly GridAxis[], gridSet: readonly string[]): string {
   try {
-    return loadScenarioFromText(input.file, text, { set: [...input.set, ...gridSet] }).hash;
+    return loadScenarioFromText(input.file, text, { set: [...input.set, ...gridSet], allowLateFaults: input.allowLateFaults ?? false }).hash;
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
     const i = gridSet.findIndex((s) => e.message.startsWith(`--set ${s}:`));
@@ -51,5 +53,6 @@ export function sweepCommand(plan: SweepPlan): string {
     ...plan.set.map((s) => `--set ${shellQuote(s)}`),
     ...plan.grid.map((a) => `--grid ${shellQuote(`${a.key}=${a.values.join(',')}`)}`),
     ...(plan.shard ? [`--shard ${plan.shard.index}/${plan.shard.count}`] : []),
+    ...(plan.allowLateFaults ? ['--allow-late-faults'] : []),
   ].join(' ');
 }

@@ -102,7 +102,7 @@ export async function runSweep(o: SweepRunOptions): Promise<number> {
         throw e;
       }
       if (outcome.files) {
-        const reproduce = simCommand(plan.scenario.file, r.seed, task(r).set);
+        const reproduce = simCommand(plan.scenario.file, r.seed, task(r).set, plan.allowLateFaults === true);
         writeResults(join(work, failureDir(plan, r.combination, r.seed)), { ...outcome.files, 'reproduce.txt': `${reproduce}\n` });
       }
       const entry: JournalEntry = { combination: outcome.combination, seed: outcome.seed, ok: outcome.ok, wall_s: outcome.wall_s, metrics: outcome.metrics };

@@ -72,9 +72,10 @@ export class GossipObserver {
   }
 
   toCsv(): string {
-    return toCsv(['version', 'published_s', 'converged_s', 'convergence_s'], this.created.map((t, i) => {
+    // time_s first, as in every CSV: when the version was published.
+    return toCsv(['time_s', 'version', 'converged_s', 'convergence_s'], this.created.map((t, i) => {
       const c = this.converged[i];
-      return [i + 1, seconds(t), c === undefined ? '' : seconds(c), c === undefined ? '' : seconds(c - t)];
+      return [seconds(t), i + 1, c === undefined ? '' : seconds(c), c === undefined ? '' : seconds(c - t)];
     }));
   }
 }
