@@ -53,7 +53,7 @@ const grid = join(dir, 'grid');
 
 beforeAll(async () => {
   const [sim, s1, s2] = await Promise.all([
-    runCliAsync('sim.ts', ['scenarios/node-loss.yml', '--seed', '42', '--report', '--out', run, '--quiet']),
+    runCliAsync('sim.ts', ['scenarios/node-loss.yml', '--seed', '42', '--report', '--trace', join(dir, 't.json'), '--out', run, '--quiet']),
     runCliAsync('sweep.ts', ['scenarios/node-loss.yml', '--seeds', '1..200', '--set', 'duration=120s', '--out', sweep, '--quiet']),
     runCliAsync('sweep.ts', ['scenarios/node-loss.yml', '--seeds', '1..20', '--set', 'duration=120s', '--grid', 'pipeline.distribution.replication_factor=3,2', '--grid', 'detector.kind=heartbeat,swim', '--out', grid, '--quiet']),
   ]);
@@ -104,6 +104,18 @@ describe('report.html in a real Chromium', () => {
     await page.screenshot({ path: join(dir, 'run-report.png'), fullPage: true });
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('loads the run\'s timeline trace (--trace) and finds the fault and the crash where faults.csv puts them', async () => {
+    // ui.perfetto.dev is not reachable from here; the format's rules are checked in test/run/timeline-trace.test.ts.
+    const page = await browser.newPage();
+    await page.goto(`file://${join(dir, 't.json')}`);
+    const found = await page.evaluate(() => {
+      const trace = JSON.parse(document.body.innerText) as { traceEvents: Array<{ ph: string; cat?: string; name: string; ts?: number; dur?: number; pid: number; tid: number; args?: { name?: string } }> };
+      const named = (e: { pid: number; tid: number }) => trace.traceEvents.find((m) => m.ph === 'M' && m.name === 'thread_name' && m.pid === e.pid && m.tid === e.tid)?.args?.name;
+      return trace.traceEvents.filter((e) => e.cat === 'fault' || (e.cat === 'node' && e.ph === 'X')).map((e) => [named(e), e.name, e.ts, e.dur]);
+    });
+    expect(found).toEqual([['aws-east-2', 'down', 30e6, 270e6], ['fault 0: node_loss', 'node_loss aws-east-2', 30e6, 270e6]]);
+  });
 
   it('a 200-seed sweep report draws a histogram and a CDF for each varying metric', async () => {
     const { page, errors } = await openPage(browser, join(sweep, 'report.html'));
