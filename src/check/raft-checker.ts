@@ -25,6 +25,7 @@ export class RaftChecker {
   private readonly election = this.invariants.declare('raft_one_leader_per_term', 'at most one leader per term');
   private readonly matching = this.invariants.declare('raft_log_matching', 'entries with the same index and term hold the same command, after the same history');
   private readonly completeness = this.invariants.declare('raft_leader_completeness', "every leader's log holds every entry committed before it was elected; committed entries never change");
+  private readonly quorum = this.invariants.declare('raft_commit_on_majority', 'an entry is committed only once a majority of the members hold it on disk');
   private readonly stateMachine = this.invariants.declare('raft_state_machine_safety', 'no two members apply different entries at the same index');
   private readonly durable = this.invariants.declare('raft_acked_writes_kept', 'every acknowledged write is the committed entry at its index, to the end of the run');
   private readonly realTime = this.invariants.declare('raft_writes_in_real_time_order', 'a write sent after another was acknowledged comes later in the log');
@@ -50,8 +51,24 @@ export class RaftChecker {
   private readonly readsSent = new Map<string, SimTime>();
   private readonly reads: RegisterRead[] = [];
   private active = false;
+  /** Per member, how far its log is durable, as it reported (clamped when it rewrites an entry at or below). */
+  private readonly durableUpTo = new Map<number, number>();
 
-  constructor(private readonly truth: GroundTruth) {}
+  /** `members`: the group's node indexes (a commit needs more than half of them). */
+  constructor(private readonly truth: GroundTruth, private readonly members: readonly number[]) {}
+
+  /** The leader's entry at `index` must be on the disks of a majority (the leader's own counted) when it commits it. */
+  private checkQuorum(now: SimTime, leader: number, index: number, term: number): void {
+    const entry = this.logs.entryAt(leader, index);
+    if (entry === undefined) return;
+    const holders = this.members.filter((m) => {
+      const theirs = this.logs.entryAt(m, index);
+      return (this.durableUpTo.get(m) ?? 0) >= index && theirs !== undefined && theirs.term === entry.term && theirs.id === entry.id;
+    });
+    if (holders.length * 2 > this.members.length) return;
+    const names = holders.map((m) => this.truth.nodeName(m)).join(', ') || 'none';
+    this.quorum.violated(now, `${this.truth.nodeName(leader)} committed index ${index} (term ${term}) held on disk by ${holders.length} of ${this.members.length} members (${names})`);
+  }
 
   observe(e: TelemetryEvent): void {
     const now = this.truth.now;
@@ -65,8 +82,14 @@ export class RaftChecker {
         return this.logs.electedLeader(now, e.node, e.term);
       }
       case 'raft_log':
+        // An entry rewritten in memory is not on disk until the member persists again.
+        if ((this.durableUpTo.get(e.node) ?? 0) >= e.index) this.durableUpTo.set(e.node, e.index - 1);
         return this.logs.written(now, e.node, e.index, e.term, e.id, e.prevTerm);
+      case 'raft_persisted':
+        this.durableUpTo.set(e.node, e.index);
+        return;
       case 'raft_restored':
+        this.durableUpTo.set(e.node, e.base + e.entries.length);
         // A restarted member has applied its snapshot only; liveness must see it catch up again.
         this.lastApplied.set(e.node, e.base);
         return this.logs.restored(e.node, e.base, e.entries);
@@ -76,6 +99,7 @@ export class RaftChecker {
         this.lastApplied.set(e.node, Math.max(this.lastApplied.get(e.node) ?? 0, e.index));
         return;
       case 'raft_commit':
+        this.checkQuorum(now, e.node, e.index, e.term);
         return this.logs.committedUpTo(now, e.node, e.index);
       case 'raft_applied': {
         const before = this.appliedId[e.index];

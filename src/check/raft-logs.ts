@@ -117,6 +117,11 @@ export class RaftLogs {
     }
   }
 
+  /** The entry at `index` of a member's log as its telemetry has shown it. */
+  entryAt(node: number, index: number): LogEntry | undefined {
+    return this.logs.get(node)?.[index - 1];
+  }
+
   acknowledged(now: SimTime, id: string, index: number): void {
     const c = this.committed[index - 1];
     if (c?.id !== id) this.durable.violated(now, `write ${id} acknowledged at index ${index}, where the committed log holds ${c ? c.id : 'nothing yet'}`);

@@ -24,6 +24,7 @@ export class RunFolder {
    * folder now, so an unwritable place is found before the simulation runs.
    */
   static prepare(dir: string, flag: string): RunFolder {
+    if (dir.trim() === '') throw new ScenarioError(`${flag}: an empty path; give the folder for the results, such as results/my-run.`);
     const folder = new RunFolder(dir);
     if (existsSync(dir)) {
       if (!statSync(dir).isDirectory()) throw new ScenarioError(`${flag} ${dir}: exists and is not a folder; give a folder for the results.`);

@@ -54,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (values.out !== undefined && values.out.trim() === '') usageError('--out: an empty path; give the folder for the sweep, such as results/my-sweep.');
   if (positionals[0] === 'merge') {
     const extra = (['seeds', 'workers', 'set', 'grid', 'shard', 'resume', 'queue'] as const).find((k) => values[k] !== undefined && values[k] !== false);
     if (extra) usageError(`merge: --${extra} does not apply to merge; it takes only folders, --out and --quiet.`);

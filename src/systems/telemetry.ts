@@ -33,6 +33,8 @@ export interface TelemetryEvents {
   replica_moved: { chunk: number; bytes: number; from: number; to: number };
   /** A Raft member took a role in a term. */
   raft_role: { node: number; term: number; role: 'follower' | 'candidate' | 'leader' };
+  /** A Raft member's log is durable (written and synced) up to `index`. */
+  raft_persisted: { node: number; index: number };
   /** A Raft leader advanced its commit index. */
   raft_commit: { node: number; index: number; term: number };
   /** A Raft member put an entry at `index` of its log (in memory), dropping anything after it; `prevTerm` is the term of the entry before. */

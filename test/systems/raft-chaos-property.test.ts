@@ -117,4 +117,12 @@ describe('property-based chaos for Raft', () => {
     expect(completeness(runScenario(loadScenario(file), { seed, defects: ['vote_without_log_check'] }))).toBe(false);
     expect(broken(runScenario(loadScenario(file), { seed }))).toEqual([]);
   });
+
+  it('catches a leader that commits one member short of a majority, under any group and schedule', () => {
+    // The checker judges each commit by what the members report on disk, not by the leader's count.
+    const quorum = (r: RunResult) => r.summary.invariants.find((i) => i.name === 'raft_commit_on_majority')!.held;
+    const outcome = fc.check(fc.property(group, schedules, fc.nat(1000), (g, faults, seed) => quorum(run(g, faults, seed, ['commit_short_of_majority']))), { numRuns: 20, seed: 5 });
+    expect(outcome.failed).toBe(true);
+    expect(outcome.numRuns).toBeLessThanOrEqual(3);
+  });
 });

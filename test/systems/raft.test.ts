@@ -167,7 +167,7 @@ describe('Raft', () => {
     const { RaftChecker } = await import('../../src/check/index.js');
     const { tinyWorld } = await import('../world/helpers.js');
     const w = tinyWorld();
-    const checker = new RaftChecker(w.world.truth);
+    const checker = new RaftChecker(w.world.truth, [0]);
     const emit = (e: TelemetryEvent) => checker.observe(e);
     const at = (t: number, e: TelemetryEvent) => w.world.sim.at(t, emit, e);
     at(0, { kind: 'raft_role', node: 0, term: 1, role: 'leader' });
@@ -176,6 +176,7 @@ describe('Raft', () => {
     for (let i = 1; i <= 8; i++) at(2, { kind: 'raft_log', node: 0, index: i, term: 1, id: `e${i}`, prevTerm: i === 1 ? 0 : 1 });
     at(2, { kind: 'raft_log', node: 0, index: 9, term: 1, id: 'w0', prevTerm: 1 });
     at(2, { kind: 'raft_log', node: 0, index: 10, term: 1, id: 'w1', prevTerm: 1 });
+    at(2, { kind: 'raft_persisted', node: 0, index: 10 });
     at(3, { kind: 'raft_commit', node: 0, index: 10, term: 1 });
     at(3, { kind: 'raft_applied', node: 0, index: 9, term: 1, id: 'w0' });
     at(3, { kind: 'raft_applied', node: 0, index: 10, term: 1, id: 'w1' });
@@ -301,5 +302,17 @@ describe('role targets', () => {
     const r = runScenario(loadScenario('scenarios/raft-leader-crash.yml', { set: ['faults.0.at=0s'] }), { seed: 42 });
     expect(r.files['faults.csv']).toContain('0,0,node_crash,skipped,@raft-leader (no node is @raft-leader now)');
     expect(r.summary.invariants.filter((i) => !i.held)).toEqual([]);
+  });
+});
+
+describe('a planted defect: a leader that commits one member short of a majority', () => {
+  // Before raft_commit_on_majority, only raft-flapping's partitions turned it into a visible loss.
+  it.each(['raft-leader-crash', 'raft-partition', 'raft-flapping', 'raft-catalog-partition', 'raft-soak'])('is caught in %s, and the same run without it holds', (name) => {
+    const loaded = loadScenario(`scenarios/${name}.yml`, { set: name === 'raft-soak' ? ['duration=3m'] : [], allowLateFaults: true });
+    const verdict = (defects: RaftDefect[]) => runScenario(loaded, { seed: 42, defects }).summary.invariants.find((i) => i.name === 'raft_commit_on_majority')!;
+    const caught = verdict(['commit_short_of_majority']);
+    expect(caught.held).toBe(false);
+    expect(caught.first!.detail).toMatch(/committed index \d+ \(term \d+\) held on disk by \d of [357] members/);
+    expect(verdict([]).held).toBe(true);
   });
 });

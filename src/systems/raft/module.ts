@@ -63,7 +63,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
   roles: { [RAFT_LEADER]: 'a raft group' },
   observe({ truth, bucket, horizon }, s) {
     const consensus = new ConsensusCollector(truth, bucket, s.group.members);
-    const checker = new RaftChecker(truth);
+    const checker = new RaftChecker(truth, s.group.members);
     const leader = (): number => consensus.leadership.currentLeader();
     return {
       observe: (e) => {

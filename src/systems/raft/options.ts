@@ -38,7 +38,7 @@ export interface RaftOptions {
  * - unconfirmed_strong_reads: a leader answers strong reads at once, without confirming it still leads;
  * - ignore_session: a member answers session reads without checking it has applied the client's session.
  */
-export const RAFT_DEFECTS = ['double_vote', 'vote_without_log_check', 'skip_log_check', 'ack_before_commit', 'unconfirmed_strong_reads', 'ignore_session'] as const;
+export const RAFT_DEFECTS = ['double_vote', 'vote_without_log_check', 'skip_log_check', 'ack_before_commit', 'unconfirmed_strong_reads', 'ignore_session', 'commit_short_of_majority'] as const;
 export type RaftDefect = (typeof RAFT_DEFECTS)[number];
 
 /** A client workload writing to the group (document 002's catalog operations). */

@@ -157,6 +157,7 @@ export class RaftNode {
       this.rt.logDisk.sync(() => {
         this.persisting = false;
         this.durableEntries = Math.min(length, this.lastIndex());
+        this.telemetry.emit({ kind: 'raft_persisted', node: this.rt.self, index: this.durableEntries });
         for (const w of waiting) w();
         if (this.afterPersist.length > 0) this.writeState();
       });
@@ -389,7 +390,9 @@ export class RaftNode {
   private advanceCommit(): void {
     if (this.role !== 'leader') return;
     const matches = [this.durableEntries, ...this.peers.map((p) => this.matchIndex.get(p) ?? 0)].sort((a, b) => b - a);
-    const majority = matches[Math.floor(this.opts.members.length / 2)]!;
+    // Test-only defect: one member short of a majority suffices.
+    const short = this.opts.defects.has('commit_short_of_majority') ? 1 : 0;
+    const majority = matches[Math.floor(this.opts.members.length / 2) - short]!;
     for (let n = majority; n > this.commitIndex; n--) {
       if (this.termAt(n) === this.term) return this.commit(n);
     }
