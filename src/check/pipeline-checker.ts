@@ -1,3 +1,4 @@
+import type { SimTime } from '../kernel/index.js';
 import { chunkKey, type TelemetryEvent } from '../systems/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import { InvariantSet, type InvariantResult } from './invariant.js';
@@ -18,6 +19,7 @@ export class PipelineChecker {
   private readonly once = this.invariants.declare('chunk_outcome_once', 'each chunk is acknowledged or failed exactly once');
   private readonly repairTruth = this.invariants.declare('repair_matches_disks', 'every replica a repair reports is on that node\'s disk, intact');
   private readonly moveSafety = this.invariants.declare('move_keeps_replication', 'a move deletes its source only while replication_factor other intact replicas exist');
+  private readonly repairLive = this.invariants.declare('repair_restores_replication', 'every acknowledged chunk with an intact replica on a live node has replication_factor replicas again by the end, when the run ends long enough after its last fault (a bound from the detector and repair settings)');
   private readonly outcomes = new Map<number, 'acked' | 'failed'>();
   /** Where the system believes each acknowledged chunk's replicas are. */
   private readonly believed = new Map<number, Set<number>>();
@@ -82,6 +84,30 @@ export class PipelineChecker {
 
   results(): InvariantResult[] {
     return this.invariants.results();
+  }
+
+  /**
+   * Repair's liveness, judged once at the end from the disks: if the run
+   * ended at least `settle` after its last fault, every acknowledged chunk
+   * that still has an intact replica on a live node must have
+   * replication_factor of them, unless too few live nodes (not declared
+   * failed) have room for the missing copies. `settle` null: not judged
+   * (repair off, or no detector to declare a loss).
+   */
+  judgeRepair(settle: SimTime | null, quietSince: SimTime, replicaBytes: (chunk: number) => number): void {
+    const now = this.truth.now;
+    if (settle === null || now - quietSince < settle) return;
+    const live = this.truth.nodes.map((n, i) => i).filter((i) => this.truth.nodes[i]!.up && !this.truth.diskFailed(i) && !this.declaredFailed.has(i));
+    for (const [chunk, outcome] of this.outcomes) {
+      if (outcome !== 'acked') continue;
+      const key = chunkKey(chunk);
+      const holders = this.truth.holders(key).filter((n) => this.truth.intactOn(n, key) && this.truth.nodes[n]!.up);
+      if (holders.length === 0 || holders.length >= this.replicationFactor) continue;
+      const bytes = replicaBytes(chunk);
+      const room = live.filter((n) => !holders.includes(n) && this.truth.diskCapacity(n) - this.truth.diskUsedBytes(n) >= bytes).length;
+      if (room < this.replicationFactor - holders.length) continue;
+      this.repairLive.violated(now, `chunk ${chunk} has ${holders.length} of ${this.replicationFactor} replicas at the end, ${(now - quietSince) / 1e6}s after the last fault (bound ${settle / 1e6}s)`);
+    }
   }
 
   /** Chunks the system still believes have replicas, of which the world holds no intact copy. */

@@ -66,6 +66,18 @@ export class DurabilityCollector {
     }
   }
 
+  /** Bytes of an acknowledged chunk (its raw size, as acknowledged), 0 if not acknowledged. */
+  ackedBytes(chunk: number): number {
+    return this.acked.get(chunk) ?? 0;
+  }
+
+  /** The largest acknowledged chunk's raw size. */
+  largestAcked(): number {
+    let most = 0;
+    for (const b of this.acked.values()) most = Math.max(most, b);
+    return most;
+  }
+
   /** Takes a sample now. */
   sample(): DurabilitySample {
     const truth = this.truth;

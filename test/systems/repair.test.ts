@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario } from '../../src/run/index.js';
-import type { TelemetryEvent } from '../../src/systems/index.js';
+import type { PipelineDefect, TelemetryEvent } from '../../src/systems/index.js';
 import { scenarioFrom } from '../helpers/scenario.js';
 
 const s = (n: number) => n * 1_000_000;
@@ -117,5 +117,17 @@ describe('rebalancing by two-phase moves', () => {
     const r = runScenario(loadScenario('scenarios/rebalance.yml'), { seed: 42, defects: ['move_delete_first'] });
     expect(r.ok).toBe(false);
     expect(r.failures.join('\n')).toMatch(/invariant move_keeps_replication broken \d+ time\(s\)/);
+  });
+});
+
+describe('a planted defect: a repairer that silently skips a fifth of the chunks', () => {
+  // correlated-loss's expectations read the repairer's own backlog figure, which the defect keeps at 0: only the checker sees it.
+  it.each(['node-loss', 'correlated-loss', 'cascading-failures', 'twenty-percent', 'cloud-outage', 'disk-corruption', 'fail-during-ingestion'])('is caught from the disks in %s, and the same run without it holds', (name) => {
+    const loaded = loadScenario(`scenarios/${name}.yml`);
+    const verdict = (defects: PipelineDefect[]) => runScenario(loaded, { seed: 42, defects }).summary.invariants.find((i) => i.name === 'repair_restores_replication')!;
+    const caught = verdict(['repair_skip_some']);
+    expect(caught.held).toBe(false);
+    expect(caught.first!.detail).toMatch(/^chunk \d+ has [12] of 3 replicas at the end, [\d.]+s after the last fault \(bound [\d.]+s\)$/);
+    expect(verdict([]).held).toBe(true);
   });
 });

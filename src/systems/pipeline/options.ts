@@ -10,7 +10,7 @@ import type { SimTime } from '../../kernel/index.js';
  * - ack_before_sync: a target acknowledges a replica before syncing it, so a
  *   power loss can take back an acknowledged write.
  */
-export type PipelineDefect = 'count_silent_targets' | 'move_delete_first' | 'ack_before_sync';
+export type PipelineDefect = 'count_silent_targets' | 'move_delete_first' | 'ack_before_sync' | 'repair_skip_some';
 
 export type PlacementStrategyName = 'network_aware' | 'round_robin' | 'load_balanced' | 'consistent_hash';
 

@@ -107,6 +107,8 @@ export class Repairer {
 
   private enqueue(entry: CatalogEntry): void {
     if (!this.opts.enabled || entry.replicas.size >= this.ctx.replicationFactor || this.inFlight.has(entry.chunk)) return;
+    // Test-only defect: a fifth of the chunks are never repaired, and never counted in the backlog.
+    if (this.ctx.defects.has('repair_skip_some') && entry.chunk % 5 === 0) return;
     if (entry.replicas.size === 0) {
       this.dequeue(entry);
       this.unrepairable.add(entry);

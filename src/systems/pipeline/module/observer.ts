@@ -2,7 +2,9 @@ import { PipelineChecker } from '../../../check/pipeline-checker.js';
 import type { SimTime } from '../../../kernel/index.js';
 import { DurabilityCollector } from '../../../metrics/durability.js';
 import { ThroughputCollector } from '../../../metrics/throughput.js';
-import type { ObserveContext, SystemObserver } from '../../../modules/system-module.js';
+import type { ObserveContext, RunEnd, SystemObserver } from '../../../modules/system-module.js';
+import { membershipModule } from '../../membership/module.js';
+import type { DetectorOptions } from '../../membership/options.js';
 import type { Summary } from '../../../modules/summary.js';
 import type { TelemetryEvent } from '../../telemetry.js';
 import type { PipelineBootOptions } from '../boot.js';
@@ -76,7 +78,55 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     return pipelineSections(this, this.run, this.options);
   }
 
+  /** At the end: repair's liveness, judged against a bound from the detector's and the repairer's settings. */
+  finish({ quietSince }: RunEnd): void {
+    const ratio = this.options.pipeline.outputRatio;
+    const replica = (raw: number): number => Math.round(raw * ratio);
+    this.checker.judgeRepair(this.repairSettle(replica(this.durability.largestAcked())), quietSince, (chunk) => replica(this.durability.ackedBytes(chunk)));
+  }
+
+  /**
+   * How long after the last fault every repairable chunk must be whole
+   * again: the detector's bound to declare a lost node failed, one scrub
+   * interval if any copy was ever corrupt (a scrub finds it), one repair timeout (a
+   * copy that hung), and the time to copy the most replicas ever missing at
+   * once at the repair bandwidth. Null when repair is off or no detector declares losses.
+   */
+  private repairSettle(replicaBytes: number): SimTime | null {
+    const r = this.options.repair;
+    const detector = this.run.settingsOf(membershipModule)?.detector;
+    const detect = detector ? detectionBound(detector, this.run.topology.nodes.length) : null;
+    if (!r.enabled || detect === null) return null;
+    const rf = this.options.pipeline.replicationFactor;
+    // Replicas missing at the worst sample: every acknowledged chunk's replication_factor, less those on live disks.
+    const mostMissing = this.durability.samples.reduce((m, s) => Math.max(m, s.chunksAcked * rf - s.replicasAvailable), 0);
+    const copy = Math.ceil((mostMissing * replicaBytes * 1e6) / r.bandwidthBytesPerS);
+    // Only a corrupt copy waits for a scrub to be found; a lost node is declared by the detector.
+    const scrub = this.durability.samples.some((s) => s.replicasCorrupt > 0) ? r.scrubInterval : 0;
+    return detect + scrub + r.timeout + copy;
+  }
+
   invariants() {
     return this.checker.results();
+  }
+}
+
+/**
+ * A generous bound on the time from a node's loss to its declaration as
+ * failed by the source node's detector; null for `none` (only evidence from
+ * failed work, no bound).
+ */
+export function detectionBound(d: DetectorOptions, members: number): SimTime | null {
+  switch (d.kind) {
+    case 'heartbeat':
+      return d.heartbeat.timeout + d.heartbeat.interval;
+    case 'phi_accrual':
+      // phi passes a threshold of 8 about 5.5 standard deviations past the mean gap; 20 leaves room for a noisy window.
+      return d.phi.acceptablePause + 2 * d.phi.interval + 20 * Math.max(d.phi.minStdDev, d.phi.interval / 4) + d.phi.checkInterval;
+    case 'swim':
+      // Probed once per round of all members, then suspected for suspicion_timeout, then spread in about log2(n) periods.
+      return (members + 1 + 3 * Math.ceil(Math.log2(members + 1))) * d.swim.period + d.swim.pingTimeout + d.swim.suspicionTimeout;
+    default:
+      return null;
   }
 }
