@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binEdges } from '../../src/report/sweep-report.js';
 import { faultWindows, runCharts, runReportHtml, sweepCharts } from '../../src/report/index.js';
+import { MAX_FALSE_VERDICT_MARKS } from '../../src/report/run-report.js';
 
 const assets = { uplotJs: '/* uPlot */', uplotCss: '/* css */' };
 
@@ -34,6 +35,16 @@ describe('run report', () => {
     expect(detector!.series.map((s) => s.label)).toEqual(['crash', 'crash: suspected', 'crash: declared failed', 'up, but suspected']);
     expect(detector!.data).toEqual([[30, 40, 45, 50], [0, null, null, null], [null, 0, null, null], [null, null, 0, null], [null, null, null, 1]]);
     expect(detector!.horizon).toBe(100);
+  });
+
+  it('thins verdicts against live nodes above the cap, keeping every crash mark, and says so', () => {
+    const rows = ['time_s,event,node,first_observer,state,first_at_s,observers,latency_s', '5,crash,n-1,n-2,suspected,9,1,4'];
+    for (let i = 0; i < 3 * MAX_FALSE_VERDICT_MARKS; i++) rows.push(`${10 + i},false_suspicion,n-${i % 50},n-1,suspected,${10 + i},1,`);
+    const [detector] = runCharts({ 'summary.json': summary(), 'detector.csv': rows.join('\n') + '\n' });
+    const falseMarks = detector!.data!.at(-1)!.filter((v) => v !== null).length;
+    expect(falseMarks).toBe(MAX_FALSE_VERDICT_MARKS);
+    expect(detector!.data![1]!.filter((v) => v !== null)).toHaveLength(1); // the crash
+    expect(detector!.note).toContain(`one row in 3 of ${3 * MAX_FALSE_VERDICT_MARKS} drawn`);
   });
 
   it('leaves out a chart with nothing but zeros', () => {
