@@ -76,3 +76,24 @@ describe('sweep report', () => {
     expect(charts[1]!.data).toEqual([[300, 305, 310, 320], [0.5, 0.5, 1, 1], [0, 0.5, 0.5, 1]]);
   });
 });
+
+describe('npm run report on bad input', () => {
+  it('exits 2 with a one-paragraph message for a missing folder, a file, and a folder of something else', async () => {
+    const { runCli, tempDir } = await import('../helpers/cli.js');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file.txt'), 'x');
+    const cases: Array<[string, RegExp]> = [
+      [join(dir, 'nope'), /^error: .*nope: no such folder; give a run's results folder/],
+      [join(dir, 'file.txt'), /^error: .*file\.txt: no such folder/],
+      [dir, /^error: .*: neither a run's results \(no summary\.json\) nor a sweep's \(no sweep\.json\)/],
+    ];
+    for (const [arg, message] of cases) {
+      const r = runCli('report.ts', [arg]);
+      expect([r.code, r.stderr], arg).toEqual([2, expect.stringMatching(message)]);
+      expect(r.stderr, arg).not.toMatch(/\n\s+at /);
+    }
+    expect(runCli('report.ts', []).stderr).toMatch(/^error: no folder given\.\n\nusage: npm run report/);
+  }, 60_000);
+});
