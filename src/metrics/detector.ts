@@ -19,6 +19,9 @@ interface CrashRecord {
  * a quarter of a million verdicts), so memory follows buckets with
  * suspicions, not verdicts.
  */
+/** Numbers kept per closed false-suspicion row. */
+const CLOSED_WIDTH = 5;
+
 interface FalseSuspicionRow {
   bucket: number;
   node: number;
@@ -55,7 +58,14 @@ export interface DetectionSummary {
 export class DetectorCollector {
   private readonly crashes: CrashRecord[] = [];
   private readonly openCrash = new Map<number, CrashRecord>();
-  private readonly falseRows: FalseSuspicionRow[] = [];
+  /**
+   * Rows of buckets that are over, in the order they were opened: five
+   * numbers each (time, node, failed 0/1, first observer, observers) in one
+   * flat array grown by doubling, not an object per row (a week-long run
+   * with chaos keeps tens of thousands).
+   */
+  private closed = new Float64Array(CLOSED_WIDTH * 256);
+  private closedRows = 0;
   /** Rows of the current bucket, by `node * 2 + (state is failed)`. */
   private readonly openRows = new Map<number, FalseSuspicionRow>();
   private openBucket = -1;
@@ -93,7 +103,7 @@ export class DetectorCollector {
     if (state === 'failed') this.falseFailures++;
     const bucket = Math.floor(now / this.bucket);
     if (bucket !== this.openBucket) {
-      for (const row of this.openRows.values()) row.seen = undefined;
+      for (const row of this.openRows.values()) this.close(row);
       this.openRows.clear();
       this.openBucket = bucket;
     }
@@ -102,12 +112,31 @@ export class DetectorCollector {
     if (!row) {
       row = { bucket, node, state, at: now, firstObserver: observer, observers: 0, seen: new Set() };
       this.openRows.set(key, row);
-      this.falseRows.push(row);
     }
     if (!row.seen!.has(observer)) {
       row.seen!.add(observer);
       row.observers++;
     }
+  }
+
+  private close(row: FalseSuspicionRow): void {
+    if ((this.closedRows + 1) * CLOSED_WIDTH > this.closed.length) {
+      const grown = new Float64Array(this.closed.length * 2);
+      grown.set(this.closed);
+      this.closed = grown;
+    }
+    this.closed.set([row.at, row.node, row.state === 'failed' ? 1 : 0, row.firstObserver, row.observers], this.closedRows * CLOSED_WIDTH);
+    this.closedRows++;
+  }
+
+  /** Every false-suspicion row so far, in the order they were opened: the closed buckets', then the current one's. */
+  private falseRows(): Array<Pick<FalseSuspicionRow, 'at' | 'node' | 'state' | 'firstObserver' | 'observers'>> {
+    const rows: Array<Pick<FalseSuspicionRow, 'at' | 'node' | 'state' | 'firstObserver' | 'observers'>> = [];
+    for (let i = 0; i < this.closedRows; i++) {
+      const c = this.closed.subarray(i * CLOSED_WIDTH, (i + 1) * CLOSED_WIDTH);
+      rows.push({ at: c[0]!, node: c[1]!, state: c[2] === 1 ? 'failed' : 'suspected', firstObserver: c[3]!, observers: c[4]! });
+    }
+    return [...rows, ...this.openRows.values()];
   }
 
   summary(): DetectionSummary {
@@ -136,7 +165,7 @@ export class DetectorCollector {
         });
       }
     }
-    for (const f of this.falseRows) rows.push({ at: f.at, cells: [seconds(f.at), 'false_suspicion', name(f.node), name(f.firstObserver), f.state, seconds(f.at), f.observers, ''] });
+    for (const f of this.falseRows()) rows.push({ at: f.at, cells: [seconds(f.at), 'false_suspicion', name(f.node), name(f.firstObserver), f.state, seconds(f.at), f.observers, ''] });
     // Stable by time: crashes and false suspicions interleave as they happened.
     const ordered = rows.map((r, i) => ({ ...r, i })).sort((a, b) => a.at - b.at || a.i - b.i);
     // time_s first, as in every CSV: when the crash happened, or when the first false verdict of the row came.

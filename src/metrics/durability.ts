@@ -46,7 +46,17 @@ export const DURABILITY_COLUMNS = [
  * data shows up here even when the system believes all is well.
  */
 export class DurabilityCollector {
-  readonly samples: DurabilitySample[] = [];
+  /**
+   * Every sample, a row of DURABILITY_COLUMNS.length numbers in one flat
+   * array grown by doubling (an object per sample cost about 320 bytes, the
+   * largest part of a week-long run's heap growth; a row costs 128).
+   */
+  private rows = new Float64Array(DURABILITY_COLUMNS.length * 64);
+  private count = 0;
+  private lastSample: DurabilitySample | undefined;
+  private maxUnder = 0;
+  private maxMissing = 0;
+  private corruptSeen = false;
   private readonly acked = new Map<number, number>();
   private bytesAcked = 0;
   private backlog = { chunks: 0, bytes: 0 };
@@ -108,18 +118,60 @@ export class DurabilityCollector {
         s.bytesLost += bytes;
       } else if (available === 0) s.unavailable++;
     }
-    const previous = this.samples[this.samples.length - 1];
+    const previous = this.lastSample;
     this.atRisk += (s.underReplicated * (s.time - (previous?.time ?? 0))) / 1e6;
     s.atRiskChunkS = Math.round(this.atRisk * 1000) / 1000;
-    this.samples.push(s);
+    this.keep(s);
     return s;
   }
 
-  toCsv(): string {
-    return toCsv(DURABILITY_COLUMNS, this.samples.map((s) => [
-      seconds(s.time), s.chunksAcked, s.bytesAcked, s.replicasIntact, s.replicasAvailable,
+  private keep(s: DurabilitySample): void {
+    const width = DURABILITY_COLUMNS.length;
+    if ((this.count + 1) * width > this.rows.length) {
+      const rows = new Float64Array(this.rows.length * 2);
+      rows.set(this.rows);
+      this.rows = rows;
+    }
+    this.rows.set([
+      s.time, s.chunksAcked, s.bytesAcked, s.replicasIntact, s.replicasAvailable,
       s.underReplicated, s.overReplicated, s.unavailable, s.lost, s.bytesLost, s.replicasCorrupt,
       s.repairBacklogChunks, s.repairBacklogBytes, s.orphansRemoved, s.atRiskChunkS, s.nodesUp,
-    ]));
+    ], this.count * width);
+    this.count++;
+    this.lastSample = s;
+    this.maxUnder = Math.max(this.maxUnder, s.underReplicated);
+    this.maxMissing = Math.max(this.maxMissing, s.chunksAcked * this.replicationFactor - s.replicasAvailable);
+    this.corruptSeen ||= s.replicasCorrupt > 0;
+  }
+
+  /** The latest sample, if any. */
+  last(): DurabilitySample | undefined {
+    return this.lastSample;
+  }
+
+  /** The most acknowledged chunks under-replicated in any sample. */
+  maxUnderReplicated(): number {
+    return this.maxUnder;
+  }
+
+  /** The most replicas missing in any sample: replication_factor per acknowledged chunk, less those on live disks. */
+  mostReplicasMissing(): number {
+    return this.maxMissing;
+  }
+
+  /** Whether any sample found a corrupt replica. */
+  sawCorruption(): boolean {
+    return this.corruptSeen;
+  }
+
+  toCsv(): string {
+    const width = DURABILITY_COLUMNS.length;
+    const rows: Array<Array<string | number>> = [];
+    for (let i = 0; i < this.count; i++) {
+      const row: Array<string | number> = Array.from(this.rows.subarray(i * width, (i + 1) * width));
+      row[0] = seconds(row[0] as number);
+      rows.push(row);
+    }
+    return toCsv(DURABILITY_COLUMNS, rows);
   }
 }

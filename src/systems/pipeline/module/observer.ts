@@ -99,10 +99,10 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     if (!r.enabled || detect === null) return null;
     const rf = this.options.pipeline.replicationFactor;
     // Replicas missing at the worst sample: every acknowledged chunk's replication_factor, less those on live disks.
-    const mostMissing = this.durability.samples.reduce((m, s) => Math.max(m, s.chunksAcked * rf - s.replicasAvailable), 0);
+    const mostMissing = this.durability.mostReplicasMissing();
     const copy = Math.ceil((mostMissing * replicaBytes * 1e6) / r.bandwidthBytesPerS);
     // Only a corrupt copy waits for a scrub to be found; a lost node is declared by the detector.
-    const scrub = this.durability.samples.some((s) => s.replicasCorrupt > 0) ? r.scrubInterval : 0;
+    const scrub = this.durability.sawCorruption() ? r.scrubInterval : 0;
     return detect + scrub + r.timeout + copy;
   }
 

@@ -1,6 +1,5 @@
 import type { ObserveContext } from '../../../modules/system-module.js';
 import type { StageSummary, Summary } from '../../../modules/summary.js';
-import type { DurabilitySample } from '../../../metrics/durability.js';
 import type { GroundTruth } from '../../../world/ground-truth.js';
 import { STAGES, type Stage } from '../../telemetry.js';
 import type { PipelineBootOptions } from '../boot.js';
@@ -51,15 +50,15 @@ export function bottleneckOf(stages: Record<Stage, StageSummary>): Summary['bott
   return { stage: best, busy_fraction: stages[best].busy_fraction, severity: severity(stages[best].busy_fraction) };
 }
 
-export function durabilitySummary(samples: readonly DurabilitySample[], silentlyLost: number): Summary['durability'] {
-  const last = samples[samples.length - 1];
+export function durabilitySummary(durability: DurabilityCollector, silentlyLost: number): Summary['durability'] {
+  const last = durability.last();
   return {
     lost_chunks: last?.lost ?? 0,
     lost_bytes: last?.bytesLost ?? 0,
     under_replicated_at_end: last?.underReplicated ?? 0,
     over_replicated_at_end: last?.overReplicated ?? 0,
     unavailable_at_end: last?.unavailable ?? 0,
-    max_under_replicated: samples.reduce((m, s) => Math.max(m, s.underReplicated), 0),
+    max_under_replicated: durability.maxUnderReplicated(),
     under_replicated_chunk_s: last?.atRiskChunkS ?? 0,
     corrupt_replicas_at_end: last?.replicasCorrupt ?? 0,
     silently_lost_chunks: silentlyLost,
@@ -100,7 +99,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
   const p = options.pipeline;
   const active = progress.doneAt >= 0 ? progress.doneAt : run.horizon;
   const stages = stageSummaries(observer, run, options);
-  const last = durability.samples[durability.samples.length - 1];
+  const last = durability.last();
   return {
     pipeline: {
       chunks_total: planChunks(p.datasetBytes, p.fileBytes, p.chunkBytes).length,
@@ -114,7 +113,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
     },
     stages,
     bottleneck: bottleneckOf(stages),
-    durability: durabilitySummary(durability.samples, observer.silentlyLost()),
+    durability: durabilitySummary(durability, observer.silentlyLost()),
     repair: {
       repairs: progress.repairs,
       bytes_repaired: progress.bytesRepaired,
