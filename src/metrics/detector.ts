@@ -2,6 +2,7 @@ import type { SimTime } from '../kernel/index.js';
 import type { TelemetryEvent } from '../systems/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import { seconds, toCsv } from './csv.js';
+import { NumberRows } from './number-rows.js';
 
 interface CrashRecord {
   node: number;
@@ -64,8 +65,7 @@ export class DetectorCollector {
    * flat array grown by doubling, not an object per row (a week-long run
    * with chaos keeps tens of thousands).
    */
-  private closed = new Float64Array(CLOSED_WIDTH * 256);
-  private closedRows = 0;
+  private readonly closed = new NumberRows(CLOSED_WIDTH, 256);
   /** Rows of the current bucket, by `node * 2 + (state is failed)`. */
   private readonly openRows = new Map<number, FalseSuspicionRow>();
   private openBucket = -1;
@@ -120,21 +120,15 @@ export class DetectorCollector {
   }
 
   private close(row: FalseSuspicionRow): void {
-    if ((this.closedRows + 1) * CLOSED_WIDTH > this.closed.length) {
-      const grown = new Float64Array(this.closed.length * 2);
-      grown.set(this.closed);
-      this.closed = grown;
-    }
-    this.closed.set([row.at, row.node, row.state === 'failed' ? 1 : 0, row.firstObserver, row.observers], this.closedRows * CLOSED_WIDTH);
-    this.closedRows++;
+    this.closed.push([row.at, row.node, row.state === 'failed' ? 1 : 0, row.firstObserver, row.observers]);
   }
 
   /** Every false-suspicion row so far, in the order they were opened: the closed buckets', then the current one's. */
   private falseRows(): Array<Pick<FalseSuspicionRow, 'at' | 'node' | 'state' | 'firstObserver' | 'observers'>> {
     const rows: Array<Pick<FalseSuspicionRow, 'at' | 'node' | 'state' | 'firstObserver' | 'observers'>> = [];
-    for (let i = 0; i < this.closedRows; i++) {
-      const c = this.closed.subarray(i * CLOSED_WIDTH, (i + 1) * CLOSED_WIDTH);
-      rows.push({ at: c[0]!, node: c[1]!, state: c[2] === 1 ? 'failed' : 'suspected', firstObserver: c[3]!, observers: c[4]! });
+    for (let i = 0; i < this.closed.length; i++) {
+      const [at, node, failed, firstObserver, observers] = this.closed.row(i) as [number, number, number, number, number];
+      rows.push({ at, node, state: failed === 1 ? 'failed' : 'suspected', firstObserver, observers });
     }
     return [...rows, ...this.openRows.values()];
   }

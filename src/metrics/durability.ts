@@ -2,6 +2,7 @@ import type { SimTime } from '../kernel/index.js';
 import { chunkKey, type TelemetryEvent } from '../systems/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import { seconds, toCsv } from './csv.js';
+import { NumberRows } from './number-rows.js';
 
 /** Durability of acknowledged data at one instant, judged from the world's disks. */
 export interface DurabilitySample {
@@ -51,8 +52,7 @@ export class DurabilityCollector {
    * array grown by doubling (an object per sample cost about 320 bytes, the
    * largest part of a week-long run's heap growth; a row costs 128).
    */
-  private rows = new Float64Array(DURABILITY_COLUMNS.length * 64);
-  private count = 0;
+  private readonly rows = new NumberRows(DURABILITY_COLUMNS.length);
   private lastSample: DurabilitySample | undefined;
   private maxUnder = 0;
   private maxMissing = 0;
@@ -126,18 +126,11 @@ export class DurabilityCollector {
   }
 
   private keep(s: DurabilitySample): void {
-    const width = DURABILITY_COLUMNS.length;
-    if ((this.count + 1) * width > this.rows.length) {
-      const rows = new Float64Array(this.rows.length * 2);
-      rows.set(this.rows);
-      this.rows = rows;
-    }
-    this.rows.set([
+    this.rows.push([
       s.time, s.chunksAcked, s.bytesAcked, s.replicasIntact, s.replicasAvailable,
       s.underReplicated, s.overReplicated, s.unavailable, s.lost, s.bytesLost, s.replicasCorrupt,
       s.repairBacklogChunks, s.repairBacklogBytes, s.orphansRemoved, s.atRiskChunkS, s.nodesUp,
-    ], this.count * width);
-    this.count++;
+    ]);
     this.lastSample = s;
     this.maxUnder = Math.max(this.maxUnder, s.underReplicated);
     this.maxMissing = Math.max(this.maxMissing, s.chunksAcked * this.replicationFactor - s.replicasAvailable);
@@ -165,10 +158,9 @@ export class DurabilityCollector {
   }
 
   toCsv(): string {
-    const width = DURABILITY_COLUMNS.length;
     const rows: Array<Array<string | number>> = [];
-    for (let i = 0; i < this.count; i++) {
-      const row: Array<string | number> = Array.from(this.rows.subarray(i * width, (i + 1) * width));
+    for (let i = 0; i < this.rows.length; i++) {
+      const row: Array<string | number> = this.rows.row(i);
       row[0] = seconds(row[0] as number);
       rows.push(row);
     }
