@@ -88,6 +88,27 @@ export class DurabilityCollector {
     return most;
   }
 
+  /**
+   * Acknowledged chunks whose intact replicas all sit in one cloud, one
+   * region, one rack (a region without racks is one rack): the chunks one
+   * outage of that domain would take (document 000's cross-cloud
+   * redundancy, `placement.spread`). From the disks, at the time asked.
+   */
+  concentration(): { cloud: number; region: number; rack: number } {
+    const truth = this.truth;
+    const out = { cloud: 0, region: 0, rack: 0 };
+    for (const chunk of this.acked.keys()) {
+      const key = chunkKey(chunk);
+      const intact = truth.holders(key).filter((n) => truth.intactOn(n, key)).map((n) => truth.nodes[n]!.spec);
+      if (intact.length === 0) continue;
+      const one = (at: (spec: (typeof intact)[number]) => string | undefined): boolean => intact.every((x) => at(x) === at(intact[0]!));
+      if (one((x) => x.cloud)) out.cloud++;
+      if (one((x) => x.region)) out.region++;
+      if (one((x) => x.rack ?? x.region)) out.rack++;
+    }
+    return out;
+  }
+
   /** Takes a sample now. */
   sample(): DurabilitySample {
     const truth = this.truth;

@@ -33,6 +33,8 @@ export interface Summary {
     /** Bytes acknowledged per second of active time, MB/s. */
     throughput_mb_s: number;
     retries: Record<'processing' | 'distribution', number>;
+    /** Chunks acknowledged with fewer than replication_factor verified replicas (document 000's PARTIAL outcome); repair tops them up. */
+    chunks_partial: number;
   };
   stages: Record<Stage, StageSummary>;
   bottleneck: { stage: Stage; busy_fraction: number; severity: 'low' | 'medium' | 'high' };
@@ -49,6 +51,10 @@ export interface Summary {
     corrupt_replicas_at_end: number;
     /** Chunks the system still believes have replicas, of which no intact copy exists. */
     silently_lost_chunks: number;
+    /** Acknowledged chunks whose intact replicas are all in one cloud / region / rack at the end (one outage of it takes them). */
+    chunks_in_one_cloud: number;
+    chunks_in_one_region: number;
+    chunks_in_one_rack: number;
   };
   detection: DetectionSummary;
   repair: { repairs: number; bytes_repaired: number; replicas_dropped: number; orphans_removed: number; backlog_chunks_at_end: number };

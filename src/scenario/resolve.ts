@@ -63,7 +63,7 @@ export function buildTopology(sc: Scenario): TopologySpec {
 
 export function buildCluster(topology: TopologySpec): ClusterConfig {
   const members: MemberInfo[] = topology.nodes.map((n, index) => ({
-    index, name: n.name, cloud: n.cloud, region: n.region, slots: n.slots, diskCapacityBytes: n.disk.capacityBytes,
+    index, name: n.name, cloud: n.cloud, region: n.region, rack: n.rack ?? n.region, slots: n.slots, diskCapacityBytes: n.disk.capacityBytes,
   }));
   // A region-by-region table indexed by number: placement asks for it in
   // every comparison of its sort, so a string-keyed lookup there dominated.
@@ -95,7 +95,11 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     maxProcessingAttempts: p.processing.max_attempts,
     replicationFactor: d.replication_factor,
     minReplicasSuccess: d.min_replicas_success,
-    placement: { strategy: d.placement.strategy, preferSameCloud: d.placement.prefer_same_cloud, crossCloudThreshold: d.placement.cross_cloud_threshold },
+    acknowledge: d.acknowledge,
+    placement: {
+      strategy: d.placement.strategy, preferSameCloud: d.placement.prefer_same_cloud, crossCloudThreshold: d.placement.cross_cloud_threshold,
+      spread: { domain: d.placement.spread.domain, minDomains: d.placement.spread.min_domains },
+    },
     maxConcurrentDistributions: d.max_concurrent,
     distributionTimeout: d.timeout,
     maxRetries: d.max_retries,
@@ -106,6 +110,7 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     recoveryWait: p.recovery_wait,
     catalog: p.catalog,
     coordination: p.coordination,
+    balancer: p.balancer,
     defects: new Set(),
   };
 }

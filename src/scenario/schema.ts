@@ -91,6 +91,8 @@ const placement = z.strictObject({
   strategy: z.enum(['network_aware', 'round_robin', 'load_balanced', 'consistent_hash']),
   prefer_same_cloud: z.boolean(),
   cross_cloud_threshold: z.number().min(0).max(1),
+  /** Failure-domain constraint: each chunk's replicas over at least min_domains clouds, regions or racks ("none": no constraint). */
+  spread: z.strictObject({ domain: z.enum(['none', 'cloud', 'region', 'rack']), min_domains: z.number().int().min(1) }),
 });
 
 const pipeline = z.strictObject({
@@ -116,6 +118,8 @@ const pipeline = z.strictObject({
   distribution: z.strictObject({
     replication_factor: z.number().int().positive(),
     min_replicas_success: z.number().int().positive(),
+    /** When a chunk is acknowledged: "all_targets" (every target answered, or the timeout) or "min_replicas" (as soon as min_replicas_success are verified; the rest write on in the background). */
+    acknowledge: z.enum(['all_targets', 'min_replicas']),
     placement,
     max_concurrent: z.number().int().positive(),
     timeout: wait,
@@ -132,6 +136,8 @@ const pipeline = z.strictObject({
   catalog: z.enum(['local', 'raft']).default('local'),
   /** Who picks the processing worker: "direct" (the orchestrator) or "coordinator" (document 003's coordinator; needs a coordinator: block). */
   coordination: z.enum(['direct', 'coordinator']).default('direct'),
+  /** How work and replicas are spread: "static" (by count and nearness) or "dynamic" (by measured speed; slow members' work moves away). */
+  balancer: z.enum(['static', 'dynamic']),
 });
 
 const detector = z.strictObject({

@@ -16,6 +16,8 @@ export interface MemberInfo {
   name: string;
   cloud: string;
   region: string;
+  /** Rack (zone) within the region; the region's name when the topology has no racks there (the region is one rack). */
+  rack: string;
   /** Processing worker slots. */
   slots: number;
   diskCapacityBytes: number;

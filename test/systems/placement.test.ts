@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterConfig, MemberInfo } from '../../src/systems/index.js';
 import { ConsistentHashPlacement, LoadBalancedPlacement, NetworkAwarePlacement, RoundRobinPlacement, SHARDS } from '../../src/systems/index.js';
+import { makePlacement } from '../../src/systems/pipeline/placement.js';
+import { FailureDomains } from '../../src/systems/pipeline/spread.js';
 
 // aws: 0,1,2 (0 is the source) ; gcp: 3,4 ; azure: 5
 const clouds = ['aws', 'aws', 'aws', 'gcp', 'gcp', 'azure'];
-const members: MemberInfo[] = clouds.map((cloud, index) => ({ index, name: `n${index}`, cloud, region: `${cloud}-r`, slots: 4, diskCapacityBytes: 1000 }));
+const members: MemberInfo[] = clouds.map((cloud, index) => ({ index, name: `n${index}`, cloud, region: `${cloud}-r`, rack: `${cloud}-r`, slots: 4, diskCapacityBytes: 1000 }));
 const latencyMs: Record<string, number> = { 'aws-aws': 5, 'aws-gcp': 50, 'aws-azure': 60, 'gcp-azure': 45, 'gcp-gcp': 5, 'azure-azure': 5 };
 const cluster: ClusterConfig = {
   members,
@@ -16,7 +18,7 @@ const ctx = (placed: number[] = [0, 0, 0, 0, 0, 0], exclude = [0], chunk = 0) =>
   placedBytes: placed,
   chunk,
 });
-const opts = { strategy: 'network_aware' as const, preferSameCloud: true, crossCloudThreshold: 0.7 };
+const opts = { strategy: 'network_aware' as const, preferSameCloud: true, crossCloudThreshold: 0.7, spread: { domain: 'none' as const, minDomains: 2 } };
 
 describe('network_aware placement (document 000)', () => {
   it('stays in the source cloud when it has enough nodes', () => {
@@ -82,5 +84,32 @@ describe('consistent_hash placement (document 002: 256 shards)', () => {
       if (before.includes(4)) moved++;
     }
     expect(moved).toBeGreaterThan(0);
+  });
+});
+
+describe('failure-domain spread (placement.spread)', () => {
+  const spread = (domain: 'cloud' | 'region' | 'rack', minDomains: number) => makePlacement({ ...opts, spread: { domain, minDomains } });
+
+  it('network_aware alone keeps both replicas in the source cloud; spread over 2 clouds swaps the last for the nearest other cloud', () => {
+    expect(new NetworkAwarePlacement(opts).select(0, 2, ctx())).toEqual([1, 2]);
+    expect(spread('cloud', 2).select(0, 2, ctx())).toEqual([1, 3]);
+  });
+
+  it('counts the replicas a chunk already has (repair): a third replica of a chunk held only in aws goes elsewhere with min_domains 2', () => {
+    const [target] = spread('cloud', 2).select(1, 1, { ...ctx(undefined, [0, 1, 2]), holders: [0, 1] });
+    expect(members[target!]!.cloud).not.toBe('aws');
+  });
+
+  it('asks for no more domains than replicas, and places as spread as it can when domains run out', () => {
+    expect(spread('cloud', 3).select(0, 1, ctx())).toHaveLength(1);
+    const onlyAws = ctx(undefined, [0, 3, 4, 5]);
+    expect(spread('cloud', 2).select(0, 2, onlyAws)).toEqual([1, 2]);
+  });
+
+  it('FailureDomains judges a replica set against min(min_domains, its size)', () => {
+    const d = new FailureDomains(cluster, 'cloud', 2);
+    expect(d.spread([0, 1, 2])).toBe(false);
+    expect(d.spread([0, 1, 3])).toBe(true);
+    expect(d.spread([0])).toBe(true);
   });
 });

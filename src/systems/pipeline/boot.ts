@@ -17,6 +17,7 @@ import { OutcomeLog } from './outcome-log.js';
 import { PlacedBytes } from './placed-bytes.js';
 import { makePlacement } from './placement.js';
 import type { SourceNodeContext } from './source-node.js';
+import { FailureDomains } from './spread.js';
 import { PipelineWorker } from './worker.js';
 
 /** What the pipeline, storage and repair are configured with, and the other systems they use. */
@@ -40,6 +41,7 @@ export function bootPipeline(rt: NodeRuntime, opts: PipelineBootOptions, cluster
   const metadataNode = opts.pipeline.sourceNode;
   new ReplicaStore(rt, { metadataNode, verifyAfterWrite: opts.pipeline.verifyAfterDistribution, scrubInterval: opts.repair.scrubInterval, defects: opts.pipeline.defects }, telemetry);
   if (rt.self !== metadataNode) return;
+  const spread = opts.pipeline.placement.spread;
   OutcomeLog.read(rt, (recovered) => {
     const ctx: SourceNodeContext = {
       rt, cluster, registry, telemetry,
@@ -49,6 +51,7 @@ export function bootPipeline(rt: NodeRuntime, opts: PipelineBootOptions, cluster
       sightings: new HolderSightings(),
       replicationFactor: opts.pipeline.replicationFactor,
       defects: opts.pipeline.defects,
+      domains: spread.domain === 'none' ? undefined : new FailureDomains(cluster, spread.domain, spread.minDomains),
       record: opts.pipeline.catalog === 'raft' && opts.raft ? raftCatalogWriter(rt, opts.raft, telemetry) : undefined,
     };
     // With `coordination: coordinator`, the coordinator's agents, not the orchestrator, pick processing workers.
@@ -59,6 +62,7 @@ export function bootPipeline(rt: NodeRuntime, opts: PipelineBootOptions, cluster
       recovered,
       onAcked: (chunk, bytes, checksum, replicas) => repairer.track(ctx.catalog.add(chunk, bytes, checksum, replicas)),
       broker,
+      onBackgroundReplica: (chunk, node, ok) => repairer.backgroundAnswered(chunk, node, ok),
     });
     new Rebalancer(ctx, opts.rebalance);
   });

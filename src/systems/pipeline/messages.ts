@@ -5,7 +5,8 @@ import type { Chunk } from './chunks.js';
 /** Orchestrator -> worker, as a bulk transfer of the raw chunk. */
 export interface ProcessRequest { chunk: Chunk; attempt: number }
 /** Worker -> orchestrator. */
-export interface ProcessedReply { chunk: number; attempt: number; bytes: number }
+/** Worker -> orchestrator; `micros`: how long the task took by the worker's own clock (the dynamic balancer's measure of it). */
+export interface ProcessedReply { chunk: number; attempt: number; bytes: number; micros: number }
 /** Orchestrator -> worker holding the processed chunk: send it to these targets. */
 export interface DistributeRequest { chunk: number; attempt: number; targets: number[] }
 export type { StoreRequest, StoredReply } from '../storage/messages.js';

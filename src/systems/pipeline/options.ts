@@ -1,4 +1,5 @@
 import type { SimTime } from '../../kernel/index.js';
+import type { SpreadOptions } from './spread.js';
 
 /**
  * Deliberate bugs that tests switch on to prove the checkers can catch them
@@ -43,6 +44,15 @@ export interface PipelineOptions {
   /** Replicas that must be verified for a distribution to succeed (document 000: 2). */
   minReplicasSuccess: number;
   placement: PlacementOptions;
+  /**
+   * When a distribution acknowledges its chunk: once every target answered
+   * (or the timeout), with at least `minReplicasSuccess` verified
+   * (`all_targets`); or as soon as `minReplicasSuccess` are verified, the
+   * other targets writing on in the background (`min_replicas`, document
+   * 002's asynchronous replication). Either way an acknowledgement with fewer
+   * than `replicationFactor` replicas is PARTIAL, and repair tops it up.
+   */
+  acknowledge: 'all_targets' | 'min_replicas';
   /** Distributions in flight at once (document 000: 15). */
   maxConcurrentDistributions: number;
   /** A distribution attempt is judged after this long, microseconds (document 000: 30 s). */
@@ -63,6 +73,12 @@ export interface PipelineOptions {
   catalog: 'local' | 'raft';
   /** Who picks the processing worker: the orchestrator itself (`direct`), or document 003's coordinator among its agents with the `process` capability. */
   coordination: 'direct' | 'coordinator';
+  /**
+   * How work and replicas are spread: `static` (least-loaded by count, nearest
+   * targets) or `dynamic` (document 004's load balancer: weighted by each
+   * member's measured speed, slow members flagged and their work moved).
+   */
+  balancer: 'static' | 'dynamic';
   /** Test-only deliberate bugs; empty in every real run. */
   defects: ReadonlySet<PipelineDefect>;
 }
@@ -73,4 +89,6 @@ export interface PlacementOptions {
   preferSameCloud: boolean;
   /** Network-aware: above this disk-use fraction of its cloud, and as the share of same-cloud replicas otherwise (document 000: 0.7). */
   crossCloudThreshold: number;
+  /** Failure-domain constraint on every chunk's replicas, honoured by placement, repair and rebalancing. */
+  spread: SpreadOptions;
 }

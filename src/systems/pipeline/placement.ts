@@ -1,5 +1,6 @@
 import type { ClusterConfig, MemberInfo } from '../cluster.js';
 import type { PlacementOptions } from './options.js';
+import { FailureDomains, domainOf, type DomainLevel } from './spread.js';
 
 /** What a placement decision may consult: the configuration and the placer's own bookkeeping. */
 export interface PlacementContext {
@@ -10,6 +11,8 @@ export interface PlacementContext {
   placedBytes: ArrayLike<number>;
   /** The chunk being placed (consistent hashing places by it). */
   chunk: number;
+  /** Members that already hold (or are writing) a replica of the chunk: a failure-domain constraint counts them. */
+  holders?: readonly number[];
 }
 
 export interface PlacementStrategy {
@@ -121,7 +124,48 @@ export class ConsistentHashPlacement implements PlacementStrategy {
   }
 }
 
+/**
+ * Wraps a placement strategy with a failure-domain constraint. The strategy
+ * picks as it always does; while the chunk's replicas (those it has, and the
+ * picks) cover fewer domains than the rule asks, the last pick that shares
+ * a domain is swapped for the strategy's best candidate from a domain not
+ * yet used. When no such candidate is healthy, the placement is as spread as
+ * it can be (summary.json's `placement` section shows what that left).
+ */
+export class SpreadPlacement implements PlacementStrategy {
+  constructor(private readonly base: PlacementStrategy, private readonly level: DomainLevel, private readonly minDomains: number) {}
+
+  select(source: number, count: number, ctx: PlacementContext): number[] {
+    const picked = this.base.select(source, count, ctx);
+    const domains = new FailureDomains(ctx.cluster, this.level, this.minDomains);
+    const holders = ctx.holders ?? [];
+    const want = Math.min(this.minDomains, holders.length + picked.length);
+    for (;;) {
+      const all = [...holders, ...picked];
+      const used = domains.covered(all);
+      if (used.size >= want) return picked;
+      // The latest pick whose domain another replica already covers.
+      let swap = -1;
+      for (let i = picked.length - 1; i >= 0 && swap < 0; i--) {
+        const d = domains.of(picked[i]!);
+        if (all.filter((n) => domains.of(n) === d).length > 1) swap = i;
+      }
+      if (swap < 0) return picked;
+      const fresh = ctx.candidates.filter((m) => !used.has(domainOf(m, this.level)) && !picked.includes(m.index));
+      const [alt] = fresh.length === 0 ? [] : this.base.select(source, 1, { ...ctx, candidates: fresh });
+      if (alt === undefined) return picked;
+      picked[swap] = alt;
+    }
+  }
+}
+
+/** The configured strategy, wrapped in its failure-domain constraint if it has one. */
 export function makePlacement(opts: PlacementOptions): PlacementStrategy {
+  const base = baseStrategy(opts);
+  return opts.spread.domain === 'none' ? base : new SpreadPlacement(base, opts.spread.domain, opts.spread.minDomains);
+}
+
+function baseStrategy(opts: PlacementOptions): PlacementStrategy {
   switch (opts.strategy) {
     case 'consistent_hash':
       return new ConsistentHashPlacement();

@@ -7,6 +7,7 @@ import type { HolderSightings } from '../repair/sightings.js';
 import type { Telemetry } from '../telemetry.js';
 import type { PipelineDefect } from './options.js';
 import type { PlacedBytes } from './placed-bytes.js';
+import type { FailureDomains } from './spread.js';
 
 /**
  * What the orchestrator, the repairer and the rebalancer on the source node
@@ -30,6 +31,8 @@ export interface SourceNodeContext {
   readonly replicationFactor: number;
   /** Test-only deliberate bugs; empty in every real run. */
   readonly defects: ReadonlySet<PipelineDefect>;
+  /** The failure-domain rule every replica set keeps (`placement.spread`); absent: none. */
+  readonly domains?: FailureDomains;
   /** Commits replica sets to the metadata catalog (Raft) before they count; absent: no such step. */
   readonly record?: RecordReplicas;
 }

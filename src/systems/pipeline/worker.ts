@@ -43,13 +43,14 @@ export class PipelineWorker {
       const nominal = (req.chunk.bytes * 1_000_000) / this.opts.processBytesPerSPerSlot;
       const jitter = this.opts.processingJitter > 0 ? this.rng.lognormal(1, this.opts.processingJitter) : 1;
       const micros = Math.ceil(nominal * jitter);
+      const startedAt = this.rt.monotonic();
       this.rt.setTimer(micros, () => {
         this.busySlots--;
         const bytes = Math.round(req.chunk.bytes * this.opts.outputRatio);
         this.outputs.set(req.chunk.id, { bytes, checksum: contentChecksum(req.chunk.id, 1) });
         this.telemetry.emit({ kind: 'busy', stage: 'processing', micros });
         this.telemetry.emit({ kind: 'processed', chunk: req.chunk.id, bytes: req.chunk.bytes, node: this.rt.self });
-        this.rt.send(from, PipelinePort.processed, { chunk: req.chunk.id, attempt: req.attempt, bytes });
+        this.rt.send(from, PipelinePort.processed, { chunk: req.chunk.id, attempt: req.attempt, bytes, micros: this.rt.monotonic() - startedAt });
         this.startNext();
       });
     }

@@ -12,6 +12,8 @@ export class ChunkClaims {
   private readonly repairing = new Set<number>();
   /** Chunks a move is copying, or committing to the catalog. */
   private readonly moving = new Set<number>();
+  /** Replicas still being written after their chunk was acknowledged (`acknowledge: min_replicas`), by chunk. */
+  private readonly background = new Map<number, number>();
 
   queueRepair(chunk: number): void {
     this.repairQueued.add(chunk);
@@ -37,13 +39,30 @@ export class ChunkClaims {
     this.moving.delete(chunk);
   }
 
-  /** A repair or a move is writing a copy of `chunk`: a copy seen on some node may be theirs to settle. */
-  copying(chunk: number): boolean {
-    return this.repairing.has(chunk) || this.moving.has(chunk);
+  /** The distribution keeps writing `copies` replicas of `chunk` after acknowledging it. */
+  startBackground(chunk: number, copies: number): void {
+    this.background.set(chunk, (this.background.get(chunk) ?? 0) + copies);
   }
 
-  /** A move may take `chunk`: no other move has it, and no repair waits for or works on it. */
+  /** One of the chunk's background replicas answered (or was given up). */
+  endBackground(chunk: number): void {
+    const left = (this.background.get(chunk) ?? 1) - 1;
+    if (left > 0) this.background.set(chunk, left);
+    else this.background.delete(chunk);
+  }
+
+  /** Replicas of `chunk` the distribution is still writing: a repair need not make them. */
+  backgroundCopies(chunk: number): number {
+    return this.background.get(chunk) ?? 0;
+  }
+
+  /** A repair, a move or a background write is writing a copy of `chunk`: a copy seen on some node may be theirs to settle. */
+  copying(chunk: number): boolean {
+    return this.repairing.has(chunk) || this.moving.has(chunk) || this.background.has(chunk);
+  }
+
+  /** A move may take `chunk`: no other move has it, no repair waits for or works on it, and no background write is open. */
   movable(chunk: number): boolean {
-    return !this.moving.has(chunk) && !this.repairing.has(chunk) && !this.repairQueued.has(chunk);
+    return !this.moving.has(chunk) && !this.repairing.has(chunk) && !this.repairQueued.has(chunk) && !this.background.has(chunk);
   }
 }

@@ -75,9 +75,15 @@ export class Rebalancer {
     for (const e of this.ctx.catalog.on(from)) {
       // Only chunks whose listed holders all confirmed their copies this sweep: a stale catalog must not drive deletions.
       if (e.replicas.size >= this.ctx.replicationFactor && !e.replicas.has(to) && this.ctx.claims.movable(e.chunk) &&
-        this.ctx.sightings.confirmedHolders(e) >= e.replicas.size) return e;
+        this.ctx.sightings.confirmedHolders(e) >= e.replicas.size && this.keepsSpread(e, from, to)) return e;
     }
     return undefined;
+  }
+
+  /** Moving the replica from `from` to `to` leaves the chunk spread over as many failure domains as the rule asks (`placement.spread`). */
+  private keepsSpread(e: CatalogEntry, from: number, to: number): boolean {
+    const domains = this.ctx.domains;
+    return !domains || domains.spread([...e.replicas].filter((n) => n !== from).concat(to));
   }
 
   private start(entry: CatalogEntry, from: number, to: number): void {

@@ -47,6 +47,8 @@ export class Repairer {
   private wake: TimerHandle | -1 = -1;
   private wakeAt = 0;
   private lastBacklog = { chunks: 0, bytes: 0 };
+  /** Background replicas that answered before their chunk's acknowledgement reached the catalog, by chunk. */
+  private readonly earlyAnswers = new Map<number, Array<{ node: number; ok: boolean }>>();
 
   /** `placement` picks repair targets: an instance of its own, apart from the orchestrator's (strategies keep state). */
   constructor(private readonly ctx: SourceNodeContext, private readonly opts: RepairOptions, private readonly placement: PlacementStrategy) {
@@ -84,6 +86,34 @@ export class Repairer {
    */
   track(entry: CatalogEntry): void {
     for (const n of [...entry.replicas]) if (this.ctx.registry.state(n) === 'failed') this.drop(n, entry.chunk, 'node failed');
+    const early = this.earlyAnswers.get(entry.chunk);
+    this.earlyAnswers.delete(entry.chunk);
+    for (const a of early ?? []) this.backgroundAnswered(entry.chunk, a.node, a.ok);
+    this.enqueue(entry);
+  }
+
+  /**
+   * A replica the distribution kept writing after acknowledging the chunk
+   * (`acknowledge: min_replicas`) answered: if verified on a node not
+   * declared failed it joins the catalog; either way the chunk is queued if
+   * still short. An answer that comes before the acknowledgement reached the
+   * catalog (it waits for the outcome log) is kept until it does.
+   */
+  backgroundAnswered(chunk: number, node: number, ok: boolean): void {
+    const entry = this.ctx.catalog.get(chunk);
+    if (!entry) {
+      const early = this.earlyAnswers.get(chunk);
+      if (early) early.push({ node, ok });
+      else this.earlyAnswers.set(chunk, [{ node, ok }]);
+      return;
+    }
+    this.ctx.claims.endBackground(chunk);
+    if (ok && this.ctx.registry.state(node) !== 'failed' && entry.replicas.size < this.ctx.replicationFactor) {
+      this.ctx.catalog.addReplica(entry, node);
+      this.ctx.record?.(chunk, () => entry.replicas, () => {});
+      // Reported as an adoption (a replica counted without a copy), so observers follow the catalog.
+      this.ctx.telemetry.emit({ kind: 'repaired', chunk, bytes: 0, node });
+    }
     this.enqueue(entry);
   }
 
@@ -106,7 +136,7 @@ export class Repairer {
   }
 
   private enqueue(entry: CatalogEntry): void {
-    if (!this.opts.enabled || entry.replicas.size >= this.ctx.replicationFactor || this.inFlight.has(entry.chunk)) return;
+    if (!this.opts.enabled || entry.replicas.size + this.ctx.claims.backgroundCopies(entry.chunk) >= this.ctx.replicationFactor || this.inFlight.has(entry.chunk)) return;
     // Test-only defect: a fifth of the chunks are never repaired, and never counted in the backlog.
     if (this.ctx.defects.has('repair_skip_some') && entry.chunk % 5 === 0) return;
     if (entry.replicas.size === 0) {
@@ -207,7 +237,7 @@ export class Repairer {
     // The least-loaded surviving replica serves the copy.
     const source = sources.sort((a, b) => this.ctx.placed.on(a) - this.ctx.placed.on(b) || a - b)[0]!;
     const candidates = this.ctx.registry.healthyMembers().filter((m) => !entry.replicas.has(m.index));
-    const [target] = this.placement.select(source, 1, { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: entry.chunk });
+    const [target] = this.placement.select(source, 1, { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: entry.chunk, holders: [...entry.replicas] });
     if (target === undefined) return false;
     const attempt = ++this.attempts;
     this.ctx.placed.place(target, entry.bytes);

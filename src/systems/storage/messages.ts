@@ -12,8 +12,13 @@ export interface StoreRequest {
   replyPort: Port<StoredReply>;
 }
 
-/** Answer to a StoreRequest (also sent by the sender when the stream broke). */
-export interface StoredReply { chunk: number; attempt: number; node: number; ok: boolean }
+/**
+ * Answer to a StoreRequest (also sent by the sender when the stream broke).
+ * `micros`: how long the target took to write, sync and verify the replica by
+ * its own clock, divided by the writes it shared the disk with (its time as if
+ * alone; 0 when it did not store it), which the dynamic balancer uses.
+ */
+export interface StoredReply { chunk: number; attempt: number; node: number; ok: boolean; micros?: number }
 
 /** Copy a local replica to `target`; the outcome goes to the requester on `replyPort`. */
 export interface CopyRequest { chunk: number; attempt: number; target: number; checksum: number; replyPort: Port<StoredReply> }

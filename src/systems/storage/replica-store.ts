@@ -36,6 +36,8 @@ const chunkOf = (key: string): number => Number(key.slice(CHUNK_PREFIX.length));
 export class ReplicaStore {
   /** Replicas this node believes it holds (rebuilt from the disk listing at boot). */
   private readonly held = new Set<number>();
+  /** Replicas being written now: they share the disk, so each one's time says how loaded, not how slow, it is. */
+  private storing = 0;
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: ReplicaStoreOptions, private readonly telemetry: Telemetry) {
     for (const key of rt.disk.list(CHUNK_PREFIX)) this.held.add(chunkOf(key));
@@ -53,12 +55,17 @@ export class ReplicaStore {
 
   private store(req: StoreRequest): void {
     const key = chunkKey(req.chunk);
+    const startedAt = this.rt.monotonic();
+    const sharingAtStart = ++this.storing;
     const reply = (ok: boolean): void => {
+      // The time this write would have taken alone: its elapsed time over the writes it shared the disk with (on average).
+      const micros = ok ? Math.round((this.rt.monotonic() - startedAt) / ((sharingAtStart + this.storing) / 2)) : 0;
+      this.storing--;
       if (ok) {
         this.held.add(req.chunk);
         this.telemetry.emit({ kind: 'replica_stored', chunk: req.chunk, bytes: req.bytes, node: this.rt.self });
       }
-      this.rt.send(req.orchestrator, req.replyPort, { chunk: req.chunk, attempt: req.attempt, node: this.rt.self, ok });
+      this.rt.send(req.orchestrator, req.replyPort, { chunk: req.chunk, attempt: req.attempt, node: this.rt.self, ok, micros });
     };
     this.rt.disk.write(key, req.bytes, req.checksum, (written) => {
       if (!written) return reply(false);

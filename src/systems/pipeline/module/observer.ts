@@ -21,7 +21,7 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
   readonly durability: DurabilityCollector;
   readonly checker: PipelineChecker;
   readonly progress: Progress = {
-    acked: 0, failed: 0, doneAt: -1, diskBusyAtDone: 0, retries: { processing: 0, distribution: 0 },
+    acked: 0, partial: 0, failed: 0, doneAt: -1, diskBusyAtDone: 0, retries: { processing: 0, distribution: 0 },
     repairs: 0, bytesRepaired: 0, replicasDropped: 0, orphansRemoved: 0, moves: 0,
   };
 
@@ -39,7 +39,10 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     this.checker.observe(e);
     const p = this.progress;
     switch (e.kind) {
-      case 'acked': p.acked++; break;
+      case 'acked':
+        p.acked++;
+        if (e.replicas.length < this.options.pipeline.replicationFactor) p.partial++;
+        break;
       case 'chunk_failed': p.failed++; break;
       case 'pipeline_done':
         p.doneAt = this.run.truth.now;

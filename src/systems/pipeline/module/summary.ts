@@ -11,6 +11,8 @@ import type { ThroughputCollector } from '../../../metrics/throughput.js';
 /** Counters read straight off the pipeline's telemetry. */
 export interface Progress {
   acked: number;
+  /** Acknowledged with fewer than replication_factor replicas. */
+  partial: number;
   failed: number;
   /** Simulated time the pipeline finished, or -1. */
   doneAt: SimTime;
@@ -52,6 +54,7 @@ export function bottleneckOf(stages: Record<Stage, StageSummary>): Summary['bott
 
 export function durabilitySummary(durability: DurabilityCollector, silentlyLost: number): Summary['durability'] {
   const last = durability.last();
+  const one = durability.concentration();
   return {
     lost_chunks: last?.lost ?? 0,
     lost_bytes: last?.bytesLost ?? 0,
@@ -62,6 +65,9 @@ export function durabilitySummary(durability: DurabilityCollector, silentlyLost:
     under_replicated_chunk_s: last?.atRiskChunkS ?? 0,
     corrupt_replicas_at_end: last?.replicasCorrupt ?? 0,
     silently_lost_chunks: silentlyLost,
+    chunks_in_one_cloud: one.cloud,
+    chunks_in_one_region: one.region,
+    chunks_in_one_rack: one.rack,
   };
 }
 
@@ -110,6 +116,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
       completion_s: progress.doneAt >= 0 ? progress.doneAt / 1e6 : null,
       throughput_mb_s: round3(active > 0 ? throughput.totals.distribution.bytes / 1e6 / (active / 1e6) : 0),
       retries: progress.retries,
+      chunks_partial: progress.partial,
     },
     stages,
     bottleneck: bottleneckOf(stages),

@@ -25,8 +25,13 @@ export interface ChunkState {
   replicas: Set<number>;
   /** Targets of the current attempt that have not answered. */
   awaiting: Set<number>;
+  /** Targets still writing after the chunk was acknowledged (`acknowledge: min_replicas`), and their attempt. */
+  background: Set<number>;
+  backgroundAttempt: number;
   timer: TimerHandle | -1;
   distStartedAt: SimTime;
+  /** When the current processing attempt was sent, by the orchestrator's monotonic clock. */
+  processStartedAt: SimTime;
   /** With a broker: the ticket of the processing attempt it was asked a worker for, '' when none is open. */
   ticket: string;
 }
@@ -39,7 +44,7 @@ export interface ChunkState {
 export function planChunkStates(opts: PipelineOptions, epoch: number): ChunkState[] {
   return planChunks(opts.datasetBytes, opts.fileBytes, opts.chunkBytes).map((chunk) => ({
     chunk, status: 'waiting', dispatches: epoch, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: epoch, distTries: 0,
-    replicas: new Set(), awaiting: new Set(), timer: -1, distStartedAt: 0, ticket: '',
+    replicas: new Set(), awaiting: new Set(), background: new Set(), backgroundAttempt: -1, timer: -1, distStartedAt: 0, processStartedAt: 0, ticket: '',
   }));
 }
 

@@ -1,5 +1,6 @@
 import type { TimerHandle } from '../../../world/runtime.js';
 import { PipelinePort, type ProcessedReply } from '../messages.js';
+import { MeasuredSpeeds } from '../measured-speeds.js';
 import type { WorkerBroker } from '../worker-broker.js';
 import { cancelTimer, reportRetry, type ChunkState } from './chunk-state.js';
 import type { StageContext } from './stage.js';
@@ -18,6 +19,10 @@ export class Dispatch {
   /** Chunks whose `worker` is each member, so a failed worker's work is found without scanning every chunk. */
   private readonly heldBy = new Map<number, Set<ChunkState>>();
   private wake: TimerHandle | -1 = -1;
+  /** With `balancer: dynamic`: each worker's measured processing rate. */
+  readonly speeds: MeasuredSpeeds | undefined;
+  /** Attempts taken off a worker flagged slow and handed to another (the dynamic balancer's re-dispatch). */
+  redispatched = 0;
 
   constructor(
     private readonly ctx: StageContext,
@@ -25,6 +30,7 @@ export class Dispatch {
     private readonly broker: WorkerBroker | undefined,
   ) {
     this.tasksOn = new Int32Array(ctx.cluster.members.length);
+    if (ctx.opts.balancer === 'dynamic') this.speeds = new MeasuredSpeeds(ctx.cluster.members.length, () => ctx.rt.monotonic(), (worker) => this.moveWorkOff(worker));
   }
 
   /** The chunk is staged (read in, or back for another attempt): queue it and hand out what can be. */
@@ -34,20 +40,67 @@ export class Dispatch {
     this.assign();
   }
 
-  /** Least-loaded healthy worker with a free slot (load = tasks / slots), ties by index. */
+  /**
+   * Least-loaded healthy worker with a free slot (load = tasks / slots), ties
+   * by index. With the dynamic balancer, load is divided by the worker's
+   * measured speed (relative to the median), and a worker flagged slow is
+   * passed over while another can take the work: a task waiting for a
+   * normal slot finishes before one started on a node several times slower.
+   */
   private pickWorker(): number {
+    const speeds = this.speeds;
     let best = -1;
     let bestLoad = Infinity;
+    let slowest = -1;
     for (const m of this.ctx.registry.healthyMembers()) {
       const tasks = this.tasksOn[m.index]!;
       if (tasks >= m.slots) continue;
-      const load = tasks / m.slots;
+      let load = tasks / m.slots;
+      if (speeds) {
+        if (speeds.slow(m.index)) {
+          slowest = m.index;
+          continue;
+        }
+        load = (tasks + 1) / m.slots / speeds.relative(m.index);
+      }
       if (load < bestLoad) {
         best = m.index;
         bestLoad = load;
       }
     }
+    // Only slow workers are free: they take work only if every healthy worker is slow.
+    if (best < 0 && slowest >= 0 && this.everyHealthySlow()) return slowest;
     return best;
+  }
+
+  private everyHealthySlow(): boolean {
+    return this.ctx.registry.healthyMembers().every((m) => this.speeds!.slow(m.index));
+  }
+
+  /**
+   * The dynamic balancer flagged `worker` slow: attempts on it that would
+   * finish later there than afresh on a typical worker are taken back and
+   * staged again (not counted as failed attempts). What the slow worker
+   * still produces for them is ignored, and released.
+   */
+  private moveWorkOff(worker: number): void {
+    const held = this.heldBy.get(worker);
+    const speeds = this.speeds!;
+    if (!held || this.everyHealthySlow()) return;
+    const now = this.ctx.rt.monotonic();
+    const typical = speeds.rateOf(worker) / speeds.relative(worker);
+    for (const state of [...held].sort((a, b) => a.chunk.id - b.chunk.id)) {
+      if (state.status !== 'processing' || state.worker !== worker) continue;
+      const bytes = state.chunk.bytes;
+      const remainingHere = (bytes * 1e6) / speeds.rateOf(worker) - (now - state.processStartedAt);
+      if (remainingHere <= (bytes * 1e6) / typical) continue;
+      cancelTimer(this.ctx.rt, state);
+      this.tasksOn[worker]!--;
+      this.closeTicket(state, false);
+      this.redispatched++;
+      reportRetry(this.ctx.telemetry, state, 'processing', `moved off node ${worker}, measured slow`);
+      this.stage(state);
+    }
   }
 
   private assign(): void {
@@ -103,6 +156,7 @@ export class Dispatch {
       held.add(state);
     }
     state.worker = worker;
+    state.processStartedAt = this.ctx.rt.monotonic();
     this.tasksOn[worker]!++;
     state.timer = this.ctx.rt.setTimer(this.ctx.opts.processingTimeout, () => this.processingFailed(state, attempt, 'timeout'));
     this.ctx.rt.transfer(worker, PipelinePort.process, state.chunk.bytes, { chunk: state.chunk, attempt }, (ok) => {
@@ -112,7 +166,14 @@ export class Dispatch {
 
   onProcessed(from: number, reply: ProcessedReply): void {
     const state = this.ctx.chunks[reply.chunk];
-    if (!state || state.status !== 'processing' || state.dispatches !== reply.attempt || state.worker !== from) return;
+    if (!state) return;
+    // How fast the worker really was counts even when the attempt has moved on.
+    this.speeds?.record(from, state.chunk.bytes, reply.micros);
+    if (state.status !== 'processing' || state.dispatches !== reply.attempt || state.worker !== from) {
+      // Output of an attempt moved elsewhere by the balancer: the worker may drop it.
+      if (this.speeds && state.worker !== from) this.ctx.rt.send(from, PipelinePort.release, { chunk: reply.chunk });
+      return;
+    }
     cancelTimer(this.ctx.rt, state);
     this.tasksOn[from]!--;
     this.closeTicket(state, true);

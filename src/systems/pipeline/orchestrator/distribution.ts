@@ -1,4 +1,5 @@
 import { PipelinePort, type MissingReply, type StoredReply } from '../messages.js';
+import { MeasuredSpeeds } from '../measured-speeds.js';
 import { makePlacement, type PlacementStrategy } from '../placement.js';
 import { cancelTimer, reportRetry, type ChunkState } from './chunk-state.js';
 import type { StageContext } from './stage.js';
@@ -12,11 +13,22 @@ import type { StageContext } from './stage.js';
 export class Distribution {
   private readonly queue: ChunkState[] = [];
   private active = 0;
+  /** Distributions in flight, in the order they started (the balancer looks through them when a target turns slow). */
+  private readonly running = new Set<ChunkState>();
+  /** Replicas the dynamic balancer sent to another target because the first one was measured slow. */
+  hedged = 0;
   /** This stage's own strategy instance: strategies keep state (a round-robin cursor, a hash ring). */
   private readonly placement: PlacementStrategy;
+  /** With `balancer: dynamic`: how fast each target has written, synced and verified replicas. */
+  readonly speeds: MeasuredSpeeds | undefined;
 
-  constructor(private readonly ctx: StageContext) {
+  constructor(
+    private readonly ctx: StageContext,
+    /** Told of each replica written on after its chunk was acknowledged: verified (`ok`), or failed or timed out. */
+    private readonly backgroundReplica: (chunk: number, node: number, ok: boolean) => void = () => {},
+  ) {
     this.placement = makePlacement(ctx.opts.placement);
+    if (ctx.opts.balancer === 'dynamic') this.speeds = new MeasuredSpeeds(ctx.cluster.members.length, () => ctx.rt.monotonic(), (node) => this.hedge(node));
   }
 
   /** The chunk is processed (or its replicas must be completed): it waits for a distribution slot. */
@@ -39,11 +51,17 @@ export class Distribution {
     else if (state.status === 'processed') this.queue.splice(this.queue.indexOf(state), 1);
   }
 
-  private chooseTargets(state: ChunkState, need: number): number[] {
+  private chooseTargets(state: ChunkState, need: number, busy: (i: number) => boolean = () => false): number[] {
     const { registry } = this.ctx;
-    const exclude = (i: number): boolean => i === state.worker || state.replicas.has(i);
-    const candidates = registry.healthyMembers().filter((m) => !exclude(m.index));
-    const ctx = { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: state.chunk.id };
+    const exclude = (i: number): boolean => i === state.worker || state.replicas.has(i) || busy(i);
+    let candidates = registry.healthyMembers().filter((m) => !exclude(m.index));
+    // The dynamic balancer keeps replicas off targets measured slow, while enough others remain.
+    const speeds = this.speeds;
+    if (speeds) {
+      const fast = candidates.filter((m) => !speeds.slow(m.index));
+      if (fast.length >= need) candidates = fast;
+    }
+    const ctx = { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: state.chunk.id, holders: [...state.replicas, ...state.awaiting] };
     const targets = this.placement.select(state.worker, need, ctx);
     if (targets.length < need && this.ctx.opts.fallbackToAnyNode) {
       // Document 000's last resort: the strategies already use every healthy
@@ -59,6 +77,7 @@ export class Distribution {
     const { rt, opts } = this.ctx;
     this.active++;
     state.status = 'distributing';
+    this.running.add(state);
     state.distStartedAt = rt.monotonic();
     const targets = this.chooseTargets(state, opts.replicationFactor - state.replicas.size);
     state.awaiting = new Set(targets);
@@ -73,9 +92,12 @@ export class Distribution {
 
   onStored(reply: StoredReply): void {
     const state = this.ctx.chunks[reply.chunk];
-    if (!state || state.status === 'acked' || state.status === 'failed') return;
+    if (!state) return;
+    if (reply.attempt === state.backgroundAttempt && state.background.has(reply.node)) return this.backgroundAnswered(state, reply.node, reply.ok, reply.micros);
+    if (state.status === 'acked' || state.status === 'failed') return;
     const current = state.status === 'distributing' && reply.attempt === state.distAttempt && state.awaiting.has(reply.node);
     // A verified replica counts whichever attempt wrote it: it is really there.
+    if (reply.ok && reply.micros) this.speeds?.record(reply.node, state.processedBytes, reply.micros);
     if (reply.ok && !state.replicas.has(reply.node)) {
       state.replicas.add(reply.node);
       // A late answer from a target given up on: it holds the bytes after all.
@@ -86,6 +108,39 @@ export class Distribution {
     if (reply.ok) this.ctx.registry.clear(reply.node);
     else this.unplace(state, reply.node);
     if (state.awaiting.size === 0) this.conclude(state);
+    else if (this.ctx.opts.acknowledge === 'min_replicas' && state.replicas.size >= this.ctx.opts.minReplicasSuccess) this.acknowledgeEarly(state);
+  }
+
+  /**
+   * `acknowledge: min_replicas`: enough replicas are verified, so the chunk
+   * is acknowledged now and the targets still writing go on in the
+   * background, until they answer or the attempt's timeout. The repairer
+   * counts them as coming, and tops the chunk up only if they fail.
+   */
+  private acknowledgeEarly(state: ChunkState): void {
+    const attempt = state.distAttempt;
+    const started = state.distStartedAt;
+    state.background = new Set(state.awaiting);
+    state.backgroundAttempt = attempt;
+    state.awaiting.clear();
+    this.ctx.claims.startBackground(state.chunk.id, state.background.size);
+    this.endAttempt(state, () => {});
+    const left = Math.max(1, this.ctx.opts.distributionTimeout - (this.ctx.rt.monotonic() - started));
+    this.ctx.rt.setTimer(left, () => {
+      if (state.backgroundAttempt !== attempt) return;
+      for (const target of [...state.background]) this.backgroundAnswered(state, target, false, 0);
+    });
+    this.ctx.stages.settlement.finish(state, 'acked', '');
+    this.next();
+  }
+
+  /** A background target answered, or its time ran out (`ok` false): the repairer learns either way. */
+  private backgroundAnswered(state: ChunkState, node: number, ok: boolean, micros: number | undefined): void {
+    state.background.delete(node);
+    if (ok && micros) this.speeds?.record(node, state.processedBytes, micros);
+    if (ok) this.ctx.registry.clear(node);
+    else this.unplace(state, node);
+    this.backgroundReplica(state.chunk.id, node, ok);
   }
 
   onMissing(reply: MissingReply): void {
@@ -98,11 +153,31 @@ export class Distribution {
   private endAttempt(state: ChunkState, silent: (target: number) => void): void {
     cancelTimer(this.ctx.rt, state);
     this.active--;
+    this.running.delete(state);
     this.ctx.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.ctx.rt.monotonic() - state.distStartedAt });
     for (const target of state.awaiting) silent(target);
     state.awaiting.clear();
     state.distAttempt++;
     state.distTries++;
+  }
+
+  /**
+   * The dynamic balancer measured `node` slow: distributions still waiting
+   * for it send that replica to one more target as well (a hedged request);
+   * whichever copies are verified count, and a surplus one is deleted at
+   * acknowledgement.
+   */
+  private hedge(node: number): void {
+    for (const state of [...this.running]) {
+      if (!state.awaiting.has(node)) continue;
+      const [target] = this.chooseTargets(state, 1, (i) => state.awaiting.has(i));
+      if (target === undefined) continue;
+      this.hedged++;
+      state.awaiting.delete(node);
+      state.awaiting.add(target);
+      this.ctx.placed.place(target, state.processedBytes);
+      this.ctx.rt.send(state.worker, PipelinePort.distribute, { chunk: state.chunk.id, attempt: state.distAttempt, targets: [target] });
+    }
   }
 
   /** A target holds no replica after all (it refused, or never answered): it is not counted, and is avoided for a while. */

@@ -26,6 +26,8 @@ export interface OrchestratorStart {
   onAcked: OnAcked;
   /** Picks processing workers instead of the orchestrator; absent: it picks them itself. */
   broker?: WorkerBroker;
+  /** Told of each replica written on after its chunk was acknowledged (`acknowledge: min_replicas`). */
+  onBackgroundReplica?: (chunk: number, node: number, ok: boolean) => void;
 }
 
 /**
@@ -53,7 +55,7 @@ export class Orchestrator implements Stages {
     this.recovery = new Recovery(shared);
     this.ingestion = new Ingestion(shared);
     this.dispatch = new Dispatch(shared, start.broker);
-    this.distribution = new Distribution(shared);
+    this.distribution = new Distribution(shared, start.onBackgroundReplica);
     registry.onStateChange((node, state) => {
       if (state === 'failed') this.dispatch.workerFailed(node);
     });
