@@ -1,5 +1,5 @@
 import type { CoordinatorSummary, ExpectationResult, InvariantResult } from '../check/index.js';
-import type { ConsensusSummary, DetectionSummary } from '../metrics/index.js';
+import type { ConsensusSummary, DetectionSummary, UtilisationSummary } from '../metrics/index.js';
 import type { Stage } from '../systems/index.js';
 
 export interface StageSummary {
@@ -60,6 +60,8 @@ export interface Summary {
   repair: { repairs: number; bytes_repaired: number; replicas_dropped: number; orphans_removed: number; backlog_chunks_at_end: number };
   /** Disk use across nodes that are up, from the disks: (most - least) / most. */
   rebalance: { moves: number; disk_imbalance_at_end: number };
+  /** Each resource's use over the pipeline's active time (utilisation.csv has it per bucket). */
+  utilisation: UtilisationSummary;
   /** Present when the scenario runs document 003's coordinator. */
   coordinator?: CoordinatorSummary;
   /** Present when the scenario runs a Raft group. */

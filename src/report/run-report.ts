@@ -62,6 +62,21 @@ function throughputChart(files: RunFiles): ChartSpec | undefined {
   };
 }
 
+/** The cluster's slots and disks, and each cloud pair's links: per-node and per-cloud rows stay in the CSV. */
+function utilisationChart(files: RunFiles): ChartSpec | undefined {
+  const rows = csvRows(files['utilisation.csv']).filter((r) => r.scope === 'cluster' || r.resource === 'link');
+  if (rows.length === 0) return undefined;
+  const label = (r: Record<string, string>): string => (r.resource === 'link' ? `link ${r.scope}` : `${r.resource} (cluster)`);
+  const keys = [...new Set(rows.map(label))];
+  return {
+    id: 'utilisation', title: 'Utilisation',
+    note: 'Fraction of each resource in use per bucket: processing slots and disks of running nodes, and links by cloud pair (utilisation.csv).',
+    xLabel: 'simulated time (s)', yLabel: 'busy fraction', faults: true,
+    series: series(keys, 'stepped'),
+    data: pivot(rows.map((r) => ({ x: num(r.bucket_start_s) ?? 0, key: label(r), value: num(r.busy_fraction) })), keys),
+  };
+}
+
 function durabilityChart(files: RunFiles): ChartSpec | undefined {
   const rows = csvRows(files['durability.csv']);
   if (rows.length === 0) return undefined;
@@ -151,7 +166,7 @@ function raftCharts(files: RunFiles): ChartSpec[] {
 /** The charts of a run report, in page order; a chart with nothing to draw is left out. */
 export function runCharts(files: RunFiles): ChartSpec[] {
   const summary = JSON.parse(files['summary.json'] ?? '{}') as Partial<Summary>;
-  const charts = [throughputChart(files), durabilityChart(files), detectorChart(files), ...raftCharts(files)];
+  const charts = [throughputChart(files), utilisationChart(files), durabilityChart(files), detectorChart(files), ...raftCharts(files)];
   // A chart of nothing but zeros (throughput of a scenario without a dataset) says less than its absence; on a chart of names, 0 is the first name.
   const drawn = charts.filter((c): c is ChartSpec => c !== undefined && (c.data ?? []).slice(1).some((col) => col.some((v) => v !== null && (v !== 0 || c.yNames !== undefined))));
   return drawn.map((c) => ({ ...c, horizon: summary.simulated_s }));

@@ -110,7 +110,7 @@ export class ScenarioRun {
       ? (e: TelemetryEvent) => {
           options.observe?.(sim.now, e);
           timeline?.telemetry(e);
-          if (trace) world.trace(e.kind, 'node' in e ? e.node : -1, 'chunk' in e ? `chunk ${e.chunk}` : '');
+          if (trace) world.trace(e.kind, 'node' in e && e.node !== undefined ? e.node : -1, 'chunk' in e ? `chunk ${e.chunk}` : '');
         }
       : options.observe && ((e: TelemetryEvent) => options.observe!(sim.now, e));
     const run: ObserveContext = {

@@ -18,8 +18,8 @@ export interface TelemetryEvents {
   /** The pipeline considers the chunk durably distributed on `replicas`. */
   acked: { chunk: number; bytes: number; replicas: readonly number[] };
   chunk_failed: { chunk: number; bytes: number; reason: string };
-  /** `micros` of work done by one unit of `stage` (a reader, a slot, a distribution, a disk). */
-  busy: { stage: Stage; micros: number };
+  /** `micros` of work done by one unit of `stage` (a reader, a slot, a distribution, a disk), just ended; `node`: the worker, for a processing slot. */
+  busy: { stage: Stage; micros: number; node?: number };
   retry: { stage: Stage; chunk: number; reason: string };
   /** A failure detector on `observer` changed its verdict on `subject`. */
   detector: { observer: number; subject: number; state: 'healthy' | 'suspected' | 'failed' };

@@ -45,6 +45,8 @@ export interface GroundTruth {
 
   /** Microseconds the node's data disk has spent serving operations so far. */
   diskBusyTime(node: number): SimTime;
+  /** Time the directed link from region `from` to region `to` (indexes in the topology's region order) carried at least one bulk transfer. */
+  linkBusyTime(from: number, to: number): SimTime;
   /** Bytes on the node's data disk, and its capacity; `diskFailed` when it died. */
   diskUsedBytes(node: number): number;
   diskCapacity(node: number): number;
@@ -64,6 +66,7 @@ interface TruthSource {
   readonly clouds: readonly string[];
   readonly network: { readonly stats: NetworkStats; canReach(from: number, to: number): boolean };
   readonly transfers: { readonly stats: TransferStats };
+  linkBusyTime(from: number, to: number): SimTime;
   holders(key: string): readonly number[];
   objectOn(node: number, key: string): StoredObject | undefined;
   intactOn(node: number, key: string): boolean;
@@ -109,6 +112,10 @@ export class WorldTruth implements GroundTruth {
 
   canReach(from: number, to: number): boolean {
     return this.world.network.canReach(from, to);
+  }
+
+  linkBusyTime(from: number, to: number): SimTime {
+    return this.world.linkBusyTime(from, to);
   }
 
   diskBusyTime(node: number): SimTime {

@@ -25,6 +25,8 @@ interface Flow {
 class LinkShare {
   flows: Flow[] = [];
   lastUpdate = 0;
+  /** Time the link carried at least one flow, up to `lastUpdate`. */
+  busy = 0;
   next: EventId = -1;
   constructor(readonly link: Link) {}
 }
@@ -99,6 +101,17 @@ export class Transfers {
     if (share) this.plan(share);
   }
 
+  /**
+   * Time `link` has carried at least one flow so far: a processor-sharing
+   * link runs at its full bandwidth whenever it carries anything, so this
+   * over the elapsed time is its utilisation.
+   */
+  busyTime(link: Link): number {
+    const share = this.shares.get(link);
+    if (!share) return 0;
+    return share.busy + (share.flows.length > 0 ? this.sim.now - share.lastUpdate : 0);
+  }
+
   /** Number of flows sharing `link` right now. */
   activeOn(link: Link): number {
     return this.shares.get(link)?.flows.length ?? 0;
@@ -119,6 +132,7 @@ export class Transfers {
     const now = this.sim.now;
     const n = share.flows.length;
     if (n > 0 && now > share.lastUpdate) {
+      share.busy += now - share.lastUpdate;
       const perFlow = (share.link.bandwidthBytesPerS / n) * ((now - share.lastUpdate) / 1_000_000);
       for (const f of share.flows) f.remaining -= perFlow;
     }

@@ -1,4 +1,4 @@
-import type { RandomStreams, Simulator } from '../kernel/index.js';
+import type { RandomStreams, SimTime, Simulator } from '../kernel/index.js';
 import { Disk, type DiskObserver, type DiskSlowdown } from './disk.js';
 import { WorldTruth, type GroundTruth } from './ground-truth.js';
 import { Link, type LinkEffect } from './link.js';
@@ -322,6 +322,11 @@ export class World implements DiskObserver {
   }
 
   /** Nodes whose disks physically hold `key`, intact or not, up or not. */
+  /** Time the directed link between two regions (by index) carried at least one bulk transfer. */
+  linkBusyTime(from: number, to: number): SimTime {
+    return this.transfers.busyTime(this.links[from * this.regions.length + to]!);
+  }
+
   holders(key: string): readonly number[] {
     return this.locations.get(key) ?? [];
   }

@@ -10,7 +10,7 @@ describe('the results folder of npm run sim', () => {
     expect(runCli('sim.ts', ['scenarios/raft-leader-crash.yml', '--seed', '1', '--set', 'duration=35s', '--out', out, '--quiet']).code).toBeLessThan(2);
     expect(existsSync(join(out, 'consensus.csv'))).toBe(true);
     expect(runCli('sim.ts', ['scenarios/partition.yml', '--seed', '1', '--out', out, '--quiet']).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['detector.csv', 'durability.csv', 'faults.csv', 'run.json', 'summary.json', 'throughput.csv']);
+    expect(readdirSync(out).sort()).toEqual(['detector.csv', 'durability.csv', 'faults.csv', 'run.json', 'summary.json', 'throughput.csv', 'utilisation.csv']);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(run).toMatchObject({ scenario: { path: 'scenarios/partition.yml', name: 'partition' }, seed: 1, set: [], node_version: process.version });
     expect(run.command).toBe(`npm run sim -- scenarios/partition.yml --seed 1 --out ${out} --quiet`);

@@ -141,7 +141,7 @@ describe('--trace and --report', () => {
     const trace = join(dir, 'traces', 'run.json');
     const r = runCli('sim.ts', ['scenarios/node-loss.yml', '--seed', '42', '--out', join(dir, 'out'), '--report', '--trace', trace]);
     expect([r.code, r.stderr]).toEqual([0, '']);
-    expect(r.stdout).toContain(`  results: ${join(dir, 'out')}/ (detector.csv, durability.csv, faults.csv, report.html, run.json, summary.json, throughput.csv)\n  report: ${join(dir, 'out', 'report.html')}\n  trace: ${trace} (open it in ui.perfetto.dev)\n`);
+    expect(r.stdout).toContain(`  results: ${join(dir, 'out')}/ (detector.csv, durability.csv, faults.csv, report.html, run.json, summary.json, throughput.csv, utilisation.csv)\n  report: ${join(dir, 'out', 'report.html')}\n  trace: ${trace} (open it in ui.perfetto.dev)\n`);
     expect(JSON.parse(readFileSync(trace, 'utf8')).otherData.generator).toBe('Lorenz');
     expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
   });

@@ -75,7 +75,7 @@ describe('report.html in a real Chromium', () => {
     const file = join(run, 'report.html');
     const { page, errors } = await openPage(browser, file);
     const charts = await checkCharts(page);
-    expect(charts.map((c) => c.id)).toEqual(['throughput', 'durability', 'detector']);
+    expect(charts.map((c) => c.id)).toEqual(['throughput', 'utilisation', 'durability', 'detector']);
     for (const c of charts) {
       expect(c.valued, c.id).toBe(c.series);
       expect(c.inked, `${c.id}: marks on the canvas`).toBeGreaterThan(0);

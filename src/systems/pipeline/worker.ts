@@ -48,7 +48,7 @@ export class PipelineWorker {
         this.busySlots--;
         const bytes = Math.round(req.chunk.bytes * this.opts.outputRatio);
         this.outputs.set(req.chunk.id, { bytes, checksum: contentChecksum(req.chunk.id, 1) });
-        this.telemetry.emit({ kind: 'busy', stage: 'processing', micros });
+        this.telemetry.emit({ kind: 'busy', stage: 'processing', micros, node: this.rt.self });
         this.telemetry.emit({ kind: 'processed', chunk: req.chunk.id, bytes: req.chunk.bytes, node: this.rt.self });
         this.rt.send(from, PipelinePort.processed, { chunk: req.chunk.id, attempt: req.attempt, bytes, micros: this.rt.monotonic() - startedAt });
         this.startNext();

@@ -2,6 +2,7 @@ import { PipelineChecker } from '../../../check/pipeline-checker.js';
 import type { SimTime } from '../../../kernel/index.js';
 import { DurabilityCollector } from '../../../metrics/durability.js';
 import { ThroughputCollector } from '../../../metrics/throughput.js';
+import { UtilisationCollector } from '../../../metrics/utilisation.js';
 import type { ObserveContext, RunEnd, SystemObserver } from '../../../modules/system-module.js';
 import { membershipModule } from '../../membership/module.js';
 import type { DetectorOptions } from '../../membership/options.js';
@@ -19,6 +20,7 @@ import { pipelineSections, type PipelineRecords, type Progress } from './summary
 export class PipelineObserver implements SystemObserver, PipelineRecords {
   readonly throughput: ThroughputCollector;
   readonly durability: DurabilityCollector;
+  readonly utilisation: UtilisationCollector;
   readonly checker: PipelineChecker;
   readonly progress: Progress = {
     acked: 0, partial: 0, failed: 0, doneAt: -1, diskBusyAtDone: 0, retries: { processing: 0, distribution: 0 },
@@ -29,6 +31,7 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     const p = options.pipeline;
     this.throughput = new ThroughputCollector(run.bucket, () => run.truth.now);
     this.durability = new DurabilityCollector(run.truth, p.replicationFactor);
+    this.utilisation = new UtilisationCollector(run.truth, run.topology, run.bucket);
     // The source node makes the claims the checker judges.
     this.checker = new PipelineChecker(run.truth, p.minReplicasSuccess, p.replicationFactor, p.sourceNode);
   }
@@ -36,6 +39,7 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
   observe(e: TelemetryEvent): void {
     this.throughput.observe(e);
     this.durability.observe(e);
+    this.utilisation.observe(e);
     this.checker.observe(e);
     const p = this.progress;
     switch (e.kind) {
@@ -71,10 +75,15 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
 
   sample(): void {
     this.durability.sample();
+    this.utilisation.sample();
   }
 
   files(): Record<string, string> {
-    return { 'throughput.csv': this.throughput.toCsv(this.run.horizon), 'durability.csv': this.durability.toCsv() };
+    return {
+      'throughput.csv': this.throughput.toCsv(this.run.horizon),
+      'durability.csv': this.durability.toCsv(),
+      'utilisation.csv': this.utilisation.toCsv(this.run.horizon),
+    };
   }
 
   summary(): Partial<Summary> {

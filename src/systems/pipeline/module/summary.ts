@@ -7,6 +7,7 @@ import { planChunks } from '../chunks.js';
 import type { SimTime } from '../../../kernel/index.js';
 import type { DurabilityCollector } from '../../../metrics/durability.js';
 import type { ThroughputCollector } from '../../../metrics/throughput.js';
+import type { UtilisationCollector } from '../../../metrics/utilisation.js';
 
 /** Counters read straight off the pipeline's telemetry. */
 export interface Progress {
@@ -31,6 +32,7 @@ export interface PipelineRecords {
   readonly progress: Progress;
   readonly throughput: ThroughputCollector;
   readonly durability: DurabilityCollector;
+  readonly utilisation: UtilisationCollector;
   /** Chunks the system still believes have replicas, of which no intact copy exists. */
   silentlyLost(): number;
   /** Disk busy time of every node so far. */
@@ -129,6 +131,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
       backlog_chunks_at_end: last?.repairBacklogChunks ?? 0,
     },
     rebalance: { moves: progress.moves, disk_imbalance_at_end: round3(diskImbalance(run.truth)) },
+    utilisation: observer.utilisation.summary(active),
   };
 }
 
