@@ -62,6 +62,8 @@ export interface Summary {
   rebalance: { moves: number; disk_imbalance_at_end: number };
   /** Each resource's use over the pipeline's active time (utilisation.csv has it per bucket). */
   utilisation: UtilisationSummary;
+  /** Present with `pipeline.routing: relay`: bulk transfers relayed through a third region, and their bytes. */
+  routing?: { relayed_transfers: number; relayed_bytes: number };
   /** Present when the scenario runs document 003's coordinator. */
   coordinator?: CoordinatorSummary;
   /** Present when the scenario runs a Raft group. */

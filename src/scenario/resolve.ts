@@ -111,6 +111,7 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     catalog: p.catalog,
     coordination: p.coordination,
     balancer: p.balancer,
+    routing: p.routing,
     defects: new Set(),
   };
 }

@@ -138,6 +138,8 @@ const pipeline = z.strictObject({
   coordination: z.enum(['direct', 'coordinator']).default('direct'),
   /** How work and replicas are spread: "static" (by count and nearness) or "dynamic" (by measured speed; slow members' work moves away). */
   balancer: z.enum(['static', 'dynamic']),
+  /** Bulk transfers: "direct", or "relay" through a third region when that path measured much faster (the topology optimizer). */
+  routing: z.enum(['direct', 'relay']),
 });
 
 const detector = z.strictObject({

@@ -1,6 +1,6 @@
 import type { RandomStreams, Rng, SimTime, Simulator } from '../kernel/index.js';
 import type { Disk } from './disk.js';
-import type { DiskRuntime, NodeRuntime, Port, StoredObject, TimerHandle } from './runtime.js';
+import type { DiskRuntime, NodeRuntime, Port, StoredObject, TimerHandle, TransferHandle } from './runtime.js';
 import type { NodeSpec } from './spec.js';
 import type { TraceSink } from './trace.js';
 
@@ -12,7 +12,9 @@ export interface HostServices {
   readonly sim: Simulator;
   readonly streams: RandomStreams;
   send(from: number, to: number, port: string, body: unknown): void;
-  transfer(from: number, to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void;
+  transfer(from: number, to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): TransferHandle;
+  cancelTransfer(from: number, transfer: TransferHandle): void;
+  transferProgress(transfer: TransferHandle): number;
   readonly trace: TraceSink;
 }
 
@@ -139,8 +141,16 @@ export class NodeHost implements NodeRuntime {
     this.handlers.set(port.name, handler as (from: number, body: unknown) => void);
   }
 
-  transfer<T>(to: number, port: Port<T>, bytes: number, body: T, onDone?: (ok: boolean) => void): void {
-    this.services.transfer(this.node.index, to, port.name, bytes, body, onDone);
+  transfer<T>(to: number, port: Port<T>, bytes: number, body: T, onDone?: (ok: boolean) => void): TransferHandle {
+    return this.services.transfer(this.node.index, to, port.name, bytes, body, onDone);
+  }
+
+  cancelTransfer(transfer: TransferHandle): void {
+    this.services.cancelTransfer(this.node.index, transfer);
+  }
+
+  transferProgress(transfer: TransferHandle): number {
+    return this.services.transferProgress(transfer);
   }
 
   /** A timer on the local clock: a drifting clock and a slowed CPU stretch it in simulated time. */

@@ -33,7 +33,17 @@ export interface NodeRuntime {
    * down, a partition) `onDone(false)` runs instead — unless this node is the
    * one that died.
    */
-  transfer<T>(to: number, port: Port<T>, bytes: number, body: T, onDone?: (ok: boolean) => void): void;
+  transfer<T>(to: number, port: Port<T>, bytes: number, body: T, onDone?: (ok: boolean) => void): TransferHandle;
+
+  /**
+   * The sender closes a transfer it started (as one closes a connection):
+   * nothing arrives and `onDone` is not called. No effect once the transfer
+   * has ended.
+   */
+  cancelTransfer(transfer: TransferHandle): void;
+
+  /** Bytes of a transfer this node started that have left it so far (a sender sees its own stream's progress). */
+  transferProgress(transfer: TransferHandle): number;
 
   /** Runs `fn` after `delay` microseconds of local time. */
   setTimer(delay: SimTime, fn: () => void): TimerHandle;
@@ -48,6 +58,11 @@ export interface NodeRuntime {
 }
 
 export type TimerHandle = number;
+
+/** A transfer this node started, for `cancelTransfer`; opaque. */
+export interface TransferHandle {
+  readonly bytes: number;
+}
 
 /**
  * A named endpoint on every node that carries messages of one type, so a

@@ -4,6 +4,7 @@ import type { Network } from './network.js';
 import type { Partitions } from './partitions.js';
 import type { SimNode } from './node.js';
 import type { TraceSink } from './trace.js';
+import type { TransferHandle } from './runtime.js';
 
 interface Flow {
   from: number;
@@ -19,6 +20,8 @@ interface Flow {
   aborted: boolean;
   /** When the transfer began (for a timeline trace). */
   started: number;
+  /** Arrived: too late to cancel. */
+  done: boolean;
 }
 
 /** The flows currently sharing one directed link, and the event for the next one to drain. */
@@ -58,7 +61,7 @@ export class Transfers {
     private readonly trace: TraceSink,
   ) {}
 
-  start(from: number, to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): void {
+  start(from: number, to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): TransferHandle {
     this.stats.started++;
     const link = this.network.linkBetween(from, to);
     const flow: Flow = {
@@ -66,17 +69,47 @@ export class Transfers {
       fromIncarnation: this.nodes[from]!.incarnation,
       remaining: bytes,
       aborted: false,
+      done: false,
       started: this.sim.now,
     };
-    if (!this.network.canReach(from, to)) return this.fail(flow);
+    if (!this.network.canReach(from, to)) {
+      this.fail(flow);
+      return flow;
+    }
     if (from === to || bytes <= 0) {
       this.arriving.add(flow);
       this.sim.after(from === to ? 0 : link.delay(), this.arrive, flow);
-      return;
+      return flow;
     }
     const share = this.shareOf(link);
     this.advance(share);
     share.flows.push(flow);
+    this.plan(share);
+    return flow;
+  }
+
+  /** Bytes of the transfer that have left the sender by now (all of them once it drained; computed, nothing is advanced). */
+  progress(handle: TransferHandle): number {
+    const flow = handle as Flow;
+    const share = this.shares.get(flow.link);
+    if (flow.aborted || !share || !share.flows.includes(flow)) return flow.aborted ? 0 : flow.bytes;
+    const n = share.flows.length;
+    const moved = (share.link.bandwidthBytesPerS / n) * ((this.sim.now - share.lastUpdate) / 1_000_000);
+    return Math.max(0, Math.min(flow.bytes, flow.bytes - flow.remaining + moved));
+  }
+
+  /** The sender `from` closes a transfer it started: it leaves its link (the others speed up), nothing arrives, no callback runs. */
+  cancel(from: number, handle: TransferHandle): void {
+    const flow = handle as Flow;
+    if (flow.from !== from || flow.aborted || flow.done) return;
+    flow.aborted = true;
+    this.stats.aborted++;
+    flow.onDone = undefined;
+    if (this.arriving.delete(flow)) return;
+    const share = this.shares.get(flow.link);
+    if (!share || !share.flows.includes(flow)) return;
+    this.advance(share);
+    share.flows = share.flows.filter((f) => f !== flow);
     this.plan(share);
   }
 
@@ -171,6 +204,7 @@ export class Transfers {
     if (!this.arriving.delete(flow) || flow.aborted) return;
     if (!this.network.canReach(flow.from, flow.to)) return this.fail(flow);
     this.stats.completed++;
+    flow.done = true;
     this.stats.bytesDelivered += flow.bytes;
     if (this.trace.flows) this.trace.flows.transferred(flow.from, flow.to, flow.port, flow.bytes, flow.started, true);
     if (this.trace.tracer) this.trace.tracer('transfer', flow.to, `${flow.port} ${flow.bytes}B from ${this.nodes[flow.from]!.name}`);

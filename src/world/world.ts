@@ -74,6 +74,8 @@ export class World implements DiskObserver {
       streams,
       send: (from, to, port, body) => this.network.send(from, to, port, body),
       transfer: (from, to, port, bytes, body, onDone) => this.transfers.start(from, to, port, bytes, body, onDone),
+      cancelTransfer: (from, transfer) => this.transfers.cancel(from, transfer),
+      transferProgress: (transfer) => this.transfers.progress(transfer),
       trace: this.traceSink,
     };
     // A log device holds no data the ground truth tracks (replicas), so nothing observes it.

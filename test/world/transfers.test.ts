@@ -331,3 +331,31 @@ describe('bulk transfers: bandwidth effects', () => {
     expect(Math.abs(w.deliveries[0]!.at - (1_500_000 + LAT))).toBeLessThanOrEqual(1);
   });
 });
+
+describe('the sender sees and closes its own transfers', () => {
+  it('transferProgress follows the fair share; cancelTransfer frees the link, delivers nothing and calls nothing back', () => {
+    const w = tinyWorld();
+    const handles: Array<import('../../src/world/index.js').TransferHandle> = [];
+    const calls: boolean[] = [];
+    w.at(0, () => {
+      handles.push(w.rts[0]!.transfer(2, { name: 'data' }, SIZE, 'a', (ok) => calls.push(ok)));
+      handles.push(w.rts[1]!.transfer(3, { name: 'data' }, SIZE, 'b'));
+    });
+    let halfway = -1;
+    // Two flows share 100 MB/s: 25 MB each after 0.5 s.
+    w.at(500_000, () => {
+      halfway = w.rts[0]!.transferProgress(handles[0]!);
+      w.rts[0]!.cancelTransfer(handles[0]!);
+      // Only the sender may close it; a second close is harmless.
+      w.rts[0]!.cancelTransfer(handles[0]!);
+    });
+    w.sim.run();
+    expect(halfway).toBeCloseTo(25 * MB, -3);
+    expect(calls).toEqual([]);
+    expect(w.deliveries.filter((d) => d.body === 'a')).toHaveLength(0);
+    // The other flow had the link alone from 0.5 s: 25 MB shared, then 75 MB at 100 MB/s.
+    const b = w.deliveries.find((d) => d.body === 'b')!;
+    expect(b.at).toBe(LAT + 1_250_000);
+    expect(w.world.transfers.stats.aborted).toBe(1);
+  });
+});

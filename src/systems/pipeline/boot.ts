@@ -19,6 +19,7 @@ import { makePlacement } from './placement.js';
 import type { SourceNodeContext } from './source-node.js';
 import { FailureDomains } from './spread.js';
 import { PipelineWorker } from './worker.js';
+import { Router, routedRuntime } from '../routing/index.js';
 
 /** What the pipeline, storage and repair are configured with, and the other systems they use. */
 export interface PipelineBootOptions {
@@ -36,7 +37,9 @@ export interface PipelineBootOptions {
  * every node; on the source node also the orchestrator (resuming from its
  * outcome log), the catalog, the repairer and the rebalancer.
  */
-export function bootPipeline(rt: NodeRuntime, opts: PipelineBootOptions, cluster: ClusterConfig, registry: NodeRegistry, telemetry: Telemetry): void {
+export function bootPipeline(raw: NodeRuntime, opts: PipelineBootOptions, cluster: ClusterConfig, registry: NodeRegistry, telemetry: Telemetry): void {
+  // With the topology optimizer, the pipeline's bulk transfers (raw chunks, replicas, repair copies) take the path it picks.
+  const rt = opts.pipeline.routing === 'relay' ? routedRuntime(raw, new Router(raw, cluster, registry, telemetry)) : raw;
   new PipelineWorker(rt, opts.pipeline, cluster.members[rt.self]!.slots, telemetry);
   const metadataNode = opts.pipeline.sourceNode;
   new ReplicaStore(rt, { metadataNode, verifyAfterWrite: opts.pipeline.verifyAfterDistribution, scrubInterval: opts.repair.scrubInterval, defects: opts.pipeline.defects }, telemetry);

@@ -34,7 +34,13 @@ export class MeasuredSpeeds {
   /** Members flagged so far (a member flagged twice counts twice). */
   flags = 0;
 
-  constructor(members: number, private readonly clock: () => SimTime, private readonly onFlag: (member: number) => void = () => {}) {
+  constructor(
+    members: number,
+    private readonly clock: () => SimTime,
+    private readonly onFlag: (member: number) => void = () => {},
+    /** Flag under this fraction of the median (SLOW_FRACTION unless told); unflag at RECOVERED_FRACTION of it, or at twice this if that is higher. */
+    private readonly slowFraction = SLOW_FRACTION,
+  ) {
     this.rate = new Float64Array(members);
     this.flaggedAt = new Float64Array(members).fill(-1);
   }
@@ -49,11 +55,11 @@ export class MeasuredSpeeds {
     const median = this.medianRate();
     if (median === 0) return;
     const rate = this.rate[member]!;
-    if (this.flaggedAt[member]! < 0 && rate < SLOW_FRACTION * median) {
+    if (this.flaggedAt[member]! < 0 && rate < this.slowFraction * median) {
       this.flaggedAt[member] = this.clock();
       this.flags++;
       this.onFlag(member);
-    } else if (this.flaggedAt[member]! >= 0 && rate >= RECOVERED_FRACTION * median) {
+    } else if (this.flaggedAt[member]! >= 0 && rate >= Math.min(RECOVERED_FRACTION, 2 * this.slowFraction) * median) {
       this.flaggedAt[member] = -1;
     }
   }

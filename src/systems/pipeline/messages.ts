@@ -2,8 +2,12 @@ import { port } from '../../world/runtime.js';
 import type { Inventory, StoredReply } from '../storage/messages.js';
 import type { Chunk } from './chunks.js';
 
-/** Orchestrator -> worker, as a bulk transfer of the raw chunk. */
-export interface ProcessRequest { chunk: Chunk; attempt: number }
+/**
+ * Orchestrator -> worker, as a bulk transfer of the raw chunk. `orchestrator`:
+ * where to answer (a relayed transfer arrives from its relay, not from the
+ * orchestrator).
+ */
+export interface ProcessRequest { chunk: Chunk; attempt: number; orchestrator: number }
 /** Worker -> orchestrator. */
 /** Worker -> orchestrator; `micros`: how long the task took by the worker's own clock (the dynamic balancer's measure of it). */
 export interface ProcessedReply { chunk: number; attempt: number; bytes: number; micros: number }

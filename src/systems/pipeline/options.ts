@@ -79,6 +79,8 @@ export interface PipelineOptions {
    * member's measured speed, slow members flagged and their work moved).
    */
   balancer: 'static' | 'dynamic';
+  /** Bulk transfers: always `direct`, or `relay`ed through a third region when this node measured that path much faster (document 004's topology optimizer). */
+  routing: 'direct' | 'relay';
   /** Test-only deliberate bugs; empty in every real run. */
   defects: ReadonlySet<PipelineDefect>;
 }

@@ -26,7 +26,7 @@ export class PipelineWorker {
     private readonly telemetry: Telemetry,
   ) {
     this.rng = rt.rng('processing');
-    rt.listen(PipelinePort.process, (from, req) => this.enqueue(from, req));
+    rt.listen(PipelinePort.process, (_from, req) => this.enqueue(req.orchestrator, req));
     rt.listen(PipelinePort.distribute, (from, req) => this.distribute(from, req));
     rt.listen(PipelinePort.release, (_from, req) => this.outputs.delete(req.chunk));
   }

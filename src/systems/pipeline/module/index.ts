@@ -89,5 +89,6 @@ export const pipelineModule: SystemModule<PipelineBootOptions> = {
     cluster_utilisation: (s) => s.utilisation.slots,
     disk_utilisation: (s) => s.utilisation.disks,
     busiest_link_utilisation: (s) => s.utilisation.busiest_link,
+    relayed_bytes: (s) => s.routing?.relayed_bytes ?? null,
   },
 };

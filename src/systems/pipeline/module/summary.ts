@@ -25,6 +25,8 @@ export interface Progress {
   replicasDropped: number;
   orphansRemoved: number;
   moves: number;
+  relayedTransfers: number;
+  relayedBytes: number;
 }
 
 /** What the pipeline's observer recorded, as the summary reads it. */
@@ -132,6 +134,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
     },
     rebalance: { moves: progress.moves, disk_imbalance_at_end: round3(diskImbalance(run.truth)) },
     utilisation: observer.utilisation.summary(active),
+    ...(p.routing === 'relay' ? { routing: { relayed_transfers: progress.relayedTransfers, relayed_bytes: progress.relayedBytes } } : {}),
   };
 }
 

@@ -1,6 +1,9 @@
 import type { TimerHandle } from '../../../world/runtime.js';
 import { PipelinePort, type ProcessedReply } from '../messages.js';
 import { MeasuredSpeeds } from '../measured-speeds.js';
+
+/** The wait for a worker (raw chunk sent to answer received) flags it when under this fraction of the median. */
+const OBSERVED_SLOW_FRACTION = 0.25;
 import type { WorkerBroker } from '../worker-broker.js';
 import { cancelTimer, reportRetry, type ChunkState } from './chunk-state.js';
 import type { StageContext } from './stage.js';
@@ -19,8 +22,10 @@ export class Dispatch {
   /** Chunks whose `worker` is each member, so a failed worker's work is found without scanning every chunk. */
   private readonly heldBy = new Map<number, Set<ChunkState>>();
   private wake: TimerHandle | -1 = -1;
-  /** With `balancer: dynamic`: each worker's measured processing rate. */
+  /** With `balancer: dynamic`: each worker's rate as this node saw it, from sending the raw chunk to the answer (flags slow workers, wherever the slowness is). */
   readonly speeds: MeasuredSpeeds | undefined;
+  /** With `balancer: dynamic`: each worker's processing rate by its own report (flags workers whose processing is slow, and weights the choice among the others). */
+  private readonly cpu: MeasuredSpeeds | undefined;
   /** Attempts taken off a worker flagged slow and handed to another (the dynamic balancer's re-dispatch). */
   redispatched = 0;
 
@@ -30,7 +35,11 @@ export class Dispatch {
     private readonly broker: WorkerBroker | undefined,
   ) {
     this.tasksOn = new Int32Array(ctx.cluster.members.length);
-    if (ctx.opts.balancer === 'dynamic') this.speeds = new MeasuredSpeeds(ctx.cluster.members.length, () => ctx.rt.monotonic(), (worker) => this.moveWorkOff(worker));
+    if (ctx.opts.balancer === 'dynamic') {
+      // Waiting includes the raw chunk's transfer, which varies with the link and its load: only a 4x gap flags.
+      this.speeds = new MeasuredSpeeds(ctx.cluster.members.length, () => ctx.rt.monotonic(), (worker) => this.moveWorkOff(worker, this.speeds!), OBSERVED_SLOW_FRACTION);
+      this.cpu = new MeasuredSpeeds(ctx.cluster.members.length, () => ctx.rt.monotonic(), (worker) => this.moveWorkOff(worker, this.cpu!));
+    }
   }
 
   /** The chunk is staged (read in, or back for another attempt): queue it and hand out what can be. */
@@ -43,7 +52,8 @@ export class Dispatch {
   /**
    * Least-loaded healthy worker with a free slot (load = tasks / slots), ties
    * by index. With the dynamic balancer, load is divided by the worker's
-   * measured speed (relative to the median), and a worker flagged slow is
+   * processing speed as it reports it (relative to the median), and a worker
+   * flagged slow (by the time this node waited for it, raw chunk included) is
    * passed over while another can take the work: a task waiting for a
    * normal slot finishes before one started on a node several times slower.
    */
@@ -57,11 +67,11 @@ export class Dispatch {
       if (tasks >= m.slots) continue;
       let load = tasks / m.slots;
       if (speeds) {
-        if (speeds.slow(m.index)) {
+        if (this.flagged(m.index)) {
           slowest = m.index;
           continue;
         }
-        load = (tasks + 1) / m.slots / speeds.relative(m.index);
+        load = (tasks + 1) / m.slots / this.cpu!.relative(m.index);
       }
       if (load < bestLoad) {
         best = m.index;
@@ -73,8 +83,13 @@ export class Dispatch {
     return best;
   }
 
+  /** Flagged slow by either measure. */
+  private flagged(worker: number): boolean {
+    return this.speeds!.slow(worker) || this.cpu!.slow(worker);
+  }
+
   private everyHealthySlow(): boolean {
-    return this.ctx.registry.healthyMembers().every((m) => this.speeds!.slow(m.index));
+    return this.ctx.registry.healthyMembers().every((m) => this.flagged(m.index));
   }
 
   /**
@@ -83,9 +98,8 @@ export class Dispatch {
    * staged again (not counted as failed attempts). What the slow worker
    * still produces for them is ignored, and released.
    */
-  private moveWorkOff(worker: number): void {
+  private moveWorkOff(worker: number, speeds: MeasuredSpeeds): void {
     const held = this.heldBy.get(worker);
-    const speeds = this.speeds!;
     if (!held || this.everyHealthySlow()) return;
     const now = this.ctx.rt.monotonic();
     const typical = speeds.rateOf(worker) / speeds.relative(worker);
@@ -159,7 +173,7 @@ export class Dispatch {
     state.processStartedAt = this.ctx.rt.monotonic();
     this.tasksOn[worker]!++;
     state.timer = this.ctx.rt.setTimer(this.ctx.opts.processingTimeout, () => this.processingFailed(state, attempt, 'timeout'));
-    this.ctx.rt.transfer(worker, PipelinePort.process, state.chunk.bytes, { chunk: state.chunk, attempt }, (ok) => {
+    this.ctx.rt.transfer(worker, PipelinePort.process, state.chunk.bytes, { chunk: state.chunk, attempt, orchestrator: this.ctx.rt.self }, (ok) => {
       if (!ok) this.processingFailed(state, attempt, 'transfer broke');
     });
   }
@@ -167,9 +181,12 @@ export class Dispatch {
   onProcessed(from: number, reply: ProcessedReply): void {
     const state = this.ctx.chunks[reply.chunk];
     if (!state) return;
-    // How fast the worker really was counts even when the attempt has moved on.
-    this.speeds?.record(from, state.chunk.bytes, reply.micros);
-    if (state.status !== 'processing' || state.dispatches !== reply.attempt || state.worker !== from) {
+    const current = state.status === 'processing' && state.dispatches === reply.attempt && state.worker === from;
+    // How fast the worker served this node, from sending the raw chunk to the answer: a worker behind a slow link is
+    // as slow as a slow worker. An attempt that has moved on counts with the worker's own time (its start is gone).
+    this.speeds?.record(from, state.chunk.bytes, current ? this.ctx.rt.monotonic() - state.processStartedAt : reply.micros);
+    this.cpu?.record(from, state.chunk.bytes, reply.micros);
+    if (!current) {
       // Output of an attempt moved elsewhere by the balancer: the worker may drop it.
       if (this.speeds && state.worker !== from) this.ctx.rt.send(from, PipelinePort.release, { chunk: reply.chunk });
       return;
