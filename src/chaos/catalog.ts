@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FaultKind } from './fault.js';
 import { diskCorruption, diskFail, diskSlow } from './faults/disk.js';
-import { bandwidthThrottle, duplicate, jitter, latencySpike, packetLoss, reorder } from './faults/link-faults.js';
+import { bandwidthThrottle, duplicate, jitter, latencySpike, packetLoss, reorder, transferFailure } from './faults/link-faults.js';
 import { nodeCrash } from './faults/node-crash.js';
 import { brownout, clockSkew, cloudOutage, diskFull, nodePause, rackFailure, regionOutage } from './faults/node-faults.js';
 import { nodeLoss } from './faults/node-loss.js';
@@ -15,7 +15,7 @@ export const FAULT_CATALOG = [
   // nodes
   nodeCrash, nodeLoss, nodePause, clockSkew,
   // network
-  partition, latencySpike, jitter, packetLoss, duplicate, reorder, bandwidthThrottle, linkFlap,
+  partition, latencySpike, jitter, packetLoss, duplicate, reorder, bandwidthThrottle, transferFailure, linkFlap,
   // disks
   diskFail, diskFull, diskSlow, diskCorruption,
   // correlated

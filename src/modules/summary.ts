@@ -33,6 +33,8 @@ export interface Summary {
     /** Bytes acknowledged per second of active time, MB/s. */
     throughput_mb_s: number;
     retries: Record<'processing' | 'distribution', number>;
+    /** Distribution targets that verified their replica, over every target asked (silent ones count as failed); null when none was asked. */
+    replica_success_rate: number | null;
     /** Chunks acknowledged with fewer than replication_factor verified replicas (document 000's PARTIAL outcome); repair tops them up. */
     chunks_partial: number;
   };
@@ -68,7 +70,17 @@ export interface Summary {
   coordinator?: CoordinatorSummary;
   /** Present when the scenario runs a Raft group. */
   raft?: ConsensusSummary;
-  network: { messages_sent: number; messages_delivered: number; messages_dropped: number; transfers_completed: number; transfers_aborted: number };
+  network: {
+    messages_sent: number;
+    messages_delivered: number;
+    messages_dropped: number;
+    transfers_completed: number;
+    transfers_aborted: number;
+    /** Completed transfers between two clouds (the rest stayed inside one). */
+    transfers_cross_cloud: number;
+    /** Mean start-to-arrival time of completed transfers, seconds (µs precision); null when none completed. */
+    mean_transfer_s: number | null;
+  };
   faults: number;
   invariants: InvariantResult[];
   /** The scenario's `expect:` block, judged. */

@@ -6,6 +6,8 @@ import type { Summary } from '../modules/summary.js';
 const RUN_METRICS: Record<string, (s: Summary) => MetricValue> = {
   messages_dropped: (s) => s.network.messages_dropped,
   transfers_aborted: (s) => s.network.transfers_aborted,
+  transfers_cross_cloud: (s) => s.network.transfers_cross_cloud,
+  mean_transfer_s: (s) => s.network.mean_transfer_s,
   invariants_broken: (s) => s.invariants.filter((i) => !i.held).length,
 };
 

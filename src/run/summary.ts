@@ -35,6 +35,8 @@ export function buildSummary(inputs: SummaryInputs): Summary {
       messages_dropped: net.dropped.loss + net.dropped.node_down + net.dropped.partition,
       transfers_completed: truth.transferStats.completed,
       transfers_aborted: truth.transferStats.aborted,
+      transfers_cross_cloud: truth.transferStats.crossCloud,
+      mean_transfer_s: truth.transferStats.completed > 0 ? Math.round(truth.transferStats.completedMicros / truth.transferStats.completed) / 1e6 : null,
     },
     faults: inputs.faultCount,
   };

@@ -21,6 +21,8 @@ export interface TelemetryEvents {
   /** `micros` of work done by one unit of `stage` (a reader, a slot, a distribution, a disk), just ended; `node`: the worker, for a processing slot. */
   busy: { stage: Stage; micros: number; node?: number };
   retry: { stage: Stage; chunk: number; reason: string };
+  /** A distribution target answered (`ok`: verified), or was given up on as silent (`ok` false). */
+  replica_answer: { chunk: number; node: number; ok: boolean };
   /** A failure detector on `observer` changed its verdict on `subject`. */
   detector: { observer: number; subject: number; state: 'healthy' | 'suspected' | 'failed' };
   /** The system stopped counting a replica (its node failed, it was found corrupt or missing). */

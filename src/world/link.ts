@@ -29,6 +29,8 @@ export interface LinkEffect {
   reorderDelay?: number;
   /** Multiplies the link's bandwidth (0.1 = throttled to a tenth). */
   bandwidthMultiply?: number;
+  /** Probability that a bulk transfer started on the link aborts partway (document 000's random replica-transfer failure). */
+  transferFailure?: number;
 }
 
 /**
@@ -51,6 +53,9 @@ export class Link {
   reorder = 0;
   reorderDelay = 0;
   bandwidthBytesPerS: number;
+  /** Probability that a bulk transfer started now aborts partway. */
+  transferFailure = 0;
+  private failures: Rng | undefined;
 
   constructor(
     readonly from: number,
@@ -58,6 +63,8 @@ export class Link {
     readonly label: string,
     readonly spec: LinkSpec,
     readonly rng: Rng,
+    /** The stream that decides which transfers fail, made when first needed (its own, so failures never shift latency draws). */
+    private readonly failureStream: () => Rng = () => rng,
   ) {
     this.loss = spec.loss;
     this.bandwidthBytesPerS = spec.bandwidthBytesPerS;
@@ -81,6 +88,13 @@ export class Link {
     return this.loss > 0 && this.rng.float() < this.loss;
   }
 
+  /** Whether a bulk transfer starting now will abort, and after what fraction of its bytes (-1: it will not). */
+  transferAbortsAt(): number {
+    if (this.transferFailure === 0) return -1;
+    const rng = (this.failures ??= this.failureStream());
+    return rng.float() < this.transferFailure ? rng.float() : -1;
+  }
+
   addEffect(id: number, effect: LinkEffect): void {
     this.effects.set(id, effect);
     this.recompute();
@@ -102,7 +116,9 @@ export class Link {
     let noDup = 1;
     let noReorder = 1;
     let reorderDelay = 0;
+    let noFailure = 1;
     for (const e of this.effects.values()) {
+      noFailure *= 1 - (e.transferFailure ?? 0);
       mult *= e.latencyMultiply ?? 1;
       add += e.latencyAdd ?? 0;
       jitter += e.jitter ?? 0;
@@ -123,6 +139,7 @@ export class Link {
     this.duplicate = 1 - noDup;
     this.reorder = 1 - noReorder;
     this.reorderDelay = reorderDelay;
+    this.transferFailure = 1 - noFailure;
     this.plain = !burst && this.duplicate === 0 && this.reorder === 0;
   }
 }

@@ -14,6 +14,8 @@ interface Flow {
   bytes: number;
   /** Bytes still to cross the link. */
   remaining: number;
+  /** Bytes it sends in all: `bytes`, or less for a doomed transfer. */
+  sends: number;
   body: unknown;
   onDone: ((ok: boolean) => void) | undefined;
   link: Link;
@@ -22,6 +24,8 @@ interface Flow {
   started: number;
   /** Arrived: too late to cancel. */
   done: boolean;
+  /** A transfer_failure fault dooms it: it aborts once `remaining` (the part it sends before) has drained. */
+  doomed: boolean;
 }
 
 /** The flows currently sharing one directed link, and the event for the next one to drain. */
@@ -39,6 +43,10 @@ export interface TransferStats {
   completed: number;
   aborted: number;
   bytesDelivered: number;
+  /** Completed transfers between two clouds. */
+  crossCloud: number;
+  /** Start-to-arrival time of every completed transfer, summed (µs). */
+  completedMicros: number;
 }
 
 /**
@@ -48,7 +56,7 @@ export interface TransferStats {
  * down. A flow's data arrives one link latency after its last byte leaves.
  */
 export class Transfers {
-  readonly stats: TransferStats = { started: 0, completed: 0, aborted: 0, bytesDelivered: 0 };
+  readonly stats: TransferStats = { started: 0, completed: 0, aborted: 0, bytesDelivered: 0, crossCloud: 0, completedMicros: 0 };
   private readonly shares = new Map<Link, LinkShare>();
   /** Flows whose bytes have left and that are waiting out the link latency. */
   private readonly arriving = new Set<Flow>();
@@ -68,8 +76,10 @@ export class Transfers {
       from, to, port, bytes, body, onDone, link,
       fromIncarnation: this.nodes[from]!.incarnation,
       remaining: bytes,
+      sends: bytes,
       aborted: false,
       done: false,
+      doomed: false,
       started: this.sim.now,
     };
     if (!this.network.canReach(from, to)) {
@@ -80,6 +90,11 @@ export class Transfers {
       this.arriving.add(flow);
       this.sim.after(from === to ? 0 : link.delay(), this.arrive, flow);
       return flow;
+    }
+    const abortsAt = link.transferAbortsAt();
+    if (abortsAt >= 0) {
+      flow.doomed = true;
+      flow.remaining = flow.sends = Math.max(1, bytes * abortsAt);
     }
     const share = this.shareOf(link);
     this.advance(share);
@@ -95,7 +110,7 @@ export class Transfers {
     if (flow.aborted || !share || !share.flows.includes(flow)) return flow.aborted ? 0 : flow.bytes;
     const n = share.flows.length;
     const moved = (share.link.bandwidthBytesPerS / n) * ((this.sim.now - share.lastUpdate) / 1_000_000);
-    return Math.max(0, Math.min(flow.bytes, flow.bytes - flow.remaining + moved));
+    return Math.max(0, Math.min(flow.sends, flow.sends - flow.remaining + moved));
   }
 
   /** The sender `from` closes a transfer it started: it leaves its link (the others speed up), nothing arrives, no callback runs. */
@@ -191,7 +206,8 @@ export class Transfers {
     this.advance(share);
     const still: Flow[] = [];
     for (const f of share.flows) {
-      if (f.remaining <= 0.5) {
+      if (f.remaining <= 0.5 && f.doomed) this.fail(f);
+      else if (f.remaining <= 0.5) {
         this.arriving.add(f);
         this.sim.after(f.link.delay(), this.arrive, f);
       } else still.push(f);
@@ -206,6 +222,8 @@ export class Transfers {
     this.stats.completed++;
     flow.done = true;
     this.stats.bytesDelivered += flow.bytes;
+    this.stats.completedMicros += this.sim.now - flow.started;
+    if (this.nodes[flow.from]!.spec.cloud !== this.nodes[flow.to]!.spec.cloud) this.stats.crossCloud++;
     if (this.trace.flows) this.trace.flows.transferred(flow.from, flow.to, flow.port, flow.bytes, flow.started, true);
     if (this.trace.tracer) this.trace.tracer('transfer', flow.to, `${flow.port} ${flow.bytes}B from ${this.nodes[flow.from]!.name}`);
     this.nodes[flow.to]!.host.receive(flow.port, flow.from, flow.body);

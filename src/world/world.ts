@@ -66,7 +66,7 @@ export class World implements DiskObserver {
     for (const from of spec.regions) {
       for (const to of spec.regions) {
         const label = `${from.name}->${to.name}`;
-        this.links.push(new Link(regionIndex.get(from.name)!, regionIndex.get(to.name)!, label, spec.link(from, to), streams.get(`net/${label}`)));
+        this.links.push(new Link(regionIndex.get(from.name)!, regionIndex.get(to.name)!, label, spec.link(from, to), streams.get(`net/${label}`), () => streams.get(`net/${label}/transfer-failure`)));
       }
     }
     const services: HostServices = {

@@ -32,7 +32,7 @@ const CROSS = 10_000; // r1 <-> r2 one-way latency, µs
 describe('the fault catalog', () => {
   it('has a test below for every kind', () => {
     const tested = ['node_crash', 'node_loss', 'node_pause', 'clock_skew', 'partition', 'latency_spike', 'jitter', 'packet_loss', 'duplicate', 'reorder',
-      'bandwidth_throttle', 'link_flap', 'disk_fail', 'disk_full', 'disk_slow', 'disk_corruption', 'region_outage', 'cloud_outage', 'rack_failure', 'brownout'];
+      'bandwidth_throttle', 'transfer_failure', 'link_flap', 'disk_fail', 'disk_full', 'disk_slow', 'disk_corruption', 'region_outage', 'cloud_outage', 'rack_failure', 'brownout'];
     expect(FAULT_CATALOG.map((f) => f.kind).sort()).toEqual([...tested].sort());
   });
 });
@@ -198,6 +198,20 @@ describe('network faults', () => {
     h.sim.run(5_000_000);
     expect(out.doneAt).toBe(1_000_000 + CROSS);
     expect(after.doneAt! - 2_000_000).toBe(100_000 + CROSS);
+  });
+
+  it('transfer_failure aborts transfers started while it lasts, on its links only; undo ends it', () => {
+    const h = harness();
+    const t = h.apply(0, { kind: 'transfer_failure', between: ['r1', 'r2'], one_way: true, probability: 1 });
+    const doomed = h.transferAt(0, 0, 2, 10 * MB);
+    const back = h.transferAt(0, 2, 0, 10 * MB); // the other direction: not covered
+    h.undoAt(2_000_000, t);
+    const after = h.transferAt(2_000_000, 0, 2, 10 * MB);
+    h.sim.run(5_000_000);
+    expect(doomed.done).toBe(false);
+    expect(doomed.doneAt!).toBeLessThan(100_000 + CROSS);
+    expect(back.done).toBe(true);
+    expect(after.done).toBe(true);
   });
 
   it('link_flap: down for `down` of every `period` while it lasts, then up for good', () => {

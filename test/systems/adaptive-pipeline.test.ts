@@ -102,3 +102,25 @@ pipeline:
     expect(r.summary.durability.chunks_in_one_rack).toBe(0);
   });
 });
+
+describe("document 000's failure model: transfer_failure and the PARTIAL outcome", () => {
+  it('transfer-failures.yml: about 5 % of replicas fail, some chunks are acknowledged PARTIAL and repaired, nothing is lost', () => {
+    const { s, invariantsHeld } = shipped('transfer-failures.yml');
+    expect(s.pipeline.replica_success_rate).toBeGreaterThan(0.92);
+    expect(s.pipeline.replica_success_rate).toBeLessThan(0.98);
+    expect(s.pipeline.chunks_partial).toBeGreaterThan(0);
+    expect(s.network.transfers_aborted).toBeGreaterThan(0);
+    expect(s.repair.repairs).toBeGreaterThan(0);
+    expect(s.durability.under_replicated_at_end).toBe(0);
+    expect(s.durability.lost_chunks).toBe(0);
+    expect(invariantsHeld).toBe(true);
+  });
+
+  it('counts cross-cloud transfers and their mean time; a fault-free baseline verifies every replica', () => {
+    const { s } = shipped('baseline.yml');
+    expect(s.pipeline.replica_success_rate).toBe(1);
+    expect(s.network.transfers_cross_cloud).toBeGreaterThan(0);
+    expect(s.network.transfers_cross_cloud).toBeLessThan(s.network.transfers_completed);
+    expect(s.network.mean_transfer_s).toBeGreaterThan(0);
+  });
+});

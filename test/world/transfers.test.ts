@@ -359,3 +359,31 @@ describe('the sender sees and closes its own transfers', () => {
     expect(w.world.transfers.stats.aborted).toBe(1);
   });
 });
+
+describe('transfer_failure (a link effect)', () => {
+  it('a doomed transfer sends part of its bytes, then breaks: onDone(false), nothing delivered, counted aborted', () => {
+    const w = tinyWorld();
+    w.world.addLinkEffect(w.world.links, { transferFailure: 1 });
+    const out = w.transferAt(0, 0, 2, SIZE, 'x');
+    w.sim.run();
+    expect(out).toMatchObject({ done: false, calls: 1 });
+    // Aborted before all of it could have left at 100 MB/s.
+    expect(out.doneAt!).toBeLessThan(1_000_000);
+    expect(w.deliveries.filter((d) => d.body === 'x')).toHaveLength(0);
+    expect(w.world.transfers.stats).toMatchObject({ aborted: 1, completed: 0 });
+  });
+
+  it('draws from its own stream: the link latencies of messages are the same with the fault as without', () => {
+    const arrivals = (withFault: boolean) => {
+      const w = tinyWorld();
+      if (withFault) w.world.addLinkEffect(w.world.links, { transferFailure: 0.5 });
+      for (let i = 0; i < 20; i++) {
+        w.transferAt(i * 1000, 0, 2, MB, `t${i}`);
+        w.sendAt(i * 1000 + 1, 0, 2, `m${i}`);
+      }
+      w.sim.run();
+      return w.deliveries.filter((d) => String(d.body).startsWith('m')).map((d) => d.at);
+    };
+    expect(arrivals(true)).toEqual(arrivals(false));
+  });
+});

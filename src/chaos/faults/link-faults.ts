@@ -90,3 +90,14 @@ export const bandwidthThrottle = linkFault({
   effect: (p) => ({ bandwidthMultiply: p.factor }),
   describe: (p) => `bandwidth x${p.factor}`,
 });
+
+export const transferFailure = linkFault({
+  kind: 'transfer_failure',
+  summary: 'Bulk transfers on the links abort partway with a probability (document 000\'s random replica-transfer failure); small messages are not affected.',
+  shape: {
+    /** Probability that a transfer started while the fault lasts aborts, after a uniformly drawn part of its bytes. */
+    probability: z.number().gt(0).max(1),
+  },
+  effect: (p) => ({ transferFailure: p.probability }),
+  describe: (p) => `transfer failure ${p.probability}`,
+});

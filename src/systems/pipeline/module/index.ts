@@ -69,6 +69,7 @@ export const pipelineModule: SystemModule<PipelineBootOptions> = {
     chunks_acked: (s) => s.pipeline.chunks_acked,
     chunks_failed: (s) => s.pipeline.chunks_failed,
     chunks_partial: (s) => s.pipeline.chunks_partial,
+    replica_success_rate: (s) => s.pipeline.replica_success_rate,
     chunks_in_one_cloud: (s) => s.durability.chunks_in_one_cloud,
     chunks_in_one_region: (s) => s.durability.chunks_in_one_region,
     chunks_in_one_rack: (s) => s.durability.chunks_in_one_rack,

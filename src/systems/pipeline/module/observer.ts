@@ -24,7 +24,7 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
   readonly checker: PipelineChecker;
   readonly progress: Progress = {
     acked: 0, partial: 0, failed: 0, doneAt: -1, diskBusyAtDone: 0, retries: { processing: 0, distribution: 0 },
-    repairs: 0, bytesRepaired: 0, replicasDropped: 0, orphansRemoved: 0, moves: 0, relayedTransfers: 0, relayedBytes: 0,
+    repairs: 0, bytesRepaired: 0, replicasDropped: 0, orphansRemoved: 0, moves: 0, relayedTransfers: 0, relayedBytes: 0, replicasAsked: 0, replicasVerified: 0,
   };
 
   constructor(private readonly run: ObserveContext, private readonly options: PipelineBootOptions) {
@@ -58,6 +58,7 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
       case 'orphan_removed': p.orphansRemoved++; break;
       case 'replica_moved': p.moves++; break;
       case 'relayed': p.relayedTransfers++; p.relayedBytes += e.bytes; break;
+      case 'replica_answer': p.replicasAsked++; if (e.ok) p.replicasVerified++; break;
       default: break;
     }
   }

@@ -27,6 +27,9 @@ export interface Progress {
   moves: number;
   relayedTransfers: number;
   relayedBytes: number;
+  /** Distribution targets that answered or were given up on, and those that verified. */
+  replicasAsked: number;
+  replicasVerified: number;
 }
 
 /** What the pipeline's observer recorded, as the summary reads it. */
@@ -120,6 +123,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
       completion_s: progress.doneAt >= 0 ? progress.doneAt / 1e6 : null,
       throughput_mb_s: round3(active > 0 ? throughput.totals.distribution.bytes / 1e6 / (active / 1e6) : 0),
       retries: progress.retries,
+      replica_success_rate: progress.replicasAsked > 0 ? round3(progress.replicasVerified / progress.replicasAsked) : null,
       chunks_partial: progress.partial,
     },
     stages,

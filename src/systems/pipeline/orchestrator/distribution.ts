@@ -104,6 +104,7 @@ export class Distribution {
       if (!current) this.ctx.placed.place(reply.node, state.processedBytes);
     }
     if (!current) return;
+    this.ctx.telemetry.emit({ kind: 'replica_answer', chunk: state.chunk.id, node: reply.node, ok: reply.ok });
     state.awaiting.delete(reply.node);
     if (reply.ok) this.ctx.registry.clear(reply.node);
     else this.unplace(state, reply.node);
@@ -137,6 +138,7 @@ export class Distribution {
   /** A background target answered, or its time ran out (`ok` false): the repairer learns either way. */
   private backgroundAnswered(state: ChunkState, node: number, ok: boolean, micros: number | undefined): void {
     state.background.delete(node);
+    this.ctx.telemetry.emit({ kind: 'replica_answer', chunk: state.chunk.id, node, ok });
     if (ok && micros) this.speeds?.record(node, state.processedBytes, micros);
     if (ok) this.ctx.registry.clear(node);
     else this.unplace(state, node);
@@ -189,6 +191,7 @@ export class Distribution {
   private conclude(state: ChunkState): void {
     const { opts } = this.ctx;
     this.endAttempt(state, (target) => {
+      this.ctx.telemetry.emit({ kind: 'replica_answer', chunk: state.chunk.id, node: target, ok: false });
       if (opts.defects.has('count_silent_targets')) state.replicas.add(target);
       else this.unplace(state, target);
     });
