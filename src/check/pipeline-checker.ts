@@ -20,14 +20,31 @@ export class PipelineChecker {
   private readonly repairTruth = this.invariants.declare('repair_matches_disks', 'every replica a repair reports is on that node\'s disk, intact');
   private readonly moveSafety = this.invariants.declare('move_keeps_replication', 'a move deletes its source only while replication_factor other intact replicas exist');
   private readonly repairLive = this.invariants.declare('repair_restores_replication', 'every acknowledged chunk with an intact replica on a live node has replication_factor replicas again by the end, when the run ends long enough after its last fault (a bound from the detector and repair settings)');
+  private readonly partialCause = this.invariants.declare('partial_ack_explained', 'a chunk acknowledged with fewer than replication_factor replicas (PARTIAL) had replication_factor targets asked: the others failed, stayed silent or are still writing');
   private readonly outcomes = new Map<number, 'acked' | 'failed'>();
+  /** Distribution targets that answered (or were given up on), by chunk, until the chunk is acknowledged. */
+  private readonly answered = new Map<number, Set<number>>();
   /** Where the system believes each acknowledged chunk's replicas are. */
   private readonly believed = new Map<number, Set<number>>();
+
+  /** Times the metadata node restarted so far (ground truth). */
+  private metadataRestarts = 0;
 
   /** Nodes the metadata node (which makes every claim) has declared failed, as of now. */
   private readonly declaredFailed = new Set<number>();
 
-  constructor(private readonly truth: GroundTruth, private readonly minReplicas: number, private readonly replicationFactor: number, private readonly metadataNode: number) {}
+  constructor(
+    private readonly truth: GroundTruth,
+    private readonly minReplicas: number,
+    private readonly replicationFactor: number,
+    private readonly metadataNode: number,
+    /** With `fallback_to_any_node` off, a distribution may legitimately ask fewer targets than exist: PARTIAL needs no cause then. */
+    private readonly asksEnough = true,
+  ) {
+    truth.onNodeState((node, event) => {
+      if (node.index === metadataNode && event === 'restart') this.metadataRestarts++;
+    });
+  }
 
   observe(e: TelemetryEvent): void {
     if (e.kind === 'detector' && e.observer === this.metadataNode) {
@@ -36,6 +53,13 @@ export class PipelineChecker {
       return;
     }
     if (e.kind === 'replica_dropped') return void this.believed.get(e.chunk)?.delete(e.node);
+    if (e.kind === 'replica_answer') {
+      if (this.outcomes.has(e.chunk)) return;
+      let asked = this.answered.get(e.chunk);
+      if (!asked) this.answered.set(e.chunk, (asked = new Set()));
+      asked.add(e.node);
+      return;
+    }
     if (e.kind === 'repaired') {
       this.believed.get(e.chunk)?.add(e.node);
       // bytes 0: a replica counted again from a node's inventory, not copied now.
@@ -64,6 +88,17 @@ export class PipelineChecker {
     if (e.kind !== 'acked') return;
     this.believed.set(e.chunk, new Set(e.replicas));
     if (e.replicas.length < this.minReplicas) this.ackQuorum.violated(now, `chunk ${e.chunk} acknowledged with ${e.replicas.length} replicas`);
+    const asked = this.answered.get(e.chunk) ?? new Set<number>();
+    this.answered.delete(e.chunk);
+    // Adopted after a restart of the metadata node: the targets' answers went to its previous life.
+    const adopted = e.adopted && this.metadataRestarts > 0;
+    if (e.adopted && this.metadataRestarts === 0) this.partialCause.violated(now, `chunk ${e.chunk} acknowledged as adopted after a restart, but the metadata node never restarted`);
+    if (this.asksEnough && !adopted && e.replicas.length < this.replicationFactor) {
+      for (const n of e.replicas) asked.add(n);
+      if (asked.size + e.pending < this.replicationFactor) {
+        this.partialCause.violated(now, `chunk ${e.chunk} acknowledged with ${e.replicas.length} of ${this.replicationFactor} replicas; ${asked.size} targets answered, ${e.pending} still writing`);
+      }
+    }
     for (const node of e.replicas) {
       if (!this.holds(node, e.chunk)) {
         this.ackTruth.violated(now, `chunk ${e.chunk} acknowledged on ${this.truth.nodes[node]!.name}, which holds no intact copy`);

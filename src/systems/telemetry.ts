@@ -15,8 +15,12 @@ export interface TelemetryEvents {
   ingested: { chunk: number; bytes: number };
   processed: { chunk: number; bytes: number; node: number };
   replica_stored: { chunk: number; bytes: number; node: number };
-  /** The pipeline considers the chunk durably distributed on `replicas`. */
-  acked: { chunk: number; bytes: number; replicas: readonly number[] };
+  /**
+   * The pipeline considers the chunk durably distributed on `replicas`;
+   * `pending` more are still being written (`acknowledge: min_replicas`);
+   * `adopted`: a restarted orchestrator found them in the nodes' inventories.
+   */
+  acked: { chunk: number; bytes: number; replicas: readonly number[]; pending: number; adopted: boolean };
   chunk_failed: { chunk: number; bytes: number; reason: string };
   /** `micros` of work done by one unit of `stage` (a reader, a slot, a distribution, a disk), just ended; `node`: the worker, for a processing slot. */
   busy: { stage: Stage; micros: number; node?: number };

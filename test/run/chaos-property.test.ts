@@ -71,6 +71,13 @@ describe('property-based chaos', () => {
     }), { numRuns: RUNS });
   });
 
+  it('a placement that asks one target too few is caught under any schedule, though repair hides it by the end', () => {
+    fc.assert(fc.property(schedules, fc.nat(1000), (faults, seed) => {
+      const r = run(faults, seed, ['place_fewer']);
+      expect(r.summary.invariants.find((i) => i.name === 'partial_ack_explained')!.held).toBe(false);
+    }), { numRuns: Math.max(4, RUNS / 2) });
+  });
+
   it('finds a deliberate bug, shrinks its schedule to a few faults and writes it as a runnable scenario', () => {
     const outcome = fc.check(fc.property(schedules, fc.nat(1000), (faults, seed) => safe(run(faults, seed, ['count_silent_targets']))), { numRuns: 200, seed: 7 });
     expect(outcome.failed).toBe(true);

@@ -131,3 +131,17 @@ describe('a planted defect: a repairer that silently skips a fifth of the chunks
     expect(verdict([]).held).toBe(true);
   });
 });
+
+describe('a planted defect: a placement that stores 2 replicas while 3 are configured', () => {
+  // Repair tops every such chunk up to 3 before the end, so end-state expectations pass; the checker sees each acknowledgement.
+  it.each(['baseline', 'node-loss', 'partition', 'slow-node', 'raft-catalog-partition', 'coordinated-pipeline', 'transfer-failures'])('is caught at acknowledgement in %s, and the same run without it holds', (name) => {
+    const loaded = loadScenario(`scenarios/${name}.yml`);
+    const run = (defects: PipelineDefect[]) => runScenario(loaded, { seed: 42, defects }).summary;
+    const caught = run(['place_fewer']);
+    const verdict = caught.invariants.find((i) => i.name === 'partial_ack_explained')!;
+    expect(verdict.held).toBe(false);
+    expect(verdict.first!.detail).toMatch(/^chunk \d+ acknowledged with 2 of 3 replicas; 2 targets answered, 0 still writing$/);
+    expect(caught.durability.under_replicated_at_end).toBe(0);
+    expect(run([]).invariants.find((i) => i.name === 'partial_ack_explained')!.held).toBe(true);
+  });
+});

@@ -10,8 +10,11 @@ import type { SpreadOptions } from './spread.js';
  *   the copy exists (one phase instead of two).
  * - ack_before_sync: a target acknowledges a replica before syncing it, so a
  *   power loss can take back an acknowledged write.
+ * - repair_skip_some: the repairer silently skips a fifth of the chunks.
+ * - place_fewer: a chunk's first distribution asks one target fewer than
+ *   replication_factor (and acknowledges PARTIAL with nothing gone wrong).
  */
-export type PipelineDefect = 'count_silent_targets' | 'move_delete_first' | 'ack_before_sync' | 'repair_skip_some';
+export type PipelineDefect = 'count_silent_targets' | 'move_delete_first' | 'ack_before_sync' | 'repair_skip_some' | 'place_fewer';
 
 export type PlacementStrategyName = 'network_aware' | 'round_robin' | 'load_balanced' | 'consistent_hash';
 

@@ -33,7 +33,7 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     this.durability = new DurabilityCollector(run.truth, p.replicationFactor);
     this.utilisation = new UtilisationCollector(run.truth, run.topology, run.bucket);
     // The source node makes the claims the checker judges.
-    this.checker = new PipelineChecker(run.truth, p.minReplicasSuccess, p.replicationFactor, p.sourceNode);
+    this.checker = new PipelineChecker(run.truth, p.minReplicasSuccess, p.replicationFactor, p.sourceNode, p.fallbackToAnyNode);
   }
 
   observe(e: TelemetryEvent): void {

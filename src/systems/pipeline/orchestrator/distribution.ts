@@ -79,7 +79,9 @@ export class Distribution {
     state.status = 'distributing';
     this.running.add(state);
     state.distStartedAt = rt.monotonic();
-    const targets = this.chooseTargets(state, opts.replicationFactor - state.replicas.size);
+    // Test-only defect: a chunk's first distribution asks one target too few.
+    const short = opts.defects.has('place_fewer') && state.replicas.size === 0 && state.distTries === 0 ? 1 : 0;
+    const targets = this.chooseTargets(state, opts.replicationFactor - state.replicas.size - short);
     state.awaiting = new Set(targets);
     for (const t of targets) this.ctx.placed.place(t, state.processedBytes);
     if (targets.length === 0) return this.conclude(state);

@@ -1,7 +1,7 @@
 import { StoragePort } from '../../storage/messages.js';
 import { PipelinePort } from '../messages.js';
 import type { LoggedOutcome } from '../outcome-log.js';
-import type { StageContext } from './stage.js';
+import { ADOPTED, type StageContext } from './stage.js';
 
 /**
  * Resuming after a restart of the source node: chunks in the OutcomeLog are
@@ -45,7 +45,7 @@ export class Recovery {
         state.processedBytes = Math.round(state.chunk.bytes * opts.outputRatio);
         for (const n of state.replicas) this.ctx.placed.place(n, state.processedBytes);
         stages.ingestion.hold();
-        stages.settlement.finish(state, 'acked', '');
+        stages.settlement.finish(state, 'acked', ADOPTED);
       }
     }
     this.found = undefined;

@@ -3,7 +3,7 @@ import { contentChecksum } from '../chunks.js';
 import { PipelinePort } from '../messages.js';
 import { OutcomeLog, type LoggedOutcome } from '../outcome-log.js';
 import { reportRetry, type ChunkState } from './chunk-state.js';
-import type { StageContext } from './stage.js';
+import { ADOPTED, type StageContext } from './stage.js';
 
 /** Told of every acknowledged chunk and the replicas it was acknowledged with (the catalog and the repairer listen). */
 export type OnAcked = (chunk: number, bytes: number, checksum: number, replicas: ReadonlySet<number>) => void;
@@ -82,7 +82,7 @@ export class Settlement {
     this.log.append({ chunk: id, outcome, replicas, bytes: state.processedBytes, reason }, () => {
       this.finished++;
       if (outcome === 'acked') {
-        telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas });
+        telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas, pending: state.background.size, adopted: reason === ADOPTED });
         if (state.worker >= 0) this.ctx.rt.send(state.worker, PipelinePort.release, { chunk: id });
         this.tellAcked(id, state.processedBytes, state.replicas);
       } else {

@@ -24,3 +24,6 @@ export interface StageContext extends SourceNodeContext {
   /** Wired once every stage exists; a stage calls another only after construction. */
   readonly stages: Stages;
 }
+
+/** The reason an acknowledgement gives when a restarted orchestrator adopts replicas its previous life wrote (from the nodes' inventories). */
+export const ADOPTED = 'adopted from inventories after a restart';
