@@ -109,6 +109,20 @@ export class DurabilityCollector {
     return out;
   }
 
+  /**
+   * Intact replicas of acknowledged chunks on each node (by index), from the
+   * disks now: document 004's per-node chunk balance.
+   */
+  replicasPerNode(): Int32Array {
+    const truth = this.truth;
+    const counts = new Int32Array(truth.nodes.length);
+    for (const chunk of this.acked.keys()) {
+      const key = chunkKey(chunk);
+      for (const n of truth.holders(key)) if (truth.intactOn(n, key)) counts[n]!++;
+    }
+    return counts;
+  }
+
   /** Takes a sample now. */
   sample(): DurabilitySample {
     const truth = this.truth;

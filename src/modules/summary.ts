@@ -33,6 +33,8 @@ export interface Summary {
     /** Bytes acknowledged per second of active time, MB/s. */
     throughput_mb_s: number;
     retries: Record<'processing' | 'distribution', number>;
+    /** Replica bytes stored per second of active time in each cloud, MB/s (document 004's per-cloud throughput; repairs and moves included). */
+    storage_mb_s_by_cloud: Record<string, number>;
     /** Distribution targets that verified their replica, over every target asked (silent ones count as failed); null when none was asked. */
     replica_success_rate: number | null;
     /** Chunks acknowledged with fewer than replication_factor verified replicas (document 000's PARTIAL outcome); repair tops them up. */
@@ -61,9 +63,16 @@ export interface Summary {
   detection: DetectionSummary;
   repair: { repairs: number; bytes_repaired: number; replicas_dropped: number; orphans_removed: number; backlog_chunks_at_end: number };
   /** Disk use across nodes that are up, from the disks: (most - least) / most. */
-  rebalance: { moves: number; disk_imbalance_at_end: number };
+  rebalance: {
+    moves: number;
+    disk_imbalance_at_end: number;
+    /** Largest deviation of a live node's replica count from the mean, over the mean (document 004's bound: 0.3). */
+    chunk_imbalance_at_end: number;
+  };
   /** Each resource's use over the pipeline's active time (utilisation.csv has it per bucket). */
   utilisation: UtilisationSummary;
+  /** Present when the dataset arrives in batches (`pipeline.dataset.batches.count` > 1): each batch's throughput and their coefficient of variation. */
+  batches?: { count: number; every_s: number; throughput_mb_s: Array<number | null>; throughput_cv: number | null };
   /** Present with `pipeline.routing: relay`: bulk transfers relayed through a third region, and their bytes. */
   routing?: { relayed_transfers: number; relayed_bytes: number };
   /** Present when the scenario runs document 003's coordinator. */

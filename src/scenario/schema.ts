@@ -98,7 +98,12 @@ const placement = z.strictObject({
 const pipeline = z.strictObject({
   /** Node that ingests the dataset and orchestrates the pipeline. */
   source_node: z.string(),
-  dataset: z.strictObject({ size, file_size: size }),
+  dataset: z.strictObject({
+    size,
+    file_size: size,
+    /** The dataset arrives in `count` batches of consecutive chunks, batch k at k x `every` (document 004's multi-batch runs). */
+    batches: z.strictObject({ count: z.number().int().min(1).max(10_000), every: wait }),
+  }),
   chunk_size: size,
   ingest_rate: rate,
   max_staged_chunks: z.number().int().positive(),
@@ -125,6 +130,8 @@ const pipeline = z.strictObject({
     timeout: wait,
     max_retries: z.number().int().min(0),
     retry_delay: wait,
+    /** How the wait before a chunk's n-th retry grows: retry_delay x multiplier^(n-1), at most max, scaled by a uniform draw in [1 - jitter, 1 + jitter]. */
+    backoff: z.strictObject({ multiplier: z.number().min(1).max(100), max: wait, jitter: z.number().min(0).max(1) }),
     fallback_to_any_node: z.boolean(),
     verify: z.boolean(),
   }),
@@ -273,6 +280,10 @@ function checkDataset(sc: CoreScenario, issue: Issue): void {
   if (chunks > MAX_CHUNKS) {
     const path = p.dataset.file_size < p.chunk_size ? ['pipeline', 'dataset', 'file_size'] : ['pipeline', 'chunk_size'];
     issue(path, `a ${formatSize(p.dataset.size)} dataset in ${formatSize(p.dataset.file_size)} files of ${formatSize(p.chunk_size)} chunks is ${chunks} chunks; at most ${MAX_CHUNKS} (docs/scenarios.md, Limits): use larger chunks (and files)`);
+  }
+  const b = p.dataset.batches;
+  if (b.count > 1 && (b.count - 1) * b.every >= sc.duration) {
+    issue(['pipeline', 'dataset', 'batches', 'every'], `the last of ${b.count} batches would arrive at ${formatSpan((b.count - 1) * b.every)}, when the ${formatSpan(sc.duration)} run is over: shorten "every" or lengthen "duration"`);
   }
   if (largestChunk(sc) * p.processing.output_ratio > MAX_SIZE) issue(['pipeline', 'processing', 'output_ratio'], `a processed chunk would be over 9PB (2^53 bytes), the largest size counted exactly`);
 }

@@ -124,3 +124,47 @@ describe("document 000's failure model: transfer_failure and the PARTIAL outcome
     expect(s.network.mean_transfer_s).toBeGreaterThan(0);
   });
 });
+
+describe("document 004's balance and per-cloud figures", () => {
+  it('rebalancing brings the per-node chunk balance within the 30 % bound; without it the default placement is far from it', () => {
+    const on = shipped('rebalance.yml', [], 42).s.rebalance;
+    const off = shipped('rebalance.yml', ['rebalance.enabled=false'], 42).s.rebalance;
+    expect(on.chunk_imbalance_at_end).toBeLessThanOrEqual(0.3);
+    expect(off.chunk_imbalance_at_end).toBeGreaterThan(0.3);
+  });
+
+  it("per-cloud storage throughput adds up to the storage stage's bytes over the active time", () => {
+    const { s } = shipped('baseline.yml');
+    const sum = Object.values(s.pipeline.storage_mb_s_by_cloud).reduce((a, b) => a + b, 0);
+    expect(Object.keys(s.pipeline.storage_mb_s_by_cloud)).toEqual(['aws', 'gcp', 'azure']);
+    expect(sum).toBeCloseTo(s.stages.storage.bytes / 1e6 / s.pipeline.completion_s!, 1);
+  });
+
+  it('backoff with jitter changes only the retry waits: transfer-failures.yml still loses nothing', () => {
+    const { s, invariantsHeld } = shipped('transfer-failures.yml', ['pipeline.distribution.backoff.multiplier=2', 'pipeline.distribution.backoff.jitter=0.2']);
+    expect(s.durability.lost_chunks).toBe(0);
+    expect(s.pipeline.chunks_acked).toBe(200);
+    expect(invariantsHeld).toBe(true);
+  });
+});
+
+describe("document 004's multi-batch runs", () => {
+  it('multi-batch.yml: a batch is read only once it has arrived; each batch has its throughput, and their variation is reported', () => {
+    const r = runScenario(scenarioFrom(readFileSync('scenarios/multi-batch.yml', 'utf8'), 'multi-batch.yml'), { seed: 42 });
+    const b = r.summary.batches!;
+    expect(b.count).toBe(4);
+    expect(b.throughput_mb_s.every((x) => x !== null && x > 0)).toBe(true);
+    expect(b.throughput_cv).toBeGreaterThan(0);
+    // Ingestion rows (time_s, bucket_start_s, stage, chunks, ...): batch 2 (chunks 100-199) arrives at 45 s, so the
+    // first batch (10 GB at 400 MB/s: 25 s) is read by 30 s and nothing is read in the bucket from 30 to 40 s.
+    const ingested = r.files['throughput.csv']!.trim().split('\n').map((l) => l.split(',')).filter((c) => c[2] === 'ingestion');
+    expect(ingested.find((c) => c[1] === '30')![3]).toBe('0');
+    expect(Number(ingested.find((c) => c[1] === '40')![3])).toBeGreaterThan(0);
+  });
+
+  it('one batch (the default) has no batches section; a last batch after the end of the run is refused, naming the field', () => {
+    expect(shipped('baseline.yml').s.batches).toBeUndefined();
+    expect(() => scenarioFrom('duration: 1m\npipeline:\n  dataset: { size: 1GB, file_size: 250MB, batches: { count: 3, every: 30s } }\n'))
+      .toThrow(/3:71: pipeline\.dataset\.batches\.every: the last of 3 batches would arrive at 1 min, when the 1 min run is over/);
+  });
+});

@@ -34,3 +34,6 @@ export function contentChecksum(chunkId: number, version: number): number {
 }
 
 export const chunkKey = (id: number): string => `chunk/${id}`;
+
+/** The batch chunk `id` of `total` arrives in, when the dataset comes in `batches` equal runs of consecutive chunks. */
+export const batchOf = (id: number, total: number, batches: number): number => Math.floor((id * batches) / Math.max(1, total));

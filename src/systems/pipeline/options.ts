@@ -1,4 +1,5 @@
 import type { SimTime } from '../../kernel/index.js';
+import type { BackoffOptions } from './orchestrator/backoff.js';
 import type { SpreadOptions } from './spread.js';
 
 /**
@@ -26,6 +27,10 @@ export interface PipelineOptions {
   datasetBytes: number;
   /** Size of each input file, bytes; files are chunked independently. */
   fileBytes: number;
+  /** The dataset arrives in this many batches of consecutive chunks (document 004's multi-batch runs); 1: all at the start. */
+  batches: number;
+  /** Batch k arrives k x this after the start (by the source node's clock), microseconds. */
+  batchEvery: SimTime;
   /** Chunk size, bytes (document 004: 100 MB). */
   chunkBytes: number;
   /** Rate at which ingestion reads, checksums and stages data, bytes/s. */
@@ -64,6 +69,8 @@ export interface PipelineOptions {
   maxRetries: number;
   /** Wait before a retry, microseconds (document 000: 3 s). */
   retryDelay: SimTime;
+  /** How the wait grows with each retry of a chunk (default: it does not). */
+  backoff: BackoffOptions;
   /** When the strategy cannot find enough nodes, take any healthy node (document 000: true). */
   fallbackToAnyNode: boolean;
   /** Targets read a replica back and compare checksums before acknowledging it. */

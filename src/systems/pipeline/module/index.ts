@@ -87,9 +87,11 @@ export const pipelineModule: SystemModule<PipelineBootOptions> = {
     repair_backlog_at_end: (s) => s.repair.backlog_chunks_at_end,
     moves: (s) => s.rebalance.moves,
     disk_imbalance_at_end: (s) => s.rebalance.disk_imbalance_at_end,
+    chunk_imbalance_at_end: (s) => s.rebalance.chunk_imbalance_at_end,
     cluster_utilisation: (s) => s.utilisation.slots,
     disk_utilisation: (s) => s.utilisation.disks,
     busiest_link_utilisation: (s) => s.utilisation.busiest_link,
     relayed_bytes: (s) => s.routing?.relayed_bytes ?? null,
+    batch_throughput_cv: (s) => s.batches?.throughput_cv ?? null,
   },
 };

@@ -9,6 +9,7 @@ import type { DetectorOptions } from '../../membership/options.js';
 import type { Summary } from '../../../modules/summary.js';
 import type { TelemetryEvent } from '../../telemetry.js';
 import type { PipelineBootOptions } from '../boot.js';
+import { batchOf, planChunks } from '../chunks.js';
 import { pipelineSections, type PipelineRecords, type Progress } from './summary.js';
 
 /**
@@ -21,10 +22,13 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
   readonly throughput: ThroughputCollector;
   readonly durability: DurabilityCollector;
   readonly utilisation: UtilisationCollector;
+  /** Per batch of the dataset: bytes acknowledged, chunks settled, when its last acknowledgement came. */
+  readonly batches: Array<{ bytes: number; lastAckAt: SimTime; chunks: number }>;
+  readonly chunkCount: number;
   readonly checker: PipelineChecker;
   readonly progress: Progress = {
     acked: 0, partial: 0, failed: 0, doneAt: -1, diskBusyAtDone: 0, retries: { processing: 0, distribution: 0 },
-    repairs: 0, bytesRepaired: 0, replicasDropped: 0, orphansRemoved: 0, moves: 0, relayedTransfers: 0, relayedBytes: 0, replicasAsked: 0, replicasVerified: 0,
+    repairs: 0, bytesRepaired: 0, replicasDropped: 0, orphansRemoved: 0, moves: 0, relayedTransfers: 0, relayedBytes: 0, replicasAsked: 0, replicasVerified: 0, storedBytesByCloud: new Map(),
   };
 
   constructor(private readonly run: ObserveContext, private readonly options: PipelineBootOptions) {
@@ -32,6 +36,8 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     this.throughput = new ThroughputCollector(run.bucket, () => run.truth.now);
     this.durability = new DurabilityCollector(run.truth, p.replicationFactor);
     this.utilisation = new UtilisationCollector(run.truth, run.topology, run.bucket);
+    this.chunkCount = planChunks(p.datasetBytes, p.fileBytes, p.chunkBytes).length;
+    this.batches = Array.from({ length: p.batches }, () => ({ bytes: 0, lastAckAt: -1, chunks: 0 }));
     // The source node makes the claims the checker judges.
     this.checker = new PipelineChecker(run.truth, p.minReplicasSuccess, p.replicationFactor, p.sourceNode, p.fallbackToAnyNode);
   }
@@ -43,10 +49,15 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     this.checker.observe(e);
     const p = this.progress;
     switch (e.kind) {
-      case 'acked':
+      case 'acked': {
+        const batch = this.batches[batchOf(e.chunk, this.chunkCount, this.batches.length)]!;
+        batch.bytes += e.bytes;
+        batch.chunks++;
+        batch.lastAckAt = this.run.truth.now;
         p.acked++;
         if (e.replicas.length < this.options.pipeline.replicationFactor) p.partial++;
         break;
+      }
       case 'chunk_failed': p.failed++; break;
       case 'pipeline_done':
         p.doneAt = this.run.truth.now;
@@ -59,6 +70,11 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
       case 'replica_moved': p.moves++; break;
       case 'relayed': p.relayedTransfers++; p.relayedBytes += e.bytes; break;
       case 'replica_answer': p.replicasAsked++; if (e.ok) p.replicasVerified++; break;
+      case 'replica_stored': {
+        const cloud = this.run.topology.nodes[e.node]!.cloud;
+        p.storedBytesByCloud.set(cloud, (p.storedBytesByCloud.get(cloud) ?? 0) + e.bytes);
+        break;
+      }
       default: break;
     }
   }

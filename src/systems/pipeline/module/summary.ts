@@ -30,6 +30,8 @@ export interface Progress {
   /** Distribution targets that answered or were given up on, and those that verified. */
   replicasAsked: number;
   replicasVerified: number;
+  /** Replica bytes stored (verified writes, repairs and moves included), by the cloud of the node that stored them. */
+  storedBytesByCloud: Map<string, number>;
 }
 
 /** What the pipeline's observer recorded, as the summary reads it. */
@@ -38,6 +40,9 @@ export interface PipelineRecords {
   readonly throughput: ThroughputCollector;
   readonly durability: DurabilityCollector;
   readonly utilisation: UtilisationCollector;
+  /** Per batch of the dataset: bytes acknowledged, chunks acknowledged, when its last acknowledgement came (-1: none). */
+  readonly batches: ReadonlyArray<{ bytes: number; lastAckAt: SimTime; chunks: number }>;
+  readonly chunkCount: number;
   /** Chunks the system still believes have replicas, of which no intact copy exists. */
   silentlyLost(): number;
   /** Disk busy time of every node so far. */
@@ -124,6 +129,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
       throughput_mb_s: round3(active > 0 ? throughput.totals.distribution.bytes / 1e6 / (active / 1e6) : 0),
       retries: progress.retries,
       replica_success_rate: progress.replicasAsked > 0 ? round3(progress.replicasVerified / progress.replicasAsked) : null,
+      storage_mb_s_by_cloud: Object.fromEntries(run.topology.clouds.map((c) => [c, round3(active > 0 ? (progress.storedBytesByCloud.get(c) ?? 0) / 1e6 / (active / 1e6) : 0)])),
       chunks_partial: progress.partial,
     },
     stages,
@@ -136,10 +142,41 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
       orphans_removed: progress.orphansRemoved,
       backlog_chunks_at_end: last?.repairBacklogChunks ?? 0,
     },
-    rebalance: { moves: progress.moves, disk_imbalance_at_end: round3(diskImbalance(run.truth)) },
+    rebalance: { moves: progress.moves, disk_imbalance_at_end: round3(diskImbalance(run.truth)), chunk_imbalance_at_end: round3(chunkImbalance(run.truth, durability.replicasPerNode())) },
     utilisation: observer.utilisation.summary(active),
+    ...(p.batches > 1 ? { batches: batchSummary(observer, p.batches, p.batchEvery) } : {}),
     ...(p.routing === 'relay' ? { routing: { relayed_transfers: progress.relayedTransfers, relayed_bytes: progress.relayedBytes } } : {}),
   };
+}
+
+/**
+ * Document 004's multi-batch runs: each batch's throughput (its acknowledged
+ * bytes over the time from its arrival to its last acknowledgement; null
+ * until every chunk of it is acknowledged) and their coefficient of
+ * variation (standard deviation over mean, of the batches that completed).
+ */
+function batchSummary(observer: PipelineRecords, count: number, every: SimTime): NonNullable<Summary['batches']> {
+  const sizes = new Array<number>(count).fill(0);
+  for (let id = 0; id < observer.chunkCount; id++) sizes[Math.floor((id * count) / Math.max(1, observer.chunkCount))]!++;
+  const rates = observer.batches.map((b, k) => {
+    const span = b.lastAckAt - k * every;
+    return b.chunks === sizes[k] && b.chunks > 0 && span > 0 ? round3(b.bytes / 1e6 / (span / 1e6)) : null;
+  });
+  const done = rates.filter((r): r is number => r !== null);
+  const mean = done.reduce((a, b) => a + b, 0) / Math.max(1, done.length);
+  const sd = Math.sqrt(done.reduce((a, r) => a + (r - mean) ** 2, 0) / Math.max(1, done.length));
+  return { count, every_s: every / 1e6, throughput_mb_s: rates, throughput_cv: done.length > 1 && mean > 0 ? round3(sd / mean) : null };
+}
+
+/**
+ * Document 004's per-node chunk balance (its bound: 30 %): the largest
+ * deviation of a node's replica count from the mean, over the mean, among
+ * nodes that are up with a working disk; 0 when nothing is stored.
+ */
+export function chunkImbalance(truth: GroundTruth, replicas: Int32Array): number {
+  const live = truth.nodes.filter((n) => n.up && !truth.diskFailed(n.index)).map((n) => replicas[n.index]!);
+  const mean = live.reduce((a, b) => a + b, 0) / Math.max(1, live.length);
+  return mean === 0 ? 0 : Math.max(...live.map((c) => Math.abs(c - mean))) / mean;
 }
 
 /** (most - least used) / most, over the disks of nodes that are up, as fractions of capacity. */

@@ -248,11 +248,11 @@ export class Dispatch {
     this.assign();
   }
 
-  /** Queues the chunk for processing again after `retryDelay`, or fails it once attempts run out. */
+  /** Queues the chunk for processing again after its retry wait, or fails it once attempts run out. */
   private reprocessOrFail(state: ChunkState, reason: string, countsAsAttempt: boolean): void {
     if (countsAsAttempt && ++state.processFailures >= this.ctx.opts.maxProcessingAttempts) return this.ctx.stages.settlement.finish(state, 'failed', reason);
     reportRetry(this.ctx.telemetry, state, 'processing', reason);
     state.status = 'process_retry_wait';
-    this.ctx.rt.setTimer(this.ctx.opts.retryDelay, () => this.stage(state));
+    this.ctx.rt.setTimer(this.ctx.retryWaits.before(state.processFailures + 1), () => this.stage(state));
   }
 }

@@ -203,7 +203,7 @@ export class Distribution {
       state.status = 'dist_retry_wait';
       reportRetry(this.ctx.telemetry, state, 'distribution', `${state.replicas.size} of ${opts.minReplicasSuccess} replicas`);
       const attempt = state.distAttempt;
-      this.ctx.rt.setTimer(opts.retryDelay, () => {
+      this.ctx.rt.setTimer(this.ctx.retryWaits.before(state.distTries), () => {
         // Skip if the output was given up on meanwhile (its worker failed).
         if (state.status !== 'dist_retry_wait' || state.distAttempt !== attempt) return;
         this.enqueue(state);

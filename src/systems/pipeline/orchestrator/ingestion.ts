@@ -1,16 +1,21 @@
+import type { TimerHandle } from '../../../world/runtime.js';
+import { batchOf } from '../chunks.js';
 import type { StageContext } from './stage.js';
 
 /**
  * Ingestion (document 004): reads the dataset one chunk at a time at the
  * source's read rate and stages each for processing. Back-pressure: at most
  * `maxStagedChunks` are held at the source (read in and not yet settled), so
- * reading waits for settlements to make room.
+ * reading waits for settlements to make room. With several batches, a
+ * chunk is read only once its batch has arrived (by the node's clock).
  */
 export class Ingestion {
   private nextToIngest = 0;
   private reading = false;
   /** Chunks held at the source: read in (or adopted) and not settled. */
   private staged = 0;
+  /** Set while waiting for the next batch to arrive. */
+  private arrival: TimerHandle | -1 = -1;
 
   constructor(private readonly ctx: StageContext) {}
 
@@ -20,6 +25,7 @@ export class Ingestion {
     const { chunks, opts } = this.ctx;
     while (this.nextToIngest < chunks.length && chunks[this.nextToIngest]!.status !== 'waiting') this.nextToIngest++;
     if (this.reading || this.nextToIngest >= chunks.length || this.staged >= opts.maxStagedChunks) return;
+    if (opts.batches > 1 && this.waitForBatch(batchOf(this.nextToIngest, chunks.length, opts.batches) * opts.batchEvery)) return;
     const state = chunks[this.nextToIngest++]!;
     state.status = 'ingesting';
     this.reading = true;
@@ -32,6 +38,19 @@ export class Ingestion {
       this.ctx.stages.dispatch.stage(state);
       this.next();
     });
+  }
+
+  /** True (and a wake-up set) while the batch arriving at `arrivesAt` has not arrived. */
+  private waitForBatch(arrivesAt: number): boolean {
+    const wait = arrivesAt - this.ctx.rt.now();
+    if (wait <= 0) return false;
+    if (this.arrival === -1) {
+      this.arrival = this.ctx.rt.setTimer(wait, () => {
+        this.arrival = -1;
+        this.next();
+      });
+    }
+    return true;
   }
 
   /** A chunk is held at the source again without being read: adopted at recovery, or sent back to distribution after settling. */

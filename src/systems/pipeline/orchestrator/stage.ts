@@ -1,6 +1,7 @@
 import type { PipelineOptions } from '../options.js';
 import type { SourceNodeContext } from '../source-node.js';
 import type { ChunkState } from './chunk-state.js';
+import type { RetryWaits } from './backoff.js';
 import type { LoggedOutcome } from '../outcome-log.js';
 
 /**
@@ -23,6 +24,8 @@ export interface StageContext extends SourceNodeContext {
   readonly chunks: readonly ChunkState[];
   /** Wired once every stage exists; a stage calls another only after construction. */
   readonly stages: Stages;
+  /** The wait before each retry (`retry_delay`, grown by `backoff`). */
+  readonly retryWaits: RetryWaits;
 }
 
 /** The reason an acknowledgement gives when a restarted orchestrator adopts replicas its previous life wrote (from the nodes' inventories). */
