@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { makeFolder } from './make-folder.js';
 import { basename, dirname, join } from 'node:path';
 import { ScenarioError } from '../scenario/index.js';
 
@@ -36,7 +37,7 @@ export class RunFolder {
     const parent = dirname(dir.replace(/\/+$/, '')) || '.';
     const stem = `${basename(dir.replace(/\/+$/, ''))}.`;
     try {
-      mkdirSync(parent, { recursive: true });
+      makeFolder(parent);
       for (const name of readdirSync(parent)) {
         if (name.startsWith(`${stem}partial-`) || name.startsWith(`${stem}old-`)) rmSync(join(parent, name), { recursive: true, force: true });
       }

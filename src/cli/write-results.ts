@@ -1,10 +1,11 @@
-import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { makeFolder } from './make-folder.js';
 import { dirname, join } from 'node:path';
 import { ScenarioError } from '../scenario/index.js';
 
 /** Writes each file atomically (temp file, then rename), so a reader never sees half a CSV. */
 export function writeResults(dir: string, files: Record<string, string>): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const written: string[] = [];
   for (const [name, content] of Object.entries(files)) {
     const target = join(dir, name);
@@ -18,7 +19,7 @@ export function writeResults(dir: string, files: Record<string, string>): string
 
 /** Writes one file atomically: a temp file beside it, then a rename. */
 export function writeFileAtomically(target: string, content: string): void {
-  mkdirSync(dirname(target), { recursive: true });
+  makeFolder(dirname(target));
   const temp = `${target}.${process.pid}.tmp`;
   writeFileSync(temp, content);
   renameSync(temp, target);
@@ -37,7 +38,7 @@ export function prepareTraceFile(file: string): string {
   if (existsSync(file) && !statSync(file).isFile()) refuse('exists and is not a plain file');
   const folder = dirname(file);
   try {
-    mkdirSync(folder, { recursive: true });
+    makeFolder(folder);
     accessSync(folder, constants.W_OK);
   } catch (e) {
     refuse(`cannot write into ${folder} (${(e as Error).message})`);

@@ -45,11 +45,16 @@ function sim(args: string[], cwd: string): Promise<Outcome> {
 }
 
 /** A case's arguments, some of which name places in its own temp folder (`{dir}`). */
-const scenarioArg = fc.constantFrom(resolve('scenarios/baseline.yml'), resolve('scenarios/raft-leader-crash.yml'), 'no-such.yml', resolve('scenarios'), '/dev/null', '/dev/zero', '{dir}/fifo', '{dir}/bad.yml', '');
+const scenarioArg = fc.constantFrom(resolve('scenarios/baseline.yml'), resolve('scenarios/raft-leader-crash.yml'), resolve('scenarios/routed-brownout.yml'), resolve('scenarios/multi-batch.yml'), 'no-such.yml', resolve('scenarios'), '/dev/null', '/dev/zero', '{dir}/fifo', '{dir}/bad.yml', '');
 const flag = fc.oneof(
   fc.constantFrom(['--seed', '7'], ['--seed', '-1'], ['--seed', '1e30'], ['--seed', 'abc'], ['--seed', '99999999999999999999'], ['--seed']),
   fc.constantFrom(['--out', '{dir}/out'], ['--out', '/proc/lorenz'], ['--out', '{dir}/file'], ['--out', ''], ['--out', '{dir}/readonly/out']),
   fc.constantFrom(['--set', 'duration=20s'], ['--set', '__proto__.x=1'], ['--set', 'constructor.prototype.x=1'], ['--set', 'nope.x=1'], ['--set', 'duration='], ['--set', '='], ['--set', 'pipeline.distribution.replication_factor=0'], ['--set', 'duration=300'], ['--set', 'topology.node_defaults.disk.write=0MB/s'], ['--set', 'faults=[{kind: node_crash, at: 1h, node: aws-east-1}]']),
+  // Document 004's adaptive layer and document 000's failure model: good, extreme and bad values.
+  fc.constantFrom(['--set', 'pipeline.balancer=dynamic'], ['--set', 'pipeline.balancer=fast'], ['--set', 'pipeline.routing=relay'], ['--set', 'pipeline.distribution.acknowledge=min_replicas'],
+    ['--set', 'pipeline.distribution.placement.spread.domain=rack'], ['--set', 'pipeline.distribution.placement.spread.min_domains=0'], ['--set', 'pipeline.dataset.batches.count=100000'],
+    ['--set', 'pipeline.dataset.batches={count: 3, every: 1h}'], ['--set', 'pipeline.distribution.backoff.multiplier=1e9'], ['--set', 'pipeline.distribution.backoff={multiplier: 100, max: 1h, jitter: 1}'],
+    ['--set', 'faults=[{kind: transfer_failure, at: 0s, probability: 1}]'], ['--set', 'faults=[{kind: transfer_failure, at: 0s, probability: 0}]']),
   fc.constantFrom(['--max-events', '0'], ['--max-events', '50'], ['--max-events', 'x'], ['--max-wall', '0s'], ['--max-wall', '10ms'], ['--max-wall', 'forever']),
   fc.constantFrom(['--trace', '{dir}/t.json'], ['--trace', '/proc/lorenz/t.json'], ['--trace', '{dir}'], ['--trace', '']),
   fc.constantFrom(['--report'], ['--quiet'], ['--allow-late-faults'], ['--check-determinism'], ['--list-faults'], ['--bogus'], ['-x'], ['--seed=3'], ['--help']),
@@ -106,5 +111,20 @@ describe('npm run sim under hostile flags', () => {
     });
     expect(sweep.code).toBe(2);
     expect(sweep.stderr).toMatch(/^error: --out: an empty path; give the folder for the sweep/);
+  }, 60_000);
+
+  it('regression (150 cases, seed 20261203, case 129): a --trace or --out folder under /proc is exit 2, not a hang (Node 20\'s recursive mkdir loops there)', async () => {
+    const dir = tempDir('lorenz-cli-fuzz-');
+    const trace = await sim([resolve('scenarios/baseline.yml'), '--set', 'duration=20s', '--trace', '/proc/lorenz/t.json', '--out', join(dir, 'out')], dir);
+    expect([trace.code, trace.stderr]).toEqual([2, "error: --trace /proc/lorenz/t.json: cannot write into /proc/lorenz (ENOENT: no such file or directory, mkdir '/proc/lorenz'); give a writable file path such as results/trace.json.\n"]);
+    const out = await sim([resolve('scenarios/baseline.yml'), '--set', 'duration=20s', '--out', '/proc/lorenz/out'], dir);
+    expect([out.code, out.stderr]).toEqual([2, "error: --out /proc/lorenz/out: cannot write results there (ENOENT: no such file or directory, mkdir '/proc/lorenz'); choose a writable folder.\n"]);
+    const sweep = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['--import', TSX, resolve('src/cli/sweep.ts'), resolve('scenarios/baseline.yml'), '--seeds', '1..2', '--out', '/proc/lorenz/sweep'], { cwd: dir });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => done({ code, stderr }));
+    });
+    expect([sweep.code, sweep.stderr]).toEqual([2, "error: --out /proc/lorenz/sweep: cannot write the sweep there (ENOENT: no such file or directory, mkdir '/proc/lorenz'); choose a writable folder.\n"]);
   }, 60_000);
 });

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { makeFolder } from '../make-folder.js';
 import { join } from 'node:path';
 import { METRIC_NAMES } from '../../run/index.js';
 import { ScenarioError } from '../../scenario/index.js';
@@ -61,7 +62,11 @@ export async function runSweep(o: SweepRunOptions): Promise<number> {
       rmSync(work, { recursive: true, force: true });
     }
   }
-  mkdirSync(work, { recursive: true });
+  try {
+    makeFolder(work);
+  } catch (e) {
+    throw new ScenarioError(`--out ${out}: cannot write the sweep there (${(e as Error).message}); choose a writable folder.`);
+  }
   const done = new Set(kept.map(runKey));
   const todo = [...planRuns(plan)].filter((r) => !done.has(runKey(r)));
   const workers = Math.max(1, Math.min(o.workers, todo.length));

@@ -25,8 +25,8 @@ export interface ChunkState {
   replicas: Set<number>;
   /** Targets of the current attempt that have not answered. */
   awaiting: Set<number>;
-  /** Targets still writing after the chunk was acknowledged (`acknowledge: min_replicas`), and their attempt. */
-  background: Set<number>;
+  /** Targets still writing after the chunk was acknowledged (`acknowledge: min_replicas`), and their attempt; made only then (a Set per chunk of a million-chunk run is tens of MB). */
+  background: Set<number> | undefined;
   backgroundAttempt: number;
   timer: TimerHandle | -1;
   distStartedAt: SimTime;
@@ -44,7 +44,7 @@ export interface ChunkState {
 export function planChunkStates(opts: PipelineOptions, epoch: number): ChunkState[] {
   return planChunks(opts.datasetBytes, opts.fileBytes, opts.chunkBytes).map((chunk) => ({
     chunk, status: 'waiting', dispatches: epoch, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: epoch, distTries: 0,
-    replicas: new Set(), awaiting: new Set(), background: new Set(), backgroundAttempt: -1, timer: -1, distStartedAt: 0, processStartedAt: 0, ticket: '',
+    replicas: new Set(), awaiting: new Set(), background: undefined, backgroundAttempt: -1, timer: -1, distStartedAt: 0, processStartedAt: 0, ticket: '',
   }));
 }
 

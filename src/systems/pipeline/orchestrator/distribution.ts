@@ -95,7 +95,7 @@ export class Distribution {
   onStored(reply: StoredReply): void {
     const state = this.ctx.chunks[reply.chunk];
     if (!state) return;
-    if (reply.attempt === state.backgroundAttempt && state.background.has(reply.node)) return this.backgroundAnswered(state, reply.node, reply.ok, reply.micros);
+    if (reply.attempt === state.backgroundAttempt && state.background?.has(reply.node)) return this.backgroundAnswered(state, reply.node, reply.ok, reply.micros);
     if (state.status === 'acked' || state.status === 'failed') return;
     const current = state.status === 'distributing' && reply.attempt === state.distAttempt && state.awaiting.has(reply.node);
     // A verified replica counts whichever attempt wrote it: it is really there.
@@ -131,7 +131,7 @@ export class Distribution {
     const left = Math.max(1, this.ctx.opts.distributionTimeout - (this.ctx.rt.monotonic() - started));
     this.ctx.rt.setTimer(left, () => {
       if (state.backgroundAttempt !== attempt) return;
-      for (const target of [...state.background]) this.backgroundAnswered(state, target, false, 0);
+      for (const target of [...(state.background ?? [])]) this.backgroundAnswered(state, target, false, 0);
     });
     this.ctx.stages.settlement.finish(state, 'acked', '');
     this.next();
@@ -139,7 +139,7 @@ export class Distribution {
 
   /** A background target answered, or its time ran out (`ok` false): the repairer learns either way. */
   private backgroundAnswered(state: ChunkState, node: number, ok: boolean, micros: number | undefined): void {
-    state.background.delete(node);
+    state.background?.delete(node);
     this.ctx.telemetry.emit({ kind: 'replica_answer', chunk: state.chunk.id, node, ok });
     if (ok && micros) this.speeds?.record(node, state.processedBytes, micros);
     if (ok) this.ctx.registry.clear(node);

@@ -82,7 +82,7 @@ export class Settlement {
     this.log.append({ chunk: id, outcome, replicas, bytes: state.processedBytes, reason }, () => {
       this.finished++;
       if (outcome === 'acked') {
-        telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas, pending: state.background.size, adopted: reason === ADOPTED });
+        telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas, pending: state.background?.size ?? 0, adopted: reason === ADOPTED });
         if (state.worker >= 0) this.ctx.rt.send(state.worker, PipelinePort.release, { chunk: id });
         this.tellAcked(id, state.processedBytes, state.replicas);
       } else {
