@@ -95,3 +95,12 @@ faults:
     expect(withFallback.durability.under_replicated_at_end).toBeLessThan(30);
   });
 });
+
+describe('chunkCount', () => {
+  it('counts what planChunks makes, for whole and short files and chunks', async () => {
+    const { chunkCount, planChunks } = await import('../../src/systems/pipeline/chunks.js');
+    for (const [d, f, c] of [[0, 10, 3], [1, 10, 3], [10, 10, 3], [25, 10, 3], [25, 10, 10], [25, 7, 100], [1e12, 1e9, 1e8], [2.5e9, 1e9, 1e8]] as const) {
+      expect(chunkCount(d, f, c), `${d} ${f} ${c}`).toBe(planChunks(d, f, c).length);
+    }
+  });
+});

@@ -21,6 +21,14 @@ export function planChunks(datasetBytes: number, fileBytes: number, chunkBytes: 
   return chunks;
 }
 
+/** How many chunks planChunks makes, without making them (a million-chunk plan is a million objects). */
+export function chunkCount(datasetBytes: number, fileBytes: number, chunkBytes: number): number {
+  if (datasetBytes <= 0) return 0;
+  const full = Math.floor(datasetBytes / fileBytes);
+  const rest = datasetBytes - full * fileBytes;
+  return full * Math.ceil(fileBytes / chunkBytes) + (rest > 0 ? Math.ceil(rest / chunkBytes) : 0);
+}
+
 /** A stand-in for a content hash: FNV-1a over the chunk id and a version tag. */
 export function contentChecksum(chunkId: number, version: number): number {
   let h = 0x811c9dc5;

@@ -9,7 +9,7 @@ import type { DetectorOptions } from '../../membership/options.js';
 import type { Summary } from '../../../modules/summary.js';
 import type { TelemetryEvent } from '../../telemetry.js';
 import type { PipelineBootOptions } from '../boot.js';
-import { batchOf, planChunks } from '../chunks.js';
+import { batchOf, chunkCount } from '../chunks.js';
 import { pipelineSections, type PipelineRecords, type Progress } from './summary.js';
 
 /**
@@ -36,7 +36,7 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     this.throughput = new ThroughputCollector(run.bucket, () => run.truth.now);
     this.durability = new DurabilityCollector(run.truth, p.replicationFactor);
     this.utilisation = new UtilisationCollector(run.truth, run.topology, run.bucket);
-    this.chunkCount = planChunks(p.datasetBytes, p.fileBytes, p.chunkBytes).length;
+    this.chunkCount = chunkCount(p.datasetBytes, p.fileBytes, p.chunkBytes);
     this.batches = Array.from({ length: p.batches }, () => ({ bytes: 0, lastAckAt: -1, chunks: 0 }));
     // The source node makes the claims the checker judges.
     this.checker = new PipelineChecker(run.truth, p.minReplicasSuccess, p.replicationFactor, p.sourceNode, p.fallbackToAnyNode);

@@ -3,7 +3,7 @@ import type { StageSummary, Summary } from '../../../modules/summary.js';
 import type { GroundTruth } from '../../../world/ground-truth.js';
 import { STAGES, type Stage } from '../../telemetry.js';
 import type { PipelineBootOptions } from '../boot.js';
-import { planChunks } from '../chunks.js';
+import { chunkCount } from '../chunks.js';
 import type { SimTime } from '../../../kernel/index.js';
 import type { DurabilityCollector } from '../../../metrics/durability.js';
 import type { ThroughputCollector } from '../../../metrics/throughput.js';
@@ -120,7 +120,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
   const last = durability.last();
   return {
     pipeline: {
-      chunks_total: planChunks(p.datasetBytes, p.fileBytes, p.chunkBytes).length,
+      chunks_total: chunkCount(p.datasetBytes, p.fileBytes, p.chunkBytes),
       chunks_acked: progress.acked,
       chunks_failed: progress.failed,
       bytes_acked: throughput.totals.distribution.bytes,
