@@ -85,7 +85,7 @@ export class PipelineChecker {
     const before = this.outcomes.get(e.chunk);
     if (before) this.once.violated(now, `chunk ${e.chunk} ${outcome} after it was already ${before}`);
     this.outcomes.set(e.chunk, outcome);
-    if (e.kind !== 'acked') return;
+    if (e.kind !== 'acked') return void this.answered.delete(e.chunk);
     this.believed.set(e.chunk, new Set(e.replicas));
     if (e.replicas.length < this.minReplicas) this.ackQuorum.violated(now, `chunk ${e.chunk} acknowledged with ${e.replicas.length} replicas`);
     const asked = this.answered.get(e.chunk) ?? new Set<number>();

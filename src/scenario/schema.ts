@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { faultSchema, nemesisSchema } from '../chaos/index.js';
+import { chunkCount } from '../systems/pipeline/chunks.js';
 import { expectSchema } from './expectations.js';
 import { duration, formatRate, formatSize, formatSpan, MAX_LATENCY, MAX_SIZE, MAX_STEP, period, periodOrOff, rate, size, wait, Z_MAX } from '../units/index.js';
 
@@ -265,18 +266,11 @@ function checkTopology(sc: CoreScenario, issue: Issue): void {
   }
 }
 
-/** How many chunks the dataset is planned as (systems/pipeline/chunks.ts: files of file_size, each cut into chunks). */
-export function plannedChunks(datasetBytes: number, fileBytes: number, chunkBytes: number): number {
-  const full = Math.floor(datasetBytes / fileBytes);
-  const rest = datasetBytes - full * fileBytes;
-  return full * Math.ceil(fileBytes / chunkBytes) + (rest > 0 ? Math.ceil(rest / chunkBytes) : 0);
-}
-
 function checkDataset(sc: CoreScenario, issue: Issue): void {
   const p = sc.pipeline;
   if (p.chunk_size === 0) return issue(['pipeline', 'chunk_size'], 'must be above 0 (the dataset is cut into chunks of this size)');
   if (p.dataset.file_size === 0) return issue(['pipeline', 'dataset', 'file_size'], 'must be above 0 (the dataset is cut into files of this size)');
-  const chunks = plannedChunks(p.dataset.size, p.dataset.file_size, p.chunk_size);
+  const chunks = chunkCount(p.dataset.size, p.dataset.file_size, p.chunk_size);
   if (chunks > MAX_CHUNKS) {
     const path = p.dataset.file_size < p.chunk_size ? ['pipeline', 'dataset', 'file_size'] : ['pipeline', 'chunk_size'];
     issue(path, `a ${formatSize(p.dataset.size)} dataset in ${formatSize(p.dataset.file_size)} files of ${formatSize(p.chunk_size)} chunks is ${chunks} chunks; at most ${MAX_CHUNKS} (docs/scenarios.md, Limits): use larger chunks (and files)`);

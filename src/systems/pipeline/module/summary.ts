@@ -3,7 +3,7 @@ import type { StageSummary, Summary } from '../../../modules/summary.js';
 import type { GroundTruth } from '../../../world/ground-truth.js';
 import { STAGES, type Stage } from '../../telemetry.js';
 import type { PipelineBootOptions } from '../boot.js';
-import { chunkCount } from '../chunks.js';
+import { batchOf, chunkCount } from '../chunks.js';
 import type { SimTime } from '../../../kernel/index.js';
 import type { DurabilityCollector } from '../../../metrics/durability.js';
 import type { ThroughputCollector } from '../../../metrics/throughput.js';
@@ -157,7 +157,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
  */
 function batchSummary(observer: PipelineRecords, count: number, every: SimTime): NonNullable<Summary['batches']> {
   const sizes = new Array<number>(count).fill(0);
-  for (let id = 0; id < observer.chunkCount; id++) sizes[Math.floor((id * count) / Math.max(1, observer.chunkCount))]!++;
+  for (let id = 0; id < observer.chunkCount; id++) sizes[batchOf(id, observer.chunkCount, count)]!++;
   const rates = observer.batches.map((b, k) => {
     const span = b.lastAckAt - k * every;
     return b.chunks === sizes[k] && b.chunks > 0 && span > 0 ? round3(b.bytes / 1e6 / (span / 1e6)) : null;

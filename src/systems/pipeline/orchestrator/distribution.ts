@@ -61,7 +61,9 @@ export class Distribution {
       const fast = candidates.filter((m) => !speeds.slow(m.index));
       if (fast.length >= need) candidates = fast;
     }
-    const ctx = { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: state.chunk.id, holders: [...state.replicas, ...state.awaiting] };
+    // Only a failure-domain rule reads the holders: the array is not made for every chunk otherwise.
+    const holders = this.ctx.domains ? [...state.replicas, ...state.awaiting] : undefined;
+    const ctx = { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: state.chunk.id, holders };
     const targets = this.placement.select(state.worker, need, ctx);
     if (targets.length < need && this.ctx.opts.fallbackToAnyNode) {
       // Document 000's last resort: the strategies already use every healthy
