@@ -4,6 +4,7 @@ import { diskCorruption, diskFail, diskSlow } from './faults/disk.js';
 import { bandwidthThrottle, duplicate, jitter, latencySpike, packetLoss, reorder, transferFailure } from './faults/link-faults.js';
 import { nodeCrash } from './faults/node-crash.js';
 import { brownout, clockSkew, cloudOutage, diskFull, nodePause, rackFailure, regionOutage } from './faults/node-faults.js';
+import { nodeDecommission, nodeDrain, nodeJoin } from './faults/lifecycle.js';
 import { nodeLoss } from './faults/node-loss.js';
 import { linkFlap, partition } from './faults/partition.js';
 
@@ -22,6 +23,8 @@ export const FAULT_CATALOG = [
   regionOutage, cloudOutage, rackFailure,
   // gray
   brownout,
+  // membership (an operator's changes)
+  nodeJoin, nodeDrain, nodeDecommission,
 ] as const;
 
 export type FaultSpec = z.output<(typeof FAULT_CATALOG)[number]['schema']>;

@@ -21,7 +21,10 @@ export class PipelineChecker {
   private readonly moveSafety = this.invariants.declare('move_keeps_replication', 'a move deletes its source only while replication_factor other intact replicas exist');
   private readonly repairLive = this.invariants.declare('repair_restores_replication', 'every acknowledged chunk with an intact replica on a live node has replication_factor replicas again by the end, when the run ends long enough after its last fault (a bound from the detector and repair settings)');
   private readonly partialCause = this.invariants.declare('partial_ack_explained', 'a chunk acknowledged with fewer than replication_factor replicas (PARTIAL) had replication_factor targets asked: the others failed, stayed silent or are still writing');
+  private readonly drainSafety = this.invariants.declare('drain_hands_off', 'a drained node leaves only once every acknowledged chunk it holds has replication_factor intact replicas on other nodes in service');
   private readonly outcomes = new Map<number, 'acked' | 'failed'>();
+  /** Nodes that announced they leave at the end of a drain (their world 'leave' follows at once). */
+  private readonly drained = new Set<number>();
   /** Distribution targets that answered (or were given up on), by chunk, until the chunk is acknowledged. */
   private readonly answered = new Map<number, Set<number>>();
   /** Where the system believes each acknowledged chunk's replicas are. */
@@ -43,10 +46,26 @@ export class PipelineChecker {
   ) {
     truth.onNodeState((node, event) => {
       if (node.index === metadataNode && event === 'restart') this.metadataRestarts++;
+      if (event === 'leave' && this.drained.delete(node.index)) this.judgeDrain(node.index);
     });
   }
 
+  /** At a drained node's leaving (its disk not yet wiped): what it holds must be safe elsewhere. */
+  private judgeDrain(node: number): void {
+    for (const chunk of this.believed.keys()) {
+      if (!this.holds(node, chunk)) continue;
+      const others = this.truth.holders(chunkKey(chunk)).filter((n) => n !== node && this.truth.nodes[n]!.service === 'active' && this.holds(n, chunk)).length;
+      if (others < this.replicationFactor) {
+        this.drainSafety.violated(this.truth.now, `${this.truth.nodes[node]!.name} left after its drain holding chunk ${chunk}, which has ${others} intact replicas on other nodes in service`);
+      }
+    }
+  }
+
   observe(e: TelemetryEvent): void {
+    if (e.kind === 'roster') {
+      if (e.change === 'left' && e.how === 'drain') this.drained.add(e.node);
+      return;
+    }
     if (e.kind === 'detector' && e.observer === this.metadataNode) {
       if (e.state === 'failed') this.declaredFailed.add(e.subject);
       else this.declaredFailed.delete(e.subject);

@@ -78,7 +78,7 @@ export class DetectorCollector {
         const rec: CrashRecord = { node: node.index, at: truth.now, open: true, first: {}, firstObserver: {}, observers: { suspected: new Set(), failed: new Set() } };
         this.crashes.push(rec);
         this.openCrash.set(node.index, rec);
-      } else {
+      } else if (event === 'restart') {
         const rec = this.openCrash.get(node.index);
         if (rec) rec.open = false;
         this.openCrash.delete(node.index);
@@ -88,6 +88,8 @@ export class DetectorCollector {
 
   observe(e: TelemetryEvent): void {
     if (e.kind !== 'detector' || e.state === 'healthy') return;
+    // A node that left the cluster is gone, not falsely suspected: verdicts about it judge nothing.
+    if (this.truth.nodes[e.subject]!.service === 'retired') return;
     const now = this.truth.now;
     const crash = this.openCrash.get(e.subject);
     if (!crash) return this.falseVerdict(now, e.subject, e.observer, e.state);

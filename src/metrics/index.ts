@@ -12,4 +12,5 @@ export * from './durability.js';
 export * from './utilisation.js';
 export * from './faults-csv.js';
 export * from './detector.js';
+export * from './membership.js';
 export * from './consensus.js';

@@ -39,7 +39,7 @@ export class RaftLeadership {
 
   constructor(private readonly truth: GroundTruth, private readonly members: readonly number[], private readonly spans: LeadershipSpans) {
     truth.onNodeState((node, event) => {
-      if (event === 'crash' && node.index === this.leader) this.loseLeader();
+      if ((event === 'crash' || event === 'leave') && node.index === this.leader) this.loseLeader();
       this.recheck();
     });
   }

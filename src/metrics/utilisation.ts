@@ -90,11 +90,12 @@ export class UtilisationCollector {
     // Slot and disk series first in the CSV, then links, in the order made.
     this.rows = new NumberRows(this.series.length, 64);
     this.upRows = new NumberRows(this.series.length, 64);
-    this.upSince = new Float64Array(topology.nodes.length);
+    // A standby machine is not running until it joins.
+    this.upSince = Float64Array.from(truth.nodes, (n) => (n.up ? 0 : -1));
     // A node that is down has no slots or disk to use: capacity counts only while it runs.
     truth.onNodeState((node, event) => {
-      if (event === 'crash') this.closeUpSpan(node.index, truth.now, -1);
-      else this.upSince[node.index] = truth.now;
+      if (event === 'crash' || event === 'leave') this.closeUpSpan(node.index, truth.now, -1);
+      else if (node.up) this.upSince[node.index] = truth.now;
     });
     this.lastDisk = new Float64Array(topology.nodes.length);
     this.lastLink = new Float64Array(regions.length * regions.length);

@@ -1,5 +1,5 @@
 import type { CoordinatorSummary, ExpectationResult, InvariantResult } from '../check/index.js';
-import type { ConsensusSummary, DetectionSummary, UtilisationSummary } from '../metrics/index.js';
+import type { ConsensusSummary, DetectionSummary, MembershipSummary, UtilisationSummary } from '../metrics/index.js';
 import type { Stage } from '../systems/index.js';
 
 export interface StageSummary {
@@ -61,6 +61,8 @@ export interface Summary {
     chunks_in_one_rack: number;
   };
   detection: DetectionSummary;
+  /** Present when the topology has standby machines or a node drained or was decommissioned: who joined and left. */
+  membership?: MembershipSummary;
   repair: { repairs: number; bytes_repaired: number; replicas_dropped: number; orphans_removed: number; backlog_chunks_at_end: number };
   /** Disk use across nodes that are up, from the disks: (most - least) / most. */
   rebalance: {

@@ -33,11 +33,13 @@ export function buildTopology(sc: Scenario): TopologySpec {
     for (const [region, r] of Object.entries(c.regions)) {
       regions.push({ name: region, cloud });
       const disk = { ...def.disk, ...r.disk };
-      for (let i = 1; i <= r.nodes; i++) {
+      // Standby machines are numbered after the region's nodes and dealt to its racks the same way.
+      for (let i = 1; i <= r.nodes + r.standby; i++) {
         nodes.push({
           name: `${region}-${i}`, cloud, region, slots: r.slots ?? def.slots,
           disk: { capacityBytes: disk.capacity, readBytesPerS: disk.read, writeBytesPerS: disk.write, opLatency: disk.op_latency, syncInterval: disk.sync_interval },
           ...(r.racks ? { rack: `${region}-rack${((i - 1) % r.racks) + 1}` } : {}),
+          ...(i > r.nodes ? { standby: true } : {}),
         });
       }
     }
@@ -63,7 +65,7 @@ export function buildTopology(sc: Scenario): TopologySpec {
 
 export function buildCluster(topology: TopologySpec): ClusterConfig {
   const members: MemberInfo[] = topology.nodes.map((n, index) => ({
-    index, name: n.name, cloud: n.cloud, region: n.region, rack: n.rack ?? n.region, slots: n.slots, diskCapacityBytes: n.disk.capacityBytes,
+    index, name: n.name, cloud: n.cloud, region: n.region, rack: n.rack ?? n.region, slots: n.slots, diskCapacityBytes: n.disk.capacityBytes, initial: !n.standby,
   }));
   // A region-by-region table indexed by number: placement asks for it in
   // every comparison of its sort, so a string-keyed lookup there dominated.

@@ -79,6 +79,8 @@ const region = z.strictObject({
   nodes: z.number().int().min(0).max(MAX_NODES, { message: `a topology has at most ${MAX_NODES} nodes (docs/scenarios.md, Limits)` }),
   /** Racks (zones) in the region, named <region>-rack1 ...; nodes are dealt to them in turn. */
   racks: z.number().int().positive().optional(),
+  /** Standby machines in the region, named after its nodes (<region>-<N+1> ...): powered off and in no one's configuration until a node_join or a replacement brings one in. */
+  standby: z.number().int().min(0).max(MAX_NODES).default(0),
   /** Overrides of node_defaults for this region's nodes. */
   slots: z.number().int().positive().optional(),
   disk: disk.partial().optional(),
@@ -260,7 +262,7 @@ function checkTopology(sc: CoreScenario, issue: Issue): void {
   let total = 0;
   for (const [cloud, c] of Object.entries(sc.topology.clouds)) {
     for (const [region, r] of Object.entries(c.regions)) {
-      total += r.nodes;
+      total += r.nodes + r.standby;
       if (total > MAX_NODES) return issue(['topology', 'clouds', cloud, 'regions', region, 'nodes'], `the topology reaches ${total} nodes here; at most ${MAX_NODES} (docs/scenarios.md, Limits)`);
     }
   }

@@ -8,7 +8,10 @@ export interface NameProblem {
 
 /** The topology's names, for checks that a name a scenario uses exists. */
 export interface TopologyNames {
+  /** Every node, standby machines included. */
   nodes: string[];
+  /** The standby machines (a node_join names one; a replacement takes one). */
+  standby: string[];
   regions: string[];
   racks: string[];
   clouds: string[];
@@ -22,6 +25,7 @@ export function topologyNames(sc: Scenario): TopologyNames {
   const regions: string[] = [];
   const racks = new Set<string>();
   const nodes: string[] = [];
+  const standby: string[] = [];
   // Linear in the nodes (a topology may have up to 100,000): lists grow in place.
   const under = new Map<string, string[]>();
   const add = (key: string, node: string) => {
@@ -32,16 +36,17 @@ export function topologyNames(sc: Scenario): TopologyNames {
   for (const [cloud, c] of Object.entries(sc.topology.clouds)) {
     for (const [r, spec] of Object.entries(c.regions)) {
       regions.push(r);
-      for (let i = 1; i <= spec.nodes; i++) {
+      for (let i = 1; i <= spec.nodes + spec.standby; i++) {
         const node = `${r}-${i}`;
         nodes.push(node);
+        if (i > spec.nodes) standby.push(node);
         const rack = spec.racks ? `${r}-rack${((i - 1) % spec.racks) + 1}` : undefined;
         if (rack) racks.add(rack);
         for (const key of rack ? [cloud, r, rack, node] : [cloud, r, node]) add(key, node);
       }
     }
   }
-  return { nodes, regions, racks: [...racks], clouds, members: (name) => under.get(name) ?? [] };
+  return { nodes, standby, regions, racks: [...racks], clouds, members: (name) => under.get(name) ?? [] };
 }
 
 /** What the systems' blocks add to the checks: their own, and the role targets faults may name. */
@@ -62,16 +67,58 @@ export function checkNames(sc: Scenario, systems: SystemChecks = NO_SYSTEM_CHECK
     if (seen.has(name)) return { path: ['topology', 'clouds'], message: `the name "${name}" is used twice; cloud, region, rack and node names must all differ` };
     seen.add(name);
   }
-  if (nodes.length === 0) return { path: ['topology', 'clouds'], message: 'the topology has no nodes' };
+  const initial = nodes.length - names.standby.length;
+  if (initial === 0) return { path: ['topology', 'clouds'], message: 'the topology has no nodes (standby machines do not count: they start outside the cluster)' };
   const hint = `known names: clouds ${clouds.join(', ')}; regions ${regions.join(', ')};${names.racks.length ? ` racks ${names.racks.join(', ')};` : ''} nodes ${nodes[0]} ... ${nodes[nodes.length - 1]}`;
   if (!nodes.includes(sc.pipeline.source_node)) {
     return { path: ['pipeline', 'source_node'], message: `no node called "${sc.pipeline.source_node}"; ${hint}` };
   }
-  const rf = sc.pipeline.distribution.replication_factor;
-  if (rf > nodes.length - 1) {
-    return { path: ['pipeline', 'distribution', 'replication_factor'], message: `${rf} replicas need at least ${rf + 1} nodes (the sender holds none), the topology has ${nodes.length}` };
+  if (names.standby.includes(sc.pipeline.source_node)) {
+    return { path: ['pipeline', 'source_node'], message: `"${sc.pipeline.source_node}" is a standby machine, outside the cluster at the start; the source node must be one of the nodes the run starts with` };
   }
-  return checkLinks(sc, names, hint) ?? systems.check(sc, names, hint) ?? checkFaults(sc, names, hint, systems.roles);
+  const rf = sc.pipeline.distribution.replication_factor;
+  if (rf > initial - 1) {
+    return { path: ['pipeline', 'distribution', 'replication_factor'], message: `${rf} replicas need at least ${rf + 1} nodes (the sender holds none), the topology starts with ${initial}` };
+  }
+  return checkLinks(sc, names, hint) ?? systems.check(sc, names, hint) ?? checkFaults(sc, names, hint, systems.roles) ?? checkMembershipChanges(sc, names);
+}
+
+/**
+ * Joins and replacements take standby machines, in the order they happen
+ * (time, then position in the list: the order the run takes them in), so
+ * each must find one; the source node keeps the catalog and orchestrates, so
+ * it cannot be drained or decommissioned.
+ */
+function checkMembershipChanges(sc: Scenario, names: TopologyNames): NameProblem | undefined {
+  const demands: Array<{ at: number; i: number; path: Array<string | number>; node?: string; region?: string }> = [];
+  // Node -> region, built at the first question (a scenario without membership changes asks none).
+  let regions: Map<string, string> | undefined;
+  const regionOf = (node: string): string => {
+    regions ??= new Map(names.regions.flatMap((r) => names.members(r).map((n): [string, string] => [n, r])));
+    return regions.get(node)!;
+  };
+  for (const [i, f] of sc.faults.entries()) {
+    if ((f.kind === 'node_drain' || f.kind === 'node_decommission') && f.node === sc.pipeline.source_node) {
+      return { path: ['faults', i, 'node'], message: `"${f.node}" is the source node, which keeps the catalog and orchestrates; it cannot be drained or decommissioned (lose it with node_loss, or choose another node)` };
+    }
+    if (f.kind === 'node_join') demands.push({ at: f.at, i, path: ['faults', i, f.node !== undefined ? 'node' : 'region'], node: f.node, region: f.region });
+    if (f.kind === 'node_loss' && f.replace_after !== undefined) demands.push({ at: f.at + f.replace_after, i, path: ['faults', i, 'replace_after'], region: regionOf(f.node) });
+  }
+  const free = new Set(names.standby);
+  for (const d of demands.sort((a, b) => a.at - b.at || a.i - b.i)) {
+    if (d.node !== undefined) {
+      if (!names.standby.includes(d.node)) return { path: d.path, message: `"${d.node}" is not a standby machine; node_join brings in one of a region's standby machines (topology.clouds.<cloud>.regions.<region>.standby)${names.standby.length ? `: ${names.standby.join(', ')}` : ', and this topology has none'}` };
+      if (!free.delete(d.node)) return { path: d.path, message: `"${d.node}" has already joined by then` };
+      continue;
+    }
+    const node = names.standby.find((n) => free.has(n) && regionOf(n) === d.region);
+    if (node === undefined) {
+      const have = names.standby.filter((n) => regionOf(n) === d.region).length;
+      return { path: d.path, message: `no standby machine left in ${d.region} by then (it has ${have}); add one with topology.clouds.<cloud>.regions.${d.region}.standby` };
+    }
+    free.delete(node);
+  }
+  return undefined;
 }
 
 /**

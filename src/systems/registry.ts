@@ -10,6 +10,16 @@ export const MEMBER_STATE_CODE: Readonly<Record<MemberState, number>> = { health
 
 export type MemberStateListener = (member: number, state: MemberState, previous: MemberState) => void;
 
+/** A change in who is in the cluster, as this node learned it. */
+export type RosterChange = 'joined' | 'draining' | 'left';
+export type RosterListener = (member: number, change: RosterChange) => void;
+
+/** Roster codes, a byte per member: 0 means "as configured" (a member iff `initial`), so a zeroed table is the configuration. */
+const AS_CONFIGURED = 0;
+const JOINED = 1;
+const LEFT = 2;
+const DRAINING = 3;
+
 /**
  * One node's view of the membership: who exists (from configuration) and whom
  * it currently believes healthy. Belief comes only from evidence this node has
@@ -30,6 +40,13 @@ export class NodeRegistry {
   /** The detector's verdict per member, a byte each (MEMBER_STATE_CODE). */
   private readonly states: Uint8Array;
   private readonly listeners: MemberStateListener[] = [];
+  private readonly rosterListeners: RosterListener[] = [];
+  /**
+   * Who joined, left or is draining, as this node learned it (a byte per
+   * member, ROSTER codes); allocated at the first change, since most runs
+   * keep the configured cluster throughout.
+   */
+  private roster: Uint8Array | undefined;
 
   constructor(
     readonly cluster: ClusterConfig,
@@ -50,13 +67,37 @@ export class NodeRegistry {
     return this.cluster.members[index]!;
   }
 
-  /** The failure detector's verdict on a member. */
+  /** The failure detector's verdict on a member; `failed` for a machine not in the cluster (standby, or left). */
   state(index: number): MemberState {
+    if (!this.present(index)) return 'failed';
     return MEMBER_STATES[this.states[index]!]!;
   }
 
+  /** A member of the cluster as far as this node knows: configured or joined since, and not left. */
+  present(index: number): boolean {
+    const code = this.roster === undefined ? AS_CONFIGURED : this.roster[index]!;
+    return code === AS_CONFIGURED ? this.cluster.members[index]!.initial : code !== LEFT;
+  }
+
+  /** Known to have left the cluster for good. */
+  departed(index: number): boolean {
+    return this.roster !== undefined && this.roster[index] === LEFT;
+  }
+
+  /** Handing its data off before it leaves: it takes no new replicas or work, but still serves what it holds. */
+  draining(index: number): boolean {
+    return this.roster !== undefined && this.roster[index] === DRAINING;
+  }
+
+  /** Eligible for new work and new replicas: a member, not draining, believed healthy and not suspected. */
   healthy(index: number): boolean {
-    return this.states[index] === 0 && (this.suspectedUntil === undefined || this.suspectedUntil[index]! <= this.clock());
+    return this.states[index] === 0 && (this.suspectedUntil === undefined || this.suspectedUntil[index]! <= this.clock()) &&
+      (this.roster === undefined ? this.cluster.members[index]!.initial : this.roster[index] === JOINED || (this.roster[index] === AS_CONFIGURED && this.cluster.members[index]!.initial));
+  }
+
+  /** Can serve what it holds (a copy's source): healthy, or draining and otherwise healthy. */
+  serves(index: number): boolean {
+    return this.healthy(index) || (this.draining(index) && this.states[index] === 0);
   }
 
   /** Healthy members other than `except`, in configuration order. */
@@ -74,16 +115,54 @@ export class NodeRegistry {
     if (this.suspectedUntil) this.suspectedUntil[index] = 0;
   }
 
-  /** The failure detector's new verdict; listeners hear of changes only. */
+  /** The failure detector's new verdict; listeners hear of changes only (none about machines not in the cluster). */
   setState(index: number, state: MemberState): void {
     const previous = MEMBER_STATES[this.states[index]!]!;
     if (previous === state) return;
     this.states[index] = MEMBER_STATE_CODE[state];
     if (state === 'healthy' && this.suspectedUntil) this.suspectedUntil[index] = 0;
+    if (!this.present(index)) return;
     for (const l of this.listeners) l(index, state, previous);
   }
 
   onStateChange(listener: MemberStateListener): void {
     this.listeners.push(listener);
+  }
+
+  onRosterChange(listener: RosterListener): void {
+    this.rosterListeners.push(listener);
+  }
+
+  /**
+   * `index` has joined (it said so, or it was heard from): a healthy member
+   * from now on. A member known to have left stays out (a machine that left
+   * never comes back; its replacement is a new one). Returns whether this was news.
+   */
+  admit(index: number): boolean {
+    if (this.present(index) || this.departed(index)) return false;
+    (this.roster ??= new Uint8Array(this.states.length))[index] = JOINED;
+    this.states[index] = MEMBER_STATE_CODE.healthy;
+    if (this.suspectedUntil) this.suspectedUntil[index] = 0;
+    for (const l of this.rosterListeners) l(index, 'joined');
+    for (const l of this.listeners) l(index, 'healthy', 'failed');
+    return true;
+  }
+
+  /** `index` is handing its data off before it leaves (see `draining`). */
+  markDraining(index: number): void {
+    if (!this.present(index) || this.draining(index)) return;
+    (this.roster ??= new Uint8Array(this.states.length))[index] = DRAINING;
+    for (const l of this.rosterListeners) l(index, 'draining');
+  }
+
+  /** `index` left the cluster for good: to everything here it is as a failed member that never returns. */
+  depart(index: number): void {
+    if (this.departed(index)) return;
+    const previous = this.state(index);
+    const wasPresent = this.present(index);
+    (this.roster ??= new Uint8Array(this.states.length))[index] = LEFT;
+    if (!wasPresent) return;
+    for (const l of this.rosterListeners) l(index, 'left');
+    if (previous !== 'failed') for (const l of this.listeners) l(index, 'failed', previous);
   }
 }

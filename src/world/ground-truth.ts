@@ -1,6 +1,7 @@
 import type { SimTime } from '../kernel/index.js';
 import type { NetworkStats } from './network.js';
 import type { StoredObject } from './runtime.js';
+import type { NodeEvent, NodeService } from './node.js';
 import type { NodeSpec } from './spec.js';
 import type { TransferStats } from './transfers.js';
 
@@ -13,10 +14,12 @@ export interface NodeView {
   readonly up: boolean;
   /** Frozen by a pause: up, but running nothing. */
   readonly paused: boolean;
+  /** Standby (not yet in the cluster), active, or retired (left for good). */
+  readonly service: NodeService;
 }
 
-/** Told when a node crashes or restarts. */
-export type NodeStateWatcher = (node: NodeView, event: 'crash' | 'restart') => void;
+/** Told when a node crashes or restarts, joins the cluster or leaves it. */
+export type NodeStateWatcher = (node: NodeView, event: NodeEvent) => void;
 
 /**
  * The world as metrics and checkers see it: what is physically true now
@@ -55,7 +58,7 @@ export interface GroundTruth {
   readonly networkStats: Readonly<NetworkStats>;
   readonly transferStats: Readonly<TransferStats>;
 
-  /** Calls `watcher` at every crash and restart from now on. */
+  /** Calls `watcher` at every crash, restart, join and leave from now on. */
   onNodeState(watcher: NodeStateWatcher): void;
 }
 

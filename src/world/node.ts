@@ -15,12 +15,26 @@ export interface HostServices {
   transfer(from: number, to: number, port: string, bytes: number, body: unknown, onDone?: (ok: boolean) => void): TransferHandle;
   cancelTransfer(from: number, transfer: TransferHandle): void;
   transferProgress(transfer: TransferHandle): number;
+  /** The node has handed everything off and leaves the cluster for good (`NodeRuntime.leave`). */
+  leave(node: number): void;
   readonly trace: TraceSink;
 }
 
+/** A change of a node's power state (`crash`, `restart`) or of its place in the cluster (`join`, `leave`). */
+export type NodeEvent = 'crash' | 'restart' | 'join' | 'leave';
+
+/** A machine's life in the cluster (see `SimNode.service`). */
+export type NodeService = 'standby' | 'active' | 'retired';
+
 /** One simulated machine: its place in the topology, power state and disks. */
 export class SimNode {
-  up = true;
+  up: boolean;
+  /**
+   * Where the machine is in its life: `standby` (racked but off, in no one's
+   * configuration), `active` (in service: up or down), `retired` (it left the
+   * cluster for good, wiped). Crashes and restarts happen within `active`.
+   */
+  service: NodeService;
   /** Bumped at every crash, so callbacks of a previous life are recognised and dropped. */
   incarnation = 0;
   /** Frozen (a long GC pause): timers and arrivals wait in `held` until it resumes. */
@@ -54,6 +68,8 @@ export class SimNode {
     /** A dedicated log device, if the node has one. */
     readonly logDisk?: Disk,
   ) {
+    this.service = spec.standby ? 'standby' : 'active';
+    this.up = this.service === 'active';
     this.host = new NodeHost(this, services);
   }
 
@@ -151,6 +167,10 @@ export class NodeHost implements NodeRuntime {
 
   transferProgress(transfer: TransferHandle): number {
     return this.services.transferProgress(transfer);
+  }
+
+  leave(): void {
+    this.services.leave(this.node.index);
   }
 
   /** A timer on the local clock: a drifting clock and a slowed CPU stretch it in simulated time. */

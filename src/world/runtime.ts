@@ -55,6 +55,12 @@ export interface NodeRuntime {
 
   /** A random stream private to this node and purpose (`node/<name>/<purpose>`). */
   rng(purpose: string): Rng;
+  /**
+   * This node leaves the cluster for good, as the last step of a drain or a
+   * decommission: the machine powers off, is wiped and retired, and never
+   * comes back (a replacement is a new machine). Nothing after this runs.
+   */
+  leave(): void;
 }
 
 export type TimerHandle = number;

@@ -48,6 +48,8 @@ export interface NodeSpec {
   disk: DiskSpec;
   /** A second device for logs (Raft's state), so they do not queue behind bulk data; absent: logs share `disk`. */
   logDisk?: DiskSpec;
+  /** A standby machine: powered off and in no one's configuration until a join or a replacement brings it in. */
+  standby?: boolean;
 }
 
 export interface RegionSpec {

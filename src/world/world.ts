@@ -3,7 +3,7 @@ import { Disk, type DiskObserver, type DiskSlowdown } from './disk.js';
 import { WorldTruth, type GroundTruth } from './ground-truth.js';
 import { Link, type LinkEffect } from './link.js';
 import { Network } from './network.js';
-import { SimNode, type Boot, type HostServices } from './node.js';
+import { SimNode, type Boot, type HostServices, type NodeEvent } from './node.js';
 import { Partitions } from './partitions.js';
 import type { StoredObject } from './runtime.js';
 import type { RegionSpec, TopologySpec } from './spec.js';
@@ -28,7 +28,7 @@ function once(undo: () => void): Undo {
 }
 
 /** Told when a node changes power state, for metrics and checkers. */
-export type NodeStateListener = (node: SimNode, event: 'crash' | 'restart') => void;
+export type NodeStateListener = (node: SimNode, event: NodeEvent) => void;
 
 /**
  * The simulated infrastructure: nodes in regions in clouds, the links between
@@ -76,6 +76,7 @@ export class World implements DiskObserver {
       transfer: (from, to, port, bytes, body, onDone) => this.transfers.start(from, to, port, bytes, body, onDone),
       cancelTransfer: (from, transfer) => this.transfers.cancel(from, transfer),
       transferProgress: (transfer) => this.transfers.progress(transfer),
+      leave: (node) => this.retire(node),
       trace: this.traceSink,
     };
     // A log device holds no data the ground truth tracks (replicas), so nothing observes it.
@@ -170,11 +171,64 @@ export class World implements DiskObserver {
   restart(node: number): void {
     const n = this.nodes[node]!;
     if (this.downHolds[node]! > 0) this.downHolds[node]!--;
-    if (n.up || this.downHolds[node]! > 0) return;
+    if (n.up || this.downHolds[node]! > 0 || n.service !== 'active') return;
     n.up = true;
     this.trace('restart', node, '');
     for (const l of this.nodeListeners) l(n, 'restart');
     this.boot(n);
+  }
+
+  /**
+   * A standby machine joins: it powers on with an empty disk and boots its
+   * software, which must make itself known (nothing tells the other nodes).
+   * A crash fault already holding it down keeps it down until lifted.
+   */
+  join(node: number): void {
+    const n = this.nodes[node]!;
+    if (n.service !== 'standby') throw new Error(`${n.name} is not a standby node`);
+    n.service = 'active';
+    this.trace('join', node, '');
+    for (const l of this.nodeListeners) l(n, 'join');
+    if (this.downHolds[node]! > 0) return;
+    n.up = true;
+    this.boot(n);
+  }
+
+  /**
+   * A node leaves the cluster for good (its software asks, at the end of a
+   * drain or a decommission): it powers off, its disks are wiped, and no
+   * restart brings it back. Unlike a crash this is no failure.
+   */
+  retire(node: number): void {
+    const n = this.nodes[node]!;
+    if (n.service !== 'active') return;
+    n.service = 'retired';
+    if (n.up) {
+      n.up = false;
+      n.paused = false;
+      this.pauseHolds[node] = 0;
+      for (const disk of n.logDisk ? [n.disk, n.logDisk] : [n.disk]) disk.interrupt();
+      n.incarnation++;
+      n.host.reset();
+      this.transfers.abortInvolving(node);
+    }
+    // Observers see what it held as it leaves; then the machine is wiped.
+    for (const l of this.nodeListeners) l(n, 'leave');
+    for (const key of n.disk.keys('')) this.destroyed.add(`${node}|${key}`);
+    n.disk.fail();
+    this.trace('leave', node, '');
+  }
+
+  /**
+   * An operator's command to a node's software (drain, decommission): a
+   * message on `port` from the node itself, delivered now if it is up.
+   * Returns whether it was delivered.
+   */
+  command(node: number, port: string, body: unknown): boolean {
+    const n = this.nodes[node]!;
+    if (!n.up || n.service !== 'active') return false;
+    n.host.receive(port, node, body);
+    return true;
   }
 
   /**

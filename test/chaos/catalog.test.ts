@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_CATALOG, faultKind, type FaultContext } from '../../src/chaos/index.js';
+import { RosterPort } from '../../src/systems/membership/messages.js';
 import { MB, tinyWorld, type TinyWorldOptions } from '../world/helpers.js';
 
 /**
@@ -32,7 +33,8 @@ const CROSS = 10_000; // r1 <-> r2 one-way latency, µs
 describe('the fault catalog', () => {
   it('has a test below for every kind', () => {
     const tested = ['node_crash', 'node_loss', 'node_pause', 'clock_skew', 'partition', 'latency_spike', 'jitter', 'packet_loss', 'duplicate', 'reorder',
-      'bandwidth_throttle', 'transfer_failure', 'link_flap', 'disk_fail', 'disk_full', 'disk_slow', 'disk_corruption', 'region_outage', 'cloud_outage', 'rack_failure', 'brownout'];
+      'bandwidth_throttle', 'transfer_failure', 'link_flap', 'disk_fail', 'disk_full', 'disk_slow', 'disk_corruption', 'region_outage', 'cloud_outage', 'rack_failure', 'brownout',
+      'node_join', 'node_drain', 'node_decommission'];
     expect(FAULT_CATALOG.map((f) => f.kind).sort()).toEqual([...tested].sort());
   });
 });
@@ -59,6 +61,19 @@ describe('node faults', () => {
     expect(f.undo).toBeUndefined();
     expect(h.world.nodes[1]!.up).toBe(false);
     expect(h.world.holders('k')).toEqual([]);
+  });
+
+  it('node_loss with replace_after: the region\'s next standby machine joins that long after, empty', () => {
+    const h = harness({ standby: [1] });
+    expect(h.world.nodes[1]!.up).toBe(false);
+    const f = h.apply(1_000_000, { kind: 'node_loss', node: 'r1-0', replace_after: 5_000_000 });
+    h.sim.run(2_000_000);
+    expect(h.world.nodes[1]!.service).toBe('standby');
+    h.undoAt(6_000_000, f);
+    h.sim.run(7_000_000);
+    expect(h.world.nodes[1]!).toMatchObject({ service: 'active', up: true });
+    expect(h.boots.filter((b) => b.node === 1)).toEqual([{ node: 1, at: 6_000_000 }]);
+    expect(h.world.nodes[0]!.up).toBe(false);
   });
 
   it("node_pause: the node's timers fire late and arrivals wait; on resume all runs, in order", () => {
@@ -112,6 +127,53 @@ describe('node faults', () => {
     h.sim.run(7_000_000);
     // Timer 4 x 1 s; write 4 x (1 ms + 100 ms); after undo, 1 s again.
     expect(fired).toEqual([404_000, 4_000_000, 6_000_000]);
+  });
+});
+
+describe('membership changes', () => {
+  it('node_join: a standby machine is off and unreachable until it joins, then boots; by node or by region', () => {
+    const h = harness({ standby: [1, 3] });
+    expect(h.boots.map((b) => b.node)).toEqual([0, 2]);
+    const got = h.probe([500_000], 0, 1);
+    h.apply(1_000_000, { kind: 'node_join', node: 'r1-1' });
+    h.apply(2_000_000, { kind: 'node_join', region: 'r2' });
+    h.sim.run(3_000_000);
+    expect(got().size).toBe(0);
+    expect(h.boots.slice(2)).toEqual([{ node: 1, at: 1_000_000 }, { node: 3, at: 2_000_000 }]);
+    expect(h.world.nodes.map((n) => n.service)).toEqual(['active', 'active', 'active', 'active']);
+    // A crash of a joined node and its restart work as for any node.
+    const c = h.apply(3_000_000, { kind: 'node_crash', node: 'r1-1', restart_after: 1_000_000 });
+    h.undoAt(4_000_000, c);
+    h.sim.run(5_000_000);
+    expect(h.world.nodes[1]!.up).toBe(true);
+  });
+
+  it('node_drain and node_decommission are commands to the node\'s software; leaving retires and wipes the machine for good', () => {
+    const commands: Array<[number, string, number]> = [];
+    const h = harness({
+      onBoot: (rt) => {
+        rt.listen(RosterPort.drain, () => commands.push([rt.self, 'drain', h.sim.now]));
+        rt.listen(RosterPort.decommission, () => {
+          commands.push([rt.self, 'decommission', h.sim.now]);
+          rt.leave();
+        });
+      },
+    });
+    h.at(0, () => h.rts[2]!.disk.write('k', MB, 1, () => {}));
+    h.apply(1_000_000, { kind: 'node_drain', node: 'r1-1' });
+    const crash = h.apply(1_500_000, { kind: 'node_crash', node: 'r2-0' });
+    h.apply(2_000_000, { kind: 'node_decommission', node: 'r2-1' });
+    h.undoAt(2_500_000, crash);
+    h.apply(3_000_000, { kind: 'node_decommission', node: 'r2-0' });
+    h.sim.run(4_000_000);
+    expect(commands).toEqual([[1, 'drain', 1_000_000], [3, 'decommission', 2_000_000], [2, 'decommission', 3_000_000]]);
+    expect(h.world.nodes.map((n) => [n.service, n.up])).toEqual([['active', true], ['active', true], ['retired', false], ['retired', false]]);
+    expect(h.world.holders('k')).toEqual([]);
+    // A retired machine never restarts: a crash's undo finds nothing to bring back.
+    const again = h.apply(4_000_000, { kind: 'node_crash', node: 'r2-1', restart_after: 1 });
+    h.undoAt(4_500_000, again);
+    h.sim.run(5_000_000);
+    expect(h.world.nodes[3]!.up).toBe(false);
   });
 });
 

@@ -5,11 +5,18 @@ import { MemberTables } from '../../src/systems/member-tables.js';
 import { ProbeOrder } from '../../src/systems/membership/probe-order.js';
 import { RandomStreams } from '../../src/kernel/index.js';
 import fc from 'fast-check';
-import type { MemberState } from '../../src/systems/index.js';
+import { NodeRegistry, type ClusterConfig, type MemberState } from '../../src/systems/index.js';
 import type { NodeRuntime } from '../../src/world/index.js';
 import { tinyWorld, type TinyWorldOptions } from '../world/helpers.js';
 
 const s = (n: number) => n * 1_000_000;
+
+/** A node's membership view of the four configured members (no one joins or leaves in these tests). */
+const fourMembers: ClusterConfig = {
+  members: [0, 1, 2, 3].map((index) => ({ index, name: `n${index}`, cloud: 'c', region: 'r', rack: 'r', slots: 1, diskCapacityBytes: 1, initial: true })),
+  nominalLatency: () => 0,
+};
+const roster = (rt: NodeRuntime) => new NodeRegistry(fourMembers, () => rt.monotonic(), 0);
 
 /** A four-node world running one detector kind on every node; records every verdict. */
 function cluster(start: (rt: NodeRuntime, verdict: (subject: number, state: MemberState) => void) => void, opts: TinyWorldOptions = {}) {
@@ -29,7 +36,7 @@ describe('heartbeat detector (document 002: 5 s interval, 15 s timeout)', () => 
   const hb = { interval: s(5), suspectAfter: s(10), timeout: s(15) };
   const peersOf = (self: number) => [0, 1, 2, 3].filter((i) => i !== self);
   const start = (rt: NodeRuntime, verdict: (subject: number, state: MemberState) => void) =>
-    new HeartbeatDetector(rt, peersOf(rt.self), hb, verdict, 4);
+    new HeartbeatDetector(rt, peersOf(rt.self), hb, verdict, 4, roster(rt));
 
   it('declares a crash failed within timeout + one interval, and never suspects live nodes on a quiet network', () => {
     for (const [crashAt, expected] of [[s(30), s(15)], [s(32), s(18)]] as const) {
@@ -78,7 +85,7 @@ describe('phi accrual', () => {
 
   it('declares a crash on a quiet network once phi passes the threshold', () => {
     const opts = { interval: s(1), checkInterval: 500_000, suspectThreshold: 5, threshold: 8, windowSize: 100, minStdDev: 100_000, acceptablePause: s(3) };
-    const w = cluster((rt, verdict) => new PhiAccrualDetector(rt, [0, 1, 2, 3].filter((i) => i !== rt.self), opts, verdict, 4));
+    const w = cluster((rt, verdict) => new PhiAccrualDetector(rt, [0, 1, 2, 3].filter((i) => i !== rt.self), opts, verdict, 4, roster(rt)));
     w.at(s(20), () => w.world.crash(1));
     w.sim.run(s(40));
     // The crash at 20 s comes before that instant's heartbeat, so the last one left at 19 s.
@@ -96,7 +103,7 @@ describe('SWIM', () => {
   const swim = () => {
     const book = new IncarnationBook(4);
     const tables = new MemberTables(4);
-    return (rt: NodeRuntime, verdict: (subject: number, state: MemberState) => void) => new SwimDetector(rt, opts, verdict, tables, book);
+    return (rt: NodeRuntime, verdict: (subject: number, state: MemberState) => void) => new SwimDetector(rt, opts, verdict, tables, book, roster(rt));
   };
 
   it('suspects a crashed member, declares it dead after the suspicion timeout, and every member learns it', () => {

@@ -6,7 +6,7 @@ import { FailureDomains } from '../../src/systems/pipeline/spread.js';
 
 // aws: 0,1,2 (0 is the source) ; gcp: 3,4 ; azure: 5
 const clouds = ['aws', 'aws', 'aws', 'gcp', 'gcp', 'azure'];
-const members: MemberInfo[] = clouds.map((cloud, index) => ({ index, name: `n${index}`, cloud, region: `${cloud}-r`, rack: `${cloud}-r`, slots: 4, diskCapacityBytes: 1000 }));
+const members: MemberInfo[] = clouds.map((cloud, index) => ({ index, name: `n${index}`, cloud, region: `${cloud}-r`, rack: `${cloud}-r`, slots: 4, diskCapacityBytes: 1000, initial: true }));
 const latencyMs: Record<string, number> = { 'aws-aws': 5, 'aws-gcp': 50, 'aws-azure': 60, 'gcp-azure': 45, 'gcp-gcp': 5, 'azure-azure': 5 };
 const cluster: ClusterConfig = {
   members,

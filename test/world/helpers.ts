@@ -16,6 +16,8 @@ export interface TinyWorldOptions {
   /** Give every node a dedicated log device like its disk. */
   logDisk?: boolean;
   seed?: number;
+  /** Nodes (by index) that are standby machines: off until `World.join`. */
+  standby?: number[];
   /** Extra software, installed after the recording listeners; `life` counts boots of that node from 1. */
   onBoot?: (rt: NodeRuntime, life: number) => void;
 }
@@ -56,7 +58,7 @@ export function tinyWorld(opts: TinyWorldOptions = {}) {
   const spec: TopologySpec = {
     clouds: ['c'],
     regions,
-    nodes: ['r1-0', 'r1-1', 'r2-0', 'r2-1'].map((name) => ({
+    nodes: ['r1-0', 'r1-1', 'r2-0', 'r2-1'].map((name, i) => ({
       name,
       cloud: 'c',
       region: name.slice(0, 2),
@@ -64,6 +66,7 @@ export function tinyWorld(opts: TinyWorldOptions = {}) {
       slots: 1,
       disk,
       ...(opts.logDisk ? { logDisk: disk } : {}),
+      ...(opts.standby?.includes(i) ? { standby: true } : {}),
     })),
     link(from, to): LinkSpec {
       const local = from.name === to.name;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { duration } from '../../units/index.js';
 import { defineFault, faultBase } from '../fault.js';
+import { nextStandby } from './lifecycle.js';
 
 export const nodeLoss = defineFault({
   kind: 'node_loss',
@@ -9,14 +11,21 @@ export const nodeLoss = defineFault({
     ...faultBase,
     /** The node to lose. */
     node: z.string(),
+    /** A standby machine of the same region replaces it this long after the loss (its end in faults.csv); omitted: no replacement. */
+    replace_after: duration.optional(),
   }),
   apply(ctx, p) {
     const [node] = ctx.members(p.node);
     ctx.world.crash(node!);
     ctx.world.failDisk(node!);
-    return undefined;
+    if (p.replace_after === undefined) return undefined;
+    const region = ctx.world.nodes[node!]!.spec.region;
+    return () => {
+      const standby = nextStandby(ctx.world, region);
+      if (standby !== undefined) ctx.world.join(standby);
+    };
   },
-  endsAfter: () => undefined,
+  endsAfter: (p) => p.replace_after,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
-  describe: (p) => p.node,
+  describe: (p) => (p.replace_after === undefined ? p.node : `${p.node} (replaced by a standby machine at the end)`),
 });

@@ -14,6 +14,7 @@ import { HeartbeatDetector } from './heartbeat.js';
 import type { DetectorOptions } from './options.js';
 import { PhiAccrualDetector } from './phi.js';
 import { IncarnationBook } from './incarnations.js';
+import { RosterAgent } from './roster.js';
 import { SwimDetector } from './swim.js';
 import type { Verdict } from './verdicts.js';
 
@@ -26,6 +27,7 @@ export { IncarnationBook } from './incarnations.js';
 /** A node's membership view, fed by the configured failure detector; the pipeline consults it. */
 export function bootMembership(rt: NodeRuntime, opts: DetectorOptions, suspicionPeriod: number, cluster: ClusterConfig, telemetry: Telemetry): NodeRegistry {
   const registry = new NodeRegistry(cluster, () => rt.monotonic(), suspicionPeriod, memberTables(cluster).bytes('registry', rt.self));
+  new RosterAgent(rt, registry, cluster, telemetry);
   startDetector(rt, registry, opts, cluster, telemetry);
   return registry;
 }
@@ -40,11 +42,11 @@ export function startDetector(rt: NodeRuntime, registry: NodeRegistry, opts: Det
   };
   switch (opts.kind) {
     case 'heartbeat':
-      return void new HeartbeatDetector(rt, peers(), opts.heartbeat, verdict, size);
+      return void new HeartbeatDetector(rt, peers(), opts.heartbeat, verdict, size, registry);
     case 'phi_accrual':
-      return void new PhiAccrualDetector(rt, peers(), opts.phi, verdict, size);
+      return void new PhiAccrualDetector(rt, peers(), opts.phi, verdict, size, registry);
     case 'swim':
-      return void new SwimDetector(rt, opts.swim, verdict, memberTables(cluster), incarnationBook(cluster));
+      return void new SwimDetector(rt, opts.swim, verdict, memberTables(cluster), incarnationBook(cluster), registry);
     case 'none':
       return;
   }

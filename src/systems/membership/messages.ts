@@ -28,3 +28,25 @@ export const SwimPort = {
   pingReq: port<PingReq>('swim/ping-req'),
   ack: port<Ack>('swim/ack'),
 };
+
+/** A machine making itself known: sent at its every boot by a node that was not in the configuration (a joiner). */
+export type Hello = Readonly<Record<string, never>>;
+/** The answer to a hello: who answers is a member; what it knows of draining and departed members comes along. */
+export interface Welcome { draining: boolean; departed: readonly number[] }
+
+/**
+ * The roster's ports: joins, drains and departures travel as messages, so a
+ * lost one is lost (a node that missed a departure finds out by its
+ * detector, as a failure). `drain` and `decommission` are the operator's
+ * commands, delivered by the world to the node itself; `release` comes
+ * from the node that keeps the catalog once a drainer's data is handed off.
+ */
+export const RosterPort = {
+  hello: port<Hello>('roster/hello'),
+  welcome: port<Welcome>('roster/welcome'),
+  draining: port<Beat>('roster/draining'),
+  left: port<Beat>('roster/left'),
+  release: port<Beat>('roster/release'),
+  drain: port<Beat>('admin/drain'),
+  decommission: port<Beat>('admin/decommission'),
+};

@@ -1,4 +1,5 @@
 import { DetectorCollector } from '../../metrics/detector.js';
+import { MembershipCollector } from '../../metrics/membership.js';
 import type { SystemModule } from '../../modules/system-module.js';
 import { bootMembership, type DetectorOptions } from './index.js';
 
@@ -39,16 +40,25 @@ export const membershipModule: SystemModule<MembershipSettings> = {
   },
   observe({ truth, bucket }) {
     const detector = new DetectorCollector(truth, bucket);
+    const membership = new MembershipCollector(truth);
     return {
-      observe: (e) => detector.observe(e),
+      observe: (e) => {
+        detector.observe(e);
+        membership.observe(e);
+      },
       files: () => ({ 'detector.csv': detector.toCsv() }),
-      summary: () => ({ detection: detector.summary() }),
+      summary: () => {
+        const m = membership.summary();
+        return { detection: detector.summary(), ...(m ? { membership: m } : {}) };
+      },
     };
   },
   terminal(s) {
     const d = s.detection;
     const times = d.detected > 0 ? ` (p50 ${d.p50_s}s, max ${d.max_s}s)` : '';
-    return [`detection: ${d.detected} of ${d.crashes} crashes detected${times}; ${d.false_suspicions} false suspicions, ${d.false_failures} of them live nodes declared failed`];
+    const m = s.membership;
+    const lines = m ? [`membership: ${m.nodes_at_start} nodes at the start, ${m.nodes_at_end} at the end; ${m.joins} joined, ${m.drains} drained${m.drain_max_s !== null ? ` (longest ${m.drain_max_s}s)` : ''}, ${m.decommissions} decommissioned`] : [];
+    return [...lines, `detection: ${d.detected} of ${d.crashes} crashes detected${times}; ${d.false_suspicions} false suspicions, ${d.false_failures} of them live nodes declared failed`];
   },
   metrics: {
     crashes_detected: (s) => s.detection.detected,
@@ -57,5 +67,7 @@ export const membershipModule: SystemModule<MembershipSettings> = {
     detection_max_s: (s) => s.detection.max_s,
     false_suspicions: (s) => s.detection.false_suspicions,
     false_failures: (s) => s.detection.false_failures,
+    nodes_at_end: (s) => s.membership?.nodes_at_end ?? null,
+    drain_max_s: (s) => s.membership?.drain_max_s ?? null,
   },
 };

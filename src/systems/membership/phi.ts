@@ -1,4 +1,5 @@
 import type { NodeRuntime } from '../../world/runtime.js';
+import type { NodeRegistry } from '../registry.js';
 import { DetectorPort, type Beat } from './messages.js';
 import type { PhiAccrualOptions } from './options.js';
 import { Beliefs, type Verdict } from './verdicts.js';
@@ -61,12 +62,23 @@ export class PhiAccrualDetector {
   private readonly beliefs: Beliefs;
   private readonly body: Beat = {};
 
-  constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: PhiAccrualOptions, verdict: Verdict, size: number) {
+  /** Only members are watched (the registry's roster); a heartbeat from a machine not yet known as one makes it one. */
+  constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: PhiAccrualOptions, verdict: Verdict, size: number, private readonly registry: NodeRegistry) {
     this.beliefs = new Beliefs(new Uint8Array(size), verdict);
     this.lastHeard = new Float64Array(size).fill(rt.monotonic());
     this.heardAny = new Uint8Array(size);
     this.windows = Array.from({ length: size }, () => new ArrivalWindow(opts.windowSize));
-    rt.listen(DetectorPort.phiHeartbeat, (from) => this.heard(from));
+    rt.listen(DetectorPort.phiHeartbeat, (from) => {
+      if (registry.present(from) || registry.admit(from)) this.heard(from);
+    });
+    // A joiner starts a fresh history, its silence measured from when it joined.
+    registry.onRosterChange((member, change) => {
+      if (change !== 'joined') return;
+      this.windows[member] = new ArrivalWindow(opts.windowSize);
+      this.heardAny[member] = 0;
+      this.lastHeard[member] = rt.monotonic();
+      this.beliefs.reset(member);
+    });
     this.beat();
     this.check();
   }
@@ -91,12 +103,13 @@ export class PhiAccrualDetector {
   }
 
   private beat(): void {
-    for (const peer of this.peers) this.rt.send(peer, DetectorPort.phiHeartbeat, this.body);
+    for (const peer of this.peers) if (this.registry.present(peer)) this.rt.send(peer, DetectorPort.phiHeartbeat, this.body);
     this.rt.setTimer(this.opts.interval, () => this.beat());
   }
 
   private check(): void {
     for (const peer of this.peers) {
+      if (!this.registry.present(peer)) continue;
       const p = this.phiOf(peer);
       if (p >= this.opts.threshold) this.beliefs.set(peer, 'failed');
       else if (p >= this.opts.suspectThreshold && this.beliefs.get(peer) === 'healthy') this.beliefs.set(peer, 'suspected');

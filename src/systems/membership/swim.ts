@@ -1,6 +1,6 @@
 import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
-import type { MemberState } from '../registry.js';
+import type { MemberState, NodeRegistry } from '../registry.js';
 import type { MemberTables } from '../member-tables.js';
 import { GossipBuffer } from './gossip-buffer.js';
 import { IncarnationBook, KnownIncarnations } from './incarnations.js';
@@ -35,7 +35,7 @@ export class SwimDetector {
   private readonly rng: Rng;
   private readonly order: ProbeOrder;
   // Made once, not per period: a period runs once a second on every node.
-  private readonly isDead = (member: number): boolean => this.status[member] === DEAD;
+  private readonly isDead = (member: number): boolean => this.status[member] === DEAD || !this.registry.present(member);
   private readonly nextPeriod = (): void => this.period();
   private seq = 0;
   /** Probe in progress: its target and whether an ack came. */
@@ -49,7 +49,7 @@ export class SwimDetector {
    * members there are (the peers are every other one); `book` is the run's
    * table of announced incarnations, one for all nodes (see incarnations.ts).
    */
-  constructor(private readonly rt: NodeRuntime, private readonly opts: SwimOptions, verdict: Verdict, tables: MemberTables, book: IncarnationBook) {
+  constructor(private readonly rt: NodeRuntime, private readonly opts: SwimOptions, verdict: Verdict, tables: MemberTables, book: IncarnationBook, private readonly registry: NodeRegistry) {
     const size = (this.size = tables.members);
     this.beliefs = new Beliefs(tables.bytes('swim/beliefs', rt.self), verdict);
     this.status = tables.bytes('swim/status', rt.self);
@@ -60,6 +60,13 @@ export class SwimDetector {
     this.ownIncarnation = rt.monotonic();
     this.gossip = new GossipBuffer(opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1)), tables, rt.self, book);
     this.spread({ subject: rt.self, status: 'alive', incarnation: this.ownIncarnation });
+    // Members come and go by the roster (a hello, an announced departure); SWIM watches members only.
+    registry.onRosterChange((member, change) => {
+      if (change === 'draining') return;
+      this.cancelSuspicion(member);
+      this.status[member] = change === 'joined' ? ALIVE : DEAD;
+      this.beliefs.reset(member);
+    });
     rt.listen(SwimPort.ping, (from, ping) => this.onPing(from, ping));
     rt.listen(SwimPort.pingReq, (from, req) => this.onPingReq(from, req));
     rt.listen(SwimPort.ack, (from, ack) => this.onAck(from, ack));
@@ -101,7 +108,7 @@ export class SwimDetector {
     const want = this.opts.indirectProbes;
     const peers = this.size - 1;
     const picked: number[] = [];
-    const eligible = (p: number) => p !== target && this.status[p] === ALIVE && !picked.includes(p);
+    const eligible = (p: number) => p !== target && this.status[p] === ALIVE && this.registry.present(p) && !picked.includes(p);
     for (let tries = 0; picked.length < want && tries < 4 * want + 8 && peers > 0; tries++) {
       const p = this.peer(this.rng.int(0, peers - 1));
       if (eligible(p)) picked.push(p);
@@ -115,6 +122,8 @@ export class SwimDetector {
   }
 
   private onPing(from: number, ping: Ping): void {
+    // A ping from a machine not known as a member: it has joined (discovery by contact).
+    if (!this.registry.present(from)) this.registry.admit(from);
     this.absorb(ping.updates);
     this.rt.send(from, SwimPort.ack, { seq: ping.seq, from: this.rt.self, updates: this.piggyback() });
   }
@@ -157,6 +166,8 @@ export class SwimDetector {
       }
       return;
     }
+    // News of a machine not known as a member: an alive rumour is how a joiner is discovered; the rest is about no member.
+    if (!this.registry.present(u.subject) && !(u.status === 'alive' && this.registry.admit(u.subject))) return;
     const current = this.status[u.subject]!;
     const inc = this.incarnations.get(u.subject);
     const accept =
@@ -167,11 +178,7 @@ export class SwimDetector {
     this.status[u.subject] = CODE[u.status];
     this.incarnations.set(u.subject, Math.max(inc, u.incarnation));
     this.beliefs.set(u.subject, TO_STATE[u.status]);
-    const timer = this.suspicionTimers.get(u.subject);
-    if (timer !== undefined) {
-      this.rt.cancelTimer(timer);
-      this.suspicionTimers.delete(u.subject);
-    }
+    this.cancelSuspicion(u.subject);
     if (u.status === 'suspect') {
       this.suspicionTimers.set(u.subject, this.rt.setTimer(this.opts.suspicionTimeout, () => {
         this.suspicionTimers.delete(u.subject);
@@ -181,6 +188,13 @@ export class SwimDetector {
       }));
     }
     this.spread(u);
+  }
+
+  private cancelSuspicion(member: number): void {
+    const timer = this.suspicionTimers.get(member);
+    if (timer === undefined) return;
+    this.rt.cancelTimer(timer);
+    this.suspicionTimers.delete(member);
   }
 
   private absorb(updates: readonly SwimUpdate[]): void {

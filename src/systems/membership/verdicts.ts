@@ -17,6 +17,11 @@ export class Beliefs {
     return MEMBER_STATES[this.states[subject]!]!;
   }
 
+  /** A fresh start for `subject` (it just joined): healthy, with no verdict reported. */
+  reset(subject: number): void {
+    this.states[subject] = MEMBER_STATE_CODE.healthy;
+  }
+
   set(subject: number, state: MemberState): void {
     const code = MEMBER_STATE_CODE[state];
     if (this.states[subject] === code) return;

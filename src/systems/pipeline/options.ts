@@ -14,8 +14,10 @@ import type { SpreadOptions } from './spread.js';
  * - repair_skip_some: the repairer silently skips a fifth of the chunks.
  * - place_fewer: a chunk's first distribution asks one target fewer than
  *   replication_factor (and acknowledges PARTIAL with nothing gone wrong).
+ * - drain_release_early: a draining node is released (and leaves) before
+ *   its replicas are handed off.
  */
-export type PipelineDefect = 'count_silent_targets' | 'move_delete_first' | 'ack_before_sync' | 'repair_skip_some' | 'place_fewer';
+export type PipelineDefect = 'count_silent_targets' | 'move_delete_first' | 'ack_before_sync' | 'repair_skip_some' | 'place_fewer' | 'drain_release_early';
 
 export type PlacementStrategyName = 'network_aware' | 'round_robin' | 'load_balanced' | 'consistent_hash';
 

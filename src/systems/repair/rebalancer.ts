@@ -1,6 +1,7 @@
 import type { SimTime } from '../../kernel/index.js';
 import type { TimerHandle } from '../../world/runtime.js';
 import type { SourceNodeContext } from '../pipeline/source-node.js';
+import { RosterPort } from '../membership/messages.js';
 import { RebalancePort, StoragePort, type StoredReply } from '../storage/messages.js';
 import type { CatalogEntry } from './catalog.js';
 
@@ -19,6 +20,9 @@ export interface RebalanceOptions {
 
 interface Move { entry: CatalogEntry; from: number; to: number; attempt: number; timer: TimerHandle }
 
+/** How often the handoff of a draining node's replicas looks for the next chunks to move, microseconds. */
+const DRAIN_INTERVAL = 1_000_000;
+
 /**
  * Evens out disk use by two-phase moves: copy a replica from the most loaded
  * healthy node to the least loaded one, commit the new replica in the catalog
@@ -28,9 +32,17 @@ interface Move { entry: CatalogEntry; from: number; to: number; attempt: number;
  * catalog the commit is document 002's MigrateExtent: the old copy is deleted
  * only once the group has committed the new set, so a catalog cut off from
  * its majority stops migrations (the move waits, holding its slot).
+ *
+ * It also hands off a draining node's replicas (document 001's drain): the
+ * same moves, from the drainer to the least loaded healthy members, ahead
+ * of balancing and whether or not balancing is on; once the catalog lists
+ * nothing on the drainer it is released and leaves.
  */
 export class Rebalancer {
   private readonly moves = new Map<number, Move>();
+  /** Draining members whose data is being handed off, in the order they announced it. */
+  private readonly drainers = new Set<number>();
+  private drainTimer: TimerHandle | -1 = -1;
   /** Starts from the boot time, like the repairer's. */
   private attempts: number;
 
@@ -39,6 +51,56 @@ export class Rebalancer {
     this.attempts = rt.monotonic() * 1024;
     rt.listen(RebalancePort.stored, (_from, reply) => this.onCopied(reply));
     if (opts.enabled) rt.setTimer(opts.interval, () => this.tick());
+    ctx.registry.onRosterChange((member, change) => {
+      if (change === 'draining' && member !== rt.self) {
+        this.drainers.add(member);
+        this.drainSoon();
+      } else if (change === 'left') this.drainers.delete(member);
+    });
+  }
+
+  private drainSoon(): void {
+    if (this.drainTimer === -1) this.drainTimer = this.ctx.rt.setTimer(DRAIN_INTERVAL, () => this.drainTick());
+  }
+
+  /** Moves replicas off each draining member; releases the ones with nothing left in the catalog. */
+  private drainTick(): void {
+    this.drainTimer = -1;
+    for (const drainer of [...this.drainers]) {
+      // A drainer that failed meanwhile is the repairer's now; it is released if it comes back with nothing listed.
+      const held = this.ctx.catalog.on(drainer);
+      const moving = [...this.moves.values()].some((m) => m.from === drainer);
+      if (held.length === 0 && !moving) {
+        this.drainers.delete(drainer);
+        this.ctx.rt.send(drainer, RosterPort.release, {});
+        continue;
+      }
+      if (this.ctx.defects.has('drain_release_early')) {
+        this.drainers.delete(drainer);
+        this.ctx.rt.send(drainer, RosterPort.release, {});
+        continue;
+      }
+      for (const entry of held) {
+        if (this.moves.size >= this.opts.maxConcurrent) break;
+        if (!this.ctx.claims.movable(entry.chunk) || !this.ctx.registry.serves(drainer)) continue;
+        const to = this.handoffTarget(entry, drainer);
+        if (to !== undefined) this.start(entry, drainer, to);
+      }
+    }
+    if (this.drainers.size > 0) this.drainSoon();
+  }
+
+  /** The least loaded healthy member not holding the chunk, keeping its spread if any such member can. */
+  private handoffTarget(entry: CatalogEntry, from: number): number | undefined {
+    let best: number | undefined;
+    let bestSpread: number | undefined;
+    for (const m of this.ctx.registry.healthyMembers(from)) {
+      const n = m.index;
+      if (entry.replicas.has(n)) continue;
+      if (best === undefined || this.load(n) < this.load(best)) best = n;
+      if (this.keepsSpread(entry, from, n) && (bestSpread === undefined || this.load(n) < this.load(bestSpread))) bestSpread = n;
+    }
+    return bestSpread ?? best;
   }
 
   /** Disk use of a member as this node knows it (bytes placed over capacity). */

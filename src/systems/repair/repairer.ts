@@ -232,7 +232,8 @@ export class Repairer {
   }
 
   private start(entry: CatalogEntry): boolean {
-    const sources = [...entry.replicas].filter((n) => this.ctx.registry.healthy(n));
+    // A draining node still serves what it holds.
+    const sources = [...entry.replicas].filter((n) => this.ctx.registry.serves(n));
     if (sources.length === 0) return false;
     // The least-loaded surviving replica serves the copy.
     const source = sources.sort((a, b) => this.ctx.placed.on(a) - this.ctx.placed.on(b) || a - b)[0]!;

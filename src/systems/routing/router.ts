@@ -296,5 +296,6 @@ export function routedRuntime(rt: NodeRuntime, router: Router): NodeRuntime {
     get disk() { return rt.disk; },
     get logDisk() { return rt.logDisk; },
     rng: (purpose) => rt.rng(purpose),
+    leave: () => rt.leave(),
   };
 }

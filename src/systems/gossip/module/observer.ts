@@ -36,7 +36,7 @@ export class GossipObserver {
     this.known = new Int32Array(truth.nodes.length);
     // A crash wipes what a node knew: it must learn it again.
     truth.onNodeState((node, event) => {
-      if (event === 'crash') this.known[node.index] = 0;
+      if (event === 'crash' || event === 'leave') this.known[node.index] = 0;
     });
   }
 

@@ -8,7 +8,7 @@ import type { PipelineDefect } from '../options.js';
 import { PipelineObserver } from './observer.js';
 
 /** Test-only defects of the pipeline, storage and repair (see `PipelineDefect`). */
-export const PIPELINE_DEFECTS: readonly PipelineDefect[] = ['count_silent_targets', 'move_delete_first', 'ack_before_sync', 'repair_skip_some', 'place_fewer'];
+export const PIPELINE_DEFECTS: readonly PipelineDefect[] = ['count_silent_targets', 'move_delete_first', 'ack_before_sync', 'repair_skip_some', 'place_fewer', 'drain_release_early'];
 
 /**
  * The data pipeline of documents 004 and 000 with the replica store, repair

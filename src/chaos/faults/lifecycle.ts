@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { RosterPort } from '../../systems/membership/messages.js';
+import type { World } from '../../world/index.js';
+import { defineFault, faultBase } from '../fault.js';
+
+/**
+ * Changes of the cluster's membership, as an operator makes them: a standby
+ * machine joins, a node drains and leaves, a node is decommissioned. They are
+ * in the fault catalog because a scenario schedules them like faults, and
+ * because these are the moments systems break.
+ */
+
+/** The first standby machine of `region`, in topology order (undefined: none left). */
+export function nextStandby(world: World, region: string): number | undefined {
+  return world.nodes.find((n) => n.service === 'standby' && n.spec.region === region)?.index;
+}
+
+export const nodeJoin = defineFault({
+  kind: 'node_join',
+  summary: 'A standby machine joins the cluster: it boots empty and makes itself known; rebalancing then fills it.',
+  schema: z.strictObject({
+    kind: z.literal('node_join'),
+    ...faultBase,
+    /** The standby machine to bring in; or give `region`. */
+    node: z.string().optional(),
+    /** Bring in the region's next standby machine (in name order); or give `node`. */
+    region: z.string().optional(),
+  }).refine((p) => (p.node === undefined) !== (p.region === undefined), { message: 'node_join takes either node or region' }),
+  apply(ctx, p) {
+    const node = p.node !== undefined ? ctx.members(p.node)[0]! : nextStandby(ctx.world, p.region!);
+    if (node !== undefined && ctx.world.nodes[node]!.service === 'standby') ctx.world.join(node);
+    return undefined;
+  },
+  endsAfter: () => undefined,
+  names: (p) => (p.node !== undefined ? [{ path: ['node'], name: p.node, level: 'node' }] : [{ path: ['region'], name: p.region!, level: 'region' }]),
+  describe: (p) => p.node ?? `next standby in ${p.region}`,
+});
+
+/**
+ * An operator's command to one node's software, delivered on `port` (the
+ * node's own handling does the rest; a node that is down ignores it).
+ */
+function operatorCommand<K extends string>(kind: K, summary: string, port: string) {
+  return defineFault({
+    kind,
+    summary,
+    schema: z.strictObject({
+      kind: z.literal(kind),
+      ...faultBase,
+      /** The node; not the source node (refused before the run), which keeps the catalog. */
+      node: z.string(),
+    }),
+    apply(ctx, p) {
+      ctx.world.command(ctx.members(p.node)[0]!, port, {});
+      return undefined;
+    },
+    endsAfter: () => undefined,
+    names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
+    describe: (p) => p.node,
+  });
+}
+
+export const nodeDrain = operatorCommand('node_drain', 'The operator drains a node: it takes no new replicas or work, hands its replicas off, then leaves the cluster.', RosterPort.drain.name);
+
+export const nodeDecommission = operatorCommand('node_decommission', 'The operator removes a node at once: it announces that it leaves and is wiped; its replicas are repaired from the others.', RosterPort.decommission.name);
