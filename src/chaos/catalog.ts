@@ -6,6 +6,7 @@ import { nodeCrash } from './faults/node-crash.js';
 import { brownout, clockSkew, cloudOutage, diskFull, nodePause, rackFailure, regionOutage } from './faults/node-faults.js';
 import { nodeDecommission, nodeDrain, nodeJoin } from './faults/lifecycle.js';
 import { nodeLoss } from './faults/node-loss.js';
+import { raftAddMember, raftRemoveMember } from './faults/raft-membership.js';
 import { linkFlap, partition } from './faults/partition.js';
 
 /**
@@ -24,7 +25,7 @@ export const FAULT_CATALOG = [
   // gray
   brownout,
   // membership (an operator's changes)
-  nodeJoin, nodeDrain, nodeDecommission,
+  nodeJoin, nodeDrain, nodeDecommission, raftAddMember, raftRemoveMember,
 ] as const;
 
 export type FaultSpec = z.output<(typeof FAULT_CATALOG)[number]['schema']>;

@@ -18,6 +18,8 @@ export interface NameRef {
   name: string;
   /** What kind of name will do; `any` (default): a node, rack, region or cloud. */
   level?: 'node' | 'rack' | 'region' | 'cloud' | 'any';
+  /** A role the kind itself aims at (not written by the user): a missing one is blamed on the kind. */
+  implicit?: boolean;
 }
 
 /** A problem with a fault's parameters that only the topology reveals. */

@@ -17,7 +17,11 @@ import { SessionGuarantees } from './session-guarantees.js';
  * - linearizability: every key, with its writes and strong reads, behaves as
  *   one register (checkRegisters, over the whole history at the end);
  * - liveness: a leader at the end of the run, and every member that is up has
- *   applied every acknowledged write.
+ *   applied every acknowledged write;
+ * - configurations: a commit needs a majority of the configuration in force
+ *   on the committing leader, and each configuration a member takes keeps
+ *   the majorities of the one before it overlapping (what single-server
+ *   changes guarantee, and two servers at once break).
  */
 export class RaftChecker {
   // Declared in the order summary.json reports them.
@@ -31,6 +35,7 @@ export class RaftChecker {
   private readonly realTime = this.invariants.declare('raft_writes_in_real_time_order', 'a write sent after another was acknowledged comes later in the log');
   private readonly linearizable = this.invariants.declare('raft_linearizable', 'per key, writes and strong reads form a linearizable register history');
   private readonly session = new SessionGuarantees(this.invariants.declare('raft_session_guarantees', "a session read reflects the client's own acknowledged writes and never goes back before its earlier session reads (per key)"));
+  private readonly overlap = this.invariants.declare('raft_config_quorums_overlap', 'every configuration a member takes has majorities that overlap those of the configuration before it (one server at a time)');
   private readonly liveness = this.invariants.declare('raft_liveness', 'after the run, a leader exists and every live member has applied every acknowledged write');
   private readonly logs = new RaftLogs((n) => this.truth.nodeName(n), { matching: this.matching, completeness: this.completeness, durable: this.durable });
   /** For writes in flight: the highest acknowledged index when each was first sent. */
@@ -53,21 +58,55 @@ export class RaftChecker {
   private active = false;
   /** Per member, how far its log is durable, as it reported (clamped when it rewrites an entry at or below). */
   private readonly durableUpTo = new Map<number, number>();
+  /** Per member, the configurations in its log (index, voters), oldest first; before the first, `base` (its snapshot's, or the initial one). */
+  private readonly configs = new Map<number, { base: readonly number[]; entries: Array<{ index: number; voters: readonly number[] }> }>();
+  /** The latest configuration some leader committed: whom liveness expects at the end. */
+  private committedConfig: { index: number; voters: readonly number[] };
 
-  /** `members`: the group's node indexes (a commit needs more than half of them). */
-  constructor(private readonly truth: GroundTruth, private readonly members: readonly number[]) {}
+  /** `members`: the group's initial configuration (a commit needs more than half of the configuration in force). */
+  constructor(private readonly truth: GroundTruth, private readonly members: readonly number[]) {
+    this.committedConfig = { index: 0, voters: members };
+  }
+
+  private configsOf(member: number) {
+    let c = this.configs.get(member);
+    if (!c) this.configs.set(member, (c = { base: this.members, entries: [] }));
+    return c;
+  }
+
+  /** The configuration in force on `member`: the latest in its log. */
+  private inForce(member: number): readonly number[] {
+    const c = this.configsOf(member);
+    return c.entries.at(-1)?.voters ?? c.base;
+  }
+
+  /** `member` wrote an entry at `index` (a configuration, if `voters`): later ones are gone; a new configuration must overlap the one before. */
+  private configWritten(now: SimTime, member: number, index: number, voters: readonly number[] | undefined): void {
+    const c = this.configsOf(member);
+    while (c.entries.length > 0 && c.entries.at(-1)!.index >= index) c.entries.pop();
+    if (!voters) return;
+    const before = this.inForce(member);
+    if (!majoritiesOverlap(before, voters)) {
+      const names = (v: readonly number[]) => v.map((m) => this.truth.nodeName(m)).join(', ');
+      this.overlap.violated(now, `${this.truth.nodeName(member)} went from [${names(before)}] to [${names(voters)}] at index ${index}: a majority of each can be disjoint`);
+    }
+    c.entries.push({ index, voters });
+  }
 
   /** The leader's entry at `index` must be on the disks of a majority (the leader's own counted) when it commits it. */
   private checkQuorum(now: SimTime, leader: number, index: number, term: number): void {
     const entry = this.logs.entryAt(leader, index);
     if (entry === undefined) return;
-    const holders = this.members.filter((m) => {
+    const voters = this.inForce(leader);
+    const holders = voters.filter((m) => {
       const theirs = this.logs.entryAt(m, index);
       return (this.durableUpTo.get(m) ?? 0) >= index && theirs !== undefined && theirs.term === entry.term && theirs.id === entry.id;
     });
-    if (holders.length * 2 > this.members.length) return;
+    const latest = this.configsOf(leader).entries.at(-1);
+    if (latest && latest.index <= index && latest.index > this.committedConfig.index) this.committedConfig = latest;
+    if (holders.length * 2 > voters.length) return;
     const names = holders.map((m) => this.truth.nodeName(m)).join(', ') || 'none';
-    this.quorum.violated(now, `${this.truth.nodeName(leader)} committed index ${index} (term ${term}) held on disk by ${holders.length} of ${this.members.length} members (${names})`);
+    this.quorum.violated(now, `${this.truth.nodeName(leader)} committed index ${index} (term ${term}) held on disk by ${holders.length} of ${voters.length} members (${names})`);
   }
 
   observe(e: TelemetryEvent): void {
@@ -84,6 +123,7 @@ export class RaftChecker {
       case 'raft_log':
         // An entry rewritten in memory is not on disk until the member persists again.
         if ((this.durableUpTo.get(e.node) ?? 0) >= e.index) this.durableUpTo.set(e.node, e.index - 1);
+        this.configWritten(now, e.node, e.index, e.config);
         return this.logs.written(now, e.node, e.index, e.term, e.id, e.prevTerm);
       case 'raft_persisted':
         this.durableUpTo.set(e.node, e.index);
@@ -92,9 +132,19 @@ export class RaftChecker {
         this.durableUpTo.set(e.node, e.base + e.entries.length);
         // A restarted member has applied its snapshot only; liveness must see it catch up again.
         this.lastApplied.set(e.node, e.base);
+        this.configs.set(e.node, {
+          base: e.baseConfig,
+          entries: e.entries.flatMap((x, i) => (x.config ? [{ index: e.base + 1 + i, voters: x.config }] : [])),
+        });
         return this.logs.restored(e.node, e.base, e.entries);
       case 'raft_snapshot':
         if (!e.installed) return;
+        {
+          // The snapshot stands for everything up to its index, its configuration included.
+          const c = this.configsOf(e.node);
+          c.entries = c.entries.filter((x) => x.index > e.index);
+          c.base = e.config;
+        }
         this.logs.installed(e.node, e.index, e.term);
         this.lastApplied.set(e.node, Math.max(this.lastApplied.get(e.node) ?? 0, e.index));
         return;
@@ -159,8 +209,10 @@ export class RaftChecker {
    * now. Writes acknowledged within the last `settle` may still be on their
    * way to the followers and are not held against them.
    */
-  finish(leaderUp: boolean, members: readonly number[], settle: SimTime): void {
+  finish(leaderUp: boolean, settle: SimTime): void {
     if (!this.active) return;
+    // Liveness is owed by the members of the latest committed configuration.
+    const members = this.committedConfig.voters;
     const now = this.truth.now;
     for (const v of checkRegisters([...this.writes.values()], this.reads)) this.linearizable.violated(v.time, v.detail);
     if (!leaderUp) this.liveness.violated(now, 'no leader at the end of the run');
@@ -178,4 +230,18 @@ export class RaftChecker {
     if (!this.active) return [];
     return this.invariants.results();
   }
+}
+
+/**
+ * Whether every majority of `a` meets every majority of `b`: the largest
+ * majority of `a` that avoids `b` as much as it can still takes
+ * max(0, qa - |a \ b|) members of `b`, and a majority of `b` can avoid
+ * those only if enough of `b` is left.
+ */
+export function majoritiesOverlap(a: readonly number[], b: readonly number[]): boolean {
+  const qa = Math.floor(a.length / 2) + 1;
+  const qb = Math.floor(b.length / 2) + 1;
+  const aOnly = a.filter((m) => !b.includes(m)).length;
+  const forcedIntoB = Math.max(0, qa - aOnly);
+  return b.length - forcedIntoB < qb;
 }

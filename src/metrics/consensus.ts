@@ -35,6 +35,10 @@ export interface ConsensusSummary {
   write_availability: number;
   /** Per read level: how many were answered, refused (or timed out), and how stale the answers were. */
   reads: Record<string, ReadLevelSummary>;
+  /** Present when the operator changed the membership: each change, when it was asked for, and how long until its configuration was committed (null: not by the end). */
+  membership_changes?: Array<{ op: 'add' | 'remove'; node: string; at_s: number; done_after_s: number | null }>;
+  /** Present with membership changes: the voting members of the last configuration a leader put in its log. */
+  final_members?: string[];
 }
 
 export interface ReadLevelSummary {
@@ -72,6 +76,10 @@ export class ConsensusCollector implements LeadershipSpans {
   private readonly appliedAt: SimTime[] = [];
   private readonly reads = new Map<string, { answered: number; refused: number; staleMs: number[]; maxEntries: number }>();
   private readonly refusals = new Map<number, Map<string, number>>();
+  private readonly changes: Array<{ id: string; op: 'add' | 'remove'; node: number; at: SimTime; after: SimTime | null }> = [];
+  /** The latest configuration each member has in its log, for judging who a new leader must reach. */
+  private readonly configOf = new Map<number, readonly number[]>();
+  private lastLeaderConfig: readonly number[] | undefined;
 
   constructor(private readonly truth: GroundTruth, private readonly bucket: SimTime, members: readonly number[]) {
     this.leadership = new RaftLeadership(truth, members, this);
@@ -95,6 +103,25 @@ export class ConsensusCollector implements LeadershipSpans {
     if (e.kind === 'raft_role') {
       this.active = true;
       this.leadership.observe(e);
+      const config = this.configOf.get(e.node);
+      if (e.role === 'leader' && config) this.leadership.setMembers(config);
+    } else if (e.kind === 'raft_log' && e.config) {
+      this.configOf.set(e.node, e.config);
+      if (e.node === this.leadership.currentLeader()) {
+        this.lastLeaderConfig = e.config;
+        this.leadership.setMembers(e.config);
+      }
+    } else if (e.kind === 'raft_restored') {
+      // A restarted member's configuration is the latest in the log it read back (only tracked once configurations change).
+      let latest: readonly number[] | undefined;
+      for (const x of e.entries) if (x.config) latest = x.config;
+      if (latest || this.configOf.has(e.node)) this.configOf.set(e.node, latest ?? e.baseConfig);
+    } else if (e.kind === 'raft_membership') {
+      if (e.phase === 'requested') this.changes.push({ id: e.id, op: e.op, node: e.member, at: this.truth.now, after: null });
+      else {
+        const c = this.changes.find((x) => x.id === e.id);
+        if (c) c.after = e.latency;
+      }
     } else if (e.kind === 'raft_applied') {
       if (e.index > this.appliedAt.length) this.appliedAt.push(this.truth.now);
     } else if (e.kind === 'raft_read' && e.phase === 'done') {
@@ -177,6 +204,10 @@ export class ConsensusCollector implements LeadershipSpans {
         const sorted = [...r.staleMs].sort((x, y) => x - y);
         return [level, { answered: r.answered, refused: r.refused, p50_staleness_ms: r3(quantile(sorted, 0.5)), p95_staleness_ms: r3(quantile(sorted, 0.95)), max_staleness_ms: r3(sorted.at(-1) ?? null), max_staleness_entries: r.maxEntries }];
       })),
+      ...(this.changes.length === 0 ? {} : {
+        membership_changes: this.changes.map((c) => ({ op: c.op, node: this.truth.nodeName(c.node), at_s: c.at / 1e6, done_after_s: c.after === null ? null : c.after / 1e6 })),
+        final_members: (this.lastLeaderConfig ?? this.leadership.voters).map((m) => this.truth.nodeName(m)),
+      }),
     };
   }
 

@@ -37,11 +37,22 @@ export class RaftLeadership {
   /** Since when no leader could commit (-1: one can now); counted from the first election. */
   private unavailableSince: SimTime = -1;
 
-  constructor(private readonly truth: GroundTruth, private readonly members: readonly number[], private readonly spans: LeadershipSpans) {
+  constructor(private readonly truth: GroundTruth, private members: readonly number[], private readonly spans: LeadershipSpans) {
     truth.onNodeState((node, event) => {
       if ((event === 'crash' || event === 'leave') && node.index === this.leader) this.loseLeader();
       this.recheck();
     });
+  }
+
+  /** The voting members the leader must reach (its configuration in force). */
+  setMembers(members: readonly number[]): void {
+    this.members = members;
+    this.recheck();
+  }
+
+  /** The voting members as last set (the initial configuration until a change). */
+  get voters(): readonly number[] {
+    return this.members;
   }
 
   /** The node that leads now (and is up), or -1: what a fault targeting "@raft-leader" strikes. */

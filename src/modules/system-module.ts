@@ -35,7 +35,7 @@ export interface SystemModule<Options = unknown, Block = unknown> {
    */
   check?(ctx: CheckContext, block: Block | undefined): NameProblem | undefined;
   /** Changes to the machines the scenario describes (a dedicated log device), applied when the world is built. */
-  topology?(topology: TopologySpec, block: Block): TopologySpec;
+  topology?(topology: TopologySpec, block: Block, scenario: Scenario): TopologySpec;
   /**
    * Its settings for one run, from the validated scenario (and its block),
    * or undefined when the scenario does not run it. Modules are resolved in

@@ -34,7 +34,7 @@ export function systemsTopology(scenario: Scenario, topology: TopologySpec): Top
   let t = topology;
   for (const module of SYSTEMS) {
     const block = blockOf(scenario, module);
-    if (module.topology && block !== undefined) t = module.topology(t, block);
+    if (module.topology && block !== undefined) t = module.topology(t, block, scenario);
   }
   return t;
 }

@@ -154,7 +154,9 @@ function checkFaults(sc: Scenario, names: TopologyNames, hint: string, roles: Sy
     for (const ref of entry.names(fault as never)) {
       const role = roles.get(ref.name);
       if (role) {
-        if (sc[role.block] === undefined) return { path: ['faults', i, ...ref.path], message: `"${ref.name}" needs ${role.what} in the scenario` };
+        if (sc[role.block] === undefined) {
+          return ref.implicit ? { path: ['faults', i, 'kind'], message: `${fault.kind} needs ${role.what} in the scenario` } : { path: ['faults', i, ...ref.path], message: `"${ref.name}" needs ${role.what} in the scenario` };
+        }
         if (ref.level === 'node' || ref.level === 'any' || ref.level === undefined) continue;
       }
       const level = ref.level ?? 'any';

@@ -44,11 +44,11 @@ export interface TelemetryEvents {
   /** A Raft leader advanced its commit index. */
   raft_commit: { node: number; index: number; term: number };
   /** A Raft member put an entry at `index` of its log (in memory), dropping anything after it; `prevTerm` is the term of the entry before. */
-  raft_log: { node: number; index: number; term: number; id: string; prevTerm: number };
+  raft_log: { node: number; index: number; term: number; id: string; prevTerm: number; /** Set for a configuration entry: the voting members from it on. */ config?: readonly number[] };
   /** A Raft member restarted with this log, read from its disk: a snapshot up to `base`, then `entries` (a copy the member will not change). */
-  raft_restored: { node: number; base: number; entries: ReadonlyArray<{ term: number; id: string }> };
+  raft_restored: { node: number; base: number; entries: ReadonlyArray<{ term: number; id: string; config?: readonly number[] }>; /** The voting members in force at `base` (its snapshot's configuration). */ baseConfig: readonly number[] };
   /** A Raft member folded its log up to `index` into a snapshot, or installed its leader's (`installed`), replacing its state machine. */
-  raft_snapshot: { node: number; index: number; term: number; installed: boolean };
+  raft_snapshot: { node: number; index: number; term: number; installed: boolean; /** The voting members in force at `index`. */ config: readonly number[] };
   /** A Raft member applied a log entry to its state machine. */
   raft_applied: { node: number; index: number; term: number; id: string };
   /** A client's write: sent once (retries are not reported), then acknowledged (at `index`), with its latency from the first send. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_CATALOG, faultKind, type FaultContext } from '../../src/chaos/index.js';
 import { RosterPort } from '../../src/systems/membership/messages.js';
+import { RaftPort } from '../../src/systems/raft/messages.js';
 import { MB, tinyWorld, type TinyWorldOptions } from '../world/helpers.js';
 
 /**
@@ -34,7 +35,7 @@ describe('the fault catalog', () => {
   it('has a test below for every kind', () => {
     const tested = ['node_crash', 'node_loss', 'node_pause', 'clock_skew', 'partition', 'latency_spike', 'jitter', 'packet_loss', 'duplicate', 'reorder',
       'bandwidth_throttle', 'transfer_failure', 'link_flap', 'disk_fail', 'disk_full', 'disk_slow', 'disk_corruption', 'region_outage', 'cloud_outage', 'rack_failure', 'brownout',
-      'node_join', 'node_drain', 'node_decommission'];
+      'node_join', 'node_drain', 'node_decommission', 'raft_add_member', 'raft_remove_member'];
     expect(FAULT_CATALOG.map((f) => f.kind).sort()).toEqual([...tested].sort());
   });
 });
@@ -174,6 +175,21 @@ describe('membership changes', () => {
     h.undoAt(4_500_000, again);
     h.sim.run(5_000_000);
     expect(h.world.nodes[3]!.up).toBe(false);
+  });
+});
+
+describe('Raft membership changes', () => {
+  it('raft_add_member and raft_remove_member are commands to the operator\'s tool on the Raft client\'s node', () => {
+    const got: Array<[number, unknown, number]> = [];
+    const w = tinyWorld({ onBoot: (rt) => rt.listen(RaftPort.membershipCommand, (_from, cmd) => got.push([rt.self, cmd, w.sim.now])) });
+    // The run resolves "@raft-client" through the raft module; here it is node 2.
+    const ctx: FaultContext = { world: w.world, rng: w.streams.get('faults'), members: (name) => (name === '@raft-client' ? [2] : w.world.resolveMembers(name)) };
+    for (const [t, spec] of [[1_000, { kind: 'raft_add_member', node: 'r1-1' }], [2_000, { kind: 'raft_remove_member', node: 'r2-1' }]] as const) {
+      const entry = faultKind(spec.kind)!;
+      w.at(t, () => entry.apply(ctx, entry.schema.parse({ at: 0, ...spec }) as never));
+    }
+    w.sim.run(3_000);
+    expect(got).toEqual([[2, { op: 'add', node: 1 }, 1_000], [2, { op: 'remove', node: 3 }, 2_000]]);
   });
 });
 

@@ -191,7 +191,7 @@ describe('Raft', () => {
     at(7, { kind: 'raft_write', node: 3, id: 'w2', key: 'j', phase: 'sent', latency: 0, index: 0 });
     at(8, { kind: 'raft_applied', node: 0, index: 7, term: 1, id: 'w2' });
     w.world.sim.run(10);
-    checker.finish(true, [], 0);
+    checker.finish(true, 0);
     const lin = checker.results().find((r) => r.name === 'raft_linearizable')!;
     expect(lin).toMatchObject({ held: false, violations: 1 });
     expect(lin.first!.detail).toBe('key k: read r1 (saw w0 @9) started at 0.000005s, after write w1 (log index 10) had finished at 0.000004s, yet comes before it in the log');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RosterPort } from '../../systems/membership/messages.js';
 import type { World } from '../../world/index.js';
 import { defineFault, faultBase } from '../fault.js';
+import { operatorCommand } from './operator-command.js';
 
 /**
  * Changes of the cluster's membership, as an operator makes them: a standby
@@ -36,30 +37,6 @@ export const nodeJoin = defineFault({
   describe: (p) => p.node ?? `next standby in ${p.region}`,
 });
 
-/**
- * An operator's command to one node's software, delivered on `port` (the
- * node's own handling does the rest; a node that is down ignores it).
- */
-function operatorCommand<K extends string>(kind: K, summary: string, port: string) {
-  return defineFault({
-    kind,
-    summary,
-    schema: z.strictObject({
-      kind: z.literal(kind),
-      ...faultBase,
-      /** The node; not the source node (refused before the run), which keeps the catalog. */
-      node: z.string(),
-    }),
-    apply(ctx, p) {
-      ctx.world.command(ctx.members(p.node)[0]!, port, {});
-      return undefined;
-    },
-    endsAfter: () => undefined,
-    names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
-    describe: (p) => p.node,
-  });
-}
+export const nodeDrain = operatorCommand('node_drain', 'The operator drains a node: it takes no new replicas or work, hands its replicas off, then leaves the cluster.', { port: RosterPort.drain.name });
 
-export const nodeDrain = operatorCommand('node_drain', 'The operator drains a node: it takes no new replicas or work, hands its replicas off, then leaves the cluster.', RosterPort.drain.name);
-
-export const nodeDecommission = operatorCommand('node_decommission', 'The operator removes a node at once: it announces that it leaves and is wiped; its replicas are repaired from the others.', RosterPort.decommission.name);
+export const nodeDecommission = operatorCommand('node_decommission', 'The operator removes a node at once: it announces that it leaves and is wiped; its replicas are repaired from the others.', { port: RosterPort.decommission.name });

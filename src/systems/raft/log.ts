@@ -9,6 +9,8 @@ export interface Entry {
   id: string;
   key: string;
   value: number;
+  /** A configuration entry: the voting members from this entry on (in force as soon as it is in a log, committed or not). */
+  config?: readonly number[];
 }
 
 /**

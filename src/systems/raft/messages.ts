@@ -24,6 +24,13 @@ export interface Propose { id: string; key: string; value: number; /** Where the
 /** Reply to a client: committed (at `index`), or refused with a reason and a leader hint. */
 export interface ProposeReply { id: string; ok: boolean; leaderHint: number; index: number; reason: string }
 
+/** An operator's membership change (single-server, Ongaro's thesis ch. 4): add a member (caught up as a learner first) or remove one. */
+export interface Reconfigure { id: string; op: 'add' | 'remove'; node: number; replyPort: Port<ReconfigureReply> }
+/** Done (the new configuration is committed), or refused with a reason (`not_leader`, `no_leader`, `busy`: another change is under way). */
+export interface ReconfigureReply { id: string; ok: boolean; reason: string; leaderHint: number }
+/** The operator's command to the admin tool on the client's node: change the group's membership. */
+export interface MembershipCommand { op: 'add' | 'remove'; node: number }
+
 /**
  * Raft's ports, each named after what it carries. The wire names are what
  * traces and determinism digests show: never rename them.
@@ -42,6 +49,10 @@ export const RaftPort = {
   proposeReply: port<ProposeReply>('raft/propose-reply'),
   /** The metadata catalog's proposer hears its answers here: a port of its own, so it can share a node with the client workload. */
   catalogProposeReply: port<ProposeReply>('catalog/raft-reply'),
+  reconfigure: port<Reconfigure>('raft/reconfigure'),
+  reconfigureReply: port<ReconfigureReply>('raft/reconfigure-reply'),
+  /** The operator's command (a fault delivers it to the client's node). */
+  membershipCommand: port<MembershipCommand>('admin/raft-membership'),
   read: port<Read>('raft/read'),
   readReply: port<ReadReply>('raft/read-reply'),
 };

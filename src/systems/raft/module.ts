@@ -9,6 +9,15 @@ export interface RaftSettings { group: RaftOptions; client: RaftClientOptions }
 
 /** The fault target that names whichever node leads the Raft group when the fault strikes. */
 export const RAFT_LEADER = '@raft-leader';
+/** The fault target that names the Raft client's node (where the operator's membership tool runs). */
+export const RAFT_CLIENT = '@raft-client';
+
+/** Nodes the scenario's faults add to the group, in the order they appear, each once. */
+function joinersOf(faults: ReadonlyArray<{ kind: string; node?: string }>, members: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const f of faults) if (f.kind === 'raft_add_member' && f.node && !members.includes(f.node) && !out.includes(f.node)) out.push(f.node);
+  return out;
+}
 
 /**
  * A Raft group for metadata (documents 001 and 002) and its client workload,
@@ -32,15 +41,18 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
     return undefined;
   },
   // log_device: dedicated gives each member a second device like its first, for Raft's state.
-  topology: (topology, r) => r.log_device !== 'dedicated' ? topology : {
-    ...topology,
-    nodes: topology.nodes.map((n) => (r.members.includes(n.name) ? { ...n, logDisk: { ...n.disk } } : n)),
+  topology: (topology, r, scenario) => {
+    if (r.log_device !== 'dedicated') return topology;
+    const members = [...r.members, ...joinersOf(scenario.faults, r.members)];
+    return { ...topology, nodes: topology.nodes.map((n) => (members.includes(n.name) ? { ...n, logDisk: { ...n.disk } } : n)) };
   },
-  settings({ index, defects }, r) {
+  settings({ index, defects, scenario }, r) {
     if (!r) return undefined;
     return {
       group: {
         members: r.members.map(index),
+        joiners: joinersOf(scenario.faults, r.members).map(index),
+        changes: scenario.faults.some((f) => f.kind === 'raft_add_member' || f.kind === 'raft_remove_member'),
         electionTimeoutMin: r.election_timeout.min,
         electionTimeoutMax: r.election_timeout.max,
         heartbeatInterval: r.heartbeat,
@@ -60,7 +72,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
   boot(node, s) {
     bootRaft(node.rt, s, node.telemetry);
   },
-  roles: { [RAFT_LEADER]: 'a raft group' },
+  roles: { [RAFT_LEADER]: 'a raft group', [RAFT_CLIENT]: 'a raft group' },
   observe({ truth, bucket, horizon }, s) {
     const consensus = new ConsensusCollector(truth, bucket, s.group.members);
     const checker = new RaftChecker(truth, s.group.members);
@@ -74,7 +86,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
       afterFault: () => consensus.leadership.recheck(),
       finish: () => {
         // Followers learn of a commit with the next heartbeat or append; ten heartbeats is ample.
-        checker.finish(leader() >= 0, s.group.members, 10 * s.group.heartbeatInterval);
+        checker.finish(leader() >= 0, 10 * s.group.heartbeatInterval);
         consensus.finish();
       },
       files: (): Record<string, string> => {
@@ -87,7 +99,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
       },
       invariants: () => checker.results(),
       // Resolved when the fault strikes, by asking who leads now (as a Jepsen nemesis would).
-      holders: () => (leader() >= 0 ? [leader()] : []),
+      holders: (role) => (role === RAFT_CLIENT ? [s.client.node] : leader() >= 0 ? [leader()] : []),
     };
   },
   terminal(s) {
@@ -105,5 +117,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
     p99_commit_ms: (s) => s.raft?.p99_commit_ms ?? null,
     max_leaderless_s: (s) => s.raft?.max_leaderless_s ?? null,
     write_availability: (s) => s.raft?.write_availability ?? null,
+    raft_members_at_end: (s) => s.raft?.final_members?.length ?? null,
+    raft_changes_done: (s) => (s.raft?.membership_changes ? s.raft.membership_changes.filter((c) => c.done_after_s !== null).length : null),
   },
 };

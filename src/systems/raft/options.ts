@@ -3,8 +3,12 @@ import type { ReadLevel } from './messages.js';
 
 /** A Raft group for metadata (documents 001 and 002). */
 export interface RaftOptions {
-  /** Node indexes of the group's members (3, 5 or 7, across regions). */
+  /** Node indexes of the group's initial members (3, 5 or 7, across regions): its first configuration. */
   members: readonly number[];
+  /** Nodes the scenario adds later (raft_add_member): they run a member that starts outside the configuration. */
+  joiners: readonly number[];
+  /** The scenario changes the membership (adds or removes): the client's node runs the operator's tool. */
+  changes: boolean;
   /** Election timeout drawn uniformly from [min, max] each time it is armed, microseconds (document 001: 150-300 ms). */
   electionTimeoutMin: SimTime;
   electionTimeoutMax: SimTime;
@@ -36,9 +40,11 @@ export interface RaftOptions {
  * - skip_log_check: a follower appends entries without the consistency check;
  * - ack_before_commit: a leader acknowledges a write as soon as it is in its own log;
  * - unconfirmed_strong_reads: a leader answers strong reads at once, without confirming it still leads;
- * - ignore_session: a member answers session reads without checking it has applied the client's session.
+ * - ignore_session: a member answers session reads without checking it has applied the client's session;
+ * - commit_short_of_majority: a leader commits with one member fewer than a majority;
+ * - add_two_at_once: a leader adding a member takes a second addition into the same configuration (two servers at once, without joint consensus).
  */
-export const RAFT_DEFECTS = ['double_vote', 'vote_without_log_check', 'skip_log_check', 'ack_before_commit', 'unconfirmed_strong_reads', 'ignore_session', 'commit_short_of_majority'] as const;
+export const RAFT_DEFECTS = ['double_vote', 'vote_without_log_check', 'skip_log_check', 'ack_before_commit', 'unconfirmed_strong_reads', 'ignore_session', 'commit_short_of_majority', 'add_two_at_once'] as const;
 export type RaftDefect = (typeof RAFT_DEFECTS)[number];
 
 /** A client workload writing to the group (document 002's catalog operations). */

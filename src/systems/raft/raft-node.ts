@@ -2,11 +2,14 @@ import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime, Port, TimerHandle } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
 import { RaftLog, type Entry } from './log.js';
-import { RaftPort, type AppendEntries, type AppendReply, type InstallSnapshot, type PreVote, type PreVoteReply, type Propose, type ProposeReply, type Read, type ReadReply, type RequestVote, type VoteReply } from './messages.js';
+import { RaftPort, type AppendEntries, type AppendReply, type InstallSnapshot, type PreVote, type PreVoteReply, type Propose, type ProposeReply, type Read, type ReadReply, type Reconfigure, type ReconfigureReply, type RequestVote, type VoteReply } from './messages.js';
 import type { RaftOptions } from './options.js';
 import { KvStateMachine, snapshotBytes, type Snapshot } from './state-machine.js';
 
 type Role = 'follower' | 'candidate' | 'leader';
+
+/** A membership change the leader is carrying out: the learners it is catching up, then the configuration entry it waits to commit. */
+interface Change { id: string; from: number; replyPort: Port<ReconfigureReply>; op: 'add' | 'remove'; nodes: number[]; configIndex: number }
 
 /**
  * What a member keeps on its disk: term, vote, its latest snapshot and the log
@@ -31,6 +34,13 @@ const BYTES_PER_ENTRY = 64;
  * indexes start at 1. With `snapshotEvery`, a member compacts its log into a
  * snapshot of the state machine every so many applied entries, and a leader
  * sends its snapshot to a follower that needs entries it no longer has.
+ *
+ * Membership changes one server at a time (Ongaro's thesis, chapter 4): a
+ * configuration is a log entry, in force on a member as soon as it is in its
+ * log; the leader catches a new member up as a learner (replicated to, not
+ * counted) before it appends the configuration that adds it, and starts no
+ * change while another is uncommitted. Majorities are always of the
+ * configuration in force; a member outside it never campaigns.
  */
 export class RaftNode {
   private role: Role = 'follower';
@@ -49,7 +59,12 @@ export class RaftNode {
   private electionTimer: TimerHandle | -1 = -1;
   private heartbeatTimer: TimerHandle | -1 = -1;
   private readonly rng: Rng;
-  private readonly peers: number[];
+  /** The voting members in force (the latest configuration in the log, else the snapshot's, else the initial one), and its log index. */
+  private voters: readonly number[];
+  private configIndex = 0;
+  /** Leader only: members being caught up before a configuration adds them, and the change under way. */
+  private readonly learners = new Set<number>();
+  private change: Change | undefined;
   /** Client writes waiting for their entry to commit: index -> (client, id). */
   private readonly waiting = new Map<number, { client: number; id: string; replyPort: Port<ProposeReply> }>();
   /** Persistence: a write in flight, and actions waiting for the next one to be durable. */
@@ -75,7 +90,7 @@ export class RaftNode {
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: RaftOptions, private readonly telemetry: Telemetry) {
     this.rng = rt.rng('raft');
-    this.peers = opts.members.filter((m) => m !== rt.self);
+    this.voters = opts.members;
     rt.logDisk.read(STATE_KEY, (obj) => {
       const saved = obj?.data as Persistent | undefined;
       if (saved) {
@@ -86,8 +101,9 @@ export class RaftNode {
         this.durableEntries = this.log.lastIndex;
         if (saved.snapshot) this.restoreSnapshot(saved.snapshot);
         this.writtenSnapshot = saved.snapshot?.index ?? 0;
+        this.recomputeConfig();
       }
-      this.telemetry.emit({ kind: 'raft_restored', node: rt.self, base: this.log.base, entries: this.log.copy() });
+      this.telemetry.emit({ kind: 'raft_restored', node: rt.self, base: this.log.base, entries: this.log.copy(), baseConfig: this.snapshot?.config ?? this.opts.members });
       rt.listen(RaftPort.requestVote, (from, req) => this.onRequestVote(from, req));
       rt.listen(RaftPort.voteReply, (from, reply) => this.onVote(from, reply));
       rt.listen(RaftPort.preVote, (from, req) => this.onPreVote(from, req));
@@ -97,6 +113,7 @@ export class RaftNode {
       rt.listen(RaftPort.installSnapshot, (from, req) => this.onInstallSnapshot(from, req));
       rt.listen(RaftPort.propose, (from, req) => this.onPropose(from, req));
       rt.listen(RaftPort.read, (from, req) => this.onRead(from, req));
+      rt.listen(RaftPort.reconfigure, (from, req) => this.onReconfigure(from, req));
       this.becomeFollower(this.term, -1);
     });
   }
@@ -111,11 +128,56 @@ export class RaftNode {
     return this.log.termAt(index);
   }
 
-  /** Appends to the log, reporting the entry (checkers keep a shadow of every member's log). */
+  /** Appends to the log, reporting the entry (checkers keep a shadow of every member's log). A configuration entry is in force at once. */
   private append(e: Entry): void {
     this.log.append(e);
     const index = this.lastIndex();
+    if (e.config) {
+      this.voters = e.config;
+      this.configIndex = index;
+      this.telemetry.emit({ kind: 'raft_log', node: this.rt.self, index, term: e.term, id: e.id, prevTerm: this.termAt(index - 1), config: e.config });
+      return;
+    }
     this.telemetry.emit({ kind: 'raft_log', node: this.rt.self, index, term: e.term, id: e.id, prevTerm: this.termAt(index - 1) });
+  }
+
+  // --- configuration ---------------------------------------------------------
+
+  /** The configuration in force as of `index`: the latest configuration entry at or before it, else the snapshot's, else the initial one. */
+  private configAsOf(index: number): { voters: readonly number[]; at: number } {
+    for (let i = Math.min(index, this.lastIndex()); i > this.log.base; i--) {
+      const c = this.log.at(i)!.config;
+      if (c) return { voters: c, at: i };
+    }
+    return { voters: this.snapshot?.config ?? this.opts.members, at: this.snapshot?.index ?? 0 };
+  }
+
+  /** After the log changed other than by an append (truncation, restart, an installed snapshot). */
+  private recomputeConfig(): void {
+    const { voters, at } = this.configAsOf(this.lastIndex());
+    this.voters = voters;
+    this.configIndex = at;
+  }
+
+  private isVoter(node: number): boolean {
+    return this.voters.includes(node);
+  }
+
+  /** The other voting members: whom elections ask. */
+  private electorate(): number[] {
+    return this.voters.filter((m) => m !== this.rt.self);
+  }
+
+  /** Whom a leader replicates to: the other voters and its learners. */
+  private targets(): number[] {
+    const out = this.electorate();
+    for (const l of this.learners) if (!out.includes(l)) out.push(l);
+    return out;
+  }
+
+  /** More than half of the voting members in force. */
+  private isMajority(count: number): boolean {
+    return count * 2 > this.voters.length;
   }
 
   /** The state machine and indexes as of a snapshot (at restart, or installed from the leader). */
@@ -179,6 +241,9 @@ export class RaftNode {
     }
     this.leader = leader;
     this.preVotes = null;
+    // A change under way dies with the leadership; the operator's tool asks the next leader.
+    this.change = undefined;
+    this.learners.clear();
     if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
     this.heartbeatTimer = -1;
     for (const p of this.pendingReads) this.refuseRead(p.from, p.req, 'not_leader');
@@ -196,12 +261,14 @@ export class RaftNode {
   /** The election timer fired: campaign, or first ask whether a majority would vote (pre-vote). */
   private electionTimeout(): void {
     this.electionTimer = -1;
+    // A member outside the configuration in force (a learner, or removed) never campaigns.
+    if (!this.isVoter(this.rt.self)) return this.armElection();
     if (!this.opts.preVote) return this.startElection();
     this.leader = -1;
     this.preVotes = new Set([this.rt.self]);
     this.armElection();
     const req: PreVote = { term: this.term + 1, lastLogIndex: this.lastIndex(), lastLogTerm: this.termAt(this.lastIndex()) };
-    for (const p of this.peers) this.rt.send(p, RaftPort.preVote, req);
+    for (const p of this.electorate()) this.rt.send(p, RaftPort.preVote, req);
     this.maybePreVoteWon();
   }
 
@@ -222,7 +289,7 @@ export class RaftNode {
   }
 
   private maybePreVoteWon(): void {
-    if (!this.preVotes || this.preVotes.size * 2 <= this.opts.members.length) return;
+    if (!this.preVotes || !this.isMajority([...this.preVotes].filter((v) => this.isVoter(v)).length)) return;
     this.preVotes = null;
     this.startElection();
   }
@@ -241,7 +308,7 @@ export class RaftNode {
     this.persist(() => {
       if (this.term !== term || this.role !== 'candidate') return;
       const req: RequestVote = { term, lastLogIndex: this.lastIndex(), lastLogTerm: this.termAt(this.lastIndex()) };
-      for (const p of this.peers) this.rt.send(p, RaftPort.requestVote, req);
+      for (const p of this.electorate()) this.rt.send(p, RaftPort.requestVote, req);
       this.maybeWin();
     });
   }
@@ -267,13 +334,13 @@ export class RaftNode {
   }
 
   private maybeWin(): void {
-    if (this.role !== 'candidate' || this.votes.size * 2 <= this.opts.members.length) return;
+    if (this.role !== 'candidate' || !this.isVoter(this.rt.self) || !this.isMajority([...this.votes].filter((v) => this.isVoter(v)).length)) return;
     if (this.electionTimer !== -1) this.rt.cancelTimer(this.electionTimer);
     this.electionTimer = -1;
     this.leader = this.rt.self;
     this.leaderSince = this.rt.monotonic();
     this.setRole('leader');
-    for (const p of this.peers) {
+    for (const p of this.electorate()) {
       this.nextIndex.set(p, this.lastIndex() + 1);
       this.matchIndex.set(p, 0);
       this.ackRound.set(p, 0);
@@ -291,7 +358,7 @@ export class RaftNode {
     if (this.role !== 'leader') return;
     if (this.lostQuorum()) return this.becomeFollower(this.term, -1);
     this.round++;
-    for (const p of this.peers) this.sendAppend(p);
+    for (const p of this.targets()) this.sendAppend(p);
     if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
     this.heartbeatTimer = this.rt.setTimer(this.opts.heartbeatInterval, () => {
       this.heartbeatTimer = -1;
@@ -305,8 +372,8 @@ export class RaftNode {
     const now = this.rt.monotonic();
     const window = this.opts.electionTimeoutMax;
     if (now - this.leaderSince < window) return false;
-    const heard = this.peers.filter((p) => now - (this.lastAckAt.get(p) ?? -Infinity) <= window).length;
-    return (heard + 1) * 2 <= this.opts.members.length;
+    const heard = this.electorate().filter((p) => now - (this.lastAckAt.get(p) ?? -Infinity) <= window).length;
+    return !this.isMajority(heard + (this.isVoter(this.rt.self) ? 1 : 0));
   }
 
   private sendAppend(peer: number): void {
@@ -353,6 +420,8 @@ export class RaftNode {
         this.log.truncateFrom(index);
         this.writtenEntries = Math.min(this.writtenEntries, index - 1);
         this.durableEntries = Math.min(this.durableEntries, index - 1);
+        // A configuration in the dropped suffix is no longer in force.
+        if (this.configIndex >= index) this.recomputeConfig();
       }
       this.append(e);
     }
@@ -377,6 +446,7 @@ export class RaftNode {
       this.matchIndex.set(from, reply.matchIndex);
       this.nextIndex.set(from, reply.matchIndex + 1);
       this.advanceCommit();
+      this.learnerCaughtUp();
       if (reply.matchIndex + 1 <= this.lastIndex()) this.sendAppend(from);
     } else {
       // Only a refusal of the append we would send now moves nextIndex back; older ones are stale.
@@ -389,10 +459,13 @@ export class RaftNode {
   /** The highest index stored on a majority (the leader's own log counts once durable), of the current term. */
   private advanceCommit(): void {
     if (this.role !== 'leader') return;
-    const matches = [this.durableEntries, ...this.peers.map((p) => this.matchIndex.get(p) ?? 0)].sort((a, b) => b - a);
+    // The voters' durable indexes (the leader's own only if it is one: a leader removing itself counts the new configuration).
+    const matches = this.electorate().map((p) => this.matchIndex.get(p) ?? 0);
+    if (this.isVoter(this.rt.self)) matches.push(this.durableEntries);
+    matches.sort((a, b) => b - a);
     // Test-only defect: one member short of a majority suffices.
     const short = this.opts.defects.has('commit_short_of_majority') ? 1 : 0;
-    const majority = matches[Math.floor(this.opts.members.length / 2) - short]!;
+    const majority = matches[Math.floor(this.voters.length / 2) - short] ?? 0;
     for (let n = majority; n > this.commitIndex; n--) {
       if (this.termAt(n) === this.term) return this.commit(n);
     }
@@ -416,6 +489,7 @@ export class RaftNode {
       }
     }
     this.serveReads();
+    this.changeCommitted();
     const every = this.opts.snapshotEvery;
     if (every > 0 && this.lastApplied - (this.snapshot?.index ?? 0) >= every) this.compact();
   }
@@ -430,9 +504,9 @@ export class RaftNode {
    */
   private compact(): void {
     const index = this.lastApplied;
-    this.snapshot = this.sm.snapshot(index, this.termAt(index));
+    this.snapshot = { ...this.sm.snapshot(index, this.termAt(index)), config: this.configAsOf(index).voters };
     this.log.compact(index - this.opts.snapshotEvery);
-    this.telemetry.emit({ kind: 'raft_snapshot', node: this.rt.self, index, term: this.snapshot.term, installed: false });
+    this.telemetry.emit({ kind: 'raft_snapshot', node: this.rt.self, index, term: this.snapshot.term, installed: false, config: this.snapshot.config! });
     this.persist(() => {});
   }
 
@@ -446,7 +520,8 @@ export class RaftNode {
       this.writtenEntries = Math.min(this.writtenEntries, this.lastIndex());
       this.durableEntries = Math.min(this.durableEntries, this.lastIndex());
       this.restoreSnapshot(snap);
-      this.telemetry.emit({ kind: 'raft_snapshot', node: this.rt.self, index: snap.index, term: snap.term, installed: true });
+      this.recomputeConfig();
+      this.telemetry.emit({ kind: 'raft_snapshot', node: this.rt.self, index: snap.index, term: snap.term, installed: true, config: snap.config ?? this.opts.members });
     }
     const term = this.term;
     this.persist(() => this.rt.send(from, RaftPort.appendReply, { term, success: true, matchIndex: snap.index, round: req.round, prevLogIndex: -1 }));
@@ -468,7 +543,62 @@ export class RaftNode {
     if (this.opts.defects.has('ack_before_commit')) this.rt.send(from, req.replyPort, { id: req.id, ok: true, leaderHint: this.rt.self, index: this.lastIndex(), reason: '' });
     else this.waiting.set(this.lastIndex(), { client: from, id: req.id, replyPort: req.replyPort });
     this.persist(() => this.advanceCommit());
-    for (const p of this.peers) if ((this.nextIndex.get(p) ?? 0) === this.lastIndex()) this.sendAppend(p);
+    for (const p of this.targets()) if ((this.nextIndex.get(p) ?? 0) === this.lastIndex()) this.sendAppend(p);
+  }
+
+  // --- membership changes ----------------------------------------------------
+
+  private onReconfigure(from: number, req: Reconfigure): void {
+    const refuse = (reason: string): void => this.rt.send(from, req.replyPort, { id: req.id, ok: false, reason, leaderHint: this.leader });
+    if (this.role !== 'leader') return refuse(this.leader >= 0 ? 'not_leader' : 'no_leader');
+    if (this.change?.id === req.id) return;
+    const done = req.op === 'add' ? this.isVoter(req.node) : !this.isVoter(req.node);
+    // Already so, in a configuration this leader has committed: nothing to do (a retry of a change that took effect).
+    if (done && this.configIndex <= this.commitIndex) return this.rt.send(from, req.replyPort, { id: req.id, ok: true, reason: '', leaderHint: this.rt.self });
+    // One change at a time: none while another is under way or a configuration is uncommitted.
+    // (Test-only defect: a second addition joins one under way, and both go in one configuration.)
+    const merge = this.opts.defects.has('add_two_at_once') && req.op === 'add' && this.change?.op === 'add' && this.change.configIndex < 0;
+    if (done || (!merge && (this.change || this.configIndex > this.commitIndex))) return refuse('busy');
+    if (req.op === 'remove') {
+      this.change = { id: req.id, from, replyPort: req.replyPort, op: 'remove', nodes: [req.node], configIndex: -1 };
+      return this.appendConfig(this.voters.filter((m) => m !== req.node));
+    }
+    if (merge) this.change!.nodes.push(req.node);
+    else this.change = { id: req.id, from, replyPort: req.replyPort, op: 'add', nodes: [req.node], configIndex: -1 };
+    this.learners.add(req.node);
+    this.nextIndex.set(req.node, this.lastIndex() + 1);
+    this.matchIndex.set(req.node, 0);
+    this.sendAppend(req.node);
+  }
+
+  /** A learner being added has everything committed so far: the configuration that adds it goes in the log. */
+  private learnerCaughtUp(): void {
+    const c = this.change;
+    if (!c || c.op !== 'add' || c.configIndex >= 0) return;
+    if (!c.nodes.every((n) => (this.matchIndex.get(n) ?? 0) >= this.commitIndex)) return;
+    for (const n of c.nodes) this.learners.delete(n);
+    this.appendConfig([...this.voters, ...c.nodes.filter((n) => !this.isVoter(n))]);
+  }
+
+  private appendConfig(voters: number[]): void {
+    const index = this.lastIndex() + 1;
+    this.append({ term: this.term, id: `config-${this.term}-${index}`, key: '', value: 0, config: voters });
+    this.change!.configIndex = index;
+    for (const p of this.electorate()) if (!this.nextIndex.has(p)) {
+      this.nextIndex.set(p, index);
+      this.matchIndex.set(p, 0);
+    }
+    this.persist(() => this.advanceCommit());
+    this.broadcast();
+  }
+
+  /** The change's configuration is committed: the operator is answered; a leader that removed itself steps down. */
+  private changeCommitted(): void {
+    const c = this.change;
+    if (this.role !== 'leader' || !c || c.configIndex < 0 || this.commitIndex < c.configIndex) return;
+    this.change = undefined;
+    this.rt.send(c.from, c.replyPort, { id: c.id, ok: true, reason: '', leaderHint: this.rt.self });
+    if (!this.isVoter(this.rt.self)) this.becomeFollower(this.term, -1);
   }
 
   // --- reads -----------------------------------------------------------------
@@ -500,7 +630,7 @@ export class RaftNode {
   /** Serves strong reads whose round a majority confirmed, once this term has committed and their index is applied. */
   private serveReads(): void {
     if (this.role !== 'leader' || this.pendingReads.length === 0 || this.termAt(this.commitIndex) !== this.term) return;
-    const confirmed = (round: number): boolean => (1 + this.peers.filter((p) => (this.ackRound.get(p) ?? 0) >= round).length) * 2 > this.opts.members.length;
+    const confirmed = (round: number): boolean => this.isMajority((this.isVoter(this.rt.self) ? 1 : 0) + this.electorate().filter((p) => (this.ackRound.get(p) ?? 0) >= round).length);
     const waiting: typeof this.pendingReads = [];
     for (const p of this.pendingReads) {
       if (confirmed(p.round) && this.lastApplied >= p.readIndex) this.answerRead(p.from, p.req);

@@ -8,6 +8,8 @@ export interface Snapshot {
   kv: ReadonlyMap<string, { value: number; writeId: string }>;
   /** Ids applied, with the index each first took effect at (duplicates of a retried write change nothing). */
   applied: Pick<AppliedIds, 'size' | 'get' | 'clone'>;
+  /** The voting members in force at `index` (set by the member taking the snapshot). */
+  config?: readonly number[];
 }
 
 /** Bytes a snapshot takes on disk and on the wire: per key and per remembered id. */
