@@ -39,6 +39,8 @@ export interface ConsensusSummary {
   membership_changes?: Array<{ op: 'add' | 'remove'; node: string; at_s: number; done_after_s: number | null }>;
   /** Present with membership changes: the voting members of the last configuration a leader put in its log. */
   final_members?: string[];
+  /** Present when a member read back a damaged log: who, when, how many entries failed their checksums, and how long until it held every committed entry again (null: not by the end). */
+  log_repairs?: Array<{ member: string; at_s: number; entries_lost: number; repaired_after_s: number | null }>;
 }
 
 export interface ReadLevelSummary {
@@ -80,6 +82,7 @@ export class ConsensusCollector implements LeadershipSpans {
   /** The latest configuration each member has in its log, for judging who a new leader must reach. */
   private readonly configOf = new Map<number, readonly number[]>();
   private lastLeaderConfig: readonly number[] | undefined;
+  private readonly repairs: Array<{ node: number; at: SimTime; lost: number; after: SimTime | null }> = [];
 
   constructor(private readonly truth: GroundTruth, private readonly bucket: SimTime, members: readonly number[]) {
     this.leadership = new RaftLeadership(truth, members, this);
@@ -116,6 +119,16 @@ export class ConsensusCollector implements LeadershipSpans {
       let latest: readonly number[] | undefined;
       for (const x of e.entries) if (x.config) latest = x.config;
       if (latest || this.configOf.has(e.node)) this.configOf.set(e.node, latest ?? e.baseConfig);
+    } else if (e.kind === 'raft_log_damaged') {
+      this.repairs.push({ node: e.node, at: this.truth.now, lost: e.lost, after: null });
+    } else if (e.kind === 'raft_log_repaired') {
+      for (let i = this.repairs.length - 1; i >= 0; i--) {
+        const r = this.repairs[i]!;
+        if (r.node === e.node && r.after === null) {
+          r.after = e.after;
+          break;
+        }
+      }
     } else if (e.kind === 'raft_membership') {
       if (e.phase === 'requested') this.changes.push({ id: e.id, op: e.op, node: e.member, at: this.truth.now, after: null });
       else {
@@ -207,6 +220,9 @@ export class ConsensusCollector implements LeadershipSpans {
       ...(this.changes.length === 0 ? {} : {
         membership_changes: this.changes.map((c) => ({ op: c.op, node: this.truth.nodeName(c.node), at_s: c.at / 1e6, done_after_s: c.after === null ? null : c.after / 1e6 })),
         final_members: (this.lastLeaderConfig ?? this.leadership.voters).map((m) => this.truth.nodeName(m)),
+      }),
+      ...(this.repairs.length === 0 ? {} : {
+        log_repairs: this.repairs.map((r) => ({ member: this.truth.nodeName(r.node), at_s: r.at / 1e6, entries_lost: r.lost, repaired_after_s: r.after === null ? null : r.after / 1e6 })),
       }),
     };
   }

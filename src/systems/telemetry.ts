@@ -47,6 +47,10 @@ export interface TelemetryEvents {
   raft_log: { node: number; index: number; term: number; id: string; prevTerm: number; /** Set for a configuration entry: the voting members from it on. */ config?: readonly number[] };
   /** A Raft member restarted with this log, read from its disk: a snapshot up to `base`, then `entries` (a copy the member will not change). */
   raft_restored: { node: number; base: number; entries: ReadonlyArray<{ term: number; id: string; config?: readonly number[] }>; /** The voting members in force at `base` (its snapshot's configuration). */ baseConfig: readonly number[] };
+  /** A Raft member read back a log that failed its checksum: entries up to `kept` verified, `lost` after them did not (it repairs them from a leader). */
+  raft_log_damaged: { node: number; kept: number; lost: number };
+  /** A Raft member that read back a damaged log holds every committed entry again (`after`: microseconds since it noticed). */
+  raft_log_repaired: { node: number; after: number };
   /** A Raft member folded its log up to `index` into a snapshot, or installed its leader's (`installed`), replacing its state machine. */
   raft_snapshot: { node: number; index: number; term: number; installed: boolean; /** The voting members in force at `index`. */ config: readonly number[] };
   /** A Raft member applied a log entry to its state machine. */

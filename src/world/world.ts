@@ -318,9 +318,15 @@ export class World implements DiskObserver {
     return once(() => disk.removeSlowdown(id));
   }
 
-  /** Silently corrupts those of the given objects that are on a node's disk. */
-  corrupt(node: number, keys: readonly string[]): void {
-    for (const key of keys) if (this.nodes[node]!.disk.corrupt(key)) this.destroyed.add(`${node}|${key}`);
+  /**
+   * Silently corrupts those of the given objects that are on a node's disk,
+   * or (`log`) on its log device (its disk when it has none).
+   */
+  corrupt(node: number, keys: readonly string[], device: 'data' | 'log' = 'data'): void {
+    const n = this.nodes[node]!;
+    const disk = device === 'log' && n.logDisk ? n.logDisk : n.disk;
+    // Only the data disk's objects are ground truth (replicas); a log device's are the software's business.
+    for (const key of keys) if (disk.corrupt(key) && disk === n.disk) this.destroyed.add(`${node}|${key}`);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, MAX_FACTOR } from '../../units/index.js';
+import { RAFT_STATE_PREFIX } from '../../systems/raft/raft-node.js';
 import { defineFault, faultBase } from '../fault.js';
 
 export const diskFail = defineFault({
@@ -56,17 +57,20 @@ export const diskCorruption = defineFault({
     kind: z.literal('disk_corruption'),
     ...faultBase,
     node: z.string(),
-    /** Share of the objects on the node's disk to corrupt, chosen by the faults stream. */
+    /** Share of the objects on the device to corrupt, chosen by the faults stream. */
     fraction: z.number().gt(0).max(1).default(0.1),
+    /** "data": the node's disk (replicas, and whatever else is on it); "log": where Raft keeps its state (the dedicated log device, or the Raft state on the shared disk). */
+    device: z.enum(['data', 'log']).default('data'),
   }),
   apply(ctx, p) {
     const node = ctx.members(p.node)[0]!;
-    const keys = ctx.world.nodes[node]!.disk.keys('');
+    const n = ctx.world.nodes[node]!;
+    const keys = p.device === 'data' ? n.disk.keys('') : n.logDisk ? n.logDisk.keys('') : n.disk.keys(RAFT_STATE_PREFIX);
     const count = Math.ceil(keys.length * p.fraction);
-    ctx.world.corrupt(node, ctx.rng.shuffled(keys).slice(0, count));
+    ctx.world.corrupt(node, ctx.rng.shuffled(keys).slice(0, count), p.device);
     return undefined;
   },
   endsAfter: () => undefined,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
-  describe: (p) => `${p.node} ${Math.round(p.fraction * 100)}%`,
+  describe: (p) => `${p.node} ${Math.round(p.fraction * 100)}%${p.device === 'log' ? ' of its log device' : ''}`,
 });

@@ -118,6 +118,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
     max_leaderless_s: (s) => s.raft?.max_leaderless_s ?? null,
     write_availability: (s) => s.raft?.write_availability ?? null,
     raft_members_at_end: (s) => s.raft?.final_members?.length ?? null,
+    raft_logs_repaired: (s) => (s.raft?.log_repairs ? s.raft.log_repairs.filter((r) => r.repaired_after_s !== null).length : null),
     raft_changes_done: (s) => (s.raft?.membership_changes ? s.raft.membership_changes.filter((c) => c.done_after_s !== null).length : null),
   },
 };

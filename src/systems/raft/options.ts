@@ -42,9 +42,10 @@ export interface RaftOptions {
  * - unconfirmed_strong_reads: a leader answers strong reads at once, without confirming it still leads;
  * - ignore_session: a member answers session reads without checking it has applied the client's session;
  * - commit_short_of_majority: a leader commits with one member fewer than a majority;
- * - add_two_at_once: a leader adding a member takes a second addition into the same configuration (two servers at once, without joint consensus).
+ * - add_two_at_once: a leader adding a member takes a second addition into the same configuration (two servers at once, without joint consensus);
+ * - vote_with_damaged_log: a member that read back a damaged log votes and campaigns before repairing it.
  */
-export const RAFT_DEFECTS = ['double_vote', 'vote_without_log_check', 'skip_log_check', 'ack_before_commit', 'unconfirmed_strong_reads', 'ignore_session', 'commit_short_of_majority', 'add_two_at_once'] as const;
+export const RAFT_DEFECTS = ['double_vote', 'vote_without_log_check', 'skip_log_check', 'ack_before_commit', 'unconfirmed_strong_reads', 'ignore_session', 'commit_short_of_majority', 'add_two_at_once', 'vote_with_damaged_log'] as const;
 export type RaftDefect = (typeof RAFT_DEFECTS)[number];
 
 /** A client workload writing to the group (document 002's catalog operations). */

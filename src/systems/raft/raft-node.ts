@@ -17,9 +17,11 @@ interface Change { id: string; from: number; replyPort: Port<ReconfigureReply>; 
  * `length` (see RaftLog), and snapshots never change once taken, so storing
  * costs no copying.
  */
-interface Persistent { term: number; votedFor: number; snapshot: Snapshot | null; base: number; baseTerm: number; entries: readonly Entry[]; length: number }
+interface Persistent { term: number; votedFor: number; snapshot: Snapshot | null; base: number; baseTerm: number; entries: readonly Entry[]; length: number; /** Still repairing a damaged log (kept with the term and vote, so a restart does not forget it). */ repairing?: boolean }
 
-const STATE_KEY = 'raft/state';
+/** Where a member keeps its state, on its log device (a fault corrupting "the Raft log" looks here). */
+export const RAFT_STATE_PREFIX = 'raft/';
+const STATE_KEY = `${RAFT_STATE_PREFIX}state`;
 const BYTES_PER_ENTRY = 64;
 
 /**
@@ -41,6 +43,14 @@ const BYTES_PER_ENTRY = 64;
  * counted) before it appends the configuration that adds it, and starts no
  * change while another is uncommitted. Majorities are always of the
  * configuration in force; a member outside it never campaigns.
+ *
+ * Log integrity (document 001's checksum per entry): a member that reads
+ * back a state whose checksum fails verifies its entries, keeps those before
+ * the first damaged one, and repairs the rest from a leader; until it holds
+ * everything a leader of the current term has committed in that term, it
+ * neither votes nor campaigns (a member that forgot committed entries must
+ * not help elect a leader that lacks them). Term and vote are kept twice and
+ * survive; the snapshot has its own checksum.
  */
 export class RaftNode {
   private role: Role = 'follower';
@@ -85,6 +95,9 @@ export class RaftNode {
   private lastLeaderContact = -Infinity;
   /** The leader's commit index as of its latest AppendEntries: a bounded-staleness read needs at least that applied. */
   private leaderCommitSeen = 0;
+  /** Set after reading back a damaged log: the member does not vote or campaign until a leader's commit in its own term shows it caught up. */
+  private repairing = false;
+  private repairSince = 0;
   /** Strong reads waiting for a confirmed heartbeat round and their read index to be applied. */
   private pendingReads: Array<{ from: number; req: Read; round: number; readIndex: number }> = [];
 
@@ -96,7 +109,13 @@ export class RaftNode {
       if (saved) {
         this.term = saved.term;
         this.votedFor = saved.votedFor;
-        this.log = new RaftLog(saved.base, saved.baseTerm, saved.entries.slice(0, saved.length));
+        let length = saved.length;
+        if (obj!.actualChecksum !== obj!.checksum) length = this.damaged(saved);
+        else if (saved.repairing) {
+          this.repairing = true;
+          this.repairSince = rt.monotonic();
+        }
+        this.log = new RaftLog(saved.base, saved.baseTerm, saved.entries.slice(0, length));
         this.writtenEntries = this.log.lastIndex;
         this.durableEntries = this.log.lastIndex;
         if (saved.snapshot) this.restoreSnapshot(saved.snapshot);
@@ -116,6 +135,33 @@ export class RaftNode {
       rt.listen(RaftPort.reconfigure, (from, req) => this.onReconfigure(from, req));
       this.becomeFollower(this.term, -1);
     });
+  }
+
+  /**
+   * The stored state fails its checksum: which entries the damage reached is
+   * drawn (the object is one opaque blob here), and every entry from the
+   * first damaged one fails its own checksum. Returns how many entries after
+   * the base are kept.
+   */
+  private damaged(saved: Persistent): number {
+    const kept = saved.length === 0 ? 0 : this.rt.rng('raft-log-damage').int(0, saved.length - 1);
+    const lost = saved.length - kept;
+    this.repairing = true;
+    this.repairSince = this.rt.monotonic();
+    this.telemetry.emit({ kind: 'raft_log_damaged', node: this.rt.self, kept: saved.base + kept, lost });
+    return kept;
+  }
+
+  /** A leader's append brought this member's log up to the leader's commit in the leader's own term: it holds every committed entry again. */
+  private maybeRepaired(leaderCommit: number, leaderTerm: number, match: number): void {
+    if (!this.repairing || match < leaderCommit || this.termAt(leaderCommit) !== leaderTerm) return;
+    this.repairing = false;
+    this.telemetry.emit({ kind: 'raft_log_repaired', node: this.rt.self, after: this.rt.monotonic() - this.repairSince });
+  }
+
+  /** Whether this member may vote and campaign: not while repairing a damaged log (unless a test plants that bug). */
+  private mayVote(): boolean {
+    return !this.repairing || this.opts.defects.has('vote_with_damaged_log');
   }
 
   // --- log helpers -----------------------------------------------------------
@@ -223,7 +269,7 @@ export class RaftNode {
         for (const w of waiting) w();
         if (this.afterPersist.length > 0) this.writeState();
       });
-    }, { term: this.term, votedFor: this.votedFor, snapshot: snap, ...this.log.stored() } satisfies Persistent);
+    }, { term: this.term, votedFor: this.votedFor, snapshot: snap, ...this.log.stored(), ...(this.repairing ? { repairing: true } : {}) } satisfies Persistent);
   }
 
   // --- roles -----------------------------------------------------------------
@@ -261,8 +307,8 @@ export class RaftNode {
   /** The election timer fired: campaign, or first ask whether a majority would vote (pre-vote). */
   private electionTimeout(): void {
     this.electionTimer = -1;
-    // A member outside the configuration in force (a learner, or removed) never campaigns.
-    if (!this.isVoter(this.rt.self)) return this.armElection();
+    // A member outside the configuration in force (a learner, or removed), or repairing its log, does not campaign.
+    if (!this.isVoter(this.rt.self) || !this.mayVote()) return this.armElection();
     if (!this.opts.preVote) return this.startElection();
     this.leader = -1;
     this.preVotes = new Set([this.rt.self]);
@@ -276,7 +322,7 @@ export class RaftNode {
     // No while this member follows a live leader (or leads): a member cut off must not unseat it.
     const leaderAlive = this.role === 'leader' || (this.leader >= 0 && this.rt.monotonic() - this.lastLeaderContact < this.opts.electionTimeoutMin);
     const upToDate = req.lastLogTerm > this.termAt(this.lastIndex()) || (req.lastLogTerm === this.termAt(this.lastIndex()) && req.lastLogIndex >= this.lastIndex());
-    this.rt.send(from, RaftPort.preVoteReply, { term: req.term, current: this.term, granted: req.term > this.term && upToDate && !leaderAlive } satisfies PreVoteReply);
+    this.rt.send(from, RaftPort.preVoteReply, { term: req.term, current: this.term, granted: req.term > this.term && upToDate && !leaderAlive && this.mayVote() } satisfies PreVoteReply);
   }
 
   private onPreVoteReply(from: number, reply: PreVoteReply): void {
@@ -317,7 +363,7 @@ export class RaftNode {
     if (req.term > this.term) this.becomeFollower(req.term, -1);
     const upToDate = this.opts.defects.has('vote_without_log_check') || req.lastLogTerm > this.termAt(this.lastIndex()) || (req.lastLogTerm === this.termAt(this.lastIndex()) && req.lastLogIndex >= this.lastIndex());
     const free = this.votedFor === -1 || this.votedFor === from || this.opts.defects.has('double_vote');
-    const granted = req.term === this.term && free && upToDate;
+    const granted = req.term === this.term && free && upToDate && this.mayVote();
     if (granted) {
       this.votedFor = from;
       this.armElection();
@@ -429,6 +475,7 @@ export class RaftNode {
     const term = this.term;
     this.persist(() => {
       if (req.leaderCommit > this.commitIndex) this.commit(Math.min(req.leaderCommit, match));
+      this.maybeRepaired(req.leaderCommit, req.term, match);
       this.rt.send(from, RaftPort.appendReply, { term, success: true, matchIndex: match, round: req.round, prevLogIndex: req.prevLogIndex });
     });
   }
