@@ -23,6 +23,13 @@ export class PipelineChecker {
   private readonly partialCause = this.invariants.declare('partial_ack_explained', 'a chunk acknowledged with fewer than replication_factor replicas (PARTIAL) had replication_factor targets asked: the others failed, stayed silent or are still writing');
   private readonly drainSafety = this.invariants.declare('drain_hands_off', 'a drained node leaves only once every acknowledged chunk it holds has replication_factor intact replicas on other nodes in service');
   private readonly outcomes = new Map<number, 'acked' | 'failed'>();
+  /**
+   * With checkpoints in batches (`checkpoint.every` > 1) an outcome is
+   * announced before it is on disk: those not yet in a checkpoint, and those
+   * a restart of the metadata node lost (each may be announced once more).
+   */
+  private readonly unwritten = new Set<number>();
+  private readonly forgotten = new Set<number>();
   /** Nodes that announced they leave at the end of a drain (their world 'leave' follows at once). */
   private readonly drained = new Set<number>();
   /** Distribution targets that answered (or were given up on), by chunk, until the chunk is acknowledged. */
@@ -43,9 +50,15 @@ export class PipelineChecker {
     private readonly metadataNode: number,
     /** With `fallback_to_any_node` off, a distribution may legitimately ask fewer targets than exist: PARTIAL needs no cause then. */
     private readonly asksEnough = true,
+    /** `checkpoint.every` above 1: outcomes are announced before they are on disk. */
+    private readonly batchedCheckpoints = false,
   ) {
     truth.onNodeState((node, event) => {
-      if (node.index === metadataNode && event === 'restart') this.metadataRestarts++;
+      if (node.index === metadataNode && event === 'restart') {
+        this.metadataRestarts++;
+        for (const c of this.unwritten) this.forgotten.add(c);
+        this.unwritten.clear();
+      }
       if (event === 'leave' && this.drained.delete(node.index)) this.judgeDrain(node.index);
     });
   }
@@ -64,6 +77,10 @@ export class PipelineChecker {
   observe(e: TelemetryEvent): void {
     if (e.kind === 'roster') {
       if (e.change === 'left' && e.how === 'drain') this.drained.add(e.node);
+      return;
+    }
+    if (e.kind === 'checkpoint') {
+      for (const c of e.chunks) this.unwritten.delete(c);
       return;
     }
     if (e.kind === 'detector' && e.observer === this.metadataNode) {
@@ -102,8 +119,10 @@ export class PipelineChecker {
     const now = this.truth.now;
     const outcome = e.kind === 'acked' ? 'acked' : 'failed';
     const before = this.outcomes.get(e.chunk);
-    if (before) this.once.violated(now, `chunk ${e.chunk} ${outcome} after it was already ${before}`);
+    // An outcome the restarted metadata node never had on disk may be announced again (work redone), once.
+    if (before && !this.forgotten.delete(e.chunk)) this.once.violated(now, `chunk ${e.chunk} ${outcome} after it was already ${before}`);
     this.outcomes.set(e.chunk, outcome);
+    if (this.batchedCheckpoints) this.unwritten.add(e.chunk);
     if (e.kind !== 'acked') return void this.answered.delete(e.chunk);
     this.believed.set(e.chunk, new Set(e.replicas));
     if (e.replicas.length < this.minReplicas) this.ackQuorum.violated(now, `chunk ${e.chunk} acknowledged with ${e.replicas.length} replicas`);

@@ -13,4 +13,5 @@ export * from './utilisation.js';
 export * from './faults-csv.js';
 export * from './detector.js';
 export * from './membership.js';
+export * from './checkpoint.js';
 export * from './consensus.js';

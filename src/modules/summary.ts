@@ -1,5 +1,5 @@
 import type { CoordinatorSummary, ExpectationResult, InvariantResult } from '../check/index.js';
-import type { ConsensusSummary, DetectionSummary, MembershipSummary, UtilisationSummary } from '../metrics/index.js';
+import type { CheckpointSummary, ConsensusSummary, DetectionSummary, MembershipSummary, UtilisationSummary } from '../metrics/index.js';
 import type { Stage } from '../systems/index.js';
 
 export interface StageSummary {
@@ -75,6 +75,8 @@ export interface Summary {
   utilisation: UtilisationSummary;
   /** Present when the dataset arrives in batches (`pipeline.dataset.batches.count` > 1): each batch's throughput and their coefficient of variation. */
   batches?: { count: number; every_s: number; throughput_mb_s: Array<number | null>; throughput_cv: number | null };
+  /** Present with `pipeline.checkpoint.every` above 1: checkpoints written, and what crashes of the source node cost (outcomes lost, chunks adopted again or redone). */
+  checkpoint?: CheckpointSummary;
   /** Present with `pipeline.routing: relay`: bulk transfers relayed through a third region, and their bytes. */
   routing?: { relayed_transfers: number; relayed_bytes: number };
   /** Present when the scenario runs document 003's coordinator. */

@@ -113,6 +113,7 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     verifyAfterDistribution: d.verify,
     suspicionPeriod: p.suspicion_period,
     recoveryWait: p.recovery_wait,
+    checkpoint: { every: p.checkpoint.every, maxDelay: p.checkpoint.max_delay },
     catalog: p.catalog,
     coordination: p.coordination,
     balancer: p.balancer,

@@ -142,6 +142,8 @@ const pipeline = z.strictObject({
   suspicion_period: wait,
   /** After a restart, how long the orchestrator waits for nodes' inventories before resuming. */
   recovery_wait: wait,
+  /** How often the orchestrator's outcome log is made durable (document 004's checkpoints): every outcome before it is announced (every: 1), or every `every` outcomes, or `max_delay` after the oldest unwritten one, and at completion. */
+  checkpoint: z.strictObject({ every: z.number().int().positive(), max_delay: periodOrOff }),
   /** Where placements are recorded: "local" (the orchestrator's log) or "raft" (also committed through the raft group). */
   catalog: z.enum(['local', 'raft']).default('local'),
   /** Who picks the processing worker: "direct" (the orchestrator) or "coordinator" (document 003's coordinator; needs a coordinator: block). */
@@ -191,8 +193,8 @@ const rebalance = z.strictObject({
   enabled: z.boolean(),
   /** How often disk use is compared. */
   interval: period,
-  /** Rebalance while (most - least loaded) / most exceeds this. */
-  threshold: z.number().min(0).max(1),
+  /** Rebalance while (most - least loaded) / least exceeds this (document 002: max > min + min / 2, so 0.5). */
+  threshold: z.number().min(0).max(1000),
   max_concurrent: z.number().int().positive(),
   timeout: wait,
 });

@@ -81,6 +81,14 @@ export interface PipelineOptions {
   suspicionPeriod: SimTime;
   /** After a restart, how long the orchestrator waits for nodes' inventories before resuming, microseconds. */
   recoveryWait: SimTime;
+  /**
+   * When outcomes reach the log on disk (document 004's checkpoints): with
+   * `every` 1, each before it is announced (write-ahead, group-committed);
+   * above 1, outcomes are announced at once and written every `every`, or
+   * `maxDelay` after the oldest unwritten one (0: no such bound), and at
+   * completion; a crash loses the unwritten ones, which are adopted or redone.
+   */
+  checkpoint: { every: number; maxDelay: SimTime };
   /** Where placements are recorded: the orchestrator's own log only, or also committed through the Raft group (documents 001/002). */
   catalog: 'local' | 'raft';
   /** Who picks the processing worker: the orchestrator itself (`direct`), or document 003's coordinator among its agents with the `process` capability. */

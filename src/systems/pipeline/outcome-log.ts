@@ -1,4 +1,12 @@
-import type { NodeRuntime } from '../../world/runtime.js';
+import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
+import type { Telemetry } from '../telemetry.js';
+
+declare module '../telemetry.js' {
+  interface TelemetryEvents {
+    /** With `checkpoint.every` above 1: a checkpoint of the outcome log is on disk, holding these chunks' outcomes (announced earlier). */
+    checkpoint: { node: number; chunks: readonly number[] };
+  }
+}
 
 /** One chunk's final outcome as the orchestrator records it. */
 export interface LoggedOutcome {
@@ -24,6 +32,12 @@ interface Stored { entries: readonly LoggedOutcome[]; length: number }
  * group-committed: outcomes that arrive while one write is in flight go out
  * together in the next, appended to the log file (only the new entries are
  * written, so a long run costs bytes in proportion to its chunks).
+ *
+ * With `checkpoint.every` above 1 (document 004's checkpoints) outcomes are
+ * announced at once and written in batches: every `every` outcomes, or
+ * `maxDelay` after the oldest unwritten one, and when the pipeline is done.
+ * Fewer writes; a crash loses the outcomes since the last one, and the
+ * restarted orchestrator adopts or redoes those chunks.
  */
 export class OutcomeLog {
   /** Every entry written or being written; a failed write's entries are cut off again (into a new array, so stored copies keep theirs). */
@@ -32,9 +46,16 @@ export class OutcomeLog {
   private writing = false;
   /** A failed write's retry is scheduled: appends meanwhile wait for it. */
   private retrying = false;
+  /** Checkpointing in batches: the outcomes waiting make one (count reached, delay passed, or completion). */
+  private due = false;
+  private delayTimer: TimerHandle | -1 = -1;
 
-  constructor(private readonly rt: NodeRuntime, recovered: readonly LoggedOutcome[]) {
+  constructor(private readonly rt: NodeRuntime, recovered: readonly LoggedOutcome[], private readonly checkpoint: { every: number; maxDelay: number } = { every: 1, maxDelay: 0 }, private readonly telemetry?: Telemetry) {
     this.entries.push(...recovered);
+  }
+
+  private get batched(): boolean {
+    return this.checkpoint.every > 1;
   }
 
   /** Reads the log left by a previous life of this node; null on a disk that never held one (the first boot). */
@@ -50,13 +71,45 @@ export class OutcomeLog {
     this.rt.disk.write(KEY, BYTES_PER_ENTRY, 0, () => {}, { entries: [], length: 0 } satisfies Stored);
   }
 
+  /** Logs an outcome; `onDurable` runs once it is on disk (at once, when checkpointing in batches: the outcome is announced before). */
   append(entry: LoggedOutcome, onDurable: () => void): void {
-    this.pending.push({ entry, onDurable });
+    if (!this.batched) {
+      this.pending.push({ entry, onDurable });
+      return this.flush();
+    }
+    onDurable();
+    this.pending.push({ entry, onDurable: () => {} });
+    this.armCheckpoint();
+    this.flush();
+  }
+
+  /** Due once `every` outcomes wait, else (with `maxDelay`) that long after the oldest. */
+  private armCheckpoint(): void {
+    if (this.pending.length >= this.checkpoint.every) this.due = true;
+    else if (this.pending.length > 0 && this.checkpoint.maxDelay > 0 && this.delayTimer === -1) {
+      this.delayTimer = this.rt.setTimer(this.checkpoint.maxDelay, () => {
+        this.delayTimer = -1;
+        this.due = true;
+        this.flush();
+      });
+    }
+  }
+
+  /** The pipeline is done: whatever is unwritten goes to disk now (a completion checkpoint). */
+  checkpointNow(): void {
+    if (!this.batched) return;
+    this.due = true;
     this.flush();
   }
 
   private flush(): void {
     if (this.writing || this.retrying || this.pending.length === 0) return;
+    if (this.batched) {
+      if (!this.due) return;
+      this.due = false;
+      if (this.delayTimer !== -1) this.rt.cancelTimer(this.delayTimer);
+      this.delayTimer = -1;
+    }
     const batch = this.pending;
     this.pending = [];
     const before = this.entries.length;
@@ -64,6 +117,7 @@ export class OutcomeLog {
     this.writing = true;
     this.rt.disk.append(KEY, batch.length * BYTES_PER_ENTRY, (ok) => {
       if (ok) return this.rt.disk.sync(() => this.written(batch));
+      if (this.batched) this.due = true;
       // Disk full or failed: nothing is durable; keep the batch and try again shortly.
       this.entries = this.entries.slice(0, before);
       this.writing = false;
@@ -80,6 +134,11 @@ export class OutcomeLog {
   private written(batch: Array<{ entry: LoggedOutcome; onDurable: () => void }>): void {
     this.writing = false;
     for (const b of batch) b.onDurable();
+    if (this.batched) {
+      this.telemetry?.emit({ kind: 'checkpoint', node: this.rt.self, chunks: batch.map((b) => b.entry.chunk) });
+      // Outcomes that came during the write: a checkpoint of their own once they reach the count (or their delay, or completion).
+      this.armCheckpoint();
+    }
     this.flush();
   }
 }

@@ -10,7 +10,7 @@ export interface RebalanceOptions {
   enabled: boolean;
   /** How often disk use is compared, microseconds. */
   interval: SimTime;
-  /** Rebalance while (most - least loaded) / most exceeds this (document 002: 0.5). */
+  /** Rebalance while (most - least loaded) / least exceeds this (document 002: max > min + min / 2, so 0.5). */
   threshold: number;
   /** Moves in flight at once. */
   maxConcurrent: number;
@@ -108,7 +108,11 @@ export class Rebalancer {
     return this.ctx.placed.on(member) / this.ctx.cluster.members[member]!.diskCapacityBytes;
   }
 
-  /** (most - least loaded) / most, over members believed healthy. */
+  /**
+   * (most - least loaded) / least, over members believed healthy: document
+   * 002's rule `max_load > min_load + min_load / 2` is this above 0.5. An
+   * empty member against a loaded one is an infinite imbalance.
+   */
   imbalance(): { value: number; most: number; least: number } {
     const healthy = this.ctx.registry.healthyMembers().map((m) => m.index);
     let most = -1;
@@ -117,7 +121,9 @@ export class Rebalancer {
       if (most < 0 || this.load(n) > this.load(most)) most = n;
       if (least < 0 || this.load(n) < this.load(least)) least = n;
     }
-    const value = most < 0 || this.load(most) === 0 ? 0 : (this.load(most) - this.load(least)) / this.load(most);
+    const high = most < 0 ? 0 : this.load(most);
+    const low = least < 0 ? 0 : this.load(least);
+    const value = high === 0 ? 0 : low === 0 ? Infinity : (high - low) / low;
     return { value, most, least };
   }
 

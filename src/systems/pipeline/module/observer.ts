@@ -1,5 +1,6 @@
 import { PipelineChecker } from '../../../check/pipeline-checker.js';
 import type { SimTime } from '../../../kernel/index.js';
+import { CheckpointCollector } from '../../../metrics/checkpoint.js';
 import { DurabilityCollector } from '../../../metrics/durability.js';
 import { ThroughputCollector } from '../../../metrics/throughput.js';
 import { UtilisationCollector } from '../../../metrics/utilisation.js';
@@ -26,6 +27,8 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
   readonly batches: Array<{ bytes: number; lastAckAt: SimTime; chunks: number }>;
   readonly chunkCount: number;
   readonly checker: PipelineChecker;
+  /** With checkpoints in batches: their count and what crashes of the source node cost. */
+  readonly checkpoints: CheckpointCollector | undefined;
   readonly progress: Progress = {
     acked: 0, partial: 0, failed: 0, doneAt: -1, diskBusyAtDone: 0, retries: { processing: 0, distribution: 0 },
     repairs: 0, bytesRepaired: 0, replicasDropped: 0, orphansRemoved: 0, moves: 0, relayedTransfers: 0, relayedBytes: 0, replicasAsked: 0, replicasVerified: 0, storedBytesByCloud: new Map(),
@@ -39,10 +42,16 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     this.chunkCount = chunkCount(p.datasetBytes, p.fileBytes, p.chunkBytes);
     this.batches = Array.from({ length: p.batches }, () => ({ bytes: 0, lastAckAt: -1, chunks: 0 }));
     // The source node makes the claims the checker judges.
-    this.checker = new PipelineChecker(run.truth, p.minReplicasSuccess, p.replicationFactor, p.sourceNode, p.fallbackToAnyNode);
+    this.checker = new PipelineChecker(run.truth, p.minReplicasSuccess, p.replicationFactor, p.sourceNode, p.fallbackToAnyNode, p.checkpoint.every > 1);
+    this.checkpoints = p.checkpoint.every > 1 ? new CheckpointCollector(run.truth, p.sourceNode, this.chunkCount, p.checkpoint) : undefined;
   }
 
   observe(e: TelemetryEvent): void {
+    if (this.checkpoints) {
+      this.checkpoints.observe(e);
+      // A chunk acknowledged again after a restart lost its outcome (work redone): counted once in every figure.
+      if (e.kind === 'acked' && this.checkpoints.isRepeat(e.chunk)) return this.checker.observe(e);
+    }
     this.throughput.observe(e);
     this.durability.observe(e);
     this.utilisation.observe(e);

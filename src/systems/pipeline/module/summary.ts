@@ -1,3 +1,4 @@
+import type { CheckpointCollector } from '../../../metrics/checkpoint.js';
 import type { ObserveContext } from '../../../modules/system-module.js';
 import type { StageSummary, Summary } from '../../../modules/summary.js';
 import type { GroundTruth } from '../../../world/ground-truth.js';
@@ -43,6 +44,8 @@ export interface PipelineRecords {
   /** Per batch of the dataset: bytes acknowledged, chunks acknowledged, when its last acknowledgement came (-1: none). */
   readonly batches: ReadonlyArray<{ bytes: number; lastAckAt: SimTime; chunks: number }>;
   readonly chunkCount: number;
+  /** With `checkpoint.every` above 1: the checkpoints and what source-node crashes cost. */
+  readonly checkpoints: CheckpointCollector | undefined;
   /** Chunks the system still believes have replicas, of which no intact copy exists. */
   silentlyLost(): number;
   /** Disk busy time of every node so far. */
@@ -146,6 +149,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
     utilisation: observer.utilisation.summary(active),
     ...(p.batches > 1 ? { batches: batchSummary(observer, p.batches, p.batchEvery) } : {}),
     ...(p.routing === 'relay' ? { routing: { relayed_transfers: progress.relayedTransfers, relayed_bytes: progress.relayedBytes } } : {}),
+    ...(observer.checkpoints ? { checkpoint: observer.checkpoints.summary() } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ export class Settlement {
   private finished = 0;
 
   constructor(private readonly ctx: StageContext, recovered: readonly LoggedOutcome[] | null, private readonly onAcked: OnAcked) {
-    this.log = new OutcomeLog(ctx.rt, recovered ?? []);
+    this.log = new OutcomeLog(ctx.rt, recovered ?? [], ctx.opts.checkpoint, ctx.telemetry);
   }
 
   /** The first boot: create the (empty) log, so a later boot knows it is a restart. */
@@ -88,7 +88,10 @@ export class Settlement {
       } else {
         telemetry.emit({ kind: 'chunk_failed', chunk: id, bytes, reason });
       }
-      if (this.allSettled) telemetry.emit({ kind: 'pipeline_done' });
+      if (this.allSettled) {
+        telemetry.emit({ kind: 'pipeline_done' });
+        this.log.checkpointNow();
+      }
     });
   }
 
