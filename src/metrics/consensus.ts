@@ -39,6 +39,14 @@ export interface ConsensusSummary {
   membership_changes?: Array<{ op: 'add' | 'remove'; node: string; at_s: number; done_after_s: number | null }>;
   /** Present with membership changes: the voting members of the last configuration a leader put in its log. */
   final_members?: string[];
+  /**
+   * Present when the client writes below strong (`client.write_levels`): per
+   * level, writes acknowledged, their ack latency, how long after its
+   * acknowledgement a write was first applied anywhere (the time it could
+   * still be lost), and how many were never applied by the end (lost, or
+   * still in flight at the end).
+   */
+  write_levels?: Record<string, { acked: number; p50_ack_ms: number | null; p95_ack_ms: number | null; p95_exposure_ms: number | null; max_exposure_ms: number | null; never_applied: number }>;
   /** Present when a member read back a damaged log: who, when, how many entries failed their checksums, and how long until it held every committed entry again (null: not by the end). */
   log_repairs?: Array<{ member: string; at_s: number; entries_lost: number; repaired_after_s: number | null }>;
 }
@@ -83,6 +91,11 @@ export class ConsensusCollector implements LeadershipSpans {
   private readonly configOf = new Map<number, readonly number[]>();
   private lastLeaderConfig: readonly number[] | undefined;
   private readonly repairs: Array<{ node: number; at: SimTime; lost: number; after: SimTime | null }> = [];
+  /** Writes acknowledged below strong, per level: their ack latencies and the time from ack to first applied anywhere. */
+  private readonly weakLevels = new Map<string, { ackMs: number[]; exposureMs: number[] }>();
+  private weakCount = 0;
+  /** Weak writes acknowledged and not yet applied anywhere: at the end, those are lost (or still in flight). */
+  private readonly exposed = new Map<string, { at: SimTime; level: { ackMs: number[]; exposureMs: number[] } }>();
 
   constructor(private readonly truth: GroundTruth, private readonly bucket: SimTime, members: readonly number[]) {
     this.leadership = new RaftLeadership(truth, members, this);
@@ -153,6 +166,7 @@ export class ConsensusCollector implements LeadershipSpans {
       this.bucketNow().refused++;
     } else if (e.kind === 'raft_write') {
       if (e.phase === 'sent') this.sent++;
+      else if (e.level !== undefined && e.level !== 'strong') this.weakAcked(e.id, e.level, e.latency);
       else {
         const b = this.bucketNow();
         b.acked++;
@@ -160,6 +174,23 @@ export class ConsensusCollector implements LeadershipSpans {
         this.all.push(e.latency / 1000);
       }
     }
+    if (e.kind === 'raft_applied' && this.exposed.size > 0) {
+      const w = this.exposed.get(e.id);
+      if (w) {
+        this.exposed.delete(e.id);
+        w.level.exposureMs.push((this.truth.now - w.at) / 1000);
+      }
+    }
+  }
+
+  /** A write acknowledged below strong (document 001's weaker write quorums): not a commit; watched until it is applied. */
+  private weakAcked(id: string, level: string, latency: SimTime): void {
+    let l = this.weakLevels.get(level);
+    if (!l) this.weakLevels.set(level, (l = { ackMs: [], exposureMs: [] }));
+    l.ackMs.push(latency / 1000);
+    this.weakCount++;
+    this.bucketNow().acked++;
+    this.exposed.set(id, { at: this.truth.now, level: l });
   }
 
   private bucketNow(): Bucket {
@@ -203,7 +234,7 @@ export class ConsensusCollector implements LeadershipSpans {
       elections: l.elections,
       leader_changes: l.changes,
       writes_sent: this.sent,
-      writes_acked: this.all.length,
+      writes_acked: this.all.length + this.weakCount,
       write_refusals: Object.fromEntries([...this.refusals].map(([m, byReason]) => [this.truth.nodeName(m), Object.fromEntries(byReason)])),
       p50_commit_ms: r3(quantile(lat, 0.5)),
       p95_commit_ms: r3(quantile(lat, 0.95)),
@@ -220,6 +251,15 @@ export class ConsensusCollector implements LeadershipSpans {
       ...(this.changes.length === 0 ? {} : {
         membership_changes: this.changes.map((c) => ({ op: c.op, node: this.truth.nodeName(c.node), at_s: c.at / 1e6, done_after_s: c.after === null ? null : c.after / 1e6 })),
         final_members: (this.lastLeaderConfig ?? this.leadership.voters).map((m) => this.truth.nodeName(m)),
+      }),
+      ...(this.weakLevels.size === 0 ? {} : {
+        write_levels: Object.fromEntries([...this.weakLevels].map(([level, l]) => {
+          const ack = [...l.ackMs].sort((x, y) => x - y);
+          const exp = [...l.exposureMs].sort((x, y) => x - y);
+          let lost = 0;
+          for (const w of this.exposed.values()) if (w.level === l) lost++;
+          return [level, { acked: ack.length, p50_ack_ms: r3(quantile(ack, 0.5)), p95_ack_ms: r3(quantile(ack, 0.95)), p95_exposure_ms: r3(quantile(exp, 0.95)), max_exposure_ms: r3(exp.at(-1) ?? null), never_applied: lost }];
+        })),
       }),
       ...(this.repairs.length === 0 ? {} : {
         log_repairs: this.repairs.map((r) => ({ member: this.truth.nodeName(r.node), at_s: r.at / 1e6, entries_lost: r.lost, repaired_after_s: r.after === null ? null : r.after / 1e6 })),

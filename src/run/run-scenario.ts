@@ -131,7 +131,7 @@ export class ScenarioRun {
     // A role ("@raft-leader") names whoever holds it when the fault strikes.
     const members = (name: string): number[] => observers.holders(name) ?? world.resolveMembers(name);
     this.injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members }, () => observers.afterFault());
-    const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: topology.nodes.map((n) => n.name), clouds: topology.clouds }, streams) : [];
+    const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: topology.nodes.filter((n) => !n.standby).map((n) => n.name), clouds: topology.clouds }, streams) : [];
     this.injector.schedule([...sc.faults, ...nemesis]);
     this.faultCount = sc.faults.length + nemesis.length;
     world.start();

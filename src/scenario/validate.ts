@@ -102,7 +102,7 @@ function checkMembershipChanges(sc: Scenario, names: TopologyNames): NameProblem
       return { path: ['faults', i, 'node'], message: `"${f.node}" is the source node, which keeps the catalog and orchestrates; it cannot be drained or decommissioned (lose it with node_loss, or choose another node)` };
     }
     if (f.kind === 'node_join') demands.push({ at: f.at, i, path: ['faults', i, f.node !== undefined ? 'node' : 'region'], node: f.node, region: f.region });
-    if (f.kind === 'node_loss' && f.replace_after !== undefined) demands.push({ at: f.at + f.replace_after, i, path: ['faults', i, 'replace_after'], region: regionOf(f.node) });
+    if ((f.kind === 'node_loss' || f.kind === 'node_drain' || f.kind === 'node_decommission') && f.replace_after !== undefined) demands.push({ at: f.at + f.replace_after, i, path: ['faults', i, 'replace_after'], region: regionOf(f.node) });
   }
   const free = new Set(names.standby);
   for (const d of demands.sort((a, b) => a.at - b.at || a.i - b.i)) {

@@ -56,7 +56,7 @@ export interface TelemetryEvents {
   /** A Raft member applied a log entry to its state machine. */
   raft_applied: { node: number; index: number; term: number; id: string };
   /** A client's write: sent once (retries are not reported), then acknowledged (at `index`), with its latency from the first send. */
-  raft_write: { node: number; id: string; key: string; phase: 'sent' | 'acked'; latency: number; index: number };
+  raft_write: { node: number; id: string; key: string; phase: 'sent' | 'acked'; latency: number; index: number; /** Document 001's write level it is acknowledged at (absent: strong). */ level?: string };
   /** A member refused a write (`not_leader`, `no_leader`), or did not answer it within the writer's timeout (`timeout`); the writer tries again elsewhere. */
   raft_write_refused: { node: number; member: number; id: string; reason: string };
   /** A client's read of `key` at a consistency level: sent, then answered (ok, as of `index`, with the value written by `writeId`, '' for none) or refused (with a reason). */

@@ -123,7 +123,7 @@ describe('clocks', () => {
 
 // --- the reference -------------------------------------------------------
 
-const KINDS = ['node_crash', 'node_pause', 'partition', 'latency_spike', 'packet_loss', 'jitter', 'disk_slow', 'clock_skew', 'brownout'] as const;
+const KINDS = ['node_crash', 'node_pause', 'partition', 'latency_spike', 'packet_loss', 'jitter', 'disk_slow', 'clock_skew', 'brownout', 'node_drain'] as const;
 type NemesisKind = (typeof KINDS)[number];
 
 interface Busy { from: SimTime; to: SimTime; kind: 'node' | 'partition' }
@@ -149,7 +149,7 @@ function oldPlanNemesis(spec: NemesisSpec, targets: NemesisTargets, streams: Ran
     for (let at = spec.start + Math.round(rng.exponential(r.every)); at < spec.stop; at += Math.max(1, Math.round(rng.exponential(r.every)))) {
       const length = typeof r.duration === 'number' ? r.duration : Math.round(rng.uniform(r.duration.min, r.duration.max));
       const raw = strike(kind, rng, nodes, targets.clouds, at, length);
-      const costs = kind === 'node_crash' || kind === 'node_pause' ? 'node' : kind === 'partition' ? 'partition' : undefined;
+      const costs = kind === 'node_crash' || kind === 'node_pause' || kind === 'node_drain' ? 'node' : kind === 'partition' ? 'partition' : undefined;
       if (costs && spec.budget.enabled) {
         const limit = costs === 'node' ? spec.budget.max_nodes_down : spec.budget.max_partitions;
         const overlapping = busy.filter((b) => b.kind === costs && b.from < at + length && at < b.to).length;
@@ -189,5 +189,7 @@ function strike(kind: NemesisKind, rng: Rng, nodes: readonly string[], clouds: r
       return { kind, at, duration: length, node, offset: Math.round(rng.uniform(-2_000_000, 2_000_000)), drift_ppm: Math.round(rng.uniform(-500, 500)) };
     case 'brownout':
       return { kind, at, duration: length, node, factor: 2 + Math.floor(rng.float() * 4) };
+    case 'node_drain':
+      return { kind, at, node, replace_after: length };
   }
 }

@@ -55,6 +55,12 @@ const flag = fc.oneof(
     ['--set', 'pipeline.distribution.placement.spread.domain=rack'], ['--set', 'pipeline.distribution.placement.spread.min_domains=0'], ['--set', 'pipeline.dataset.batches.count=100000'],
     ['--set', 'pipeline.dataset.batches={count: 3, every: 1h}'], ['--set', 'pipeline.distribution.backoff.multiplier=1e9'], ['--set', 'pipeline.distribution.backoff={multiplier: 100, max: 1h, jitter: 1}'],
     ['--set', 'faults=[{kind: transfer_failure, at: 0s, probability: 1}]'], ['--set', 'faults=[{kind: transfer_failure, at: 0s, probability: 0}]']),
+  // Clusters that change (issue 15): membership changes, standby machines, Raft reconfiguration and log damage, checkpoints.
+  fc.constantFrom(['--set', 'faults=[{kind: node_drain, at: 1s, node: aws-east-2}]'], ['--set', 'faults=[{kind: node_decommission, at: 1s, node: aws-east-1}]'],
+    ['--set', 'faults=[{kind: node_join, at: 1s, region: aws-east}]'], ['--set', 'faults=[{kind: node_loss, at: 1s, node: aws-east-2, replace_after: 1s}]'],
+    ['--set', 'topology.clouds.aws.regions.aws-east.standby=2'], ['--set', 'topology.clouds.aws.regions.aws-east.standby=1e9'],
+    ['--set', 'faults=[{kind: raft_add_member, at: 1s, node: aws-east-2}]'], ['--set', 'faults=[{kind: disk_corruption, at: 1s, node: aws-east-1, device: log, fraction: 1}]'],
+    ['--set', 'pipeline.checkpoint.every=20'], ['--set', 'pipeline.checkpoint={every: 0, max_delay: 1us}'], ['--set', 'rebalance.threshold=1e9']),
   fc.constantFrom(['--max-events', '0'], ['--max-events', '50'], ['--max-events', 'x'], ['--max-wall', '0s'], ['--max-wall', '10ms'], ['--max-wall', 'forever']),
   fc.constantFrom(['--trace', '{dir}/t.json'], ['--trace', '/proc/lorenz/t.json'], ['--trace', '{dir}'], ['--trace', '']),
   fc.constantFrom(['--report'], ['--quiet'], ['--allow-late-faults'], ['--check-determinism'], ['--list-faults'], ['--bogus'], ['-x'], ['--seed=3'], ['--help']),

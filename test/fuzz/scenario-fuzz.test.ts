@@ -120,6 +120,14 @@ const FAULT_TEMPLATES = (d: Json, x: Json): Json[] => [
   { kind: 'disk_corruption', at: '1s', node: '@first', fraction: x },
   { kind: 'packet_loss', at: '1s', probability: x },
   { kind: 'duplicate', at: '1s', probability: x },
+  // Clusters that change: a standby machine may or may not exist; a Raft group may or may not.
+  { kind: 'node_drain', at: d, node: '@last' },
+  { kind: 'node_decommission', at: d, node: '@last' },
+  { kind: 'node_join', at: d, node: '@last' },
+  { kind: 'node_loss', at: '1s', node: '@last', replace_after: d },
+  { kind: 'disk_corruption', at: '1s', node: '@first', fraction: x, device: 'log' },
+  { kind: 'raft_add_member', at: d, node: '@last' },
+  { kind: 'raft_remove_member', at: d, node: '@first' },
 ];
 
 const NEMESIS_TEMPLATES = (d: Json): Json[] => [

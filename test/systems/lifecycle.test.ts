@@ -113,6 +113,35 @@ describe('node lifecycle', () => {
   });
 });
 
+describe('the nemesis draws drains, each replaced after the strike', () => {
+  const yaml = `duration: 10m
+topology:
+  clouds:
+    aws: { regions: { aws-east: { nodes: 3, standby: 3 }, aws-west: { nodes: 2, standby: 2 } } }
+    gcp: { regions: { gcp-central: { nodes: 3, standby: 3 } } }
+    azure: { regions: { azure-east: { nodes: 3, standby: 3 } } }
+rebalance: { enabled: true }
+nemesis:
+  start: 30s
+  stop: 8m
+  faults:
+    node_drain: { every: 90s, duration: { min: 30s, max: 2m } }
+    node_crash: { every: 60s, duration: { min: 5s, max: 30s } }
+  budget: { max_nodes_down: 1 }
+`;
+  it('within the node budget, never on a standby machine, the same timeline whatever the detector; nothing lost', () => {
+    const a = runScenario(scenarioFrom(yaml), { seed: 42 });
+    const b = runScenario(scenarioFrom(yaml, 'inline.yml', ['detector.kind=swim']), { seed: 42 });
+    expect(a.ok, a.failures.join('; ')).toBe(true);
+    expect(a.files['faults.csv']).toBe(b.files['faults.csv']);
+    const drains = a.files['faults.csv']!.split('\n').filter((l) => l.includes(',node_drain,start,'));
+    expect(drains.length).toBeGreaterThan(0);
+    expect(a.files['faults.csv']).not.toMatch(/-[4-6] /); // standby machines are aws-east-4..6, ... : never a target
+    expect(a.summary.membership).toMatchObject({ nodes_at_start: 11, joins: drains.length, drains: drains.length });
+    expect(a.summary.membership!.nodes_at_end).toBe(11);
+  });
+});
+
 describe('membership changes in scenario files', () => {
   const topology = 'topology:\n  clouds:\n    aws: { regions: { aws-east: { nodes: 3, standby: 1 }, aws-west: { nodes: 2 } } }\n    gcp: { regions: { gcp-central: { nodes: 3 } } }\n';
   it('are refused up front when they cannot happen, with the field named', () => {

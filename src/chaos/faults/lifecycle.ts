@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { RosterPort } from '../../systems/membership/messages.js';
-import type { World } from '../../world/index.js';
 import { defineFault, faultBase } from '../fault.js';
-import { operatorCommand } from './operator-command.js';
+import { leavingCommand, nextStandby } from './operator-command.js';
 
 /**
  * Changes of the cluster's membership, as an operator makes them: a standby
@@ -10,11 +9,6 @@ import { operatorCommand } from './operator-command.js';
  * in the fault catalog because a scenario schedules them like faults, and
  * because these are the moments systems break.
  */
-
-/** The first standby machine of `region`, in topology order (undefined: none left). */
-export function nextStandby(world: World, region: string): number | undefined {
-  return world.nodes.find((n) => n.service === 'standby' && n.spec.region === region)?.index;
-}
 
 export const nodeJoin = defineFault({
   kind: 'node_join',
@@ -37,6 +31,6 @@ export const nodeJoin = defineFault({
   describe: (p) => p.node ?? `next standby in ${p.region}`,
 });
 
-export const nodeDrain = operatorCommand('node_drain', 'The operator drains a node: it takes no new replicas or work, hands its replicas off, then leaves the cluster.', { port: RosterPort.drain.name });
+export const nodeDrain = leavingCommand('node_drain', 'The operator drains a node: it takes no new replicas or work, hands its replicas off, then leaves the cluster.', { port: RosterPort.drain.name, nemesis: { order: 9 } });
 
-export const nodeDecommission = operatorCommand('node_decommission', 'The operator removes a node at once: it announces that it leaves and is wiped; its replicas are repaired from the others.', { port: RosterPort.decommission.name });
+export const nodeDecommission = leavingCommand('node_decommission', 'The operator removes a node at once: it announces that it leaves and is wiped; its replicas are repaired from the others.', { port: RosterPort.decommission.name });

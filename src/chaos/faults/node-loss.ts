@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { duration } from '../../units/index.js';
 import { defineFault, faultBase } from '../fault.js';
-import { nextStandby } from './lifecycle.js';
+import { replacementOf } from './operator-command.js';
 
 export const nodeLoss = defineFault({
   kind: 'node_loss',
@@ -18,12 +18,7 @@ export const nodeLoss = defineFault({
     const [node] = ctx.members(p.node);
     ctx.world.crash(node!);
     ctx.world.failDisk(node!);
-    if (p.replace_after === undefined) return undefined;
-    const region = ctx.world.nodes[node!]!.spec.region;
-    return () => {
-      const standby = nextStandby(ctx.world, region);
-      if (standby !== undefined) ctx.world.join(standby);
-    };
+    return p.replace_after === undefined ? undefined : replacementOf(ctx.world, node!);
   },
   endsAfter: (p) => p.replace_after,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],

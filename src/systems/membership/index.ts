@@ -25,9 +25,9 @@ export { SwimDetector } from './swim.js';
 export { IncarnationBook } from './incarnations.js';
 
 /** A node's membership view, fed by the configured failure detector; the pipeline consults it. */
-export function bootMembership(rt: NodeRuntime, opts: DetectorOptions, suspicionPeriod: number, cluster: ClusterConfig, telemetry: Telemetry): NodeRegistry {
+export function bootMembership(rt: NodeRuntime, opts: DetectorOptions, suspicionPeriod: number, cluster: ClusterConfig, telemetry: Telemetry, catalogNode = -1): NodeRegistry {
   const registry = new NodeRegistry(cluster, () => rt.monotonic(), suspicionPeriod, memberTables(cluster).bytes('registry', rt.self));
-  new RosterAgent(rt, registry, cluster, telemetry);
+  new RosterAgent(rt, registry, cluster, telemetry, rt.self === catalogNode);
   startDetector(rt, registry, opts, cluster, telemetry);
   return registry;
 }

@@ -7,6 +7,8 @@ export interface MembershipSettings {
   detector: DetectorOptions;
   /** How long one piece of evidence from failed work keeps a member out of placement (`pipeline.suspicion_period`). */
   suspicionPeriod: number;
+  /** The node that keeps the catalog (the pipeline's source node): it refuses to drain or be decommissioned. */
+  catalogNode: number;
 }
 
 /**
@@ -17,10 +19,11 @@ export interface MembershipSettings {
  */
 export const membershipModule: SystemModule<MembershipSettings> = {
   name: 'membership',
-  settings({ scenario }) {
+  settings({ scenario, index }) {
     const d = scenario.detector;
     return {
       suspicionPeriod: scenario.pipeline.suspicion_period,
+      catalogNode: index(scenario.pipeline.source_node),
       detector: {
         kind: d.kind,
         heartbeat: { interval: d.heartbeat.interval, suspectAfter: d.heartbeat.suspect_after, timeout: d.heartbeat.timeout },
@@ -36,7 +39,7 @@ export const membershipModule: SystemModule<MembershipSettings> = {
     };
   },
   boot(node, s) {
-    node.registry = bootMembership(node.rt, s.detector, s.suspicionPeriod, node.cluster, node.telemetry);
+    node.registry = bootMembership(node.rt, s.detector, s.suspicionPeriod, node.cluster, node.telemetry, s.catalogNode);
   },
   observe({ truth, bucket }) {
     const detector = new DetectorCollector(truth, bucket);

@@ -25,7 +25,8 @@ export class RosterAgent {
   private draining = false;
   private leaving = false;
 
-  constructor(private readonly rt: NodeRuntime, private readonly registry: NodeRegistry, private readonly cluster: ClusterConfig, private readonly telemetry: Telemetry) {
+  /** `keepsCatalog`: this node keeps the catalog and orchestrates; it refuses to drain or leave (the nemesis may still draw it). */
+  constructor(private readonly rt: NodeRuntime, private readonly registry: NodeRegistry, private readonly cluster: ClusterConfig, private readonly telemetry: Telemetry, private readonly keepsCatalog = false) {
     rt.listen(RosterPort.hello, (from) => {
       registry.admit(from);
       rt.send(from, RosterPort.welcome, { draining: this.draining, departed: this.departed() });
@@ -56,7 +57,7 @@ export class RosterAgent {
 
   /** The operator's drain: announce it, then wait for the release. */
   private drain(): void {
-    if (this.draining || this.leaving) return;
+    if (this.draining || this.leaving || this.keepsCatalog) return;
     this.draining = true;
     this.registry.markDraining(this.rt.self);
     this.telemetry.emit({ kind: 'roster', node: this.rt.self, change: 'draining', how: 'drain' });
@@ -64,7 +65,7 @@ export class RosterAgent {
   }
 
   private leave(how: 'drain' | 'decommission'): void {
-    if (this.leaving) return;
+    if (this.leaving || (this.keepsCatalog && how === 'decommission')) return;
     this.leaving = true;
     this.telemetry.emit({ kind: 'roster', node: this.rt.self, change: 'left', how });
     this.tellMembers(RosterPort.left);

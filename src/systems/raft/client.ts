@@ -72,9 +72,11 @@ export class RaftClient {
   private schedule(): void {
     this.rt.setTimer(Math.max(1, Math.round(this.rng.exponential(this.opts.every))), () => {
       const n = ++this.written;
+      const level = this.opts.writeLevels[(n - 1) % this.opts.writeLevels.length] ?? 'strong';
       this.writer.propose(`w${this.rt.self}-${this.epoch}-${n}`, `k${n % this.opts.keys}`, n, (index) => {
-        this.session = Math.max(this.session, index);
-      });
+        // Only a committed write is one the session may count on having been written at `index`.
+        if (level === 'strong') this.session = Math.max(this.session, index);
+      }, level);
       this.schedule();
     });
   }

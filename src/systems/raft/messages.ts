@@ -20,7 +20,7 @@ export interface AppendEntries { term: number; prevLogIndex: number; prevLogTerm
 export interface AppendReply { term: number; success: boolean; /** Highest index known to match the leader's log (on success), or a hint where to retry. */ matchIndex: number; round: number; /** Echo of the request's prevLogIndex, so stale replies are recognised. */ prevLogIndex: number }
 /** The leader's snapshot, for a follower that needs entries the leader compacted away; answered with an AppendReply. */
 export interface InstallSnapshot { term: number; snapshot: Snapshot; round: number }
-export interface Propose { id: string; key: string; value: number; /** Where the proposer listens for the answer. */ replyPort: Port<ProposeReply> }
+export interface Propose { id: string; key: string; value: number; /** Where the proposer listens for the answer. */ replyPort: Port<ProposeReply>; /** Document 001's write level (absent: strong). */ level?: ReadLevel }
 /** Reply to a client: committed (at `index`), or refused with a reason and a leader hint. */
 export interface ProposeReply { id: string; ok: boolean; leaderHint: number; index: number; reason: string }
 

@@ -46,10 +46,12 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
     const members = [...r.members, ...joinersOf(scenario.faults, r.members)];
     return { ...topology, nodes: topology.nodes.map((n) => (members.includes(n.name) ? { ...n, logDisk: { ...n.disk } } : n)) };
   },
-  settings({ index, defects, scenario }, r) {
+  settings({ index, defects, scenario, topology }, r) {
     if (!r) return undefined;
+    const regions = new Map(topology.regions.map((g, i) => [g.name, i]));
     return {
       group: {
+        regionOf: topology.nodes.map((n) => regions.get(n.region)!),
         members: r.members.map(index),
         joiners: joinersOf(scenario.faults, r.members).map(index),
         changes: scenario.faults.some((f) => f.kind === 'raft_add_member' || f.kind === 'raft_remove_member'),
@@ -65,7 +67,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
       },
       client: {
         node: index(r.client.node), every: r.client.every, timeout: r.client.timeout, keys: r.client.keys,
-        readEvery: r.client.reads.every, readLevels: r.client.reads.levels,
+        readEvery: r.client.reads.every, readLevels: r.client.reads.levels, writeLevels: r.client.write_levels,
       },
     };
   },

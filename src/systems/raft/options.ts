@@ -27,6 +27,8 @@ export interface RaftOptions {
    * no. Only with a majority of yeses does it start a real election.
    */
   preVote: boolean;
+  /** Region (an index) of every node, for the `session` write level's same-region quorum. */
+  regionOf: readonly number[];
   /** Snapshot the state machine every this many applied entries, keeping that many entries before the snapshot in the log; 0: never (document 002: no compaction yet). */
   snapshotEvery: number;
   /** Test-only deliberate bugs. */
@@ -58,6 +60,8 @@ export interface RaftClientOptions {
   timeout: SimTime;
   /** Keys written, round robin. */
   keys: number;
+  /** Levels the writes are acknowledged at, in turn (document 001's write quorums). */
+  writeLevels: readonly ReadLevel[];
   /** Mean time between reads (Poisson), microseconds; 0: no reads. */
   readEvery: SimTime;
   /** Levels the reads use, in turn. */

@@ -1,8 +1,8 @@
 import type { NodeRuntime, Port, TimerHandle } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
-import { RaftPort, type ProposeReply } from './messages.js';
+import { RaftPort, type ProposeReply, type ReadLevel } from './messages.js';
 
-interface Pending { id: string; key: string; value: number; firstSent: number; target: number; timer: TimerHandle | -1; done: (index: number) => void }
+interface Pending { id: string; key: string; value: number; firstSent: number; target: number; timer: TimerHandle | -1; done: (index: number) => void; level: ReadLevel }
 
 /**
  * Gets writes committed by a Raft group: each goes to the member believed to
@@ -27,17 +27,17 @@ export class RaftProposer {
     rt.listen(replyPort, (from, reply) => this.onReply(from, reply));
   }
 
-  /** Proposes `key = value` under a unique `id`; `done(index)` once it is committed. */
-  propose(id: string, key: string, value: number, done: (index: number) => void): void {
-    const p: Pending = { id, key, value, firstSent: this.rt.monotonic(), target: this.leaderGuess, timer: -1, done };
+  /** Proposes `key = value` under a unique `id`; `done(index)` once it is committed (or, below `strong`, held by as many members as its level asks). */
+  propose(id: string, key: string, value: number, done: (index: number) => void, level: ReadLevel = 'strong'): void {
+    const p: Pending = { id, key, value, firstSent: this.rt.monotonic(), target: this.leaderGuess, timer: -1, done, level };
     this.pending.set(id, p);
-    this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id, key, phase: 'sent', latency: 0, index: 0 });
+    this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id, key, phase: 'sent', latency: 0, index: 0, ...(level === 'strong' ? {} : { level }) });
     this.send(p);
   }
 
   private send(p: Pending): void {
     if (p.timer !== -1) this.rt.cancelTimer(p.timer);
-    this.rt.send(p.target, RaftPort.propose, { id: p.id, key: p.key, value: p.value, replyPort: this.replyPort });
+    this.rt.send(p.target, RaftPort.propose, { id: p.id, key: p.key, value: p.value, replyPort: this.replyPort, ...(p.level === 'strong' ? {} : { level: p.level }) });
     p.timer = this.rt.setTimer(this.timeout, () => {
       p.timer = -1;
       this.telemetry.emit({ kind: 'raft_write_refused', node: this.rt.self, member: p.target, id: p.id, reason: 'timeout' });
@@ -59,7 +59,7 @@ export class RaftProposer {
       if (p.timer !== -1) this.rt.cancelTimer(p.timer);
       this.pending.delete(p.id);
       this.leaderGuess = p.target;
-      this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id: p.id, key: p.key, phase: 'acked', latency: this.rt.monotonic() - p.firstSent, index: reply.index });
+      this.telemetry.emit({ kind: 'raft_write', node: this.rt.self, id: p.id, key: p.key, phase: 'acked', latency: this.rt.monotonic() - p.firstSent, index: reply.index, ...(p.level === 'strong' ? {} : { level: p.level }) });
       return p.done(reply.index);
     }
     this.telemetry.emit({ kind: 'raft_write_refused', node: this.rt.self, member: from, id: p.id, reason: reply.reason });

@@ -2,7 +2,7 @@ import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime, Port, TimerHandle } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
 import { RaftLog, type Entry } from './log.js';
-import { RaftPort, type AppendEntries, type AppendReply, type InstallSnapshot, type PreVote, type PreVoteReply, type Propose, type ProposeReply, type Read, type ReadReply, type Reconfigure, type ReconfigureReply, type RequestVote, type VoteReply } from './messages.js';
+import { RaftPort, type AppendEntries, type AppendReply, type InstallSnapshot, type PreVote, type PreVoteReply, type Propose, type ProposeReply, type Read, type ReadLevel, type ReadReply, type Reconfigure, type ReconfigureReply, type RequestVote, type VoteReply } from './messages.js';
 import type { RaftOptions } from './options.js';
 import { KvStateMachine, snapshotBytes, type Snapshot } from './state-machine.js';
 
@@ -77,6 +77,8 @@ export class RaftNode {
   private change: Change | undefined;
   /** Client writes waiting for their entry to commit: index -> (client, id). */
   private readonly waiting = new Map<number, { client: number; id: string; replyPort: Port<ProposeReply> }>();
+  /** Leader only: writes at a level below strong, answered once enough members hold them (document 001's write quorums), by index. */
+  private readonly weak = new Map<number, { client: number; id: string; replyPort: Port<ProposeReply>; level: ReadLevel }>();
   /** Persistence: a write in flight, and actions waiting for the next one to be durable. */
   private persisting = false;
   private afterPersist: Array<() => void> = [];
@@ -287,8 +289,9 @@ export class RaftNode {
     }
     this.leader = leader;
     this.preVotes = null;
-    // A change under way dies with the leadership; the operator's tool asks the next leader.
+    // A change under way dies with the leadership; the operator's tool asks the next leader. So do unanswered weak writes (their writer retries).
     this.change = undefined;
+    this.weak.clear();
     this.learners.clear();
     if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
     this.heartbeatTimer = -1;
@@ -493,6 +496,7 @@ export class RaftNode {
       this.matchIndex.set(from, reply.matchIndex);
       this.nextIndex.set(from, reply.matchIndex + 1);
       this.advanceCommit();
+      this.serveWeakWrites();
       this.learnerCaughtUp();
       if (reply.matchIndex + 1 <= this.lastIndex()) this.sendAppend(from);
     } else {
@@ -528,6 +532,12 @@ export class RaftNode {
       // A retried write may sit in the log twice: only its first copy takes effect.
       this.sm.apply(i, e);
       this.telemetry.emit({ kind: 'raft_applied', node: this.rt.self, index: i, term: e.term, id: e.id });
+      // A weak write that commits before its level's count was reached is answered now.
+      const weak = this.weak.get(i);
+      if (weak) {
+        this.weak.delete(i);
+        this.rt.send(weak.client, weak.replyPort, { id: weak.id, ok: weak.id === e.id, leaderHint: this.leader, index: i, reason: weak.id === e.id ? '' : 'overwritten' });
+      }
       const w = this.waiting.get(i);
       if (w) {
         this.waiting.delete(i);
@@ -588,9 +598,49 @@ export class RaftNode {
     }
     this.append({ term: this.term, id: req.id, key: req.key, value: req.value });
     if (this.opts.defects.has('ack_before_commit')) this.rt.send(from, req.replyPort, { id: req.id, ok: true, leaderHint: this.rt.self, index: this.lastIndex(), reason: '' });
+    else if (req.level && req.level !== 'strong') this.weak.set(this.lastIndex(), { client: from, id: req.id, replyPort: req.replyPort, level: req.level });
     else this.waiting.set(this.lastIndex(), { client: from, id: req.id, replyPort: req.replyPort });
-    this.persist(() => this.advanceCommit());
+    this.persist(() => {
+      this.advanceCommit();
+      this.serveWeakWrites();
+    });
     for (const p of this.targets()) if ((this.nextIndex.get(p) ?? 0) === this.lastIndex()) this.sendAppend(p);
+  }
+
+  // --- document 001's write levels ------------------------------------------
+
+  /**
+   * How many members (the leader included) must hold a write at `level`
+   * before it is acknowledged, as document 001 counts: bounded_staleness a
+   * majority of the members it believes alive (heard from within an
+   * election timeout), session a majority of those in its own region,
+   * consistent_prefix 2, eventual 1 (the leader alone).
+   */
+  private required(level: ReadLevel): number {
+    const now = this.rt.monotonic();
+    const alive = this.voters.filter((m) => m === this.rt.self || now - (this.lastAckAt.get(m) ?? -Infinity) <= this.opts.electionTimeoutMax);
+    switch (level) {
+      case 'bounded_staleness': return Math.max(1, Math.floor((alive.length + 1) / 2));
+      case 'session': {
+        const home = this.opts.regionOf[this.rt.self];
+        return Math.max(1, Math.floor((alive.filter((m) => this.opts.regionOf[m] === home).length + 1) / 2));
+      }
+      case 'consistent_prefix': return Math.min(2, this.voters.length);
+      case 'eventual': return 1;
+      default: return Math.floor(this.voters.length / 2) + 1;
+    }
+  }
+
+  /** Answers the weak writes that enough members now hold durably (the leader's own once written and synced). */
+  private serveWeakWrites(): void {
+    if (this.role !== 'leader' || this.weak.size === 0) return;
+    for (const [index, w] of this.weak) {
+      let holders = this.durableEntries >= index && this.isVoter(this.rt.self) ? 1 : 0;
+      for (const p of this.electorate()) if ((this.matchIndex.get(p) ?? 0) >= index) holders++;
+      if (holders < this.required(w.level)) continue;
+      this.weak.delete(index);
+      this.rt.send(w.client, w.replyPort, { id: w.id, ok: true, leaderHint: this.rt.self, index, reason: '' });
+    }
   }
 
   // --- membership changes ----------------------------------------------------

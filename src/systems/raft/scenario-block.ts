@@ -31,6 +31,8 @@ export const raftBlock = z.strictObject({
     timeout: period,
     /** Keys written, round robin. */
     keys: z.number().int().positive(),
+    /** Write n is acknowledged at level n mod the list's length (document 001's write quorums): strong once committed, the others once that many members hold it. */
+    write_levels: z.array(z.enum(READ_LEVELS as unknown as [ReadLevel, ...ReadLevel[]])).min(1),
     /** Reads at consistency levels (document 001), levels taken in turn. */
     reads: z.strictObject({
       every: periodOrOff,
