@@ -49,6 +49,8 @@ export const RaftPort = {
   proposeReply: port<ProposeReply>('raft/propose-reply'),
   /** The metadata catalog's proposer hears its answers here: a port of its own, so it can share a node with the client workload. */
   catalogProposeReply: port<ProposeReply>('catalog/raft-reply'),
+  /** A leader handing over (to the preferred region): campaign now, without waiting for the election timeout (Ongaro's thesis, 3.10). */
+  timeoutNow: port<{ term: number }>('raft/timeout-now'),
   reconfigure: port<Reconfigure>('raft/reconfigure'),
   reconfigureReply: port<ReconfigureReply>('raft/reconfigure-reply'),
   /** The operator's command (a fault delivers it to the client's node). */

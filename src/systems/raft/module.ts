@@ -37,6 +37,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
       if (r.members.indexOf(m) !== i) return { path: ['raft', 'members', i], message: `"${m}" is listed twice` };
     }
     if (!names.nodes.includes(r.client.node)) return { path: ['raft', 'client', 'node'], message: `no node called "${r.client.node}"; ${hint}` };
+    if (r.preferred_region !== undefined && !names.regions.includes(r.preferred_region)) return { path: ['raft', 'preferred_region'], message: `no region called "${r.preferred_region}"; ${hint}` };
     if (r.election_timeout.min > r.election_timeout.max) return { path: ['raft', 'election_timeout', 'min'], message: 'must not exceed max' };
     return undefined;
   },
@@ -52,6 +53,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
     return {
       group: {
         regionOf: topology.nodes.map((n) => regions.get(n.region)!),
+        preferredRegion: r.preferred_region === undefined ? -1 : regions.get(r.preferred_region)!,
         members: r.members.map(index),
         joiners: joinersOf(scenario.faults, r.members).map(index),
         changes: scenario.faults.some((f) => f.kind === 'raft_add_member' || f.kind === 'raft_remove_member'),

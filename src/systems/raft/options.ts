@@ -27,6 +27,8 @@ export interface RaftOptions {
    * no. Only with a majority of yeses does it start a real election.
    */
   preVote: boolean;
+  /** The region (an index) the leader should be in, or -1: members elsewhere campaign later, and a leader elsewhere hands over. */
+  preferredRegion: number;
   /** Region (an index) of every node, for the `session` write level's same-region quorum. */
   regionOf: readonly number[];
   /** Snapshot the state machine every this many applied entries, keeping that many entries before the snapshot in the log; 0: never (document 002: no compaction yet). */

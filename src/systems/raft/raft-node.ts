@@ -99,6 +99,11 @@ export class RaftNode {
   private leaderCommitSeen = 0;
   /** Set after reading back a damaged log: the member does not vote or campaign until a leader's commit in its own term shows it caught up. */
   private repairing = false;
+  /** When this leader last started a transfer to the preferred region (monotonic), and the transfer under way (-1: none). */
+  private lastHandOver = -Infinity;
+  private transferTo = -1;
+  private transferSince = 0;
+  private timeoutNowSent = false;
   private repairSince = 0;
   /** Strong reads waiting for a confirmed heartbeat round and their read index to be applied. */
   private pendingReads: Array<{ from: number; req: Read; round: number; readIndex: number }> = [];
@@ -135,6 +140,10 @@ export class RaftNode {
       rt.listen(RaftPort.propose, (from, req) => this.onPropose(from, req));
       rt.listen(RaftPort.read, (from, req) => this.onRead(from, req));
       rt.listen(RaftPort.reconfigure, (from, req) => this.onReconfigure(from, req));
+      rt.listen(RaftPort.timeoutNow, (from, req) => {
+        // Only from the leader this member follows, in its term: a stale or forged hand-over changes nothing.
+        if (req.term === this.term && from === this.leader && this.role === 'follower' && this.isVoter(this.rt.self) && this.mayVote()) this.startElection();
+      });
       this.becomeFollower(this.term, -1);
     });
   }
@@ -292,6 +301,7 @@ export class RaftNode {
     // A change under way dies with the leadership; the operator's tool asks the next leader. So do unanswered weak writes (their writer retries).
     this.change = undefined;
     this.weak.clear();
+    this.transferTo = -1;
     this.learners.clear();
     if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
     this.heartbeatTimer = -1;
@@ -303,7 +313,9 @@ export class RaftNode {
 
   private armElection(): void {
     if (this.electionTimer !== -1) this.rt.cancelTimer(this.electionTimer);
-    const timeout = Math.round(this.rng.uniform(this.opts.electionTimeoutMin, this.opts.electionTimeoutMax));
+    // Outside the preferred region a member waits a whole `max` longer, so one inside usually campaigns first.
+    const outside = this.opts.preferredRegion >= 0 && this.opts.regionOf[this.rt.self] !== this.opts.preferredRegion;
+    const timeout = Math.round(this.rng.uniform(this.opts.electionTimeoutMin, this.opts.electionTimeoutMax)) + (outside ? this.opts.electionTimeoutMax : 0);
     this.electionTimer = this.rt.setTimer(timeout, () => this.electionTimeout());
   }
 
@@ -401,6 +413,36 @@ export class RaftNode {
     this.broadcast();
   }
 
+  /**
+   * A leader outside the preferred region hands over to a voter inside it
+   * that holds its whole log (the first in configuration order), by
+   * TimeoutNow; that member campaigns at once and, being up to date, wins.
+   */
+  private handOver(): void {
+    const preferred = this.opts.preferredRegion;
+    if (preferred < 0 || this.role !== 'leader' || this.opts.regionOf[this.rt.self] === preferred || this.change) return;
+    const now = this.rt.monotonic();
+    if (this.transferTo >= 0) {
+      // A transfer that has not made the target leader within an election timeout is given up: writes resume here.
+      if (now - this.transferSince > this.opts.electionTimeoutMax) this.transferTo = -1;
+      else if (!this.timeoutNowSent && (this.matchIndex.get(this.transferTo) ?? 0) === this.lastIndex()) {
+        this.timeoutNowSent = true;
+        this.rt.send(this.transferTo, RaftPort.timeoutNow, { term: this.term });
+      }
+      return;
+    }
+    // At most one transfer per election timeout.
+    if (now - this.lastHandOver < this.opts.electionTimeoutMax) return;
+    const target = this.electorate().find((m) => this.opts.regionOf[m] === preferred && (this.matchIndex.get(m) ?? 0) >= this.commitIndex);
+    if (target === undefined) return;
+    // As the thesis does: take no new writes while the target catches up with the whole log, then tell it to campaign.
+    this.lastHandOver = now;
+    this.transferTo = target;
+    this.transferSince = now;
+    this.timeoutNowSent = false;
+    this.sendAppend(target);
+  }
+
   // --- replication -----------------------------------------------------------
 
   private broadcast(): void {
@@ -408,6 +450,7 @@ export class RaftNode {
     if (this.lostQuorum()) return this.becomeFollower(this.term, -1);
     this.round++;
     for (const p of this.targets()) this.sendAppend(p);
+    this.handOver();
     if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
     this.heartbeatTimer = this.rt.setTimer(this.opts.heartbeatInterval, () => {
       this.heartbeatTimer = -1;
@@ -498,6 +541,7 @@ export class RaftNode {
       this.advanceCommit();
       this.serveWeakWrites();
       this.learnerCaughtUp();
+      if (reply.matchIndex === this.lastIndex()) this.handOver();
       if (reply.matchIndex + 1 <= this.lastIndex()) this.sendAppend(from);
     } else {
       // Only a refusal of the append we would send now moves nextIndex back; older ones are stale.
@@ -587,6 +631,9 @@ export class RaftNode {
   // --- clients ---------------------------------------------------------------
 
   private onPropose(from: number, req: Propose): void {
+    if (this.role === 'leader' && this.transferTo >= 0) {
+      return this.rt.send(from, req.replyPort, { id: req.id, ok: false, leaderHint: -1, index: 0, reason: 'transferring' });
+    }
     if (this.role !== 'leader') {
       const reply: ProposeReply = { id: req.id, ok: false, leaderHint: this.leader, index: 0, reason: this.leader >= 0 ? 'not_leader' : 'no_leader' };
       return this.rt.send(from, req.replyPort, reply);

@@ -20,6 +20,8 @@ export const raftBlock = z.strictObject({
   pre_vote: z.boolean(),
   /** Compact the log into a snapshot every this many applied entries (0: never; document 002 plans snapshots). */
   snapshot_every: z.number().int().nonnegative(),
+  /** Keep the leader in this region when a member there can lead: members elsewhere wait longer before campaigning, and a leader elsewhere hands over to an up-to-date member there (document 001's preferred region). */
+  preferred_region: z.string().optional(),
   /** "shared": members keep Raft's state on their one disk, behind bulk data; "dedicated": each member has a second, identical device for it. */
   log_device: z.enum(['shared', 'dedicated']),
   client: z.strictObject({
@@ -47,3 +49,4 @@ export const raftBlock = z.strictObject({
   else if (raft.heartbeat >= min) ctx.addIssue({ code: 'custom', path: ['heartbeat'], message: `must be shorter than election_timeout.min (${formatSpan(min)}): followers would start elections between a leader's heartbeats` });
 });
 export type RaftBlock = z.output<typeof raftBlock>;
+
