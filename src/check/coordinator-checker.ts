@@ -25,6 +25,9 @@ export class CoordinatorChecker {
   private readonly oneCoordinator = this.invariants.declare('coordinator_one_per_term', 'at most one coordinator per term');
   private readonly once = this.invariants.declare('task_completed_once', 'a task completes at most once, and only after an agent ran it');
   private readonly noneLost = this.invariants.declare('task_never_dropped', 'every task submitted before the settle window completes or fails');
+  private readonly order = this.invariants.declare('task_queue_priority_order', 'the coordinator never gives out a task while a task of higher priority needing the same capability waits in its queue');
+  /** Each coordinator's queue as its events show it: task id -> (priority, capability). */
+  private readonly queues = new Map<number, Map<string, { priority: number; capability: string }>>();
   private readonly byTerm = new Map<number, number>();
   private readonly submittedAt = new Map<string, SimTime>();
   private readonly executed = new Set<string>();
@@ -34,7 +37,32 @@ export class CoordinatorChecker {
   private lost = 0;
   private active = false;
 
-  constructor(private readonly truth: GroundTruth) {}
+  constructor(private readonly truth: GroundTruth) {
+    // A crash takes the coordinator's volatile queue with it.
+    truth.onNodeState((node, event) => {
+      if (event === 'crash' || event === 'leave') this.queues.delete(node.index);
+    });
+  }
+
+  /**
+   * Dispatch in priority order: when the coordinator gives out a task, no
+   * task of higher priority with the same capability may still wait in its
+   * queue (a task that cannot be placed leaves every later one of its
+   * capability unplaced too: they need the same agents).
+   */
+  private judgeQueue(e: Extract<TelemetryEvent, { kind: 'coord_queue' }>): void {
+    let queue = this.queues.get(e.node);
+    if (e.phase === 'cleared') return void this.queues.delete(e.node);
+    if (!queue) this.queues.set(e.node, (queue = new Map()));
+    if (e.phase === 'queued') return void queue.set(e.id, { priority: e.priority, capability: e.capability });
+    queue.delete(e.id);
+    for (const [id, w] of queue) {
+      if (w.capability === e.capability && w.priority > e.priority) {
+        this.order.violated(this.truth.now, `${this.truth.nodes[e.node]!.name} gave out ${e.id} (priority ${e.priority}) while ${id} (priority ${w.priority}, ${w.capability}) waited`);
+        return;
+      }
+    }
+  }
 
   observe(e: TelemetryEvent): void {
     const now = this.truth.now;
@@ -45,6 +73,10 @@ export class CoordinatorChecker {
       if (other !== undefined && other !== e.node) this.oneCoordinator.violated(now, `term ${e.term} has two coordinators: ${this.truth.nodes[other]!.name} and ${this.truth.nodes[e.node]!.name}`);
       this.byTerm.set(e.term, e.node);
       return;
+    }
+    if (e.kind === 'coord_queue') {
+      this.active = true;
+      return this.judgeQueue(e);
     }
     if (e.kind !== 'coord_task') return;
     this.active = true;

@@ -67,6 +67,8 @@ export interface TelemetryEvents {
   coord_vote: { node: number; agent: number; passed: boolean };
   /** A task's life: submitted, executed (by an agent), completed or failed (as the submitter sees it), or a duplicate completion. */
   coord_task: { node: number; id: string; phase: 'submitted' | 'executed' | 'completed' | 'failed' | 'duplicate'; reason: string };
+  /** The coordinator on `node` put a task in its queue, or gave it to an agent (`dispatched`), or dropped its whole queue (`cleared`: it stopped coordinating). */
+  coord_queue: { node: number; id: string; priority: number; capability: string; phase: 'queued' | 'dispatched' | 'cleared' };
   /** A relay forwarded a bulk transfer to its destination (`pipeline.routing: relay`). */
   relayed: { node: number; bytes: number };
   /** A replica the catalog did not want was deleted (garbage collection). */

@@ -36,7 +36,7 @@ export class CoordinatorAgent {
     this.executor = new TaskExecutor({ rt, telemetry, slots: opts.slots[index]! });
     this.peers = new AgentPeers(rt, opts);
     const peers = this.peers;
-    this.dispatcher = new TaskDispatcher({ rt, opts, peers, coordinator: () => this.election.coordinator, ownHeld: () => this.executor.heldIds() });
+    this.dispatcher = new TaskDispatcher({ rt, opts, peers, coordinator: () => this.election.coordinator, ownHeld: () => this.executor.heldIds(), telemetry, fifo: opts.defects?.has('fifo_queue') });
     this.election = new CoordinatorElection({
       rt, opts, telemetry, peers,
       score: (agent) => this.score(agent),

@@ -1,4 +1,5 @@
 import type { NodeRuntime } from '../../world/runtime.js';
+import type { Telemetry } from '../telemetry.js';
 import { CoordPort, type Done, type Refuse, type Submit, type Submitted, type Task } from './messages.js';
 import type { CoordinatorOptions } from './options.js';
 import type { AgentPeers } from './peers.js';
@@ -12,6 +13,9 @@ export interface DispatcherContext {
   coordinator: () => number;
   /** The external tasks this agent itself holds (it sends itself no heartbeat). */
   ownHeld: () => readonly string[];
+  telemetry: Telemetry;
+  /** Test-only: hand out the queue in arrival order, ignoring priorities. */
+  fifo?: boolean;
 }
 
 interface Assignment { task: Task; agent: number; attempt: number; submitter: number }
@@ -32,7 +36,10 @@ export class TaskDispatcher {
   private readonly opts: CoordinatorOptions;
   private readonly peers: AgentPeers;
   private readonly coordinator: () => number;
+  /** Waiting tasks; every entry goes in through `enqueue`, so the checker sees the queue as it is. */
   private readonly queue: Array<{ task: Task; submitter: number; attempt: number }> = [];
+  private readonly telemetry: Telemetry;
+  private readonly fifo: boolean;
   private readonly assigned = new Map<string, Assignment>();
   private readonly pipelineLoad: PipelineLoad;
 
@@ -41,6 +48,8 @@ export class TaskDispatcher {
     this.opts = ctx.opts;
     this.peers = ctx.peers;
     this.coordinator = ctx.coordinator;
+    this.telemetry = ctx.telemetry;
+    this.fifo = ctx.fifo === true;
     this.pipelineLoad = new PipelineLoad({ agents: ctx.opts.agents, slots: ctx.opts.slots, ownHeld: ctx.ownHeld, self: ctx.rt.self });
   }
 
@@ -50,6 +59,7 @@ export class TaskDispatcher {
 
   /** This agent no longer hears a majority: it stops coordinating, and gives up the queue and its estimate. */
   abandon(): void {
+    if (this.queue.length > 0) this.telemetry.emit({ kind: 'coord_queue', node: this.rt.self, id: '', priority: 0, capability: '', phase: 'cleared' });
     this.queue.length = 0;
     this.assigned.clear();
     this.pipelineLoad.reset();
@@ -93,7 +103,7 @@ export class TaskDispatcher {
     const asg = this.assigned.get(s.task.id);
     // Resubmitted while assigned: the run, its claim or its Done was lost, so send the run again (the agent does not run it twice).
     if (asg) this.rt.send(asg.agent, CoordPort.run, { task: asg.task, attempt: asg.attempt, submitter: asg.submitter });
-    if (!asg && !this.queue.some((q) => q.task.id === s.task.id)) this.queue.push({ task: s.task, submitter: from, attempt: 1 });
+    if (!asg && !this.queue.some((q) => q.task.id === s.task.id)) this.enqueue({ task: s.task, submitter: from, attempt: 1 });
     this.rt.send(from, replyPort, { id: s.task.id, ok: true, coordinator: this.rt.self } satisfies Submitted);
     this.dispatch();
   }
@@ -103,8 +113,14 @@ export class TaskDispatcher {
    * live capable agent; an external task only to one with a free processing
    * slot, least loaded as a share of its slots, and otherwise it waits.
    */
+  private enqueue(entry: { task: Task; submitter: number; attempt: number }): void {
+    this.queue.push(entry);
+    this.telemetry.emit({ kind: 'coord_queue', node: this.rt.self, id: entry.task.id, priority: entry.task.priority, capability: entry.task.capability, phase: 'queued' });
+  }
+
   private dispatch(): void {
-    this.queue.sort((a, b) => b.task.priority - a.task.priority);
+    // A stable sort: equal priorities keep their order of arrival.
+    if (!this.fifo) this.queue.sort((a, b) => b.task.priority - a.task.priority);
     const load = new Map(this.opts.agents.map((a) => [a, 0]));
     for (const asg of this.assigned.values()) load.set(asg.agent, load.get(asg.agent)! + 1);
     const external = this.queue.some((q) => q.task.external) ? this.pipelineLoad.estimate(this.externalAssignments()) : new Map<number, number>();
@@ -124,6 +140,7 @@ export class TaskDispatcher {
         this.pipelineLoad.assigned(q.task.id);
       }
       this.assigned.set(q.task.id, { task: q.task, agent, attempt: q.attempt, submitter: q.submitter });
+      this.telemetry.emit({ kind: 'coord_queue', node: this.rt.self, id: q.task.id, priority: q.task.priority, capability: q.task.capability, phase: 'dispatched' });
       this.rt.send(agent, CoordPort.run, { task: q.task, attempt: q.attempt, submitter: q.submitter });
     }
     this.queue.length = 0;
@@ -132,10 +149,10 @@ export class TaskDispatcher {
 
   private retryOrFail(task: Task, submitter: number, attempt: number, reason: string): void {
     // The submitter of an external task owns its retry budget: here it is only handed to another agent.
-    if (task.external) return void this.queue.push({ task, submitter, attempt: attempt + 1 });
+    if (task.external) return this.enqueue({ task, submitter, attempt: attempt + 1 });
     // The submitter owns the outcome and declares the failure when told.
     if (attempt >= this.opts.maxRetries) return this.rt.send(submitter, CoordPort.taskDone, { id: task.id, attempt, ok: false });
-    this.queue.push({ task, submitter, attempt: attempt + 1 });
+    this.enqueue({ task, submitter, attempt: attempt + 1 });
   }
 
   done(from: number, d: Done): void {
@@ -153,7 +170,7 @@ export class TaskDispatcher {
     if (!asg || asg.agent !== from || asg.attempt !== r.attempt) return;
     this.assigned.delete(r.id);
     this.pipelineLoad.refused(from);
-    this.queue.push({ task: asg.task, submitter: asg.submitter, attempt: asg.attempt });
+    this.enqueue({ task: asg.task, submitter: asg.submitter, attempt: asg.attempt });
     this.dispatch();
   }
 }

@@ -1,7 +1,7 @@
 import { CoordinatorChecker } from '../../check/coordinator-checker.js';
 import type { SystemModule } from '../../modules/system-module.js';
 import { bootCoordinator } from './boot.js';
-import type { CoordinatorOptions, TaskWorkloadOptions } from './options.js';
+import { COORDINATOR_DEFECTS, type CoordinatorOptions, type TaskWorkloadOptions } from './options.js';
 import { coordinatorBlock, type CoordinatorBlock } from './scenario-block.js';
 
 export interface CoordinatorSettings { group: CoordinatorOptions; work?: TaskWorkloadOptions }
@@ -15,6 +15,7 @@ export interface CoordinatorSettings { group: CoordinatorOptions; work?: TaskWor
 export const coordinatorModule: SystemModule<CoordinatorSettings, CoordinatorBlock> = {
   name: 'coordinator',
   block: { key: 'coordinator', schema: coordinatorBlock },
+  defects: COORDINATOR_DEFECTS,
   check({ names, hint }, c) {
     if (!c) return undefined;
     for (const [i, a] of c.agents.entries()) {
@@ -24,7 +25,7 @@ export const coordinatorModule: SystemModule<CoordinatorSettings, CoordinatorBlo
     if (c.tasks && !names.nodes.includes(c.tasks.node)) return { path: ['coordinator', 'tasks', 'node'], message: `no node called "${c.tasks.node}"; ${hint}` };
     return undefined;
   },
-  settings({ topology, index }, c) {
+  settings({ topology, index, defects }, c) {
     if (!c) return undefined;
     return {
       group: {
@@ -38,6 +39,7 @@ export const coordinatorModule: SystemModule<CoordinatorSettings, CoordinatorBlo
         maxRetries: c.max_retries,
         election: c.election,
         slots: c.agents.map((a) => topology.nodes[index(a.node)]!.slots),
+        defects,
       },
       ...(c.tasks ? { work: {
         node: index(c.tasks.node), every: c.tasks.every, duration: c.tasks.duration,

@@ -27,7 +27,13 @@ export interface CoordinatorOptions {
   election: 'bully' | 'majority';
   /** Processing slots of each agent's node (same order): the most pipeline tasks it holds at once. */
   slots: readonly number[];
+  /** Test-only deliberate bugs (`COORDINATOR_DEFECTS`). */
+  defects?: ReadonlySet<string>;
 }
+
+/** Test-only defects: fifo_queue, a coordinator that hands out tasks in arrival order, ignoring priorities. */
+export const COORDINATOR_DEFECTS = ['fifo_queue'] as const;
+export type CoordinatorDefect = (typeof COORDINATOR_DEFECTS)[number];
 
 /** A synthetic task workload submitted to the coordinator. */
 export interface TaskWorkloadOptions {
