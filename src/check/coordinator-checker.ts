@@ -12,6 +12,8 @@ export interface CoordinatorSummary {
   duplicate_executions: number;
   /** Tasks submitted before the settle window that never finished: silently dropped. */
   tasks_lost: number;
+  /** Each time the coordinator crashed or left: when, who, who took over and how long that took (null: nobody by the end). */
+  failovers: Array<{ at_s: number; from: string; to: string | null; after_s: number | null }>;
 }
 
 /**
@@ -36,11 +38,19 @@ export class CoordinatorChecker {
   private elections = 0;
   private lost = 0;
   private active = false;
+  /** The agent that last announced itself coordinator, and the failovers since its crashes (the last may be open). */
+  private coordinator = -1;
+  private readonly failovers: Array<{ at: SimTime; from: number; to: number; after: SimTime | null }> = [];
 
   constructor(private readonly truth: GroundTruth) {
-    // A crash takes the coordinator's volatile queue with it.
     truth.onNodeState((node, event) => {
-      if (event === 'crash' || event === 'leave') this.queues.delete(node.index);
+      if (event !== 'crash' && event !== 'leave') return;
+      // A crash takes the coordinator's volatile queue with it; the coordinator's own starts a failover.
+      this.queues.delete(node.index);
+      if (node.index === this.coordinator) {
+        this.failovers.push({ at: truth.now, from: node.index, to: -1, after: null });
+        this.coordinator = -1;
+      }
     });
   }
 
@@ -72,6 +82,14 @@ export class CoordinatorChecker {
       const other = this.byTerm.get(e.term);
       if (other !== undefined && other !== e.node) this.oneCoordinator.violated(now, `term ${e.term} has two coordinators: ${this.truth.nodes[other]!.name} and ${this.truth.nodes[e.node]!.name}`);
       this.byTerm.set(e.term, e.node);
+      if (e.coordinator) {
+        const open = this.failovers.at(-1);
+        if (open && open.after === null && e.node !== open.from) {
+          open.to = e.node;
+          open.after = now - open.at;
+        }
+        this.coordinator = e.node;
+      }
       return;
     }
     if (e.kind === 'coord_queue') {
@@ -129,6 +147,7 @@ export class CoordinatorChecker {
       tasks_failed: outcomes.filter((o) => o === 'failed').length,
       duplicate_executions: this.duplicates,
       tasks_lost: this.lost,
+      failovers: this.failovers.map((f) => ({ at_s: f.at / 1e6, from: this.truth.nodeName(f.from), to: f.to < 0 ? null : this.truth.nodeName(f.to), after_s: f.after === null ? null : f.after / 1e6 })),
     };
   }
 }

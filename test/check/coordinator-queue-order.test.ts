@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../../src/run/index.js';
+import { loadScenario, runScenario } from '../../src/run/index.js';
 import { scenarioFrom } from '../helpers/scenario.js';
 
 /**
@@ -34,5 +34,12 @@ describe('the coordinator queue in priority order (invariant task_queue_priority
     const v = r.summary.invariants.find((i) => i.name === 'task_queue_priority_order')!;
     expect(v.held).toBe(false);
     expect(v.first!.detail).toMatch(/^aws-east-1 gave out \S+ \(priority \d\) while \S+ \(priority \d, index\) waited$/);
+  });
+});
+
+describe('coordinator failover time', () => {
+  it('coordinator-failover: the coordinator crashes at 60 s and the next agent announces itself a heartbeat timeout later', () => {
+    const r = runScenario(loadScenario('scenarios/coordinator-failover.yml'), { seed: 42 });
+    expect(r.summary.coordinator!.failovers).toEqual([{ at_s: 60, from: 'aws-east-1', to: 'aws-east-2', after_s: 10 }]);
   });
 });

@@ -76,5 +76,10 @@ export const coordinatorModule: SystemModule<CoordinatorSettings, CoordinatorBlo
     tasks_failed: (s) => s.coordinator?.tasks_failed ?? null,
     tasks_lost: (s) => s.coordinator?.tasks_lost ?? null,
     duplicate_executions: (s) => s.coordinator?.duplicate_executions ?? null,
+    // The longest finished failover (null without one); one nobody took over by the end shows in the section only.
+    coordinator_failover_max_s: (s) => {
+      const times = (s.coordinator?.failovers ?? []).flatMap((f) => (f.after_s === null ? [] : [f.after_s]));
+      return times.length === 0 ? null : Math.max(...times);
+    },
   },
 };
