@@ -136,7 +136,11 @@ nemesis:
     expect(a.files['faults.csv']).toBe(b.files['faults.csv']);
     const drains = a.files['faults.csv']!.split('\n').filter((l) => l.includes(',node_drain,start,'));
     expect(drains.length).toBeGreaterThan(0);
-    expect(a.files['faults.csv']).not.toMatch(/-[4-6] /); // standby machines are aws-east-4..6, ... : never a target
+    // Every target is a machine the cluster started with (the standby ones are aws-east-4..6, aws-west-3..4, ...).
+    const initial = ['aws-east-1', 'aws-east-2', 'aws-east-3', 'aws-west-1', 'aws-west-2', 'gcp-central-1', 'gcp-central-2', 'gcp-central-3', 'azure-east-1', 'azure-east-2', 'azure-east-3'];
+    const targets = a.files['faults.csv']!.trim().split('\n').slice(1).map((l) => l.split(',')[4]!.split(' ')[0]!);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const t of targets) expect(initial, t).toContain(t);
     expect(a.summary.membership).toMatchObject({ nodes_at_start: 11, joins: drains.length, drains: drains.length });
     expect(a.summary.membership!.nodes_at_end).toBe(11);
   });
