@@ -92,7 +92,7 @@ export class NodeRegistry {
   /** Eligible for new work and new replicas: a member, not draining, believed healthy and not suspected. */
   healthy(index: number): boolean {
     return this.states[index] === 0 && (this.suspectedUntil === undefined || this.suspectedUntil[index]! <= this.clock()) &&
-      (this.roster === undefined ? this.cluster.members[index]!.initial : this.roster[index] === JOINED || (this.roster[index] === AS_CONFIGURED && this.cluster.members[index]!.initial));
+      (this.roster === undefined ? this.cluster.members[index]!.initial : this.present(index) && !this.draining(index));
   }
 
   /** Can serve what it holds (a copy's source): healthy, or draining and otherwise healthy. */

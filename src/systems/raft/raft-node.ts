@@ -681,10 +681,15 @@ export class RaftNode {
   /** Answers the weak writes that enough members now hold durably (the leader's own once written and synced). */
   private serveWeakWrites(): void {
     if (this.role !== 'leader' || this.weak.size === 0) return;
+    // Computed once per call, not per waiting write: the counts do not change while it runs.
+    const electorate = this.electorate();
+    const required = new Map<ReadLevel, number>();
     for (const [index, w] of this.weak) {
       let holders = this.durableEntries >= index && this.isVoter(this.rt.self) ? 1 : 0;
-      for (const p of this.electorate()) if ((this.matchIndex.get(p) ?? 0) >= index) holders++;
-      if (holders < this.required(w.level)) continue;
+      for (const p of electorate) if ((this.matchIndex.get(p) ?? 0) >= index) holders++;
+      let need = required.get(w.level);
+      if (need === undefined) required.set(w.level, (need = this.required(w.level)));
+      if (holders < need) continue;
       this.weak.delete(index);
       this.rt.send(w.client, w.replyPort, { id: w.id, ok: true, leaderHint: this.rt.self, index, reason: '' });
     }
