@@ -3,6 +3,7 @@ import { gossipModule } from '../systems/gossip/module/index.js';
 import { membershipModule } from '../systems/membership/module.js';
 import { pipelineModule } from '../systems/pipeline/module/index.js';
 import { raftModule } from '../systems/raft/module.js';
+import { readsModule } from '../systems/reads/module/index.js';
 import type { SystemModule } from './system-module.js';
 
 /**
@@ -16,6 +17,7 @@ export const SYSTEMS: readonly SystemModule[] = [
   raftModule,
   coordinatorModule,
   gossipModule,
+  readsModule,
 ];
 
 /**

@@ -2,7 +2,7 @@ import type { InvariantResult, MetricValue } from '../check/index.js';
 import type { SimTime } from '../kernel/index.js';
 import type { z } from 'zod';
 import type { NameProblem, Scenario, TopologyNames } from '../scenario/index.js';
-import type { ClusterConfig, NodeRegistry, Telemetry, TelemetryEvent } from '../systems/index.js';
+import type { ClusterConfig, NodeRegistry, SourceServices, Telemetry, TelemetryEvent } from '../systems/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import type { NodeRuntime } from '../world/runtime.js';
 import type { TopologySpec } from '../world/spec.js';
@@ -106,6 +106,8 @@ export interface NodeBoot {
   readonly telemetry: Telemetry;
   /** The node's membership view, once the membership module has booted. */
   registry?: NodeRegistry;
+  /** On the pipeline's source node, once the pipeline has booted: its catalog and read-heat ledger. */
+  source?: SourceServices;
 }
 
 export interface ObserveContext {

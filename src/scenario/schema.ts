@@ -197,6 +197,8 @@ const rebalance = z.strictObject({
   threshold: z.number().min(0).max(1000),
   max_concurrent: z.number().int().positive(),
   timeout: wait,
+  /** Move the most read chunks first, by the read reports of a `reads:` block (document 002's hot data first); without reads, order of acknowledgement. */
+  hot_first: z.boolean(),
 });
 
 /**

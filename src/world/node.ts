@@ -254,10 +254,11 @@ class HostDisk implements DiskRuntime {
     });
   }
 
-  read(key: string, done: (obj: StoredObject | null) => void): void {
+  read(key: string, done: (obj: StoredObject | null) => void, bytes?: number): void {
     const disk = this.disk;
     const obj = disk.get(key);
-    const at = disk.schedule(obj?.bytes ?? 0, disk.spec.readBytesPerS);
+    const size = obj === undefined ? 0 : bytes === undefined ? obj.bytes : Math.min(bytes, obj.bytes);
+    const at = disk.schedule(size, disk.spec.readBytesPerS);
     // A read returns what was there when it was issued (and is still there): it was charged for that size.
     this.host.atSimTime(at, () => done(obj !== undefined && disk.get(key) === obj ? obj : null));
   }

@@ -116,8 +116,12 @@ export interface DiskRuntime {
    * syncs lazily (sync_interval > 0); free when every write is synced anyway.
    */
   sync(done: () => void): void;
-  /** Reads an object back; `null` when absent or the disk failed. */
-  read(key: string, done: (obj: StoredObject | null) => void): void;
+  /**
+   * Reads an object back; `null` when absent or the disk failed. With
+   * `bytes`, only that much of it (a range): the device is busy for that
+   * size, and the object returned is the whole one's description.
+   */
+  read(key: string, done: (obj: StoredObject | null) => void, bytes?: number): void;
   /** Removes an object at once (metadata only). */
   remove(key: string): void;
   /** Whether an object is stored, without I/O (like a local index lookup). */

@@ -4,6 +4,7 @@ import { CoordinatorClient, type CoordinatorOptions } from '../coordinator/index
 import { raftCatalogWriter, type RaftOptions } from '../raft/index.js';
 import type { NodeRegistry } from '../registry.js';
 import { ReplicaCatalog } from '../repair/catalog.js';
+import { ChunkHeat } from '../repair/heat.js';
 import { ChunkClaims } from '../repair/claims.js';
 import type { RepairOptions } from '../repair/options.js';
 import { Rebalancer, type RebalanceOptions } from '../repair/rebalancer.js';
@@ -32,23 +33,32 @@ export interface PipelineBootOptions {
   raft?: RaftOptions;
 }
 
+/** What the source node's pipeline offers the systems booted after it: the catalog to publish, the heat ledger to fill. */
+export interface SourceServices {
+  catalog: ReplicaCatalog;
+  heat: ChunkHeat;
+}
+
 /**
  * The pipeline on one node: the processing worker and the replica store on
  * every node; on the source node also the orchestrator (resuming from its
  * outcome log), the catalog, the repairer and the rebalancer.
  */
-export function bootPipeline(raw: NodeRuntime, opts: PipelineBootOptions, cluster: ClusterConfig, registry: NodeRegistry, telemetry: Telemetry): void {
+export function bootPipeline(raw: NodeRuntime, opts: PipelineBootOptions, cluster: ClusterConfig, registry: NodeRegistry, telemetry: Telemetry): SourceServices | undefined {
   // With the topology optimizer, the pipeline's bulk transfers (raw chunks, replicas, repair copies) take the path it picks.
   const rt = opts.pipeline.routing === 'relay' ? routedRuntime(raw, new Router(raw, cluster, registry, telemetry)) : raw;
   new PipelineWorker(rt, opts.pipeline, cluster.members[rt.self]!.slots, telemetry);
   const metadataNode = opts.pipeline.sourceNode;
   new ReplicaStore(rt, { metadataNode, verifyAfterWrite: opts.pipeline.verifyAfterDistribution, scrubInterval: opts.repair.scrubInterval, defects: opts.pipeline.defects }, telemetry);
-  if (rt.self !== metadataNode) return;
+  if (rt.self !== metadataNode) return undefined;
   const spread = opts.pipeline.placement.spread;
+  // Made now, filled once the outcome log is read: systems booted after this one subscribe to them at boot.
+  const services: SourceServices = { catalog: new ReplicaCatalog(), heat: new ChunkHeat() };
   OutcomeLog.read(rt, (recovered) => {
     const ctx: SourceNodeContext = {
       rt, cluster, registry, telemetry,
-      catalog: new ReplicaCatalog(),
+      catalog: services.catalog,
+      heat: services.heat,
       placed: new PlacedBytes(cluster.members.length),
       claims: new ChunkClaims(),
       sightings: new HolderSightings(),
@@ -69,4 +79,5 @@ export function bootPipeline(raw: NodeRuntime, opts: PipelineBootOptions, cluste
     });
     new Rebalancer(ctx, opts.rebalance);
   });
+  return services;
 }

@@ -15,6 +15,7 @@ export * from './placement.js';
 export { Orchestrator, type OrchestratorStart, type RecordPlacement } from './orchestrator/orchestrator.js';
 export { PlacedBytes } from './placed-bytes.js';
 export type { SourceNodeContext } from './source-node.js';
+export type { SourceServices } from './boot.js';
 export { OutcomeLog, type LoggedOutcome } from './outcome-log.js';
 export { PipelineWorker } from './worker.js';
 export type { WorkerBroker } from './worker-broker.js';

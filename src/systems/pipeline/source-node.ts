@@ -2,6 +2,7 @@ import type { NodeRuntime } from '../../world/runtime.js';
 import type { ClusterConfig } from '../cluster.js';
 import type { NodeRegistry } from '../registry.js';
 import type { RecordReplicas, ReplicaCatalog } from '../repair/catalog.js';
+import type { ChunkHeat } from '../repair/heat.js';
 import type { ChunkClaims } from '../repair/claims.js';
 import type { HolderSightings } from '../repair/sightings.js';
 import type { Telemetry } from '../telemetry.js';
@@ -21,6 +22,8 @@ export interface SourceNodeContext {
   readonly telemetry: Telemetry;
   /** Where each acknowledged chunk's replicas are. */
   readonly catalog: ReplicaCatalog;
+  /** How often each chunk was read, as reported (empty without reads): moves take the hottest first. */
+  readonly heat: ChunkHeat;
   /** Bytes placed on each member: the one ledger of disk load all three keep. */
   readonly placed: PlacedBytes;
   /** Which chunks a repair or a move holds. */

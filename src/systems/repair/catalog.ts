@@ -37,13 +37,24 @@ export class ReplicaCatalog {
   private readonly entries = new Map<number, Stored>();
   private readonly byNode = new Map<number, Set<Stored>>();
   private added = 0;
+  private readonly listeners: Array<(entry: CatalogEntry) => void> = [];
+
+  /** Calls `listener` after each change of an entry's replica set (the metadata shards' publisher). */
+  onChange(listener: (entry: CatalogEntry) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(entry: CatalogEntry): void {
+    for (const l of this.listeners) l(entry);
+  }
 
   add(chunk: number, bytes: number, checksum: number, replicas: Iterable<number>): CatalogEntry {
     const old = this.entries.get(chunk);
     if (old) for (const n of old.replicas) this.byNode.get(n)!.delete(old);
     const entry: Stored = { chunk, bytes, checksum, replicas: new Set(), seq: old ? old.seq : this.added++ };
     this.entries.set(chunk, entry);
-    for (const n of replicas) this.addReplica(entry, n);
+    for (const n of replicas) this.link(entry, n);
+    this.changed(entry);
     return entry;
   }
 
@@ -64,12 +75,17 @@ export class ReplicaCatalog {
 
   /** Records a replica of the entry on `node`. */
   addReplica(entry: CatalogEntry, node: number): void {
+    if (this.link(entry, node)) this.changed(entry);
+  }
+
+  private link(entry: CatalogEntry, node: number): boolean {
     const stored = entry as Stored;
-    if (stored.replicas.has(node)) return;
+    if (stored.replicas.has(node)) return false;
     stored.replicas.add(node);
     let held = this.byNode.get(node);
     if (!held) this.byNode.set(node, (held = new Set()));
     held.add(stored);
+    return true;
   }
 
   /** Forgets the entry's replica on `node`; false if it had none there. */
@@ -77,6 +93,7 @@ export class ReplicaCatalog {
     const stored = entry as Stored;
     if (!stored.replicas.delete(node)) return false;
     this.byNode.get(node)!.delete(stored);
+    this.changed(entry);
     return true;
   }
 }

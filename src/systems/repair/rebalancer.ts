@@ -16,6 +16,8 @@ export interface RebalanceOptions {
   maxConcurrent: number;
   /** A move with no answer after this long is abandoned, microseconds. */
   timeout: SimTime;
+  /** Move the most read eligible chunk first, by the nodes' read reports (document 002); false: in acknowledgement order. */
+  hotFirst: boolean;
 }
 
 interface Move { entry: CatalogEntry; from: number; to: number; attempt: number; timer: TimerHandle }
@@ -80,7 +82,7 @@ export class Rebalancer {
         this.ctx.rt.send(drainer, RosterPort.release, {});
         continue;
       }
-      for (const entry of held) {
+      for (const entry of this.hottestFirst(held)) {
         if (this.moves.size >= this.opts.maxConcurrent) break;
         if (!this.ctx.claims.movable(entry.chunk) || !this.ctx.registry.serves(drainer)) continue;
         const to = this.handoffTarget(entry, drainer);
@@ -138,14 +140,29 @@ export class Rebalancer {
     }
   }
 
-  /** A fully replicated chunk on `from`, not on `to`, that nothing else is touching. */
+  /** Entries by reads reported, most first, ties in acknowledgement order; as given when nothing was read. */
+  private hottestFirst(entries: CatalogEntry[]): CatalogEntry[] {
+    const heat = this.ctx.heat;
+    if (!this.opts.hotFirst || heat.empty) return entries;
+    // A stable sort: equally hot chunks keep their order.
+    return entries.sort((a, b) => heat.of(b.chunk) - heat.of(a.chunk));
+  }
+
+  /** A fully replicated chunk on `from`, not on `to`, that nothing else is touching: the most read such chunk (document 002). */
   private pick(from: number, to: number): CatalogEntry | undefined {
+    const heat = this.ctx.heat;
+    const byHeat = this.opts.hotFirst && !heat.empty;
+    let best: CatalogEntry | undefined;
     for (const e of this.ctx.catalog.on(from)) {
+      if (best && heat.of(e.chunk) <= heat.of(best.chunk)) continue;
       // Only chunks whose listed holders all confirmed their copies this sweep: a stale catalog must not drive deletions.
       if (e.replicas.size >= this.ctx.replicationFactor && !e.replicas.has(to) && this.ctx.claims.movable(e.chunk) &&
-        this.ctx.sightings.confirmedHolders(e) >= e.replicas.size && this.keepsSpread(e, from, to)) return e;
+        this.ctx.sightings.confirmedHolders(e) >= e.replicas.size && this.keepsSpread(e, from, to)) {
+        if (!byHeat) return e;
+        best = e;
+      }
     }
-    return undefined;
+    return best;
   }
 
   /** Moving the replica from `from` to `to` leaves the chunk spread over as many failure domains as the rule asks (`placement.spread`). */

@@ -47,7 +47,7 @@ export const pipelineModule: SystemModule<PipelineBootOptions> = {
       },
       rebalance: {
         enabled: sc.rebalance.enabled, interval: sc.rebalance.interval, threshold: sc.rebalance.threshold,
-        maxConcurrent: sc.rebalance.max_concurrent, timeout: sc.rebalance.timeout,
+        maxConcurrent: sc.rebalance.max_concurrent, timeout: sc.rebalance.timeout, hotFirst: sc.rebalance.hot_first,
       },
       ...(coordinator ? { coordinator } : {}),
       ...(raft ? { raft } : {}),
@@ -55,7 +55,7 @@ export const pipelineModule: SystemModule<PipelineBootOptions> = {
   },
   boot(node, options) {
     if (!node.registry) throw new Error('the pipeline boots after the membership module, whose view it consults');
-    bootPipeline(node.rt, options, node.cluster, node.registry, node.telemetry);
+    node.source = bootPipeline(node.rt, options, node.cluster, node.registry, node.telemetry);
   },
   observe: (run, options) => new PipelineObserver(run, options),
   metrics: {
