@@ -14,7 +14,16 @@ export interface CoordinatorSummary {
   tasks_lost: number;
   /** Each time the coordinator crashed or left: when, who, who took over and how long that took (null: nobody by the end). */
   failovers: Array<{ at_s: number; from: string; to: string | null; after_s: number | null }>;
+  /** Attempts of tasks that ended without success, by why (each was retried, or was the task's last). */
+  task_retries: { failed: number; timeout: number; agent_dead: number };
+  /** Each agent's health score as it reported it once a heartbeat: lowest, mean, last (agents in node order). */
+  agent_health: Array<{ agent: string; min: number; mean: number; final: number }>;
+  /** Proposals decided, by kind and outcome, and the weight of abstentions counted. */
+  proposals: Record<ProposalKind, { decided: number; approved: number; rejected: number; no_quorum: number }> & { abstained_weight: number };
 }
+
+type ProposalKind = 'agent_dead' | 'policy_change';
+const KINDS: readonly ProposalKind[] = ['agent_dead', 'policy_change'];
 
 /**
  * Document 003's coordinator, judged from its events: at most one coordinator
@@ -28,6 +37,13 @@ export class CoordinatorChecker {
   private readonly once = this.invariants.declare('task_completed_once', 'a task completes at most once, and only after an agent ran it');
   private readonly noneLost = this.invariants.declare('task_never_dropped', 'every task submitted before the settle window completes or fails');
   private readonly order = this.invariants.declare('task_queue_priority_order', 'the coordinator never gives out a task while a task of higher priority needing the same capability waits in its queue');
+  private readonly tally = this.invariants.declare('proposal_tally_matches_ballots', 'a decided proposal counts no more weight for each choice than the ballots cast for it, and its outcome follows from its counts (quorum of the electorate\'s weight, approvals over rejections)');
+  /** Ballots cast on each open proposal ("proposer:id"), summed by choice; dropped when it is decided. */
+  private readonly ballots = new Map<string, { approve: number; reject: number; abstain: number }>();
+  private readonly retries = { failed: 0, timeout: 0, agent_dead: 0 };
+  private readonly health = new Map<number, { min: number; sum: number; count: number; last: number }>();
+  private readonly decided = Object.fromEntries(KINDS.map((k) => [k, { decided: 0, approved: 0, rejected: 0, no_quorum: 0 }])) as Record<ProposalKind, { decided: number; approved: number; rejected: number; no_quorum: number }>;
+  private abstained = 0;
   /** Each coordinator's queue as its events show it: task id -> (priority, capability). */
   private readonly queues = new Map<number, Map<string, { priority: number; capability: string }>>();
   private readonly byTerm = new Map<number, number>();
@@ -42,7 +58,7 @@ export class CoordinatorChecker {
   private coordinator = -1;
   private readonly failovers: Array<{ at: SimTime; from: number; to: number; after: SimTime | null }> = [];
 
-  constructor(private readonly truth: GroundTruth) {
+  constructor(private readonly truth: GroundTruth, private readonly quorumThreshold: number) {
     truth.onNodeState((node, event) => {
       if (event !== 'crash' && event !== 'leave') return;
       // A crash takes the coordinator's volatile queue with it; the coordinator's own starts a failover.
@@ -96,6 +112,21 @@ export class CoordinatorChecker {
       this.active = true;
       return this.judgeQueue(e);
     }
+    if (e.kind === 'coord_health') {
+      const h = this.health.get(e.node) ?? { min: e.health, sum: 0, count: 0, last: e.health };
+      this.health.set(e.node, { min: Math.min(h.min, e.health), sum: h.sum + e.health, count: h.count + 1, last: e.health });
+      return;
+    }
+    if (e.kind === 'coord_retry') {
+      this.retries[e.reason]++;
+      return;
+    }
+    if (e.kind === 'coord_ballot') {
+      const cast = this.ballots.get(`${e.proposer}:${e.id}`);
+      if (cast) cast[e.ballot] += e.weight;
+      return;
+    }
+    if (e.kind === 'coord_proposal') return this.judgeProposal(e);
     if (e.kind !== 'coord_task') return;
     this.active = true;
     switch (e.phase) {
@@ -115,6 +146,32 @@ export class CoordinatorChecker {
         this.finished.set(e.id, e.phase);
         return;
     }
+  }
+
+  /**
+   * A proposal's tally against the ballots its voters report casting: the
+   * proposer may miss ballots (lost, late), never count more of a choice than
+   * was cast, and its outcome must follow from what it counted.
+   */
+  private judgeProposal(e: Extract<TelemetryEvent, { kind: 'coord_proposal' }>): void {
+    const key = `${e.node}:${e.id}`;
+    if (e.phase === 'proposed') return void this.ballots.set(key, { approve: 0, reject: 0, abstain: 0 });
+    const cast = this.ballots.get(key);
+    this.ballots.delete(key);
+    const who = this.truth.nodeName(e.node);
+    const slack = 1e-9;
+    if (cast) {
+      for (const choice of ['approve', 'reject', 'abstain'] as const) {
+        if (e[choice] > cast[choice] + slack) this.tally.violated(this.truth.now, `${who} counted ${e[choice]} ${choice} on proposal ${e.id} (${e.proposal}); ballots cast: ${cast[choice]}`);
+      }
+    }
+    const quorum = e.approve + e.reject + e.abstain >= this.quorumThreshold * e.electorate - slack;
+    const expected = !quorum ? 'no_quorum' : e.approve > e.reject ? 'approved' : 'rejected';
+    if (e.outcome !== expected) this.tally.violated(this.truth.now, `${who} decided proposal ${e.id} ${e.outcome} with approve ${e.approve}, reject ${e.reject}, abstain ${e.abstain} of ${e.electorate}: the rule says ${expected}`);
+    const d = this.decided[e.proposal];
+    d.decided++;
+    if (e.outcome !== '') d[e.outcome]++;
+    this.abstained += e.abstain;
   }
 
   /**
@@ -148,6 +205,9 @@ export class CoordinatorChecker {
       duplicate_executions: this.duplicates,
       tasks_lost: this.lost,
       failovers: this.failovers.map((f) => ({ at_s: f.at / 1e6, from: this.truth.nodeName(f.from), to: f.to < 0 ? null : this.truth.nodeName(f.to), after_s: f.after === null ? null : f.after / 1e6 })),
+      task_retries: { ...this.retries },
+      agent_health: [...this.health].sort((a, b) => a[0] - b[0]).map(([node, h]) => ({ agent: this.truth.nodeName(node), min: h.min, mean: Math.round((h.sum / h.count) * 10) / 10, final: h.last })),
+      proposals: { ...this.decided, abstained_weight: Math.round(this.abstained * 1000) / 1000 },
     };
   }
 }

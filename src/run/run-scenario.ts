@@ -5,6 +5,7 @@ import { faultsCsv } from '../metrics/index.js';
 import type { ModuleWithSettings, NodeBoot, ObserveContext } from '../modules/system-module.js';
 import { buildCluster, buildTopology, type LoadedScenario } from '../scenario/index.js';
 import type { CoordinatorDefect, PipelineDefect, RaftDefect, TelemetryEvent } from '../systems/index.js';
+import type { ReadsDefect } from '../systems/reads/options.js';
 import { World } from '../world/index.js';
 import { metricsOf } from './metric-names.js';
 import { RunObservers, type InvariantFamily } from './observers.js';
@@ -22,7 +23,7 @@ export interface RunOptions {
   /** Also build the run's timeline trace (Chrome JSON trace format, for ui.perfetto.dev) as `RunResult.timeline`. */
   timeline?: boolean;
   /** Test-only: deliberate bugs to switch on in the systems, to show checkers catch them. */
-  defects?: ReadonlyArray<PipelineDefect | RaftDefect | CoordinatorDefect>;
+  defects?: ReadonlyArray<PipelineDefect | RaftDefect | CoordinatorDefect | ReadsDefect>;
 }
 
 export interface RunResult {

@@ -23,7 +23,7 @@ interface Claim { task: string; agent: number; at: number }
 function coordinated(capabilities: string[][], priorities = [30, 20, 10]) {
   const group: CoordinatorOptions = {
     agents: [1, 2, 3], priorities, capabilities,
-    heartbeatInterval: s(1), heartbeatTimeout: s(5), quorumThreshold: 0.5, voteTimeout: s(1), maxRetries: 3, election: 'bully', slots: [1, 1, 1],
+    heartbeatInterval: s(1), heartbeatTimeout: s(5), quorumThreshold: 0.5, voteTimeout: s(1), maxRetries: 3, election: 'bully', slots: [1, 1, 1], weights: 'equal', taskTimeout: 0, taskFailureRate: 0,
   };
   const telemetry = { emit: (_e: TelemetryEvent) => {} };
   let client: CoordinatorClient | undefined;

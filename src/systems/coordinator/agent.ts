@@ -1,12 +1,13 @@
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
-import { DeathVotes } from './death-votes.js';
 import { TaskDispatcher } from './dispatcher.js';
 import { CoordinatorElection } from './election.js';
 import { TaskExecutor } from './executor.js';
+import { AgentHealth } from './health.js';
 import { CoordPort, type Heartbeat } from './messages.js';
 import type { CoordinatorOptions } from './options.js';
 import { AgentPeers } from './peers.js';
+import { Proposals } from './proposals.js';
 
 /**
  * One agent of document 003's coordinator, on every agent node. Every agent
@@ -15,25 +16,37 @@ import { AgentPeers } from './peers.js';
  * - TaskExecutor: its own work (tasks it runs or holds for the pipeline);
  * - CoordinatorElection: who coordinates (bully, or majority votes);
  * - TaskDispatcher: the coordinator's queue and assignments;
- * - DeathVotes: an agent silent past the timeout is declared dead only by a
- *   quorum vote of the others, and its tasks are then reassigned.
+ * - Proposals: an agent silent past the timeout is declared dead only by a
+ *   quorum vote of the others, and its tasks are then reassigned; policy
+ *   changes are put to the same vote;
+ * - AgentHealth: its health score, measured once a heartbeat.
  * The order of calls below is the order of side effects (messages, timers,
  * telemetry) that runs are pinned to: keep it.
  */
 export class CoordinatorAgent {
   private readonly priority: number;
-  /** Health reported in heartbeats and counted in the score (constant: nothing degrades it yet). */
-  private readonly health = 100;
+  /** What its health score is measured from (its task outcomes; whom it hears is the peers'). */
+  private readonly measured = new AgentHealth();
+  /** Health as of the last heartbeat: reported in it, counted in votes. */
+  private health = 100;
+  /**
+   * Health as of the heartbeat before: what the other agents hold for this
+   * one when they compare scores at the same tick, so that every agent
+   * compares scores of the same age (its own fresh one against the others'
+   * older ones delayed a failover by a heartbeat).
+   */
+  private scoredHealth = 100;
   private readonly peers: AgentPeers;
   private readonly executor: TaskExecutor;
   private readonly dispatcher: TaskDispatcher;
   private readonly election: CoordinatorElection;
-  private readonly deathVotes: DeathVotes;
+  private readonly proposals: Proposals;
+  private readonly telemetry: Telemetry;
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: CoordinatorOptions, telemetry: Telemetry) {
     const index = opts.agents.indexOf(rt.self);
     this.priority = opts.priorities[index]!;
-    this.executor = new TaskExecutor({ rt, telemetry, slots: opts.slots[index]! });
+    this.executor = new TaskExecutor({ rt, telemetry, slots: opts.slots[index]!, failureRate: opts.taskFailureRate, health: this.measured });
     this.peers = new AgentPeers(rt, opts);
     const peers = this.peers;
     this.dispatcher = new TaskDispatcher({ rt, opts, peers, coordinator: () => this.election.coordinator, ownHeld: () => this.executor.heldIds(), telemetry, fifo: opts.defects?.has('fifo_queue') });
@@ -43,11 +56,13 @@ export class CoordinatorAgent {
       steppedDown: () => this.dispatcher.abandon(),
       deposed: () => this.dispatcher.deposed(),
     });
-    this.deathVotes = new DeathVotes({
+    this.proposals = new Proposals({
       rt, opts, telemetry, peers,
       leading: () => this.election.leading,
       declared: (agent) => this.dispatcher.reassignFrom(agent),
+      health: () => this.health,
     });
+    this.telemetry = telemetry;
     this.election.restore(() => this.start());
   }
 
@@ -61,8 +76,8 @@ export class CoordinatorAgent {
     });
     rt.listen(CoordPort.claim, (from, c) => this.election.claimed(from, c));
     rt.listen(CoordPort.claimVote, (from, v) => this.election.voted(from, v));
-    rt.listen(CoordPort.proposal, (from, p) => this.deathVotes.vote(from, p));
-    rt.listen(CoordPort.vote, (from, v) => this.deathVotes.counted(from, v));
+    rt.listen(CoordPort.proposal, (from, p) => this.proposals.vote(from, p));
+    rt.listen(CoordPort.vote, (from, v) => this.proposals.counted(from, v));
     rt.listen(CoordPort.submit, (from, s) => this.dispatcher.submit(from, s));
     rt.listen(CoordPort.run, (from, run) => this.executor.run(from, run));
     rt.listen(CoordPort.done, (from, d) => this.dispatcher.done(from, d));
@@ -72,22 +87,38 @@ export class CoordinatorAgent {
   }
 
   private score(agent: number): number {
-    return agent === this.rt.self ? this.priority + this.health - this.executor.load : this.peers.score(agent);
+    return agent === this.rt.self ? this.priority + this.scoredHealth - this.executor.load : this.peers.score(agent);
   }
 
-  /** Once a heartbeat interval: tell the others how this agent stands, reclaim held tasks, keep a coordinator, and as one supervise. */
+  /** Once a heartbeat interval: measure its health, tell the others how it stands, reclaim held tasks, keep a coordinator, and as one supervise. */
   private tick(): void {
     this.rt.setTimer(this.opts.heartbeatInterval, () => this.tick());
-    const hb: Heartbeat = { priority: this.priority, health: this.health, load: this.executor.load, coordinator: this.election.coordinator, term: this.election.term, held: this.executor.heldIds() };
+    // Of the other agents not declared dead (whose absence is settled, and no mark against this one), the share it hears.
+    const others = this.opts.agents.filter((a) => a !== this.rt.self && !this.peers.isDead(a));
+    const heard = others.length === 0 ? 1 : others.filter((a) => this.peers.alive(a)).length / others.length;
+    const parts = this.measured.parts(heard);
+    this.scoredHealth = this.health;
+    this.health = this.measured.score(heard);
+    this.telemetry.emit({ kind: 'coord_health', node: this.rt.self, health: this.health, heard: parts.heard, errors: parts.errors, speed: parts.speed });
+    const hb: Heartbeat = { priority: this.priority, health: this.health, load: this.executor.load, coordinator: this.election.coordinator, term: this.election.term, held: this.executor.heldIds(), dead: this.election.leading ? this.peers.declaredDead() : [] };
     for (const a of this.opts.agents) if (a !== this.rt.self) this.rt.send(a, CoordPort.heartbeat, hb);
     this.executor.reclaim();
     this.election.check();
-    if (this.election.leading) this.deathVotes.supervise();
+    if (this.election.leading) this.proposals.supervise();
   }
 
   private onHeartbeat(from: number, hb: Heartbeat): void {
     this.peers.heartbeat(from, hb);
+    // The coordinator's verdicts: an agent it declared dead, and this one has not heard from either, is dead here too.
+    if (hb.coordinator === from) for (const d of hb.dead) if (d !== this.rt.self && !this.peers.alive(d)) this.peers.declareDead(d);
     this.election.heartbeat(from, hb);
     this.dispatcher.reconcile(from, hb.held);
+  }
+}
+
+declare module '../telemetry.js' {
+  interface TelemetryEvents {
+    /** An agent's health score as it measured it for its heartbeat, and the three measurements behind it (see AgentHealth). */
+    coord_health: { node: number; health: number; heard: number; errors: number; speed: number };
   }
 }

@@ -20,6 +20,9 @@ export interface DispatcherContext {
 
 interface Assignment { task: Task; agent: number; attempt: number; submitter: number }
 
+/** Why an attempt of a task ended without success: its agent failed it, its outcome did not come in time, or its agent was declared dead. */
+export type RetryReason = 'failed' | 'timeout' | 'agent_dead';
+
 /**
  * The coordinator's work: a priority queue of submitted tasks, each given to
  * the least-loaded live agent with the capability it needs, and retried on
@@ -92,7 +95,7 @@ export class TaskDispatcher {
     for (const [id, asg] of [...this.assigned]) {
       if (asg.agent !== agent) continue;
       this.assigned.delete(id);
-      this.retryOrFail(asg.task, asg.submitter, asg.attempt, `agent ${agent} declared dead`);
+      this.retryOrFail(asg.task, asg.submitter, asg.attempt, 'agent_dead');
     }
     this.dispatch();
   }
@@ -139,19 +142,31 @@ export class TaskDispatcher {
         external.set(agent, external.get(agent)! + 1);
         this.pipelineLoad.assigned(q.task.id);
       }
-      this.assigned.set(q.task.id, { task: q.task, agent, attempt: q.attempt, submitter: q.submitter });
+      const asg: Assignment = { task: q.task, agent, attempt: q.attempt, submitter: q.submitter };
+      this.assigned.set(q.task.id, asg);
       this.telemetry.emit({ kind: 'coord_queue', node: this.rt.self, id: q.task.id, priority: q.task.priority, capability: q.task.capability, phase: 'dispatched' });
       this.rt.send(agent, CoordPort.run, { task: q.task, attempt: q.attempt, submitter: q.submitter });
+      // An ordinary task whose outcome does not come in time is retried elsewhere (the pipeline's own tasks have their submitter's deadline).
+      if (this.opts.taskTimeout > 0 && !q.task.external) this.rt.setTimer(this.opts.taskTimeout, () => this.timedOut(asg));
     }
     this.queue.length = 0;
     this.queue.push(...waiting);
   }
 
-  private retryOrFail(task: Task, submitter: number, attempt: number, reason: string): void {
+  private timedOut(asg: Assignment): void {
+    if (this.assigned.get(asg.task.id) !== asg) return;
+    this.assigned.delete(asg.task.id);
+    this.retryOrFail(asg.task, asg.submitter, asg.attempt, 'timeout');
+    this.dispatch();
+  }
+
+  private retryOrFail(task: Task, submitter: number, attempt: number, reason: RetryReason): void {
     // The submitter of an external task owns its retry budget: here it is only handed to another agent.
     if (task.external) return this.enqueue({ task, submitter, attempt: attempt + 1 });
+    const last = attempt >= this.opts.maxRetries;
+    this.telemetry.emit({ kind: 'coord_retry', node: this.rt.self, id: task.id, attempt, reason, last });
     // The submitter owns the outcome and declares the failure when told.
-    if (attempt >= this.opts.maxRetries) return this.rt.send(submitter, CoordPort.taskDone, { id: task.id, attempt, ok: false });
+    if (last) return this.rt.send(submitter, CoordPort.taskDone, { id: task.id, attempt, ok: false });
     this.enqueue({ task, submitter, attempt: attempt + 1 });
   }
 
@@ -160,7 +175,7 @@ export class TaskDispatcher {
     if (asg?.task.external) this.pipelineLoad.released(from, d.id);
     if (!asg || asg.attempt !== d.attempt) return;
     this.assigned.delete(d.id);
-    if (!d.ok) this.retryOrFail(asg.task, asg.submitter, asg.attempt, 'task failed');
+    if (!d.ok) this.retryOrFail(asg.task, asg.submitter, asg.attempt, 'failed');
     this.dispatch();
   }
 
@@ -172,5 +187,12 @@ export class TaskDispatcher {
     this.pipelineLoad.refused(from);
     this.enqueue({ task: asg.task, submitter: asg.submitter, attempt: asg.attempt });
     this.dispatch();
+  }
+}
+
+declare module '../telemetry.js' {
+  interface TelemetryEvents {
+    /** Attempt `attempt` of a task ended without success (`reason`); `last`: it was the last allowed (max_retries), and the task fails. */
+    coord_retry: { node: number; id: string; attempt: number; reason: RetryReason; last: boolean };
   }
 }

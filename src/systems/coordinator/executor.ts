@@ -1,5 +1,7 @@
+import type { Rng } from '../../kernel/index.js';
 import type { NodeRuntime } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
+import type { AgentHealth } from './health.js';
 import { HeldTasks } from './held-tasks.js';
 import { CoordPort, type Done, type Run } from './messages.js';
 
@@ -8,6 +10,10 @@ export interface ExecutorContext {
   telemetry: Telemetry;
   /** Processing slots of this agent's node: the most external tasks it holds at once. */
   slots: number;
+  /** Chance that one execution fails. */
+  failureRate: number;
+  /** Told of every execution's outcome and measured duration. */
+  health: AgentHealth;
 }
 
 /**
@@ -22,11 +28,17 @@ export class TaskExecutor {
   /** Tasks this agent ran, with their answer, so a repeated run is answered, not run again (volatile: lost with a crash). */
   private readonly executed = new Map<string, Done>();
   private readonly held: HeldTasks;
+  private readonly failureRate: number;
+  private readonly health: AgentHealth;
+  /** Drawn only when executions may fail, from the agent's own stream. */
+  private failures: Rng | undefined;
 
   constructor(ctx: ExecutorContext) {
     this.rt = ctx.rt;
     this.telemetry = ctx.telemetry;
     this.held = new HeldTasks(ctx.rt, ctx.slots);
+    this.failureRate = ctx.failureRate;
+    this.health = ctx.health;
   }
 
   get load(): number {
@@ -61,10 +73,16 @@ export class TaskExecutor {
     const finished = this.executed.get(run.task.id);
     if (finished) return sendDone(finished);
     this.running.set(run.task.id, run);
+    const startedAt = this.rt.monotonic();
     this.rt.setTimer(run.task.duration, () => {
       this.running.delete(run.task.id);
+      const ok = this.failureRate === 0 || !(this.failures ??= this.rt.rng('task-failures')).chance(this.failureRate);
+      // Its own clock says how long the task really took: a brownout stretches the timer, not the clock.
+      this.health.executed(ok, run.task.duration, this.rt.monotonic() - startedAt);
+      const done: Done = { id: run.task.id, attempt: run.attempt, ok };
+      // A failure goes to the coordinator only: it retries the task, and tells the submitter once the attempts are spent.
+      if (!ok) return this.rt.send(from, CoordPort.done, done);
       this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: run.task.id, phase: 'executed', reason: '' });
-      const done: Done = { id: run.task.id, attempt: run.attempt, ok: true };
       this.executed.set(run.task.id, done);
       sendDone(done);
     });

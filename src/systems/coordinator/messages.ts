@@ -7,15 +7,19 @@ import { port, type Port } from '../../world/runtime.js';
  */
 export interface Task { id: string; priority: number; capability: string; duration: number; external?: boolean }
 /** An agent's liveness and the inputs of its election score; `held` lists the external tasks it holds. */
-export interface Heartbeat { priority: number; health: number; load: number; coordinator: number; term: number; held: readonly string[] }
+export interface Heartbeat { priority: number; health: number; load: number; coordinator: number; term: number; held: readonly string[]; /** From the coordinator: the agents a vote declared dead (so every agent stops counting them); empty from the others. */ dead: readonly number[] }
 /** "I coordinate now" (bully: the best score announces). */
 export interface CoordinatorAnnounce { term: number }
 /** election: majority: "vote for me in `term`". */
 export interface Claim { term: number }
 export interface ClaimVote { term: number; granted: boolean }
-/** The coordinator asks: may `agent` be declared dead? */
-export interface Proposal { id: number; agent: number }
-export interface Vote { id: number; approve: boolean }
+/** What a proposal is about: declaring a silent agent dead, or a change of policy (document 003's consensus proposals). */
+export type ProposalKind = 'agent_dead' | 'policy_change';
+export type Ballot = 'approve' | 'reject' | 'abstain';
+/** The coordinator puts a proposal to the vote; `agent`: the subject of a death proposal (-1 otherwise). */
+export interface Proposal { id: number; agent: number; kind: ProposalKind }
+/** A voter's ballot, with its weight (`coordinator.vote_weights`). */
+export interface Vote { id: number; ballot: Ballot; weight: number }
 /** `replyPort`: where the answer goes (default `CoordPort.submitted`). */
 export interface Submit { task: Task; replyPort?: Port<Submitted> }
 export interface Submitted { id: string; ok: boolean; coordinator: number }
@@ -39,7 +43,7 @@ export const CoordPort = {
   /** election: majority: a candidate asks for votes for its term. */
   claim: port<Claim>('coord/claim'),
   claimVote: port<ClaimVote>('coord/claim-vote'),
-  /** The coordinator asks the others whether an agent may be declared dead. */
+  /** The coordinator puts a proposal to the others (an agent's death, a policy change). */
   proposal: port<Proposal>('coord/propose'),
   vote: port<Vote>('coord/vote'),
   submit: port<Submit>('coord/submit'),

@@ -39,6 +39,10 @@ export const coordinatorModule: SystemModule<CoordinatorSettings, CoordinatorBlo
         maxRetries: c.max_retries,
         election: c.election,
         slots: c.agents.map((a) => topology.nodes[index(a.node)]!.slots),
+        weights: c.vote_weights,
+        ...(c.proposals ? { proposals: { every: c.proposals.every, approve: c.proposals.approve } } : {}),
+        taskTimeout: c.task_timeout,
+        taskFailureRate: c.tasks?.failure_rate ?? 0,
         defects,
       },
       ...(c.tasks ? { work: {
@@ -51,11 +55,11 @@ export const coordinatorModule: SystemModule<CoordinatorSettings, CoordinatorBlo
     bootCoordinator(node.rt, s, node.telemetry);
   },
   observe({ truth }, s) {
-    const checker = new CoordinatorChecker(truth);
+    const checker = new CoordinatorChecker(truth, s.group.quorumThreshold);
     return {
       observe: (e) => checker.observe(e),
-      // A task may take the heartbeat timeout to be noticed, a vote, and a few durations to redo.
-      finish: ({ quietSince }) => checker.finish(2 * s.group.heartbeatTimeout + s.group.voteTimeout + 20 * (s.work?.duration ?? 0), quietSince),
+      // A task may take the heartbeat timeout to be noticed, a vote, a few durations to redo, and every attempt's timeout.
+      finish: ({ quietSince }) => checker.finish(2 * s.group.heartbeatTimeout + s.group.voteTimeout + 20 * (s.work?.duration ?? 0) + s.group.taskTimeout * s.group.maxRetries, quietSince),
       summary: () => {
         const coordinator = checker.summary();
         return coordinator ? { coordinator } : {};
@@ -68,7 +72,10 @@ export const coordinatorModule: SystemModule<CoordinatorSettings, CoordinatorBlo
     if (!c) return [];
     // Without a task workload (the coordinator may serve only the pipeline) there are no tasks to count.
     const tasks = c.tasks_submitted > 0 ? `, ${c.tasks_completed}/${c.tasks_submitted} tasks completed, ${c.tasks_failed} failed, ${c.tasks_lost} lost, ${c.duplicate_executions} run twice` : '';
-    return [`coordinator: ${c.elections} elections${tasks}`];
+    const policy = c.proposals.policy_change;
+    const proposals = policy.decided > 0 ? `; ${policy.decided} proposals: ${policy.approved} approved, ${policy.rejected} rejected, ${policy.no_quorum} without quorum` : '';
+    const lowest = c.agent_health.reduce((m, h) => Math.min(m, h.min), 100);
+    return [`coordinator: ${c.elections} elections${tasks}${proposals}; lowest agent health ${lowest}`];
   },
   metrics: {
     coordinator_elections: (s) => s.coordinator?.elections ?? null,
@@ -81,5 +88,8 @@ export const coordinatorModule: SystemModule<CoordinatorSettings, CoordinatorBlo
       const times = (s.coordinator?.failovers ?? []).flatMap((f) => (f.after_s === null ? [] : [f.after_s]));
       return times.length === 0 ? null : Math.max(...times);
     },
+    task_retries: (s) => (s.coordinator ? s.coordinator.task_retries.failed + s.coordinator.task_retries.timeout + s.coordinator.task_retries.agent_dead : null),
+    agent_health_min: (s) => (s.coordinator && s.coordinator.agent_health.length > 0 ? Math.min(...s.coordinator.agent_health.map((h) => h.min)) : null),
+    proposals_approved: (s) => s.coordinator?.proposals.policy_change.approved ?? null,
   },
 };

@@ -27,12 +27,24 @@ export interface CoordinatorOptions {
   election: 'bully' | 'majority';
   /** Processing slots of each agent's node (same order): the most pipeline tasks it holds at once. */
   slots: readonly number[];
+  /** What a vote weighs: 1 each, the voter's health / 100, or its priority (at least 1). */
+  weights: 'equal' | 'health' | 'priority';
+  /** Policy proposals put to the vote by the coordinator: how often, and each voter's chance to approve; absent: none. */
+  proposals?: { every: SimTime; approve: number };
+  /** The coordinator gives up an assignment with no outcome after this long and retries it elsewhere, microseconds; 0: never. */
+  taskTimeout: SimTime;
+  /** Chance that one execution of a task fails (an agent's own `task-failures` stream). */
+  taskFailureRate: number;
   /** Test-only deliberate bugs (`COORDINATOR_DEFECTS`). */
   defects?: ReadonlySet<string>;
 }
 
-/** Test-only defects: fifo_queue, a coordinator that hands out tasks in arrival order, ignoring priorities. */
-export const COORDINATOR_DEFECTS = ['fifo_queue'] as const;
+/**
+ * Test-only defects: fifo_queue, a coordinator that hands out tasks in
+ * arrival order, ignoring priorities; abstain_counts_as_approve, a proposer
+ * that counts abstentions as approvals.
+ */
+export const COORDINATOR_DEFECTS = ['fifo_queue', 'abstain_counts_as_approve'] as const;
 export type CoordinatorDefect = (typeof COORDINATOR_DEFECTS)[number];
 
 /** A synthetic task workload submitted to the coordinator. */

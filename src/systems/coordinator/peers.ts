@@ -50,8 +50,18 @@ export class AgentPeers {
     return this.dead.has(agent);
   }
 
+  /** The agents declared dead, in configuration order. */
+  declaredDead(): number[] {
+    return this.opts.agents.filter((a) => this.dead.has(a));
+  }
+
   declareDead(agent: number): void {
     this.dead.add(agent);
+  }
+
+  /** Another agent's health as of its latest heartbeat (100 before any). */
+  health(agent: number): number {
+    return this.latest.get(agent)?.health ?? 100;
   }
 
   /** Another agent's election score as of its latest heartbeat; before any, its priority at full health and no load. */

@@ -21,6 +21,8 @@ export class TaskSubmitter {
   private readonly open = new Map<string, { task: Task; sentAt: number }>();
   private readonly finished = new Set<string>();
   private coordinator: number;
+  /** When the agent believed to coordinate last answered (accepted a task, or its outcome came): its silence, not slow tasks, makes the submitter look elsewhere. */
+  private answeredAt: number;
   private n = 0;
   private readonly epoch: number;
   /** The open tasks on disk: a task is announced submitted, or finished, only once the set saying so is synced. */
@@ -30,6 +32,7 @@ export class TaskSubmitter {
     this.rng = rt.rng('tasks');
     this.epoch = rt.monotonic();
     this.coordinator = coord.agents[0]!;
+    this.answeredAt = rt.monotonic();
     this.stored = new DurableRecord(rt, OPEN_KEY, () => [...this.open.values()].map((o) => o.task), (tasks) => 64 + 32 * tasks.length, coord.heartbeatInterval);
     rt.disk.read(OPEN_KEY, (obj) => {
       // Taken up again as if just sent: the resubmission deadline runs from now.
@@ -61,6 +64,7 @@ export class TaskSubmitter {
   }
 
   private onSubmitted(s: Submitted): void {
+    if (s.ok && s.coordinator === this.coordinator) this.answeredAt = this.rt.monotonic();
     if (s.ok || s.coordinator < 0) return;
     this.coordinator = s.coordinator;
     const o = this.open.get(s.id);
@@ -68,6 +72,7 @@ export class TaskSubmitter {
   }
 
   private onDone(d: Done): void {
+    this.answeredAt = this.rt.monotonic();
     if (this.finished.has(d.id)) return void this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: d.id, phase: 'duplicate', reason: '' });
     if (!this.open.has(d.id)) return;
     this.open.delete(d.id);
@@ -76,10 +81,15 @@ export class TaskSubmitter {
     this.stored.save(() => this.telemetry.emit({ kind: 'coord_task', node: this.rt.self, id: d.id, phase: d.ok ? 'completed' : 'failed', reason: d.ok ? '' : 'retries exhausted' }));
   }
 
-  /** Resubmits work older than a deadline (heartbeat timeout + ten mean durations) to the next agent in turn. */
+  /**
+   * Resubmits work older than a deadline (heartbeat timeout + ten mean
+   * durations + every attempt's task timeout) to the coordinator, and turns
+   * to the next agent when the coordinator has not answered anything for
+   * that long either.
+   */
   private resubmitLoop(): void {
     this.rt.setTimer(this.coord.heartbeatInterval, () => {
-      const deadline = this.coord.heartbeatTimeout + 10 * this.work.duration;
+      const deadline = this.coord.heartbeatTimeout + 10 * this.work.duration + this.coord.taskTimeout * this.coord.maxRetries;
       const now = this.rt.monotonic();
       let stale = false;
       for (const o of this.open.values()) {
@@ -89,7 +99,7 @@ export class TaskSubmitter {
         this.rt.send(this.coordinator, CoordPort.submit, { task: o.task });
       }
       // No answers at all: the coordinator may be gone; ask the next agent.
-      if (stale) this.coordinator = this.coord.agents[(this.coord.agents.indexOf(this.coordinator) + 1) % this.coord.agents.length]!;
+      if (stale && now - this.answeredAt >= deadline) this.coordinator = this.coord.agents[(this.coord.agents.indexOf(this.coordinator) + 1) % this.coord.agents.length]!;
       this.resubmitLoop();
     });
   }
