@@ -60,6 +60,10 @@ export interface GroundTruth {
 
   /** Calls `watcher` at every crash, restart, join and leave from now on. */
   onNodeState(watcher: NodeStateWatcher): void;
+  /** Calls `watcher` after each change of an object on a node's data disk (stored or overwritten, removed, corrupted). */
+  onObjectChange(watcher: (node: number, key: string) => void): void;
+  /** Keys on a node's data disk starting with `prefix`, in the order written. */
+  keysOn(node: number, prefix: string): readonly string[];
 }
 
 /** The parts of the world a `WorldTruth` reads; `World` provides them. */
@@ -75,6 +79,8 @@ interface TruthSource {
   intactOn(node: number, key: string): boolean;
   destroyedByFault(node: number, key: string): boolean;
   onNodeState(listener: NodeStateWatcher): void;
+  onObjectChange(watcher: (node: number, key: string) => void): void;
+  keysOn(node: number, prefix: string): string[];
 }
 
 /** The read-only view of one world (`World.truth`). */
@@ -147,5 +153,13 @@ export class WorldTruth implements GroundTruth {
 
   onNodeState(watcher: NodeStateWatcher): void {
     this.world.onNodeState(watcher);
+  }
+
+  onObjectChange(watcher: (node: number, key: string) => void): void {
+    this.world.onObjectChange(watcher);
+  }
+
+  keysOn(node: number, prefix: string): readonly string[] {
+    return this.world.keysOn(node, prefix);
   }
 }

@@ -47,6 +47,8 @@ export class World implements DiskObserver {
   readonly partitions: Partitions;
   private readonly boots: Array<{ boot: Boot; on: (node: SimNode) => boolean }> = [];
   private readonly nodeListeners: NodeStateListener[] = [];
+  /** Told after every change of an object on a data disk (stored, removed, corrupted). */
+  private readonly objectWatchers: Array<(node: number, key: string) => void> = [];
   private readonly locations = new Map<string, number[]>();
   private nextFaultId = 1;
   private readonly traceSink: TraceSink = { tracer: undefined, flows: undefined };
@@ -123,6 +125,11 @@ export class World implements DiskObserver {
 
   onNodeState(listener: NodeStateListener): void {
     this.nodeListeners.push(listener);
+  }
+
+  /** Calls `watcher` after each change of an object on a node's data disk: stored (or overwritten), removed, corrupted. */
+  onObjectChange(watcher: (node: number, key: string) => void): void {
+    this.objectWatchers.push(watcher);
   }
 
   // --- lookup --------------------------------------------------------------
@@ -326,7 +333,11 @@ export class World implements DiskObserver {
     const n = this.nodes[node]!;
     const disk = device === 'log' && n.logDisk ? n.logDisk : n.disk;
     // Only the data disk's objects are ground truth (replicas); a log device's are the software's business.
-    for (const key of keys) if (disk.corrupt(key) && disk === n.disk) this.destroyed.add(`${node}|${key}`);
+    for (const key of keys) {
+      if (!disk.corrupt(key) || disk !== n.disk) continue;
+      this.destroyed.add(`${node}|${key}`);
+      for (const w of this.objectWatchers) w(node, key);
+    }
   }
 
   /**
@@ -373,6 +384,7 @@ export class World implements DiskObserver {
     const where = this.locations.get(key);
     if (!where) this.locations.set(key, [node]);
     else if (!where.includes(node)) where.push(node);
+    for (const w of this.objectWatchers) w(node, key);
   }
 
   removed(node: number, key: string): void {
@@ -381,6 +393,12 @@ export class World implements DiskObserver {
     const i = where.indexOf(node);
     if (i >= 0) where.splice(i, 1);
     if (where.length === 0) this.locations.delete(key);
+    for (const w of this.objectWatchers) w(node, key);
+  }
+
+  /** Keys on a node's data disk starting with `prefix` (none when the disk failed). */
+  keysOn(node: number, prefix: string): string[] {
+    return this.nodes[node]!.disk.keys(prefix);
   }
 
   /** Nodes whose disks physically hold `key`, intact or not, up or not. */
