@@ -143,6 +143,12 @@ function absurdSettings(scenario: Scenario): Array<{ path: PropertyKey[]; messag
   });
   const nemesis = scenario.nemesis;
   if (nemesis && nemesis.start >= scenario.duration) found.push({ path: ['nemesis', 'start'], message: `${formatDuration(nemesis.start)} is at or after the end of the run (${end}): the nemesis never strikes` });
+  // Blocks of system modules are typed loosely here (the registry adds them); only what is read is named.
+  const reads = (scenario as { reads?: { start: number; cache: number; read_size: number } }).reads;
+  if (reads && reads.start >= scenario.duration) found.push({ path: ['reads', 'start'], message: `${formatDuration(reads.start)} is at or after the end of the run (${end}): no client ever reads` });
+  if (reads && reads.cache > 0 && reads.cache < reads.read_size) found.push({ path: ['reads', 'cache'], message: `${reads.cache} bytes hold no ${reads.read_size}-byte read (read_size): every client reads without a cache` });
+  const proposals = (scenario as { coordinator?: { proposals?: { every: number } } }).coordinator?.proposals;
+  if (proposals && proposals.every >= scenario.duration) found.push({ path: ['coordinator', 'proposals', 'every'], message: `${formatDuration(proposals.every)} is at or after the end of the run (${end}): no policy change is ever proposed` });
   return found;
 }
 

@@ -115,6 +115,13 @@ describe('scenario loading: settings almost surely not meant', () => {
     const loaded = scenarioFrom('duration: 30s\nnemesis:\n  start: 1m\n  stop: 2m\n  faults:\n    node_pause: { every: 1m, duration: 1s }\n');
     expect(loaded.warnings).toEqual([expect.stringMatching(/:3:\d+: nemesis\.start: 1m is at or after the end of the run \(30s\): the nemesis never strikes\.$/)]);
     expect(scenarioFrom('duration: 5m\n').warnings).toEqual([]);
+    expect(scenarioFrom('duration: 1m\nreads: { every: 1s, start: 2m, cache: 1KB }\n').warnings).toEqual([
+      expect.stringMatching(/:2:\d+: reads\.start: 2m is at or after the end of the run \(1m\): no client ever reads\.$/),
+      expect.stringMatching(/:2:\d+: reads\.cache: 1000 bytes hold no 1000000-byte read \(read_size\): every client reads without a cache\.$/),
+    ]);
+    expect(scenarioFrom('duration: 1m\ncoordinator: { agents: [{ node: aws-east-1 }], proposals: { every: 5m, approve: 0.5 } }\n').warnings).toEqual([
+      expect.stringMatching(/:2:\d+: coordinator\.proposals\.every: 5m is at or after the end of the run \(1m\): no policy change is ever proposed\.$/),
+    ]);
   });
 
   it('no shipped scenario has any', async () => {
