@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/index.js';
 import { scenarioFrom } from '../helpers/scenario.js';
@@ -102,5 +103,12 @@ describe('chunkCount', () => {
     for (const [d, f, c] of [[0, 10, 3], [1, 10, 3], [10, 10, 3], [25, 10, 3], [25, 10, 10], [25, 7, 100], [1e12, 1e9, 1e8], [2.5e9, 1e9, 1e8]] as const) {
       expect(chunkCount(d, f, c), `${d} ${f} ${c}`).toBe(planChunks(d, f, c).length);
     }
+  });
+
+  it('chunkAt gives what planChunks has at that index, for any dataset, file and chunk sizes', async () => {
+    const { chunkAt, planChunks } = await import('../../src/systems/pipeline/chunks.js');
+    fc.assert(fc.property(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 1, max: 700 }), fc.integer({ min: 1, max: 300 }), (d, f, c) => {
+      planChunks(d, f, c).forEach((chunk, i) => expect(chunkAt(i, d, f, c)).toEqual(chunk));
+    }), { numRuns: 300 });
   });
 });

@@ -29,6 +29,20 @@ export function chunkCount(datasetBytes: number, fileBytes: number, chunkBytes: 
   return full * Math.ceil(fileBytes / chunkBytes) + (rest > 0 ? Math.ceil(rest / chunkBytes) : 0);
 }
 
+/**
+ * Chunk `id` of the plan planChunks makes, computed from its id alone
+ * (files of `fileBytes`, each cut into chunks of `chunkBytes`, the last of
+ * each file and the last file shorter): the same object planChunks has at
+ * that index, without making the others.
+ */
+export function chunkAt(id: number, datasetBytes: number, fileBytes: number, chunkBytes: number): Chunk {
+  const perFile = Math.ceil(fileBytes / chunkBytes);
+  const file = Math.floor(id / perFile);
+  const fileSize = Math.min(fileBytes, datasetBytes - file * fileBytes);
+  const bytes = Math.min(chunkBytes, fileSize - (id % perFile) * chunkBytes);
+  return { id, file, bytes, checksum: contentChecksum(id, 0) };
+}
+
 /** A stand-in for a content hash: FNV-1a over the chunk id and a version tag. */
 export function contentChecksum(chunkId: number, version: number): number {
   let h = 0x811c9dc5;

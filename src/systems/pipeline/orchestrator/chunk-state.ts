@@ -1,7 +1,7 @@
 import type { SimTime } from '../../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../../world/runtime.js';
 import type { Stage, Telemetry } from '../../telemetry.js';
-import { planChunks, type Chunk } from '../chunks.js';
+import { chunkAt, chunkCount, type Chunk } from '../chunks.js';
 import type { PipelineOptions } from '../options.js';
 
 export type Status = 'waiting' | 'ingesting' | 'staged' | 'assigning' | 'processing' | 'processed' | 'distributing' | 'process_retry_wait' | 'dist_retry_wait' | 'acked' | 'failed';
@@ -37,15 +37,46 @@ export interface ChunkState {
 }
 
 /**
- * The dataset's chunks, all waiting. Attempt numbers start from `epoch` (the
- * boot time, scaled), so replies meant for a previous life of this node are
- * never mistaken for current ones.
+ * Every chunk's state, by chunk id: the one table the stages share. A
+ * chunk's state is made when a stage first asks for it (ingestion reaches
+ * it, a reply or a recovered outcome names it); until then it is waiting.
+ * Made all at the start, a million-chunk dataset cost a million objects and
+ * two million sets before the first byte was read. Attempt numbers start
+ * from `epoch` (the boot time, scaled), so replies meant for a previous life
+ * of this node are never mistaken for current ones.
  */
-export function planChunkStates(opts: PipelineOptions, epoch: number): ChunkState[] {
-  return planChunks(opts.datasetBytes, opts.fileBytes, opts.chunkBytes).map((chunk) => ({
-    chunk, status: 'waiting', dispatches: epoch, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: epoch, distTries: 0,
-    replicas: new Set(), awaiting: new Set(), background: undefined, backgroundAttempt: -1, timer: -1, distStartedAt: 0, processStartedAt: 0, ticket: '',
-  }));
+export class ChunkStates {
+  /** Chunks in the dataset. */
+  readonly length: number;
+  private readonly states = new Map<number, ChunkState>();
+
+  constructor(private readonly opts: PipelineOptions, private readonly epoch: number) {
+    this.length = chunkCount(opts.datasetBytes, opts.fileBytes, opts.chunkBytes);
+  }
+
+  /** The state of chunk `id` (0 <= id < length), made waiting if nothing asked for it before. */
+  get(id: number): ChunkState {
+    let state = this.states.get(id);
+    if (!state) {
+      const { datasetBytes, fileBytes, chunkBytes } = this.opts;
+      state = {
+        chunk: chunkAt(id, datasetBytes, fileBytes, chunkBytes), status: 'waiting', dispatches: this.epoch, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: this.epoch, distTries: 0,
+        replicas: new Set(), awaiting: new Set(), background: undefined, backgroundAttempt: -1, timer: -1, distStartedAt: 0, processStartedAt: 0, ticket: '',
+      };
+      this.states.set(id, state);
+    }
+    return state;
+  }
+
+  /** The state of chunk `id` as `get` gives it, or undefined for an id outside the dataset (a reply naming no chunk of it). */
+  find(id: number): ChunkState | undefined {
+    return Number.isInteger(id) && id >= 0 && id < this.length ? this.get(id) : undefined;
+  }
+
+  /** Chunk `id`'s status, without making its state. */
+  status(id: number): Status {
+    return this.states.get(id)?.status ?? 'waiting';
+  }
 }
 
 /** Stops the chunk's pending processing or distribution timeout, if any. */

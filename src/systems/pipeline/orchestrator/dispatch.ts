@@ -179,7 +179,7 @@ export class Dispatch {
   }
 
   onProcessed(from: number, reply: ProcessedReply): void {
-    const state = this.ctx.chunks[reply.chunk];
+    const state = this.ctx.chunks.find(reply.chunk);
     if (!state) return;
     const current = state.status === 'processing' && state.dispatches === reply.attempt && state.worker === from;
     // How fast the worker served this node, from sending the raw chunk to the answer: a worker behind a slow link is

@@ -95,7 +95,7 @@ export class Distribution {
   }
 
   onStored(reply: StoredReply): void {
-    const state = this.ctx.chunks[reply.chunk];
+    const state = this.ctx.chunks.find(reply.chunk);
     if (!state) return;
     if (reply.attempt === state.backgroundAttempt && state.background?.has(reply.node)) return this.backgroundAnswered(state, reply.node, reply.ok, reply.micros);
     if (state.status === 'acked' || state.status === 'failed') return;
@@ -150,7 +150,7 @@ export class Distribution {
   }
 
   onMissing(reply: MissingReply): void {
-    const state = this.ctx.chunks[reply.chunk];
+    const state = this.ctx.chunks.find(reply.chunk);
     if (!state || state.status !== 'distributing' || reply.attempt !== state.distAttempt) return;
     this.ctx.stages.dispatch.outputLost(state, `output lost on node ${state.worker}`);
   }

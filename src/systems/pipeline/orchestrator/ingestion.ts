@@ -23,10 +23,10 @@ export class Ingestion {
   next(): void {
     if (this.ctx.stages.recovery.active) return;
     const { chunks, opts } = this.ctx;
-    while (this.nextToIngest < chunks.length && chunks[this.nextToIngest]!.status !== 'waiting') this.nextToIngest++;
+    while (this.nextToIngest < chunks.length && chunks.status(this.nextToIngest) !== 'waiting') this.nextToIngest++;
     if (this.reading || this.nextToIngest >= chunks.length || this.staged >= opts.maxStagedChunks) return;
     if (opts.batches > 1 && this.waitForBatch(batchOf(this.nextToIngest, chunks.length, opts.batches) * opts.batchEvery)) return;
-    const state = chunks[this.nextToIngest++]!;
+    const state = chunks.get(this.nextToIngest++);
     state.status = 'ingesting';
     this.reading = true;
     this.staged++;

@@ -3,7 +3,7 @@ import type { PipelineOptions } from '../options.js';
 import type { LoggedOutcome } from '../outcome-log.js';
 import type { SourceNodeContext } from '../source-node.js';
 import type { WorkerBroker } from '../worker-broker.js';
-import { planChunkStates } from './chunk-state.js';
+import { ChunkStates } from './chunk-state.js';
 import { RetryWaits } from './backoff.js';
 import { Dispatch } from './dispatch.js';
 import { Distribution } from './distribution.js';
@@ -49,7 +49,7 @@ export class Orchestrator implements Stages {
   constructor(ctx: SourceNodeContext, opts: PipelineOptions, start: OrchestratorStart) {
     const { rt, registry, telemetry } = ctx;
     // Attempt numbers start from the boot time, so replies meant for a previous life are never mistaken for current ones.
-    const chunks = planChunkStates(opts, rt.monotonic() * 1024);
+    const chunks = new ChunkStates(opts, rt.monotonic() * 1024);
     // Stages only call each other once all exist, so they may hold this orchestrator as their Stages from the start.
     const shared: StageContext = { ...ctx, opts, chunks, stages: this, retryWaits: new RetryWaits(rt, opts.retryDelay, opts.backoff) };
     this.settlement = new Settlement(shared, start.recovered, start.onAcked);

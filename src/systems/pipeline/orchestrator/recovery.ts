@@ -38,7 +38,10 @@ export class Recovery {
     const { opts, stages } = this.ctx;
     const found = this.found!;
     // `found` stays set through the loop, so settling a chunk does not start ingestion midway.
-    for (const state of this.ctx.chunks) {
+    // In id order, as a walk over every chunk would take them; a chunk no node holds has nothing to adopt.
+    const held = [...found.keys()].filter((id) => id >= 0 && id < this.ctx.chunks.length).sort((a, b) => a - b);
+    for (const id of held) {
+      const state = this.ctx.chunks.get(id);
       if (state.status !== 'waiting') continue;
       for (const n of found.get(state.chunk.id) ?? []) state.replicas.add(n);
       if (state.replicas.size >= opts.minReplicasSuccess) {

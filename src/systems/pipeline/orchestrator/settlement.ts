@@ -35,7 +35,7 @@ export class Settlement {
 
   /** A previous life of this node logged the chunk's outcome: it stays settled, and an acknowledged chunk's replicas count again. */
   restore(o: LoggedOutcome): void {
-    const state = this.ctx.chunks[o.chunk]!;
+    const state = this.ctx.chunks.get(o.chunk);
     state.status = o.outcome;
     state.replicas = new Set(o.replicas);
     this.finished++;

@@ -1,6 +1,6 @@
 import type { PipelineOptions } from '../options.js';
 import type { SourceNodeContext } from '../source-node.js';
-import type { ChunkState } from './chunk-state.js';
+import type { ChunkState, ChunkStates } from './chunk-state.js';
 import type { RetryWaits } from './backoff.js';
 import type { LoggedOutcome } from '../outcome-log.js';
 
@@ -20,8 +20,8 @@ export interface Stages {
 /** What every stage works with: the source node, the pipeline's settings, the chunk table and the other stages. */
 export interface StageContext extends SourceNodeContext {
   readonly opts: PipelineOptions;
-  /** Every chunk's state, indexed by chunk id: the one table the stages share (the Orchestrator owns it). */
-  readonly chunks: readonly ChunkState[];
+  /** Every chunk's state, by chunk id: the one table the stages share (the Orchestrator owns it). */
+  readonly chunks: ChunkStates;
   /** Wired once every stage exists; a stage calls another only after construction. */
   readonly stages: Stages;
   /** The wait before each retry (`retry_delay`, grown by `backoff`). */
