@@ -61,6 +61,11 @@ const flag = fc.oneof(
     ['--set', 'topology.clouds.aws.regions.aws-east.standby=2'], ['--set', 'topology.clouds.aws.regions.aws-east.standby=1e9'],
     ['--set', 'faults=[{kind: raft_add_member, at: 1s, node: aws-east-2}]'], ['--set', 'faults=[{kind: disk_corruption, at: 1s, node: aws-east-1, device: log, fraction: 1}]'],
     ['--set', 'pipeline.checkpoint.every=20'], ['--set', 'pipeline.checkpoint={every: 0, max_delay: 1us}'], ['--set', 'rebalance.threshold=1e9']),
+  // The read path and document 003's coordinator in full (issue 15): good, extreme and bad values.
+  fc.constantFrom(['--set', 'reads={every: 100ms}'], ['--set', 'reads={every: 1us}'], ['--set', 'reads={every: 1s, read_size: 1TB}'], ['--set', 'reads={every: 1s, clients: [nowhere]}'],
+    ['--set', 'reads={every: 1s, skew: -1}'], ['--set', 'reads={every: 1s, metadata: {shards: 0}}'], ['--set', 'reads={every: 1s, cache: 1B, start: 1h}'], ['--set', 'rebalance.hot_first=maybe'],
+    ['--set', 'coordinator={agents: [{node: aws-east-1}], proposals: {every: 1s, approve: 2}}'], ['--set', 'coordinator={agents: [{node: aws-east-1}], vote_weights: health, task_timeout: 1us}'],
+    ['--set', 'coordinator={agents: [{node: aws-east-1}, {node: aws-east-2}], tasks: {node: aws-west-1, every: 100ms, duration: 1s, failure_rate: 1}, task_timeout: 1s}']),
   fc.constantFrom(['--max-events', '0'], ['--max-events', '50'], ['--max-events', 'x'], ['--max-wall', '0s'], ['--max-wall', '10ms'], ['--max-wall', 'forever']),
   fc.constantFrom(['--trace', '{dir}/t.json'], ['--trace', '/proc/lorenz/t.json'], ['--trace', '{dir}'], ['--trace', '']),
   fc.constantFrom(['--report'], ['--quiet'], ['--allow-late-faults'], ['--check-determinism'], ['--list-faults'], ['--bogus'], ['-x'], ['--seed=3'], ['--help']),
