@@ -63,8 +63,6 @@ export interface TelemetryEvents {
   raft_read: { node: number; id: string; key: string; level: string; phase: 'sent' | 'done'; ok: boolean; index: number; writeId: string; reason: string; latency: number };
   /** An agent became the coordinator of a term. */
   coord_role: { node: number; term: number; coordinator: boolean };
-  /** The coordinator's vote on declaring `agent` dead. */
-  coord_vote: { node: number; agent: number; passed: boolean };
   /** A task's life: submitted, executed (by an agent), completed or failed (as the submitter sees it), or a duplicate completion. */
   coord_task: { node: number; id: string; phase: 'submitted' | 'executed' | 'completed' | 'failed' | 'duplicate'; reason: string };
   /** The coordinator on `node` put a task in its queue, or gave it to an agent (`dispatched`), or dropped its whole queue (`cleared`: it stopped coordinating). */

@@ -18,8 +18,8 @@ describe('coordinator (document 003)', () => {
   });
 
   it('an agent is declared dead only by a quorum vote, and its tasks are reassigned', () => {
-    const votes = events.flatMap(({ t, e }) => (e.kind === 'coord_vote' ? [{ t, ...e }] : []));
-    const deadWorker = votes.find((v) => v.agent === 6 /* gcp-central-2 */ && v.passed)!;
+    const votes = events.flatMap(({ t, e }) => (e.kind === 'coord_proposal' && e.proposal === 'agent_dead' && e.phase === 'decided' ? [{ t, ...e }] : []));
+    const deadWorker = votes.find((v) => v.agent === 6 /* gcp-central-2 */ && v.outcome === 'approved')!;
     expect(deadWorker.t).toBeGreaterThan(s(150));
     // Tasks were running on it at the crash, and every task still finished.
     expect(result.summary.coordinator!.tasks_lost).toBe(0);

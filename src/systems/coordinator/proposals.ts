@@ -106,7 +106,6 @@ export class Proposals {
   private judge(kind: ProposalKind, agent: number): Ballot {
     const { rt, opts, peers } = this.ctx;
     if (kind === 'agent_dead') {
-      if (agent === rt.self) return 'reject';
       if (rt.monotonic() - this.bootedAt <= opts.heartbeatTimeout) return 'abstain';
       return peers.silence(agent) > opts.heartbeatTimeout ? 'approve' : 'reject';
     }
@@ -148,9 +147,7 @@ export class Proposals {
     const passed = quorum && p.approve > p.reject;
     const outcome = !quorum ? 'no_quorum' : passed ? 'approved' : 'rejected';
     telemetry.emit({ kind: 'coord_proposal', node: rt.self, id, proposal: p.kind, agent: p.agent, phase: 'decided', outcome, approve: p.approve, reject: p.reject, abstain: p.abstain, electorate: p.electorate });
-    if (p.kind !== 'agent_dead') return;
-    telemetry.emit({ kind: 'coord_vote', node: rt.self, agent: p.agent, passed });
-    if (!passed || !this.ctx.leading()) return;
+    if (p.kind !== 'agent_dead' || !passed || !this.ctx.leading()) return;
     peers.declareDead(p.agent);
     this.ctx.declared(p.agent);
   }

@@ -3,7 +3,7 @@ import type { NodeRegistry } from '../registry.js';
 import type { ReplicaCatalog } from '../repair/catalog.js';
 import { MetadataPort, type ShardEntry } from './messages.js';
 import type { ReadsOptions } from './options.js';
-import { shardOf, ShardOwners } from './shards.js';
+import { shardOf, type ShardOwners } from './shards.js';
 
 /** Bytes a catalog entry takes on the wire in a handover (id, replica set, version). */
 const ENTRY_BYTES = 32;
@@ -21,15 +21,13 @@ const ENTRY_BYTES = 32;
  * from the catalog, for clients whose owner could not.
  */
 export class MetadataPublisher {
-  private readonly owners: ShardOwners;
   /** Whom each shard was last handed to (-1: nobody yet, in this life). */
   private readonly handedTo: Int32Array;
   private dirty = new Set<number>();
   private timer = false;
   private version = 0;
 
-  constructor(private readonly rt: NodeRuntime, private readonly catalog: ReplicaCatalog, registry: NodeRegistry, private readonly opts: ReadsOptions) {
-    this.owners = new ShardOwners(registry, opts.shards);
+  constructor(private readonly rt: NodeRuntime, private readonly catalog: ReplicaCatalog, registry: NodeRegistry, private readonly owners: ShardOwners, private readonly opts: ReadsOptions) {
     this.handedTo = new Int32Array(opts.shards).fill(-1);
     catalog.onChange((e) => {
       this.dirty.add(e.chunk);

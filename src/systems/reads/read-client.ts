@@ -7,13 +7,11 @@ import type { Telemetry } from '../telemetry.js';
 import { MetadataPort, ReadPort, type LookupReply } from './messages.js';
 import type { ReadsOptions } from './options.js';
 import type { ReadFailure, ReadPath, ReadServer } from './read-server.js';
-import { shardOf, ShardOwners } from './shards.js';
+import { shardOf, type ShardOwners } from './shards.js';
 
 interface Read {
   chunk: number;
   startedAt: SimTime;
-  /** Id of the message this read waits for an answer to. */
-  request: number;
   timer: TimerHandle | -1;
   lookupStartedAt: SimTime;
   lookup: number;
@@ -37,7 +35,6 @@ export class ReadClient {
   /** Chunks whose range is cached, least recently used first (a Map keeps insertion order). */
   private readonly cache = new Map<number, true>();
   private readonly reads = new Map<number, Read>();
-  private readonly owners: ShardOwners;
   private readonly rng;
   private requests = 0;
 
@@ -47,10 +44,11 @@ export class ReadClient {
     private readonly cluster: ClusterConfig,
     private readonly registry: NodeRegistry,
     private readonly server: ReadServer,
+    /** This node's view of the shards' owners (shared with the publisher when the node is the metadata node). */
+    private readonly owners: ShardOwners,
     private readonly telemetry: Telemetry,
   ) {
     this.rng = rt.rng('reads');
-    this.owners = new ShardOwners(registry, opts.shards);
     rt.listen(MetadataPort.answer, (_from, reply) => this.answered(reply));
     rt.listen(ReadPort.data, (from, reply) => {
       const read = this.reads.get(reply.request);
@@ -74,7 +72,7 @@ export class ReadClient {
   }
 
   private start(chunk: number): void {
-    const read: Read = { chunk, startedAt: this.rt.monotonic(), request: 0, timer: -1, lookupStartedAt: 0, lookup: -1, fallback: false, fetchStartedAt: 0, holders: [], fetches: 0 };
+    const read: Read = { chunk, startedAt: this.rt.monotonic(), timer: -1, lookupStartedAt: 0, lookup: -1, fallback: false, fetchStartedAt: 0, holders: [], fetches: 0 };
     if (this.cache.has(chunk)) {
       this.cache.delete(chunk);
       this.cache.set(chunk, true);
@@ -97,7 +95,6 @@ export class ReadClient {
   /** A new request id for `read`, which now waits on it. */
   private track(read: Read): number {
     const id = ++this.requests;
-    read.request = id;
     this.reads.set(id, read);
     return id;
   }

@@ -11,6 +11,7 @@ import { ReadClient } from '../read-client.js';
 import { ReadServer } from '../read-server.js';
 import { readsBlock, type ReadsBlock } from '../scenario-block.js';
 import { ShardServer } from '../shard-server.js';
+import { ShardOwners } from '../shards.js';
 import { ReadsObserver, type ReadsSummary } from './observer.js';
 
 /**
@@ -53,12 +54,14 @@ export const readsModule: SystemModule<ReadsOptions, ReadsBlock> = {
     if (!node.registry) throw new Error('reads boot after the membership module, whose view they consult');
     const server = new ReadServer(rt, options, node.telemetry);
     new ShardServer(rt, options.shards, options.metadataNode);
+    // One view of the owners per node: the metadata node's publisher and its client agree, and it is computed once.
+    const owners = new ShardOwners(node.registry, options.shards);
     if (node.source) {
       const { heat } = node.source;
-      new MetadataPublisher(rt, node.source.catalog, node.registry, options);
+      new MetadataPublisher(rt, node.source.catalog, node.registry, owners, options);
       rt.listen(ReadPort.heat, (_from, report) => report.chunks.forEach((chunk, i) => heat.add(chunk, report.reads[i]!)));
     }
-    if (options.clients.includes(rt.self)) new ReadClient(rt, options, node.cluster, node.registry, server, node.telemetry);
+    if (options.clients.includes(rt.self)) new ReadClient(rt, options, node.cluster, node.registry, server, owners, node.telemetry);
   },
   observe({ truth, bucket, horizon }, options) {
     const observer = new ReadsObserver(truth, bucket, options);
