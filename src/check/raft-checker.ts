@@ -2,8 +2,10 @@ import type { SimTime } from '../kernel/index.js';
 import type { TelemetryEvent } from '../systems/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import { InvariantSet, type InvariantResult } from './invariant.js';
-import { checkRegisters, type RegisterRead, type RegisterWrite } from './linearizability.js';
+import { F64Column, I32Column } from './columns.js';
+import { CodeIndex, OpIds } from './op-ids.js';
 import { RaftLogs } from './raft-logs.js';
+import { RegisterHistory } from './register-history.js';
 import { SessionGuarantees } from './session-guarantees.js';
 
 /**
@@ -15,7 +17,8 @@ import { SessionGuarantees } from './session-guarantees.js';
  * - writes in real-time order: a write sent after another was acknowledged
  *   sits later in the log;
  * - linearizability: every key, with its writes and strong reads, behaves as
- *   one register (checkRegisters, over the whole history at the end);
+ *   one register (checkRegisters over the whole history at the end, which is
+ *   kept in columns: RegisterHistory);
  * - liveness: a leader at the end of the run, and every member that is up has
  *   applied every acknowledged write;
  * - configurations: a commit needs a majority of the configuration in force
@@ -37,24 +40,29 @@ export class RaftChecker {
   private readonly session = new SessionGuarantees(this.invariants.declare('raft_session_guarantees', "a session read reflects the client's own acknowledged writes and never goes back before its earlier session reads (per key)"));
   private readonly overlap = this.invariants.declare('raft_config_quorums_overlap', 'every configuration a member takes has majorities that overlap those of the configuration before it (one server at a time)');
   private readonly liveness = this.invariants.declare('raft_liveness', 'after the run, a leader exists and every live member has applied every acknowledged write');
-  private readonly logs = new RaftLogs((n) => this.truth.nodeName(n), { matching: this.matching, completeness: this.completeness, durable: this.durable });
+  private readonly logs: RaftLogs;
   /** For writes in flight: the highest acknowledged index when each was first sent. */
   private readonly writeFloor = new Map<string, number>();
   private highestAcked = 0;
   private readonly leaders = new Map<number, number>();
-  /** By log index: the first entry any member applied there, and who applied it (two flat arrays: one entry per write for the whole run). */
-  private readonly appliedId: Array<string | undefined> = [];
-  private readonly appliedBy: number[] = [];
+  /**
+   * Operation ids as numbers: what follows is kept for every write of the
+   * run, so it is kept in columns of numbers (a client writing 10 times a
+   * second made some 200 MiB a simulated day of objects and strings).
+   */
+  private readonly ids = new OpIds();
+  /** By log index: the first entry any member applied there (its id's code, -1: none yet), and who applied it. */
+  private readonly appliedId = new F64Column(-1);
+  private readonly appliedBy = new I32Column();
   private readonly lastApplied = new Map<number, number>();
-  /** Ack time and index of acknowledged writes, in order (two flat arrays: one entry per write for the whole run). */
-  private readonly ackTimes: SimTime[] = [];
-  private readonly ackIndexes: number[] = [];
+  /** Ack time and index of acknowledged writes, in order. */
+  private readonly ackTimes = new F64Column();
+  private readonly ackIndexes = new I32Column();
   /** Where each write first took effect (its log position). */
-  private readonly indexOf = new Map<string, number>();
+  private readonly indexOf = new CodeIndex();
   /** The register history: every write sent, and every strong read answered. */
-  private readonly writes = new Map<string, RegisterWrite>();
+  private readonly history = new RegisterHistory(this.ids);
   private readonly readsSent = new Map<string, SimTime>();
-  private readonly reads: RegisterRead[] = [];
   private active = false;
   /** Per member, how far its log is durable, as it reported (clamped when it rewrites an entry at or below). */
   private readonly durableUpTo = new Map<number, number>();
@@ -66,6 +74,7 @@ export class RaftChecker {
   /** `members`: the group's initial configuration (a commit needs more than half of the configuration in force). */
   constructor(private readonly truth: GroundTruth, private readonly members: readonly number[]) {
     this.committedConfig = { index: 0, voters: members };
+    this.logs = new RaftLogs((n) => this.truth.nodeName(n), { matching: this.matching, completeness: this.completeness, durable: this.durable }, this.ids);
   }
 
   private configsOf(member: number) {
@@ -100,7 +109,7 @@ export class RaftChecker {
     const voters = this.inForce(leader);
     const holders = voters.filter((m) => {
       const theirs = this.logs.entryAt(m, index);
-      return (this.durableUpTo.get(m) ?? 0) >= index && theirs !== undefined && theirs.term === entry.term && theirs.id === entry.id;
+      return (this.durableUpTo.get(m) ?? 0) >= index && theirs !== undefined && theirs.term === entry.term && theirs.code === entry.code;
     });
     const latest = this.configsOf(leader).entries.at(-1);
     if (latest && latest.index <= index && latest.index > this.committedConfig.index) this.committedConfig = latest;
@@ -152,18 +161,18 @@ export class RaftChecker {
         this.checkQuorum(now, e.node, e.index, e.term);
         return this.logs.committedUpTo(now, e.node, e.index);
       case 'raft_applied': {
-        const before = this.appliedId[e.index];
-        if (before !== undefined && before !== e.id) {
-          this.stateMachine.violated(now, `index ${e.index}: ${this.truth.nodes[this.appliedBy[e.index]!]!.name} applied ${before}, ${this.truth.nodes[e.node]!.name} applied ${e.id}`);
+        const code = this.ids.code(e.id);
+        const before = this.appliedId.get(e.index);
+        if (before !== -1 && before !== code) {
+          this.stateMachine.violated(now, `index ${e.index}: ${this.truth.nodes[this.appliedBy.get(e.index)]!.name} applied ${this.ids.id(before)}, ${this.truth.nodes[e.node]!.name} applied ${e.id}`);
         }
-        if (before === undefined) {
-          this.appliedId[e.index] = e.id;
-          this.appliedBy[e.index] = e.node;
+        if (before === -1) {
+          this.appliedId.set(e.index, code);
+          this.appliedBy.set(e.index, e.node);
         }
-        if (!this.indexOf.has(e.id)) {
-          this.indexOf.set(e.id, e.index);
-          const w = this.writes.get(e.id);
-          if (w) w.position = e.index;
+        if (!this.indexOf.has(code)) {
+          this.indexOf.set(code, e.index);
+          this.history.applied(e.id, e.index);
         }
         this.lastApplied.set(e.node, e.index);
         return;
@@ -171,35 +180,36 @@ export class RaftChecker {
       case 'raft_write':
         if (e.phase === 'sent') {
           if (!this.writeFloor.has(e.id)) this.writeFloor.set(e.id, this.highestAcked);
-          if (!this.writes.has(e.id)) this.writes.set(e.id, { id: e.id, key: e.key, invoked: now, completed: Infinity, position: this.indexOf.get(e.id) ?? 0 });
-          return;
+          return this.history.sent(e.id, e.key, now, Math.max(0, this.indexOf.get(this.ids.known(e.id))));
         }
-        if ((this.indexOf.get(e.id) ?? Infinity) <= (this.writeFloor.get(e.id) ?? 0)) {
-          this.realTime.violated(now, `write ${e.id} is at index ${this.indexOf.get(e.id)}, before index ${this.writeFloor.get(e.id)} acknowledged before it was sent`);
+        {
+          const at = this.indexOf.get(this.ids.known(e.id));
+          if ((at < 0 ? Infinity : at) <= (this.writeFloor.get(e.id) ?? 0)) {
+            this.realTime.violated(now, `write ${e.id} is at index ${at}, before index ${this.writeFloor.get(e.id)} acknowledged before it was sent`);
+          }
         }
         this.writeFloor.delete(e.id);
         // Below strong an acknowledgement promises no commit (document 001's weaker write quorums): it is measured
         // (the raft section's write_levels), not held to the promises of committed writes.
         if (e.level !== undefined && e.level !== 'strong') return;
         this.logs.acknowledged(now, e.id, e.index);
-        this.session.acknowledged(e.node, e.key, this.indexOf.get(e.id) ?? e.index);
+        {
+          const at = this.indexOf.get(this.ids.known(e.id));
+          this.session.acknowledged(e.node, e.key, at < 0 ? e.index : at);
+        }
         this.ackTimes.push(now);
         this.ackIndexes.push(e.index);
         this.highestAcked = Math.max(this.highestAcked, e.index);
-        {
-          const w = this.writes.get(e.id);
-          if (w && !Number.isFinite(w.completed)) w.completed = now;
-        }
-        return;
+        return this.history.acknowledged(e.id, now);
       case 'raft_read':
         if (e.level === 'session') {
           if (e.phase === 'sent') return this.session.sent(e.id, e.node, e.key);
           if (!e.ok) return this.session.dropped(e.id);
-          return this.session.answered(now, e.id, e.writeId ? this.indexOf.get(e.writeId) ?? 0 : 0, e.writeId);
+          return this.session.answered(now, e.id, e.writeId ? Math.max(0, this.indexOf.get(this.ids.known(e.writeId))) : 0, e.writeId);
         }
         if (e.level !== 'strong') return;
         if (e.phase === 'sent') return void this.readsSent.set(e.id, now);
-        if (e.ok) this.reads.push({ id: e.id, key: e.key, invoked: this.readsSent.get(e.id) ?? now, completed: now, saw: e.writeId });
+        if (e.ok) this.history.read(e.id, e.key, this.readsSent.get(e.id) ?? now, now, e.writeId);
         this.readsSent.delete(e.id);
         return;
       default:
@@ -217,10 +227,10 @@ export class RaftChecker {
     // Liveness is owed by the members of the latest committed configuration.
     const members = this.committedConfig.voters;
     const now = this.truth.now;
-    for (const v of checkRegisters([...this.writes.values()], this.reads)) this.linearizable.violated(v.time, v.detail);
+    for (const v of this.history.check()) this.linearizable.violated(v.time, v.detail);
     if (!leaderUp) this.liveness.violated(now, 'no leader at the end of the run');
     let settled = 0;
-    for (let i = 0; i < this.ackTimes.length; i++) if (this.ackTimes[i]! <= now - settle) settled = Math.max(settled, this.ackIndexes[i]!);
+    for (let i = 0; i < this.ackTimes.length; i++) if (this.ackTimes.get(i) <= now - settle) settled = Math.max(settled, this.ackIndexes.get(i));
     for (const m of members) {
       if (!this.truth.nodes[m]!.up) continue;
       if ((this.lastApplied.get(m) ?? 0) < settled) {

@@ -1,12 +1,30 @@
 import type { SimTime } from '../kernel/index.js';
+import { F64Column, I32Column } from './columns.js';
 import type { Invariant } from './invariant.js';
+import type { OpIds } from './op-ids.js';
 
 /** The three invariants RaftLogs judges, declared by its owner (see RaftChecker). */
 export interface RaftLogInvariants { matching: Invariant; completeness: Invariant; durable: Invariant }
 
-interface LogEntry { term: number; id: string }
-/** The first entry seen at an index in a term; also what every shadow log holding that entry points to (one object, not one per member). */
+/** A log entry: its term and its command's id, coded (OpIds). */
+export interface LogEntry { term: number; code: number }
+/** A later term's first entry at an index already seen in another term (rare: only after a leader change with uncommitted entries). */
 interface Seen extends LogEntry { prevTerm: number; node: number }
+
+/**
+ * A member's shadow log: below `base` it is the committed log (not stored:
+ * it was checked equal, and is re-stored here should the committed log ever
+ * change below it), from `base` on the entries in `tail`. What a member's
+ * log holds beyond the committed one is short, so each shadow log costs
+ * little however long the run.
+ */
+interface ShadowLog { base: number; tail: Array<LogEntry | undefined>; agreed: number; compactAt: number }
+
+/** A term column's value where there is no entry (a gap placeholder's term is -1, and it can be committed). */
+const NONE = -2;
+
+/** How much of a tail may be checked against the committed log before its agreeing prefix is dropped. */
+const COMPACT_EVERY = 1024;
 
 /**
  * A shadow of every Raft member's log, kept from the members' own reports,
@@ -19,112 +37,193 @@ interface Seen extends LogEntry { prevTerm: number; node: number }
  *   far, and no leader ever commits something else at a committed index;
  * - acknowledged writes kept: a write acknowledged at an index is the entry
  *   committed there, then and to the end of the run.
+ * What it keeps for the whole run is in columns of numbers, about 40 bytes a
+ * log index: the entry first seen there, the committed entry and the write
+ * acknowledged there. (`test/check/raft-logs-reference.ts` is the plain
+ * version, an array of entries per member; a property test holds the two to
+ * the same verdicts.)
  */
 export class RaftLogs {
   readonly matching: Invariant;
   readonly completeness: Invariant;
   readonly durable: Invariant;
-  private readonly logs = new Map<number, LogEntry[]>();
-  /**
-   * By index, per term seen there: the command first seen and the term of
-   * the entry before it. Almost always one term, kept as the entry itself;
-   * an array only when a second term shows up (an empty array per index
-   * was most of this checker's memory).
-   */
-  private readonly seen: Array<Seen | Seen[] | undefined> = [];
-  private readonly committed: LogEntry[] = [];
-  /** Per member, how much of its log is known to agree with the committed log (so commits cost O(new entries)). */
-  private readonly agreed = new Map<number, number>();
-  /** Acknowledged writes by index, so a later change of the committed entry there is caught. */
-  private readonly ackedAt = new Map<number, string>();
+  private readonly logs = new Map<number, ShadowLog>();
+  /** By index, the first entry seen there (its term: NONE if none yet), and the term of the entry before it and who wrote it. */
+  private readonly seenTerm = new I32Column(NONE);
+  private readonly seenCode = new F64Column();
+  private readonly seenPrevTerm = new I32Column();
+  private readonly seenNode = new I32Column();
+  /** Entries of a second or later term at an index, by index. */
+  private readonly seenLater = new Map<number, Seen[]>();
+  /** The committed log, by index - 1 (NONE: nothing committed there). */
+  private readonly committedTerm = new I32Column(NONE);
+  private readonly committedCode = new F64Column();
+  /** The write acknowledged at each index (its code; -1: none), so a later change of the committed entry there is caught. */
+  private readonly ackedAt = new F64Column(-1);
+  /** How many entries from the start of the committed log have no gap: a shadow log's base never passes it. */
+  private contiguous = 0;
+  /** What a snapshot stands for where the committed log has a gap: visible, never equal to a real entry. */
+  private readonly gap: LogEntry;
 
-  constructor(private readonly nameOf: (node: number) => string, invariants: RaftLogInvariants) {
+  /** `compactEvery`: tail entries between attempts to drop an agreeing prefix (small in tests, to exercise it). */
+  constructor(private readonly nameOf: (node: number) => string, invariants: RaftLogInvariants, private readonly ids: OpIds, private readonly compactEvery = COMPACT_EVERY) {
     ({ matching: this.matching, completeness: this.completeness, durable: this.durable } = invariants);
+    this.gap = { term: -1, code: ids.code('?') };
   }
 
-  private log(node: number): LogEntry[] {
+  private log(node: number): ShadowLog {
     let l = this.logs.get(node);
-    if (!l) this.logs.set(node, (l = []));
+    if (!l) this.logs.set(node, (l = { base: 0, tail: [], agreed: 0, compactAt: this.compactEvery }));
     return l;
   }
 
-  written(now: SimTime, node: number, index: number, term: number, id: string, prevTerm: number): void {
-    const log = this.log(node);
-    // Usually an append at the end; truncating a large array costs, so only when it is one.
-    if (log.length !== index - 1) log.length = index - 1;
-    if ((this.agreed.get(node) ?? 0) >= index) this.agreed.set(node, index - 1);
-    const atIndex = this.seen[index];
-    const before = atIndex === undefined ? undefined : Array.isArray(atIndex) ? atIndex.find((s) => s.term === term) : atIndex.term === term ? atIndex : undefined;
-    if (!before) {
-      const first: Seen = { term, id, prevTerm, node };
-      this.seen[index] = atIndex === undefined ? first : Array.isArray(atIndex) ? (atIndex.push(first), atIndex) : [atIndex, first];
-      return void log.push(first);
+  private get committedLength(): number {
+    return this.committedTerm.length;
+  }
+
+  private committedEntry(i: number): LogEntry | undefined {
+    const term = this.committedTerm.get(i);
+    return term === NONE ? undefined : { term, code: this.committedCode.get(i) };
+  }
+
+  /** Entry i (0-based) of a shadow log. */
+  private at(l: ShadowLog, i: number): LogEntry | undefined {
+    return i < l.base ? this.committedEntry(i) : l.tail[i - l.base];
+  }
+
+  private length(l: ShadowLog): number {
+    return l.base + l.tail.length;
+  }
+
+  /** Drops the start of a long tail where it equals the committed log (`now`: whatever its length). */
+  private compact(l: ShadowLog, now = false): void {
+    if (!now && l.tail.length < l.compactAt) return;
+    let n = 0;
+    while (n < l.tail.length && l.base + n < this.contiguous) {
+      const e = l.tail[n];
+      if (!e || e.term !== this.committedTerm.get(l.base + n) || e.code !== this.committedCode.get(l.base + n)) break;
+      n++;
     }
-    if (before.id !== id || before.prevTerm !== prevTerm) {
-      log.push({ term, id });
-      this.matching.violated(now, `index ${index} term ${term}: ${this.nameOf(before.node)} holds ${before.id} after a term-${before.prevTerm} entry, ${this.nameOf(node)} holds ${id} after a term-${prevTerm} entry`);
-    } else log.push(before);
+    if (n > 0) {
+      l.tail.splice(0, n);
+      l.base += n;
+    }
+    l.compactAt = l.tail.length + this.compactEvery;
+  }
+
+  written(now: SimTime, node: number, index: number, term: number, id: string, prevTerm: number): void {
+    const l = this.log(node);
+    const code = this.ids.code(id);
+    // Usually an append at the end.
+    if (index - 1 < l.base) {
+      l.base = index - 1;
+      l.tail.length = 0;
+    } else if (this.length(l) !== index - 1) l.tail.length = index - 1 - l.base;
+    if (l.agreed >= index) l.agreed = index - 1;
+    const firstTerm = this.seenTerm.get(index);
+    let before: Seen | undefined;
+    if (firstTerm === term) before = { term, code: this.seenCode.get(index), prevTerm: this.seenPrevTerm.get(index), node: this.seenNode.get(index) };
+    else if (firstTerm !== NONE) before = this.seenLater.get(index)?.find((s) => s.term === term);
+    if (!before) {
+      if (firstTerm === NONE) {
+        this.seenTerm.set(index, term);
+        this.seenCode.set(index, code);
+        this.seenPrevTerm.set(index, prevTerm);
+        this.seenNode.set(index, node);
+      } else {
+        const later = this.seenLater.get(index);
+        const s: Seen = { term, code, prevTerm, node };
+        if (later) later.push(s);
+        else this.seenLater.set(index, [s]);
+      }
+    } else if (before.code !== code || before.prevTerm !== prevTerm) {
+      this.matching.violated(now, `index ${index} term ${term}: ${this.nameOf(before.node)} holds ${this.ids.id(before.code)} after a term-${before.prevTerm} entry, ${this.nameOf(node)} holds ${id} after a term-${prevTerm} entry`);
+    }
+    l.tail.push({ term, code });
+    this.compact(l);
+  }
+
+  /** A log of `length` entries, the committed log up to `upTo` and then `after`; gaps in the committed log kept visible. */
+  private replace(node: number, upTo: number, after: Array<LogEntry | undefined>, agreed: number): void {
+    const base = Math.min(upTo, this.contiguous);
+    const gaps: LogEntry[] = [];
+    for (let i = base; i < upTo; i++) gaps.push(this.committedEntry(i) ?? this.gap);
+    this.logs.set(node, { base, tail: [...gaps, ...after], agreed, compactAt: gaps.length + after.length + this.compactEvery });
   }
 
   /** A member restarted with a snapshot up to `base` (committed entries, by definition) and `entries` after it. */
-  restored(node: number, base: number, entries: ReadonlyArray<LogEntry>): void {
-    this.logs.set(node, [...this.committedPrefix(base), ...entries.map((e) => ({ term: e.term, id: e.id }))]);
-    this.agreed.set(node, base);
+  restored(node: number, base: number, entries: ReadonlyArray<{ term: number; id: string }>): void {
+    this.replace(node, base, entries.map((e) => ({ term: e.term, code: this.ids.code(e.id) })), base);
   }
 
   /** A member installed its leader's snapshot up to `index`: the committed prefix, and its own entries after it only if it agreed at `index`. */
   installed(node: number, index: number, term: number): void {
-    const log = this.log(node);
-    const keep = log[index - 1]?.term === term ? log.slice(index) : [];
-    this.logs.set(node, [...this.committedPrefix(index), ...keep]);
-    this.agreed.set(node, index);
-  }
-
-  private committedPrefix(length: number): LogEntry[] {
-    // A snapshot holds only committed entries, all of which a leader's commit has shown; a gap would be a checker bug, kept visible.
-    return Array.from({ length }, (_, i) => this.committed[i] ?? { term: -1, id: '?' });
+    const l = this.log(node);
+    const keep: Array<LogEntry | undefined> = [];
+    if (this.at(l, index - 1)?.term === term) for (let i = index; i < this.length(l); i++) keep.push(this.at(l, i));
+    this.replace(node, index, keep, index);
   }
 
   electedLeader(now: SimTime, node: number, term: number): void {
-    const log = this.log(node);
-    this.agreed.set(node, this.committed.length);
-    for (let i = 0; i < this.committed.length; i++) {
-      const c = this.committed[i]!;
-      const mine = log[i];
-      if (mine?.id === c.id && mine.term === c.term) continue;
-      this.agreed.set(node, i);
-      return this.completeness.violated(now, `${this.nameOf(node)} leads term ${term} without committed entry ${i + 1} (${c.id}, term ${c.term}); its log has ${mine ? `${mine.id}, term ${mine.term}` : 'nothing'} there`);
+    const l = this.log(node);
+    const committed = this.committedLength;
+    l.agreed = committed;
+    // Below its base a shadow log is the committed log.
+    for (let i = l.base; i < committed; i++) {
+      const c = this.committedEntry(i)!;
+      const mine = l.tail[i - l.base];
+      if (mine?.code === c.code && mine.term === c.term) continue;
+      l.agreed = i;
+      return this.completeness.violated(now, `${this.nameOf(node)} leads term ${term} without committed entry ${i + 1} (${this.ids.id(c.code)}, term ${c.term}); its log has ${mine ? `${this.ids.id(mine.code)}, term ${mine.term}` : 'nothing'} there`);
     }
   }
 
   /** A leader advanced its commit index to `index`: what its log holds up to there is committed. */
   committedUpTo(now: SimTime, node: number, index: number): void {
-    const log = this.log(node);
-    for (let i = this.agreed.get(node) ?? 0; i < index; i++) {
-      const mine = log[i];
-      if (!mine) return;
-      this.agreed.set(node, i + 1);
-      const c = this.committed[i];
+    const l = this.log(node);
+    for (let i = l.agreed; i < index; i++) {
+      const mine = this.at(l, i);
+      if (!mine) break;
+      l.agreed = i + 1;
+      const c = this.committedEntry(i);
       if (!c) {
-        this.committed[i] = mine;
+        this.commit(i, mine);
         continue;
       }
-      if (c.id === mine.id && c.term === mine.term) continue;
-      this.completeness.violated(now, `${this.nameOf(node)} commits ${mine.id} (term ${mine.term}) at index ${i + 1}, where ${c.id} (term ${c.term}) was committed`);
+      if (c.code === mine.code && c.term === mine.term) continue;
+      this.completeness.violated(now, `${this.nameOf(node)} commits ${this.ids.id(mine.code)} (term ${mine.term}) at index ${i + 1}, where ${this.ids.id(c.code)} (term ${c.term}) was committed`);
       const acked = this.ackedAt.get(i + 1);
-      if (acked === c.id) this.durable.violated(now, `acknowledged write ${acked} at index ${i + 1} replaced by ${mine.id}`);
-      this.committed[i] = mine;
+      if (acked === c.code) this.durable.violated(now, `acknowledged write ${this.ids.id(acked)} at index ${i + 1} replaced by ${this.ids.id(mine.code)}`);
+      // Shadow logs that stand on the committed entry being replaced keep the old one.
+      for (const other of this.logs.values()) {
+        if (other.base <= i) continue;
+        const held: LogEntry[] = [];
+        for (let j = i; j < other.base; j++) held.push(this.committedEntry(j)!);
+        other.tail = [...held, ...other.tail];
+        other.base = i;
+      }
+      this.commit(i, mine);
     }
+    // A leader's log agrees with the committed one up to `agreed`, usually.
+    this.compact(l, l.agreed - l.base >= this.compactEvery);
+  }
+
+  private commit(i: number, e: LogEntry): void {
+    this.committedTerm.set(i, e.term);
+    this.committedCode.set(i, e.code);
+    while (this.committedTerm.get(this.contiguous) !== NONE) this.contiguous++;
   }
 
   /** The entry at `index` of a member's log as its telemetry has shown it. */
   entryAt(node: number, index: number): LogEntry | undefined {
-    return this.logs.get(node)?.[index - 1];
+    const l = this.logs.get(node);
+    return l && this.at(l, index - 1);
   }
 
   acknowledged(now: SimTime, id: string, index: number): void {
-    const c = this.committed[index - 1];
-    if (c?.id !== id) this.durable.violated(now, `write ${id} acknowledged at index ${index}, where the committed log holds ${c ? c.id : 'nothing yet'}`);
-    this.ackedAt.set(index, id);
+    const code = this.ids.code(id);
+    const c = this.committedEntry(index - 1);
+    if (c?.code !== code) this.durable.violated(now, `write ${id} acknowledged at index ${index}, where the committed log holds ${c ? this.ids.id(c.code) : 'nothing yet'}`);
+    this.ackedAt.set(index, code);
   }
 }

@@ -31,6 +31,9 @@ describe('AppliedIds (the Raft state machine record of applied writes)', () => {
         if (snapshot) {
           expect(snapshot.ids.size).toBe(snapshot.model.size);
           for (const key of model.keys()) expect(snapshot.ids.get(key)).toBe(snapshot.model.get(key));
+          // And the other way: what a state machine restored from the snapshot applies stays out of the record it was cloned from.
+          for (const key of probes) if (!snapshot.model.has(key)) snapshot.ids.set(key, 7);
+          for (const key of [...probes, ...model.keys()]) expect(ids.get(key)).toBe(model.get(key));
         }
       }),
     );

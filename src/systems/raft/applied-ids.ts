@@ -1,5 +1,9 @@
-/** Per session: the log index each write number first took effect at (0: not applied). */
-interface Session { indexes: Int32Array }
+/** Ids numbered n of a session are kept in pages of PAGE indexes (4 KiB), shared between a record and its clones until one of them writes to a page. */
+const PAGE_BITS = 10;
+const PAGE = 1 << PAGE_BITS;
+
+/** Per session: the log index each write number first took effect at (0: not applied), by page, and which pages this record may write in place. */
+interface Session { pages: Array<Int32Array | undefined>; owned: boolean[] }
 
 /** Numbered write ids, `<session>-<n>` (`w3-1500000-42`): the form every Lorenz proposer uses. */
 const NUMBERED = /^(.+)-(0|[1-9]\d{0,6})$/;
@@ -10,9 +14,12 @@ const NUMBERED = /^(.+)-(0|[1-9]\d{0,6})$/;
  * is remembered for the whole run, on every member: as a Map of strings
  * that was about 100 bytes per write per member (a client writing 10 times
  * a second: 430 MB a simulated day over five members). Ids are
- * `<session>-<n>` with n counting from 1, so each session keeps an array
- * of indexes by n, 4 bytes a write; any other id goes to a plain map.
- * Answers, and `size`, are exactly those of the map it replaced.
+ * `<session>-<n>` with n counting from 1, so each session keeps pages of
+ * indexes by n, 4 bytes a write; any other id goes to a plain map. A
+ * snapshot's copy shares the pages (copy on write): writes number upwards,
+ * so a clone costs a page table and the page being filled, not the whole
+ * record again. Answers, and `size`, are exactly those of the map it
+ * replaced.
  */
 export class AppliedIds {
   private sessions = new Map<string, Session>();
@@ -27,9 +34,8 @@ export class AppliedIds {
   get(id: string): number | undefined {
     const m = NUMBERED.exec(id);
     if (!m) return this.others.get(id);
-    const s = this.sessions.get(m[1]!);
     const n = Number(m[2]);
-    const at = s && n < s.indexes.length ? s.indexes[n]! : 0;
+    const at = this.sessions.get(m[1]!)?.pages[n >>> PAGE_BITS]?.[n & (PAGE - 1)] ?? 0;
     return at === 0 ? undefined : at;
   }
 
@@ -47,20 +53,25 @@ export class AppliedIds {
     }
     const n = Number(m[2]);
     let s = this.sessions.get(m[1]!);
-    if (!s) this.sessions.set(m[1]!, (s = { indexes: new Int32Array(Math.max(16, n + 1)) }));
-    if (n >= s.indexes.length) {
-      const grown = new Int32Array(Math.max(n + 1, s.indexes.length * 2));
-      grown.set(s.indexes);
-      s.indexes = grown;
+    if (!s) this.sessions.set(m[1]!, (s = { pages: [], owned: [] }));
+    const k = n >>> PAGE_BITS;
+    let page = s.pages[k];
+    if (!page || !s.owned[k]) {
+      page = page ? page.slice() : new Int32Array(PAGE);
+      s.pages[k] = page;
+      s.owned[k] = true;
     }
-    if (s.indexes[n] === 0) this.count++;
-    s.indexes[n] = index;
+    if (page[n & (PAGE - 1)] === 0) this.count++;
+    page[n & (PAGE - 1)] = index;
   }
 
-  /** An independent copy (a snapshot's). */
+  /** An independent copy (a snapshot's): it shares every page with this record until either writes to it. */
   clone(): AppliedIds {
     const copy = new AppliedIds();
-    for (const [key, s] of this.sessions) copy.sessions.set(key, { indexes: s.indexes.slice() });
+    for (const [key, s] of this.sessions) {
+      s.owned.fill(false);
+      copy.sessions.set(key, { pages: s.pages.slice(), owned: new Array<boolean>(s.pages.length).fill(false) });
+    }
     copy.others = new Map(this.others);
     copy.count = this.count;
     return copy;
