@@ -381,18 +381,20 @@ export class World implements DiskObserver {
   stored(node: number, key: string): void {
     // A fresh copy supersedes the one a fault destroyed: claims about it are judged afresh.
     if (this.destroyed.size > 0) this.destroyed.delete(`${node}|${key}`);
+    // Replaced, not grown in place: a pushed-to array keeps room for 17 (V8's growth), and there is one per chunk.
     const where = this.locations.get(key);
     if (!where) this.locations.set(key, [node]);
-    else if (!where.includes(node)) where.push(node);
+    else if (!where.includes(node)) this.locations.set(key, [...where, node]);
     for (const w of this.objectWatchers) w(node, key);
   }
 
   removed(node: number, key: string): void {
     const where = this.locations.get(key);
     if (!where) return;
-    const i = where.indexOf(node);
-    if (i >= 0) where.splice(i, 1);
-    if (where.length === 0) this.locations.delete(key);
+    if (where.includes(node)) {
+      if (where.length === 1) this.locations.delete(key);
+      else this.locations.set(key, where.filter((n) => n !== node));
+    }
     for (const w of this.objectWatchers) w(node, key);
   }
 

@@ -23,7 +23,7 @@ export interface ChunkState {
   distTries: number;
   /** Targets with a verified replica. */
   replicas: Set<number>;
-  /** Targets of the current attempt that have not answered. */
+  /** Targets of the current attempt that have not answered (NO_TARGETS between attempts). */
   awaiting: Set<number>;
   /** Targets still writing after the chunk was acknowledged (`acknowledge: min_replicas`), and their attempt; made only then (a Set per chunk of a million-chunk run is tens of MB). */
   background: Set<number> | undefined;
@@ -35,6 +35,18 @@ export interface ChunkState {
   /** With a broker: the ticket of the processing attempt it was asked a worker for, '' when none is open. */
   ticket: string;
 }
+
+/**
+ * The targets of no attempt, shared by every chunk between its distribution
+ * attempts: a set per chunk, kept for the whole run once the chunk is
+ * acknowledged, was some 100 bytes a chunk for nothing. An attempt starts
+ * with a fresh set; adding to this one would be a bug, and throws.
+ */
+export const NO_TARGETS: Set<number> = new (class NoTargets extends Set<number> {
+  override add(): never {
+    throw new Error('NO_TARGETS is shared by every chunk between attempts: start an attempt with a fresh set');
+  }
+})();
 
 /**
  * Every chunk's state, by chunk id: the one table the stages share. A
@@ -61,7 +73,7 @@ export class ChunkStates {
       const { datasetBytes, fileBytes, chunkBytes } = this.opts;
       state = {
         chunk: chunkAt(id, datasetBytes, fileBytes, chunkBytes), status: 'waiting', dispatches: this.epoch, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: this.epoch, distTries: 0,
-        replicas: new Set(), awaiting: new Set(), background: undefined, backgroundAttempt: -1, timer: -1, distStartedAt: 0, processStartedAt: 0, ticket: '',
+        replicas: new Set(), awaiting: NO_TARGETS, background: undefined, backgroundAttempt: -1, timer: -1, distStartedAt: 0, processStartedAt: 0, ticket: '',
       };
       this.states.set(id, state);
     }

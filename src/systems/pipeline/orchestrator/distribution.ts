@@ -1,7 +1,7 @@
 import { PipelinePort, type MissingReply, type StoredReply } from '../messages.js';
 import { MeasuredSpeeds } from '../measured-speeds.js';
 import { makePlacement, type PlacementStrategy } from '../placement.js';
-import { cancelTimer, reportRetry, type ChunkState } from './chunk-state.js';
+import { cancelTimer, NO_TARGETS, reportRetry, type ChunkState } from './chunk-state.js';
 import type { StageContext } from './stage.js';
 
 /**
@@ -127,7 +127,7 @@ export class Distribution {
     const started = state.distStartedAt;
     state.background = new Set(state.awaiting);
     state.backgroundAttempt = attempt;
-    state.awaiting.clear();
+    state.awaiting = NO_TARGETS;
     this.ctx.claims.startBackground(state.chunk.id, state.background.size);
     this.endAttempt(state, () => {});
     const left = Math.max(1, this.ctx.opts.distributionTimeout - (this.ctx.rt.monotonic() - started));
@@ -162,7 +162,7 @@ export class Distribution {
     this.running.delete(state);
     this.ctx.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.ctx.rt.monotonic() - state.distStartedAt });
     for (const target of state.awaiting) silent(target);
-    state.awaiting.clear();
+    state.awaiting = NO_TARGETS;
     state.distAttempt++;
     state.distTries++;
   }
