@@ -17,6 +17,19 @@ describe('the scale scenarios', () => {
     expect(summary.detection.crashes).toBeGreaterThan(0);
   }, 120_000);
 
+  // Found by the scale bench's 300-node points: a chunk whose worker was declared failed mid-distribution was
+  // reprocessed; the given-up attempt's targets answered late, one of them was declared failed before the
+  // next distribution, and that replica was still counted, so the chunk was acknowledged with 2 of 3 and no
+  // third target asked (partial_ack_explained). A replica on a node declared failed no longer counts there.
+  it('scale-1k-day at 300 nodes for 400 simulated seconds (chaos from 60 s) keeps every invariant', () => {
+    const regions = { 'aws.regions.aws-east': 60, 'aws.regions.aws-west': 45, 'gcp.regions.gcp-central': 60, 'gcp.regions.gcp-west': 30, 'azure.regions.azure-east': 60, 'azure.regions.azure-west': 45 };
+    const set = [...Object.entries(regions).map(([r, n]) => `topology.clouds.${r}.nodes=${n}`), 'duration=400s', 'nemesis.start=60s', 'nemesis.stop=400s'];
+    const r = runScenario(loadScenario('scenarios/scale-1k-day.yml', { set }), { seed: 42 });
+    expect(r.summary.invariants.filter((i) => !i.held)).toEqual([]);
+    // The case above happened at 372.7 s: the run reached it, and acknowledged chunks with 3 replicas there.
+    expect(r.summary.pipeline.chunks_acked).toBeGreaterThan(1000);
+  }, 120_000);
+
   it('scale-10k: 10,000 nodes boot and run 2 simulated seconds', () => {
     const run = new ScenarioRun(loadScenario('scenarios/scale-10k.yml'), { seed: 1 });
     run.advance(2_000_000);

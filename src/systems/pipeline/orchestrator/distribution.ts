@@ -81,6 +81,14 @@ export class Distribution {
     state.status = 'distributing';
     this.running.add(state);
     state.distStartedAt = rt.monotonic();
+    // A replica verified earlier (a late answer to an attempt given up on) whose node has been declared
+    // failed since is not counted: the settlement would not announce it, and the chunk would be
+    // acknowledged short of replication_factor with a target never asked in its place.
+    for (const n of [...state.replicas]) {
+      if (this.ctx.registry.state(n) !== 'failed') continue;
+      state.replicas.delete(n);
+      this.ctx.placed.takeBack(n, state.processedBytes);
+    }
     // Test-only defect: a chunk's first distribution asks one target too few.
     const short = opts.defects.has('place_fewer') && state.replicas.size === 0 && state.distTries === 0 ? 1 : 0;
     const targets = this.chooseTargets(state, opts.replicationFactor - state.replicas.size - short);
