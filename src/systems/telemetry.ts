@@ -26,7 +26,8 @@ export interface TelemetryEvents {
   busy: { stage: Stage; micros: number; node?: number };
   retry: { stage: Stage; chunk: number; reason: string };
   /** A distribution target answered (`ok`: verified), or was given up on as silent (`ok` false). */
-  replica_answer: { chunk: number; node: number; ok: boolean };
+  /** `late`: a good answer to an attempt already given up on (counted as a replica, not as an answer of the attempt). */
+  replica_answer: { chunk: number; node: number; ok: boolean; late?: boolean };
   /** A failure detector on `observer` changed its verdict on `subject`. */
   detector: { observer: number; subject: number; state: 'healthy' | 'suspected' | 'failed' };
   /** The system stopped counting a replica (its node failed, it was found corrupt or missing). */

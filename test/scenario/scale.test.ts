@@ -21,12 +21,18 @@ describe('the scale scenarios', () => {
   // reprocessed; the given-up attempt's targets answered late, one of them was declared failed before the
   // next distribution, and that replica was still counted, so the chunk was acknowledged with 2 of 3 and no
   // third target asked (partial_ack_explained). A replica on a node declared failed no longer counts there.
-  it('scale-1k-day at 300 nodes for 400 simulated seconds (chaos from 60 s) keeps every invariant', () => {
+  // Then a second race of the same kind (seed 17, at 322 s): a late replica counted at the start of the next
+  // attempt, its node declared failed before the acknowledgement; the checker never learnt that target was asked.
+  // Late answers are now reported (replica_answer, late), so the PARTIAL is explained.
+  it.each([
+    [42, 400],
+    [17, 600],
+  ])('scale-1k-day at 300 nodes, seed %i, for %i simulated seconds (chaos from 60 s) keeps every invariant', (seed, seconds) => {
     const regions = { 'aws.regions.aws-east': 60, 'aws.regions.aws-west': 45, 'gcp.regions.gcp-central': 60, 'gcp.regions.gcp-west': 30, 'azure.regions.azure-east': 60, 'azure.regions.azure-west': 45 };
-    const set = [...Object.entries(regions).map(([r, n]) => `topology.clouds.${r}.nodes=${n}`), 'duration=400s', 'nemesis.start=60s', 'nemesis.stop=400s'];
-    const r = runScenario(loadScenario('scenarios/scale-1k-day.yml', { set }), { seed: 42 });
+    const set = [...Object.entries(regions).map(([r, n]) => `topology.clouds.${r}.nodes=${n}`), `duration=${seconds}s`, 'nemesis.start=60s', `nemesis.stop=${seconds}s`];
+    const r = runScenario(loadScenario('scenarios/scale-1k-day.yml', { set }), { seed });
     expect(r.summary.invariants.filter((i) => !i.held)).toEqual([]);
-    // The case above happened at 372.7 s: the run reached it, and acknowledged chunks with 3 replicas there.
+    // The cases above happened at 372.7 s and 322.2 s: the runs reached them.
     expect(r.summary.pipeline.chunks_acked).toBeGreaterThan(1000);
   }, 120_000);
 

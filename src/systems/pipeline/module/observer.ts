@@ -78,7 +78,8 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
       case 'orphan_removed': p.orphansRemoved++; break;
       case 'replica_moved': p.moves++; break;
       case 'relayed': p.relayedTransfers++; p.relayedBytes += e.bytes; break;
-      case 'replica_answer': p.replicasAsked++; if (e.ok) p.replicasVerified++; break;
+      // A late answer was counted when its attempt gave up on it (as silent).
+      case 'replica_answer': if (e.late) break; p.replicasAsked++; if (e.ok) p.replicasVerified++; break;
       case 'replica_stored': {
         const cloud = this.run.topology.nodes[e.node]!.cloud;
         p.storedBytesByCloud.set(cloud, (p.storedBytesByCloud.get(cloud) ?? 0) + e.bytes);

@@ -112,8 +112,11 @@ export class Distribution {
     if (reply.ok && reply.micros) this.speeds?.record(reply.node, state.processedBytes, reply.micros);
     if (reply.ok && !state.replicas.has(reply.node)) {
       state.replicas.add(reply.node);
-      // A late answer from a target given up on: it holds the bytes after all.
-      if (!current) this.ctx.placed.place(reply.node, state.processedBytes);
+      // A late answer from a target given up on: it holds the bytes after all (and the checkers learn it was asked).
+      if (!current) {
+        this.ctx.placed.place(reply.node, state.processedBytes);
+        this.ctx.telemetry.emit({ kind: 'replica_answer', chunk: state.chunk.id, node: reply.node, ok: true, late: true });
+      }
     }
     if (!current) return;
     this.ctx.telemetry.emit({ kind: 'replica_answer', chunk: state.chunk.id, node: reply.node, ok: reply.ok });
