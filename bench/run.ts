@@ -24,6 +24,7 @@ import { benchPhold } from './phold.js';
 import { benchScalePoint, growthExponent, SCALE_GRIDS, type ScalePoint } from './scale.js';
 import { benchSoak } from './soak.js';
 import { benchSweep } from './sweep.js';
+import { paceGarbageCollection } from '../src/cli/heap-policy.js';
 
 interface Sample {
   count: number;
@@ -43,6 +44,8 @@ interface Bench {
 }
 
 /** `--reps=2` or `--reps 2`, `--only=a,b` or `--only a,b`. */
+// The bench measures what the commands run: with their garbage-collection pacing.
+paceGarbageCollection();
 const { values: args } = parseArgs({ args: process.argv.slice(2), options: { reps: { type: 'string' }, only: { type: 'string' }, 'scale-grid': { type: 'string' } } });
 const REPS = Math.max(1, Number(args.reps ?? 5));
 const only = args.only?.split(',');

@@ -13,6 +13,7 @@ import { shellQuote, simCommand } from './shell-quote.js';
 import { terminalSummary } from './terminal-summary.js';
 import { lorenzVersion } from './version.js';
 import { prepareTraceFile, writeFileAtomically, writeResults } from './write-results.js';
+import { paceGarbageCollection } from './heap-policy.js';
 
 const USAGE = `usage: npm run sim -- <scenario.yml> [--seed N] [--out DIR] [--set key.path=value ...] [--quiet]
                     [--report] [--trace FILE.json] [--max-events N] [--max-wall DURATION] [--allow-late-faults]
@@ -75,6 +76,7 @@ function parseBounds(values: { 'max-events'?: string; 'max-wall'?: string }): Ru
 }
 
 async function main(argv: string[]): Promise<number> {
+  paceGarbageCollection();
   const { values, positionals } = parseFlags(argv, OPTIONS, USAGE);
   if (values.help) {
     console.log(USAGE);

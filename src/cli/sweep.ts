@@ -11,6 +11,7 @@ import { planSweep, sweepCommand } from './sweep/plan.js';
 import { progressMode } from './sweep/progress.js';
 import { runSweep } from './sweep/run.js';
 import { lorenzVersion } from './version.js';
+import { paceGarbageCollection } from './heap-policy.js';
 
 const USAGE = `usage: npm run sweep -- <scenario.yml> --seeds A..B [--workers N] [--set key=value ...] [--grid key=v1,v2 ...]
                        [--shard I/N] [--out DIR] [--resume] [--quiet] [--queue redis://host:port/name] [--allow-late-faults]
@@ -37,6 +38,7 @@ function parseWorkers(text: string | undefined): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  paceGarbageCollection();
   const { values, positionals } = parseFlags(argv, {
     seeds: { type: 'string' },
     workers: { type: 'string' },

@@ -10,6 +10,7 @@ import { runCommand } from './run-command.js';
 import { poolExecutor } from './sweep/executor.js';
 import { jobNameOf, type QueuedOutcome } from './sweep/queue.js';
 import { lorenzVersion } from './version.js';
+import { paceGarbageCollection } from './heap-policy.js';
 
 const USAGE = `usage: npm run worker -- --queue redis://host:port/name [--concurrency N] [--idle-exit DURATION]
                         [--lock DURATION] [--quiet]
@@ -35,6 +36,7 @@ function durationMs(flag: string, text: string): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  paceGarbageCollection();
   const { values, positionals } = parseFlags(argv, {
     queue: { type: 'string' },
     concurrency: { type: 'string' },
