@@ -151,20 +151,27 @@ export class DetectorCollector {
 
   toCsv(): string {
     const name = (i: number | undefined) => (i === undefined ? '' : this.truth.nodes[i]!.name);
-    const rows: Array<{ at: SimTime; cells: Array<string | number> }> = [];
-    for (const c of this.crashes) {
-      for (const state of ['suspected', 'failed'] as const) {
+    // Row r < 2 * crashes is crash r >> 1 (suspected, then failed); the others are false suspicions.
+    const falses = this.falseRows();
+    const crashRows = 2 * this.crashes.length;
+    const at = (r: number): SimTime => (r < crashRows ? this.crashes[r >> 1]!.at : falses[r - crashRows]!.at);
+    // Stable by time: crashes and false suspicions interleave as they happened. Rows are made as they are written.
+    const order = Array.from({ length: crashRows + falses.length }, (_, r) => r).sort((a, b) => at(a) - at(b) || a - b);
+    const crashes = this.crashes;
+    function* cells(): Generator<Array<string | number>> {
+      for (const r of order) {
+        if (r >= crashRows) {
+          const f = falses[r - crashRows]!;
+          yield [seconds(f.at), 'false_suspicion', name(f.node), name(f.firstObserver), f.state, seconds(f.at), f.observers, ''];
+          continue;
+        }
+        const c = crashes[r >> 1]!;
+        const state = (['suspected', 'failed'] as const)[r & 1]!;
         const first = c.first[state];
-        rows.push({
-          at: c.at,
-          cells: [seconds(c.at), 'crash', name(c.node), name(c.firstObserver[state]), state, first === undefined ? '' : seconds(first), c.observers[state].size, first === undefined ? '' : seconds(first - c.at)],
-        });
+        yield [seconds(c.at), 'crash', name(c.node), name(c.firstObserver[state]), state, first === undefined ? '' : seconds(first), c.observers[state].size, first === undefined ? '' : seconds(first - c.at)];
       }
     }
-    for (const f of this.falseRows()) rows.push({ at: f.at, cells: [seconds(f.at), 'false_suspicion', name(f.node), name(f.firstObserver), f.state, seconds(f.at), f.observers, ''] });
-    // Stable by time: crashes and false suspicions interleave as they happened.
-    const ordered = rows.map((r, i) => ({ ...r, i })).sort((a, b) => a.at - b.at || a.i - b.i);
     // time_s first, as in every CSV: when the crash happened, or when the first false verdict of the row came.
-    return toCsv(['time_s', 'event', 'node', 'first_observer', 'state', 'first_at_s', 'observers', 'latency_s'], ordered.map((r) => r.cells));
+    return toCsv(['time_s', 'event', 'node', 'first_observer', 'state', 'first_at_s', 'observers', 'latency_s'], cells());
   }
 }
