@@ -77,6 +77,11 @@ export class RaftChecker {
     this.logs = new RaftLogs((n) => this.truth.nodeName(n), { matching: this.matching, completeness: this.completeness, durable: this.durable }, this.ids);
   }
 
+  /** The log index where write `id` first took effect, -1 if none yet. */
+  private appliedAt(id: string): number {
+    return this.indexOf.get(this.ids.known(id));
+  }
+
   private configsOf(member: number) {
     let c = this.configs.get(member);
     if (!c) this.configs.set(member, (c = { base: this.members, entries: [] }));
@@ -180,23 +185,18 @@ export class RaftChecker {
       case 'raft_write':
         if (e.phase === 'sent') {
           if (!this.writeFloor.has(e.id)) this.writeFloor.set(e.id, this.highestAcked);
-          return this.history.sent(e.id, e.key, now, Math.max(0, this.indexOf.get(this.ids.known(e.id))));
+          return this.history.sent(e.id, e.key, now, Math.max(0, this.appliedAt(e.id)));
         }
-        {
-          const at = this.indexOf.get(this.ids.known(e.id));
-          if ((at < 0 ? Infinity : at) <= (this.writeFloor.get(e.id) ?? 0)) {
-            this.realTime.violated(now, `write ${e.id} is at index ${at}, before index ${this.writeFloor.get(e.id)} acknowledged before it was sent`);
-          }
+        const at = this.appliedAt(e.id);
+        if ((at < 0 ? Infinity : at) <= (this.writeFloor.get(e.id) ?? 0)) {
+          this.realTime.violated(now, `write ${e.id} is at index ${at}, before index ${this.writeFloor.get(e.id)} acknowledged before it was sent`);
         }
         this.writeFloor.delete(e.id);
         // Below strong an acknowledgement promises no commit (document 001's weaker write quorums): it is measured
         // (the raft section's write_levels), not held to the promises of committed writes.
         if (e.level !== undefined && e.level !== 'strong') return;
         this.logs.acknowledged(now, e.id, e.index);
-        {
-          const at = this.indexOf.get(this.ids.known(e.id));
-          this.session.acknowledged(e.node, e.key, at < 0 ? e.index : at);
-        }
+        this.session.acknowledged(e.node, e.key, at < 0 ? e.index : at);
         this.ackTimes.push(now);
         this.ackIndexes.push(e.index);
         this.highestAcked = Math.max(this.highestAcked, e.index);
@@ -205,7 +205,7 @@ export class RaftChecker {
         if (e.level === 'session') {
           if (e.phase === 'sent') return this.session.sent(e.id, e.node, e.key);
           if (!e.ok) return this.session.dropped(e.id);
-          return this.session.answered(now, e.id, e.writeId ? Math.max(0, this.indexOf.get(this.ids.known(e.writeId))) : 0, e.writeId);
+          return this.session.answered(now, e.id, e.writeId ? Math.max(0, this.appliedAt(e.writeId)) : 0, e.writeId);
         }
         if (e.level !== 'strong') return;
         if (e.phase === 'sent') return void this.readsSent.set(e.id, now);
