@@ -2,7 +2,7 @@ import type { SimTime } from '../kernel/index.js';
 import type { TelemetryEvent } from '../systems/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import { InvariantSet, type InvariantResult } from './invariant.js';
-import { F64Column, I32Column } from './columns.js';
+import { F64Column, I32Column } from '../kernel/columns.js';
 import { CodeIndex, OpIds } from './op-ids.js';
 import { RaftLogs } from './raft-logs.js';
 import { RegisterHistory } from './register-history.js';

@@ -1,5 +1,5 @@
 import type { SimTime } from '../kernel/index.js';
-import { F64Column, I32Column } from './columns.js';
+import { F64Column, I32Column } from '../kernel/columns.js';
 import type { LinearizabilityViolation } from './linearizability.js';
 import { CodeIndex, OpIds } from './op-ids.js';
 

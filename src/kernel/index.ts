@@ -4,8 +4,10 @@
  * - event-queue.ts: typed-array binary heap keyed by (time, insertion sequence).
  * - simulator.ts: the virtual clock; schedule, cancel, step, run.
  * - random.ts: seeded random streams forked by name from the run seed.
+ * - columns.ts: numbers kept per item for a whole run, in typed-array pages.
  */
 export * from './time.js';
 export * from './event-queue.js';
 export * from './simulator.js';
 export * from './random.js';
+export * from './columns.js';

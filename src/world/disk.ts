@@ -16,13 +16,35 @@ export interface DiskObserver {
   removed(node: number, key: string): void;
 }
 
+/** Numbers kept per stored object: its size, the checksum it was written with, the one its bytes give now, and its version. */
+const STRIDE = 4;
+const BYTES = 0;
+const CHECKSUM = 1;
+const ACTUAL = 2;
+const VERSION = 3;
+
 /**
  * A node's disk: a FIFO device whose operations take `opLatency` plus size over
  * bandwidth, holding named objects. It survives node crashes; it does not
  * survive `fail()`.
+ *
+ * Objects are kept as a key's slot in one typed array of numbers (size,
+ * checksums, version), with content only for the few objects that have
+ * any (logs, checkpoints): a replica costs its key and some 60 bytes, where
+ * an object per replica cost several times that, and a 10 TB pipeline
+ * stores a hundred thousand of them per replication factor.
  */
 export class Disk {
-  private readonly objects = new Map<string, StoredObject>();
+  /** Key -> slot, in the order keys were first written (a directory listing's order). */
+  private readonly slots = new Map<string, number>();
+  private meta = new Float64Array(STRIDE * 8);
+  /** Slots of removed objects, reused before the array grows. */
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 0;
+  /** Content of the objects that have any, by slot. */
+  private readonly contents = new Map<number, unknown>();
+  /** Versions given so far: every put and corruption makes a new one, so a read can tell whether what it saw is still there. */
+  private versions = 0;
   private used = 0;
   private busyUntil: SimTime = 0;
   private readonly slowdowns = new Map<number, DiskSlowdown>();
@@ -54,31 +76,70 @@ export class Disk {
 
   hasRoomFor(key: string, bytes: number): boolean {
     if (this.fullHolds > 0) return false;
-    const existing = this.objects.get(key);
-    return this.used - (existing?.bytes ?? 0) + bytes <= this.spec.capacityBytes;
+    const slot = this.slots.get(key);
+    return this.used - (slot === undefined ? 0 : this.meta[slot * STRIDE + BYTES]!) + bytes <= this.spec.capacityBytes;
   }
 
+  /** The object under `key` as it is now (a copy: storing or corrupting it later does not change it). */
   get(key: string): StoredObject | undefined {
-    return this.failed ? undefined : this.objects.get(key);
+    if (this.failed) return undefined;
+    const slot = this.slots.get(key);
+    return slot === undefined ? undefined : this.objectAt(slot);
+  }
+
+  /** The version of the object under `key` (-1 when there is none): it changes whenever the object is stored again or corrupted. */
+  version(key: string): number {
+    if (this.failed) return -1;
+    const slot = this.slots.get(key);
+    return slot === undefined ? -1 : this.meta[slot * STRIDE + VERSION]!;
+  }
+
+  /** Size of the object under `key`, 0 when there is none. */
+  sizeOf(key: string): number {
+    const slot = this.slots.get(key);
+    return slot === undefined ? 0 : this.meta[slot * STRIDE + BYTES]!;
+  }
+
+  private objectAt(slot: number): StoredObject {
+    const m = this.meta;
+    const at = slot * STRIDE;
+    const obj: StoredObject = { bytes: m[at + BYTES]!, checksum: m[at + CHECKSUM]!, actualChecksum: m[at + ACTUAL]! };
+    return this.contents.has(slot) ? { ...obj, data: this.contents.get(slot) } : obj;
   }
 
   put(key: string, obj: StoredObject): void {
-    const existing = this.objects.get(key);
+    let slot = this.slots.get(key);
     if (this.spec.syncInterval > 0) {
       this.pruneSynced();
-      this.unsynced.push({ at: this.sim.now, key, before: existing });
+      this.unsynced.push({ at: this.sim.now, key, before: slot === undefined ? undefined : this.objectAt(slot) });
     }
-    if (existing) this.used -= existing.bytes;
-    this.objects.set(key, obj);
+    if (slot === undefined) {
+      slot = this.freeSlots.pop() ?? this.nextSlot++;
+      if ((slot + 1) * STRIDE > this.meta.length) {
+        const grown = new Float64Array(this.meta.length * 2);
+        grown.set(this.meta);
+        this.meta = grown;
+      }
+      this.slots.set(key, slot);
+    } else this.used -= this.meta[slot * STRIDE + BYTES]!;
+    const at = slot * STRIDE;
+    this.meta[at + BYTES] = obj.bytes;
+    this.meta[at + CHECKSUM] = obj.checksum;
+    this.meta[at + ACTUAL] = obj.actualChecksum;
+    this.meta[at + VERSION] = ++this.versions;
+    if (obj.data !== undefined) this.contents.set(slot, obj.data);
+    else this.contents.delete(slot);
     this.used += obj.bytes;
     this.observer.stored(this.node, key, obj);
   }
 
   remove(key: string): void {
-    const existing = this.objects.get(key);
-    if (!existing) return;
-    this.objects.delete(key);
-    this.used -= existing.bytes;
+    const slot = this.slots.get(key);
+    if (slot === undefined) return;
+    this.slots.delete(key);
+    this.contents.delete(slot);
+    this.freeSlots.push(slot);
+    this.used -= this.meta[slot * STRIDE + BYTES]!;
     this.observer.removed(this.node, key);
   }
 
@@ -88,9 +149,8 @@ export class Disk {
 
   keys(prefix: string): string[] {
     if (this.failed) return [];
-    return [...this.objects.keys()].filter((k) => k.startsWith(prefix));
+    return [...this.slots.keys()].filter((k) => k.startsWith(prefix));
   }
-
   /**
    * The node lost power: operations not yet complete stop now (their
    * completions never fire, being bound to the node's old life), so the
@@ -126,9 +186,11 @@ export class Disk {
 
   /** Flips bits in a stored object: it stays readable, but no longer matches its checksum. */
   corrupt(key: string): boolean {
-    const obj = this.objects.get(key);
-    if (!obj || this.failed) return false;
-    this.objects.set(key, { ...obj, actualChecksum: (obj.checksum ^ 0x5bd1e995) >>> 0 });
+    const slot = this.slots.get(key);
+    if (slot === undefined || this.failed) return false;
+    const at = slot * STRIDE;
+    this.meta[at + ACTUAL] = (this.meta[at + CHECKSUM]! ^ 0x5bd1e995) >>> 0;
+    this.meta[at + VERSION] = ++this.versions;
     return true;
   }
 
@@ -165,6 +227,6 @@ export class Disk {
   /** Destroys the device and everything on it. */
   fail(): void {
     this.failed = true;
-    for (const key of [...this.objects.keys()]) this.remove(key);
+    for (const key of [...this.slots.keys()]) this.remove(key);
   }
 }

@@ -233,7 +233,7 @@ class HostDisk implements DiskRuntime {
 
   append(key: string, bytes: number, done: (ok: boolean) => void, data?: unknown): void {
     const disk = this.disk;
-    const size = (): number => (disk.get(key)?.bytes ?? 0) + bytes;
+    const size = (): number => (disk.failed ? 0 : disk.sizeOf(key)) + bytes;
     if (disk.failed || !disk.hasRoomFor(key, size())) return void this.host.setTimer(disk.spec.opLatency, () => done(false));
     const at = disk.schedule(bytes, disk.spec.writeBytesPerS);
     this.host.atSimTime(at, () => {
@@ -257,10 +257,11 @@ class HostDisk implements DiskRuntime {
   read(key: string, done: (obj: StoredObject | null) => void, bytes?: number): void {
     const disk = this.disk;
     const obj = disk.get(key);
+    const version = disk.version(key);
     const size = obj === undefined ? 0 : bytes === undefined ? obj.bytes : Math.min(bytes, obj.bytes);
     const at = disk.schedule(size, disk.spec.readBytesPerS);
-    // A read returns what was there when it was issued (and is still there): it was charged for that size.
-    this.host.atSimTime(at, () => done(obj !== undefined && disk.get(key) === obj ? obj : null));
+    // A read returns what was there when it was issued (and is still there, not stored again or corrupted since): it was charged for that size.
+    this.host.atSimTime(at, () => done(obj !== undefined && disk.version(key) === version ? obj : null));
   }
 
   remove(key: string): void {
@@ -268,7 +269,7 @@ class HostDisk implements DiskRuntime {
   }
 
   has(key: string): boolean {
-    return this.disk.get(key) !== undefined;
+    return this.disk.version(key) !== -1;
   }
 
   list(prefix: string): string[] {

@@ -47,4 +47,15 @@ describe('disk faults in the world', () => {
     expect(read!.checksum).toBe(7);
     expect(read!.actualChecksum).not.toBe(7);
   });
+
+  it('a read in flight when its object is corrupted gives nothing: what it was charged for is no longer there', () => {
+    const w = tinyWorld();
+    write(w, 0, 'a');
+    let read: unknown = 'not called';
+    // 10 MB at 200 MB/s: the read is in service from 1 s to 1.051 s; the corruption lands in between.
+    w.at(1_000_000, () => w.rts[0]!.disk.read('a', (obj) => (read = obj)));
+    w.at(1_020_000, () => w.world.corrupt(0, ['a']));
+    w.sim.run();
+    expect(read).toBeNull();
+  });
 });

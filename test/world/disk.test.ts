@@ -289,3 +289,27 @@ describe('a dedicated log device', () => {
     expect(rt2.disk.has('log')).toBe(false);
   });
 });
+
+describe('the object table', () => {
+  it('a removed object\'s room is reused, and the listing stays in the order keys were first written', () => {
+    const w = tinyWorld();
+    const rt = w.world.nodes[0]!.host;
+    for (const k of ['p/a', 'p/b', 'p/c', 'q/d']) rt.disk.write(k, MB, 1, () => {});
+    w.world.sim.run(1_000_000);
+    rt.disk.remove('p/b');
+    rt.disk.write('p/e', 2 * MB, 5, () => {});
+    rt.disk.write('p/a', 3 * MB, 6, () => {}, 'content');
+    w.world.sim.run(2_000_000);
+    expect(rt.disk.list('p/')).toEqual(['p/a', 'p/c', 'p/e']);
+    expect(rt.disk.usedBytes()).toBe(7 * MB);
+    expect(w.world.objectOn(0, 'p/a')).toEqual({ bytes: 3 * MB, checksum: 6, actualChecksum: 6, data: 'content' });
+    expect(w.world.objectOn(0, 'p/e')).toEqual({ bytes: 2 * MB, checksum: 5, actualChecksum: 5 });
+    expect(w.world.objectOn(0, 'p/b')).toBeUndefined();
+    // A thousand objects: the table grows past its first size and keeps every one.
+    for (let i = 0; i < 1_000; i++) rt.disk.write(`n/${i}`, 1, i, () => {});
+    w.world.sim.run(20_000_000);
+    expect(rt.disk.list('n/')).toHaveLength(1_000);
+    expect(w.world.objectOn(0, 'n/999')?.checksum).toBe(999);
+    expect(w.world.objectOn(0, 'p/c')?.bytes).toBe(MB);
+  });
+});

@@ -2,45 +2,18 @@ import type { SimTime } from '../../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../../world/runtime.js';
 import type { Stage, Telemetry } from '../../telemetry.js';
 import { chunkAt, chunkCount, type Chunk } from '../chunks.js';
+import { F64Column, I32Column, U8Column } from '../../../kernel/index.js';
 import type { PipelineOptions } from '../options.js';
 
-export type Status = 'waiting' | 'ingesting' | 'staged' | 'assigning' | 'processing' | 'processed' | 'distributing' | 'process_retry_wait' | 'dist_retry_wait' | 'acked' | 'failed';
-
-/** Where one chunk is in the orchestrator's stages; the stages move it along by changing `status`. */
-export interface ChunkState {
-  chunk: Chunk;
-  status: Status;
-  /** Dispatches so far; the latest one's number identifies the live attempt. */
-  dispatches: number;
-  /** Attempts that failed after the worker had the chunk (timeouts, lost output). */
-  processFailures: number;
-  /** Worker holding (or producing) the processed output. */
-  worker: number;
-  processedBytes: number;
-  /** Number of the current distribution attempt; never reused, so stale replies are recognised. */
-  distAttempt: number;
-  /** Distribution attempts since the chunk was last processed (retry budget). */
-  distTries: number;
-  /** Targets with a verified replica. */
-  replicas: Set<number>;
-  /** Targets of the current attempt that have not answered (NO_TARGETS between attempts). */
-  awaiting: Set<number>;
-  /** Targets still writing after the chunk was acknowledged (`acknowledge: min_replicas`), and their attempt; made only then (a Set per chunk of a million-chunk run is tens of MB). */
-  background: Set<number> | undefined;
-  backgroundAttempt: number;
-  timer: TimerHandle | -1;
-  distStartedAt: SimTime;
-  /** When the current processing attempt was sent, by the orchestrator's monotonic clock. */
-  processStartedAt: SimTime;
-  /** With a broker: the ticket of the processing attempt it was asked a worker for, '' when none is open. */
-  ticket: string;
-}
+/** A chunk's place in the stages; `waiting` (code 0) until ingestion or a reply first reaches it. */
+const STATUSES = ['waiting', 'ingesting', 'staged', 'assigning', 'processing', 'processed', 'distributing', 'process_retry_wait', 'dist_retry_wait', 'acked', 'failed'] as const;
+export type Status = (typeof STATUSES)[number];
+const STATUS_CODE = new Map<Status, number>(STATUSES.map((s, i) => [s, i]));
 
 /**
  * The targets of no attempt, shared by every chunk between its distribution
- * attempts: a set per chunk, kept for the whole run once the chunk is
- * acknowledged, was some 100 bytes a chunk for nothing. An attempt starts
- * with a fresh set; adding to this one would be a bug, and throws.
+ * attempts. An attempt starts with a fresh set; adding to this one would be
+ * a bug, and throws.
  */
 export const NO_TARGETS: Set<number> = new (class NoTargets extends Set<number> {
   override add(): never {
@@ -48,36 +21,58 @@ export const NO_TARGETS: Set<number> = new (class NoTargets extends Set<number> 
   }
 })();
 
+/** Chunks per column page: 4,096 chunks of a dozen columns is some 300 KB, made only when a chunk in the page is first reached. */
+const PAGE_BITS = 12;
+
 /**
- * Every chunk's state, by chunk id: the one table the stages share. A
- * chunk's state is made when a stage first asks for it (ingestion reaches
- * it, a reply or a recovered outcome names it); until then it is waiting.
- * Made all at the start, a million-chunk dataset cost a million objects and
- * two million sets before the first byte was read. Attempt numbers start
- * from `epoch` (the boot time, scaled), so replies meant for a previous life
- * of this node are never mistaken for current ones.
+ * Every chunk's state, by chunk id: the one table the stages share. It is
+ * kept in columns (a typed array per field, the replica lists in slots of
+ * `replicationFactor` per chunk), not an object per chunk: a settled chunk
+ * costs about 90 bytes however long the run, where an object with its
+ * `Chunk` and sets cost several hundred, and 100 TB in 100 MB chunks is a
+ * million of them. The sets that only a chunk in flight has (the targets
+ * awaited, those still writing in the background) and a broker's ticket
+ * are kept by chunk id only while they exist. Pages of the columns are made
+ * when a chunk in them is first reached, so a chunk never reached costs
+ * nothing. Attempt numbers start from `epoch` (the boot time, scaled), so
+ * replies meant for a previous life of this node are never mistaken for
+ * current ones.
  */
 export class ChunkStates {
   /** Chunks in the dataset. */
   readonly length: number;
-  private readonly states = new Map<number, ChunkState>();
+  /** Replica slots per chunk; a chunk with more replicas keeps its list in `extraReplicas`. */
+  readonly slots: number;
+  readonly status = new U8Column(0, PAGE_BITS);
+  readonly dispatches: F64Column;
+  readonly processFailures = new I32Column(0, PAGE_BITS);
+  readonly worker = new I32Column(-1, PAGE_BITS);
+  readonly processedBytes = new F64Column(0, PAGE_BITS);
+  readonly distAttempt: F64Column;
+  readonly distTries = new I32Column(0, PAGE_BITS);
+  readonly backgroundAttempt = new F64Column(-1, PAGE_BITS);
+  readonly timer = new F64Column(-1, PAGE_BITS);
+  readonly distStartedAt = new F64Column(0, PAGE_BITS);
+  readonly processStartedAt = new F64Column(0, PAGE_BITS);
+  readonly replicaCount = new U8Column(0, PAGE_BITS);
+  readonly replicaSlots: I32Column;
+  /** Replica lists longer than `slots` (late answers, a previous life's work, before the surplus is trimmed). */
+  readonly extraReplicas = new Map<number, number[]>();
+  readonly awaiting = new Map<number, Set<number>>();
+  readonly background = new Map<number, Set<number>>();
+  readonly tickets = new Map<number, string>();
 
-  constructor(private readonly opts: PipelineOptions, private readonly epoch: number) {
+  constructor(private readonly opts: PipelineOptions, epoch: number) {
     this.length = chunkCount(opts.datasetBytes, opts.fileBytes, opts.chunkBytes);
+    this.slots = Math.max(1, opts.replicationFactor);
+    this.dispatches = new F64Column(epoch, PAGE_BITS);
+    this.distAttempt = new F64Column(epoch, PAGE_BITS);
+    this.replicaSlots = new I32Column(-1, PAGE_BITS + Math.ceil(Math.log2(this.slots)));
   }
 
-  /** The state of chunk `id` (0 <= id < length), made waiting if nothing asked for it before. */
+  /** A view of chunk `id`'s state (0 <= id < length); views of the same chunk read and write the same columns. */
   get(id: number): ChunkState {
-    let state = this.states.get(id);
-    if (!state) {
-      const { datasetBytes, fileBytes, chunkBytes } = this.opts;
-      state = {
-        chunk: chunkAt(id, datasetBytes, fileBytes, chunkBytes), status: 'waiting', dispatches: this.epoch, processFailures: 0, worker: -1, processedBytes: 0, distAttempt: this.epoch, distTries: 0,
-        replicas: new Set(), awaiting: NO_TARGETS, background: undefined, backgroundAttempt: -1, timer: -1, distStartedAt: 0, processStartedAt: 0, ticket: '',
-      };
-      this.states.set(id, state);
-    }
-    return state;
+    return new ChunkState(this, id, chunkAt(id, this.opts.datasetBytes, this.opts.fileBytes, this.opts.chunkBytes));
   }
 
   /** The state of chunk `id` as `get` gives it, or undefined for an id outside the dataset (a reply naming no chunk of it). */
@@ -85,9 +80,182 @@ export class ChunkStates {
     return Number.isInteger(id) && id >= 0 && id < this.length ? this.get(id) : undefined;
   }
 
-  /** Chunk `id`'s status, without making its state. */
-  status(id: number): Status {
-    return this.states.get(id)?.status ?? 'waiting';
+  /** Chunk `id`'s status. */
+  statusOf(id: number): Status {
+    return STATUSES[this.status.get(id)]!;
+  }
+}
+
+/**
+ * The verified replicas of one chunk, in the order they were added (as a
+ * Set iterates): the part of the Set interface the stages use, over the
+ * table's slots.
+ */
+export class ReplicaList implements Iterable<number> {
+  constructor(private readonly t: ChunkStates, private readonly id: number) {}
+
+  get size(): number {
+    return this.t.replicaCount.get(this.id);
+  }
+
+  private list(): number[] {
+    const { t, id } = this;
+    const n = t.replicaCount.get(id);
+    if (n > t.slots) return t.extraReplicas.get(id)!;
+    const out: number[] = [];
+    for (let k = 0; k < n; k++) out.push(t.replicaSlots.get(id * t.slots + k));
+    return out;
+  }
+
+  has(node: number): boolean {
+    const { t, id } = this;
+    const n = t.replicaCount.get(id);
+    if (n > t.slots) return t.extraReplicas.get(id)!.includes(node);
+    for (let k = 0; k < n; k++) if (t.replicaSlots.get(id * t.slots + k) === node) return true;
+    return false;
+  }
+
+  add(node: number): this {
+    if (this.has(node)) return this;
+    this.replace([...this.list(), node]);
+    return this;
+  }
+
+  delete(node: number): boolean {
+    if (!this.has(node)) return false;
+    this.replace(this.list().filter((n) => n !== node));
+    return true;
+  }
+
+  /** Makes the list exactly `nodes` (in that order, first of each kept). */
+  replace(nodes: Iterable<number>): void {
+    const { t, id } = this;
+    const list = [...new Set(nodes)];
+    if (list.length > 255) throw new Error(`chunk ${id}: ${list.length} replicas`);
+    t.replicaCount.set(id, list.length);
+    if (list.length > t.slots) {
+      t.extraReplicas.set(id, list);
+      return;
+    }
+    t.extraReplicas.delete(id);
+    for (let k = 0; k < t.slots; k++) t.replicaSlots.set(id * t.slots + k, k < list.length ? list[k]! : -1);
+  }
+
+  [Symbol.iterator](): Iterator<number> {
+    return this.list()[Symbol.iterator]();
+  }
+}
+
+/**
+ * Where one chunk is in the orchestrator's stages: a view of its row in
+ * ChunkStates (the stages move it along by setting `status`). Views are
+ * made per use and never compared: two views of a chunk are the same state.
+ */
+export class ChunkState {
+  constructor(private readonly t: ChunkStates, readonly id: number, readonly chunk: Chunk) {}
+
+  get status(): Status {
+    return STATUSES[this.t.status.get(this.id)]!;
+  }
+  set status(s: Status) {
+    this.t.status.set(this.id, STATUS_CODE.get(s)!);
+  }
+  /** Dispatches so far; the latest one's number identifies the live attempt. */
+  get dispatches(): number {
+    return this.t.dispatches.get(this.id);
+  }
+  set dispatches(v: number) {
+    this.t.dispatches.set(this.id, v);
+  }
+  /** Attempts that failed after the worker had the chunk (timeouts, lost output). */
+  get processFailures(): number {
+    return this.t.processFailures.get(this.id);
+  }
+  set processFailures(v: number) {
+    this.t.processFailures.set(this.id, v);
+  }
+  /** Worker holding (or producing) the processed output; -1 before the first dispatch. */
+  get worker(): number {
+    return this.t.worker.get(this.id);
+  }
+  set worker(v: number) {
+    this.t.worker.set(this.id, v);
+  }
+  get processedBytes(): number {
+    return this.t.processedBytes.get(this.id);
+  }
+  set processedBytes(v: number) {
+    this.t.processedBytes.set(this.id, v);
+  }
+  /** Number of the current distribution attempt; never reused, so stale replies are recognised. */
+  get distAttempt(): number {
+    return this.t.distAttempt.get(this.id);
+  }
+  set distAttempt(v: number) {
+    this.t.distAttempt.set(this.id, v);
+  }
+  /** Distribution attempts since the chunk was last processed (retry budget). */
+  get distTries(): number {
+    return this.t.distTries.get(this.id);
+  }
+  set distTries(v: number) {
+    this.t.distTries.set(this.id, v);
+  }
+  /** Targets with a verified replica. */
+  get replicas(): ReplicaList {
+    return new ReplicaList(this.t, this.id);
+  }
+  set replicas(nodes: Iterable<number>) {
+    new ReplicaList(this.t, this.id).replace(nodes);
+  }
+  /** Targets of the current attempt that have not answered (NO_TARGETS between attempts). */
+  get awaiting(): Set<number> {
+    return this.t.awaiting.get(this.id) ?? NO_TARGETS;
+  }
+  set awaiting(targets: Set<number>) {
+    if (targets === NO_TARGETS) this.t.awaiting.delete(this.id);
+    else this.t.awaiting.set(this.id, targets);
+  }
+  /** Targets still writing after the chunk was acknowledged (`acknowledge: min_replicas`), and their attempt. */
+  get background(): Set<number> | undefined {
+    return this.t.background.get(this.id);
+  }
+  set background(targets: Set<number> | undefined) {
+    if (targets === undefined) this.t.background.delete(this.id);
+    else this.t.background.set(this.id, targets);
+  }
+  get backgroundAttempt(): number {
+    return this.t.backgroundAttempt.get(this.id);
+  }
+  set backgroundAttempt(v: number) {
+    this.t.backgroundAttempt.set(this.id, v);
+  }
+  get timer(): TimerHandle | -1 {
+    return this.t.timer.get(this.id);
+  }
+  set timer(v: TimerHandle | -1) {
+    this.t.timer.set(this.id, v);
+  }
+  get distStartedAt(): SimTime {
+    return this.t.distStartedAt.get(this.id);
+  }
+  set distStartedAt(v: SimTime) {
+    this.t.distStartedAt.set(this.id, v);
+  }
+  /** When the current processing attempt was sent, by the orchestrator's monotonic clock. */
+  get processStartedAt(): SimTime {
+    return this.t.processStartedAt.get(this.id);
+  }
+  set processStartedAt(v: SimTime) {
+    this.t.processStartedAt.set(this.id, v);
+  }
+  /** With a broker: the ticket of the processing attempt it was asked a worker for, '' when none is open. */
+  get ticket(): string {
+    return this.t.tickets.get(this.id) ?? '';
+  }
+  set ticket(v: string) {
+    if (v === '') this.t.tickets.delete(this.id);
+    else this.t.tickets.set(this.id, v);
   }
 }
 

@@ -19,8 +19,8 @@ export class Dispatch {
   /** Processing attempts running on each member (this node's own count). */
   private readonly tasksOn: Int32Array;
   private readonly queue: ChunkState[] = [];
-  /** Chunks whose `worker` is each member, so a failed worker's work is found without scanning every chunk. */
-  private readonly heldBy = new Map<number, Set<ChunkState>>();
+  /** Ids of the chunks whose `worker` is each member, so a failed worker's work is found without scanning every chunk. */
+  private readonly heldBy = new Map<number, Set<number>>();
   private wake: TimerHandle | -1 = -1;
   /** With `balancer: dynamic`: each worker's rate as this node saw it, from sending the raw chunk to the answer (flags slow workers, wherever the slowness is). */
   readonly speeds: MeasuredSpeeds | undefined;
@@ -103,7 +103,8 @@ export class Dispatch {
     if (!held || this.everyHealthySlow()) return;
     const now = this.ctx.rt.monotonic();
     const typical = speeds.rateOf(worker) / speeds.relative(worker);
-    for (const state of [...held].sort((a, b) => a.chunk.id - b.chunk.id)) {
+    for (const id of [...held].sort((a, b) => a - b)) {
+      const state = this.ctx.chunks.get(id);
       if (state.status !== 'processing' || state.worker !== worker) continue;
       const bytes = state.chunk.bytes;
       const remainingHere = (bytes * 1e6) / speeds.rateOf(worker) - (now - state.processStartedAt);
@@ -164,10 +165,10 @@ export class Dispatch {
   private send(state: ChunkState, worker: number, attempt: number): void {
     state.status = 'processing';
     if (state.worker !== worker) {
-      this.heldBy.get(state.worker)?.delete(state);
+      this.heldBy.get(state.worker)?.delete(state.id);
       let held = this.heldBy.get(worker);
       if (!held) this.heldBy.set(worker, (held = new Set()));
-      held.add(state);
+      held.add(state.id);
     }
     state.worker = worker;
     state.processStartedAt = this.ctx.rt.monotonic();
@@ -208,10 +209,11 @@ export class Dispatch {
     const held = this.heldBy.get(node);
     if (!held) return;
     // In chunk order, as a scan of every chunk would meet them.
-    for (const state of [...held].sort((a, b) => a.chunk.id - b.chunk.id)) {
+    for (const id of [...held].sort((a, b) => a - b)) {
+      const state = this.ctx.chunks.get(id);
       if (state.worker !== node) continue;
       if (state.status === 'acked' || state.status === 'failed') {
-        held.delete(state);
+        held.delete(id);
         continue;
       }
       if (state.status === 'processing') this.processingFailed(state, state.dispatches, 'worker declared failed');

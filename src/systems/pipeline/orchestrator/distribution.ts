@@ -14,7 +14,7 @@ export class Distribution {
   private readonly queue: ChunkState[] = [];
   private active = 0;
   /** Distributions in flight, in the order they started (the balancer looks through them when a target turns slow). */
-  private readonly running = new Set<ChunkState>();
+  private readonly running = new Set<number>();
   /** Replicas the dynamic balancer sent to another target because the first one was measured slow. */
   hedged = 0;
   /** This stage's own strategy instance: strategies keep state (a round-robin cursor, a hash ring). */
@@ -48,7 +48,7 @@ export class Distribution {
   /** The chunk's output is gone: stop distributing it (its targets that never answered hold nothing). */
   withdraw(state: ChunkState): void {
     if (state.status === 'distributing') this.endAttempt(state, (t) => this.ctx.placed.takeBack(t, state.processedBytes));
-    else if (state.status === 'processed') this.queue.splice(this.queue.indexOf(state), 1);
+    else if (state.status === 'processed') this.queue.splice(this.queue.findIndex((s) => s.id === state.id), 1);
   }
 
   private chooseTargets(state: ChunkState, need: number, busy: (i: number) => boolean = () => false): number[] {
@@ -79,7 +79,7 @@ export class Distribution {
     const { rt, opts } = this.ctx;
     this.active++;
     state.status = 'distributing';
-    this.running.add(state);
+    this.running.add(state.id);
     state.distStartedAt = rt.monotonic();
     // A replica verified earlier (a late answer to an attempt given up on) whose node has been declared
     // failed since is not counted: the settlement would not announce it, and the chunk would be
@@ -170,7 +170,7 @@ export class Distribution {
   private endAttempt(state: ChunkState, silent: (target: number) => void): void {
     cancelTimer(this.ctx.rt, state);
     this.active--;
-    this.running.delete(state);
+    this.running.delete(state.id);
     this.ctx.telemetry.emit({ kind: 'busy', stage: 'distribution', micros: this.ctx.rt.monotonic() - state.distStartedAt });
     for (const target of state.awaiting) silent(target);
     state.awaiting = NO_TARGETS;
@@ -185,7 +185,8 @@ export class Distribution {
    * acknowledgement.
    */
   private hedge(node: number): void {
-    for (const state of [...this.running]) {
+    for (const id of [...this.running]) {
+      const state = this.ctx.chunks.get(id);
       if (!state.awaiting.has(node)) continue;
       const [target] = this.chooseTargets(state, 1, (i) => state.awaiting.has(i));
       if (target === undefined) continue;

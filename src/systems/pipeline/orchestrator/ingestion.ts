@@ -23,7 +23,7 @@ export class Ingestion {
   next(): void {
     if (this.ctx.stages.recovery.active) return;
     const { chunks, opts } = this.ctx;
-    while (this.nextToIngest < chunks.length && chunks.status(this.nextToIngest) !== 'waiting') this.nextToIngest++;
+    while (this.nextToIngest < chunks.length && chunks.statusOf(this.nextToIngest) !== 'waiting') this.nextToIngest++;
     if (this.reading || this.nextToIngest >= chunks.length || this.staged >= opts.maxStagedChunks) return;
     if (opts.batches > 1 && this.waitForBatch(batchOf(this.nextToIngest, chunks.length, opts.batches) * opts.batchEvery)) return;
     const state = chunks.get(this.nextToIngest++);

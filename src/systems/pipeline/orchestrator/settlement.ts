@@ -6,7 +6,7 @@ import { reportRetry, type ChunkState } from './chunk-state.js';
 import { ADOPTED, type StageContext } from './stage.js';
 
 /** Told of every acknowledged chunk and the replicas it was acknowledged with (the catalog and the repairer listen). */
-export type OnAcked = (chunk: number, bytes: number, checksum: number, replicas: ReadonlySet<number>) => void;
+export type OnAcked = (chunk: number, bytes: number, checksum: number, replicas: Iterable<number>) => void;
 
 /**
  * Settles chunks: acknowledged or failed. An outcome is announced
@@ -96,7 +96,7 @@ export class Settlement {
   }
 
   /** The catalog learns of an acknowledged chunk, with its processed output's checksum (content version 1). */
-  private tellAcked(chunk: number, bytes: number, replicas: ReadonlySet<number>): void {
+  private tellAcked(chunk: number, bytes: number, replicas: Iterable<number>): void {
     this.onAcked(chunk, bytes, contentChecksum(chunk, 1), replicas);
   }
 

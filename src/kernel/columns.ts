@@ -1,0 +1,77 @@
+/** Entries per page by default: growing a column never copies what it holds, and wastes at most one page. */
+const PAGE_BITS = 14;
+
+/**
+ * A column of numbers in fixed-size typed-array pages, for state kept per
+ * item (per operation, per log index, per chunk) over a whole run: 8, 4 or
+ * 1 bytes an entry where an object or a boxed number in an array cost
+ * several times that, and no doubling copies as it grows. Pages are made
+ * only when an index in them is first set, so a sparse or late-reached
+ * range costs nothing until used. Reads past the end (or of entries never
+ * set) give `fill`.
+ */
+abstract class PagedColumn<A extends Float64Array | Int32Array | Uint8Array> {
+  private readonly pages: (A | undefined)[] = [];
+  private readonly bits: number;
+  private readonly mask: number;
+  /** One past the highest index set. */
+  length = 0;
+
+  constructor(private readonly fill: number, pageBits = PAGE_BITS) {
+    this.bits = pageBits;
+    this.mask = (1 << pageBits) - 1;
+  }
+
+  protected abstract page(size: number): A;
+
+  get(i: number): number {
+    const p = this.pages[i >>> this.bits];
+    return p === undefined || i >= this.length ? this.fill : p[i & this.mask]!;
+  }
+
+  set(i: number, value: number): void {
+    const k = i >>> this.bits;
+    while (this.pages.length <= k) this.pages.push(undefined);
+    let p = this.pages[k];
+    if (p === undefined) {
+      p = this.page(1 << this.bits);
+      if (this.fill !== 0) p.fill(this.fill);
+      this.pages[k] = p;
+    }
+    p[i & this.mask] = value;
+    if (i >= this.length) this.length = i + 1;
+  }
+
+  push(value: number): void {
+    this.set(this.length, value);
+  }
+}
+
+export class F64Column extends PagedColumn<Float64Array> {
+  constructor(fill = 0, pageBits?: number) {
+    super(fill, pageBits);
+  }
+  protected page(size: number): Float64Array {
+    return new Float64Array(size);
+  }
+}
+
+/** Values must fit in a signed 32-bit integer. */
+export class I32Column extends PagedColumn<Int32Array> {
+  constructor(fill = 0, pageBits?: number) {
+    super(fill, pageBits);
+  }
+  protected page(size: number): Int32Array {
+    return new Int32Array(size);
+  }
+}
+
+/** Values must be integers from 0 to 255. */
+export class U8Column extends PagedColumn<Uint8Array> {
+  constructor(fill = 0, pageBits?: number) {
+    super(fill, pageBits);
+  }
+  protected page(size: number): Uint8Array {
+    return new Uint8Array(size);
+  }
+}
