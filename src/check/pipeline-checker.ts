@@ -1,4 +1,4 @@
-import type { SimTime } from '../kernel/index.js';
+import { SlotSetMap, type SimTime } from '../kernel/index.js';
 import { chunkKey, type TelemetryEvent } from '../systems/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import { InvariantSet, type InvariantResult } from './invariant.js';
@@ -34,8 +34,8 @@ export class PipelineChecker {
   private readonly drained = new Set<number>();
   /** Distribution targets that answered (or were given up on), by chunk, until the chunk is acknowledged. */
   private readonly answered = new Map<number, Set<number>>();
-  /** Where the system believes each acknowledged chunk's replicas are. */
-  private readonly believed = new Map<number, Set<number>>();
+  /** Where the system believes each acknowledged chunk's replicas are (in columns: one set per chunk for the whole run). */
+  private readonly believed: SlotSetMap;
 
   /** Times the metadata node restarted so far (ground truth). */
   private metadataRestarts = 0;
@@ -53,6 +53,7 @@ export class PipelineChecker {
     /** `checkpoint.every` above 1: outcomes are announced before they are on disk. */
     private readonly batchedCheckpoints = false,
   ) {
+    this.believed = new SlotSetMap(Math.max(1, replicationFactor));
     truth.onNodeState((node, event) => {
       if (node.index === metadataNode && event === 'restart') {
         this.metadataRestarts++;
@@ -88,7 +89,7 @@ export class PipelineChecker {
       else this.declaredFailed.delete(e.subject);
       return;
     }
-    if (e.kind === 'replica_dropped') return void this.believed.get(e.chunk)?.delete(e.node);
+    if (e.kind === 'replica_dropped') return void this.believed.delete(e.chunk, e.node);
     if (e.kind === 'replica_answer') {
       if (this.outcomes.has(e.chunk)) return;
       let asked = this.answered.get(e.chunk);
@@ -97,7 +98,7 @@ export class PipelineChecker {
       return;
     }
     if (e.kind === 'repaired') {
-      this.believed.get(e.chunk)?.add(e.node);
+      if (this.believed.isOpen(e.chunk)) this.believed.add(e.chunk, e.node);
       // bytes 0: a replica counted again from a node's inventory, not copied now.
       if (e.bytes > 0 && !this.holds(e.node, e.chunk)) {
         this.repairTruth.violated(this.truth.now, `chunk ${e.chunk} reported repaired on ${this.truth.nodes[e.node]!.name}, which holds no intact copy`);
@@ -105,9 +106,10 @@ export class PipelineChecker {
       return;
     }
     if (e.kind === 'replica_moved') {
-      const believed = this.believed.get(e.chunk);
-      believed?.add(e.to);
-      believed?.delete(e.from);
+      if (this.believed.isOpen(e.chunk)) {
+        this.believed.add(e.chunk, e.to);
+        this.believed.delete(e.chunk, e.from);
+      }
       const key = chunkKey(e.chunk);
       const others = this.truth.holders(key).filter((n) => n !== e.from && this.holds(n, e.chunk)).length;
       if (others < this.replicationFactor) {
@@ -124,7 +126,7 @@ export class PipelineChecker {
     this.outcomes.set(e.chunk, outcome);
     if (this.batchedCheckpoints) this.unwritten.add(e.chunk);
     if (e.kind !== 'acked') return void this.answered.delete(e.chunk);
-    this.believed.set(e.chunk, new Set(e.replicas));
+    this.believed.open(e.chunk, e.replicas);
     if (e.replicas.length < this.minReplicas) this.ackQuorum.violated(now, `chunk ${e.chunk} acknowledged with ${e.replicas.length} replicas`);
     const asked = this.answered.get(e.chunk) ?? new Set<number>();
     this.answered.delete(e.chunk);
@@ -186,9 +188,9 @@ export class PipelineChecker {
   /** Chunks the system still believes have replicas, of which the world holds no intact copy. */
   silentlyLost(): number[] {
     const lost: number[] = [];
-    for (const [chunk, nodes] of this.believed) {
+    for (const chunk of this.believed.keys()) {
       const key = chunkKey(chunk);
-      if (nodes.size > 0 && !this.truth.holders(key).some((n) => this.truth.intactOn(n, key))) lost.push(chunk);
+      if (this.believed.size(chunk) > 0 && !this.truth.holders(key).some((n) => this.truth.intactOn(n, key))) lost.push(chunk);
     }
     return lost;
   }

@@ -5,9 +5,11 @@
  * - simulator.ts: the virtual clock; schedule, cancel, step, run.
  * - random.ts: seeded random streams forked by name from the run seed.
  * - columns.ts: numbers kept per item for a whole run, in typed-array pages.
+ * - slot-sets.ts: a small set of integers per item, in columns.
  */
 export * from './time.js';
 export * from './event-queue.js';
 export * from './simulator.js';
 export * from './random.js';
 export * from './columns.js';
+export * from './slot-sets.js';

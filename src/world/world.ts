@@ -381,10 +381,9 @@ export class World implements DiskObserver {
   stored(node: number, key: string): void {
     // A fresh copy supersedes the one a fault destroyed: claims about it are judged afresh.
     if (this.destroyed.size > 0) this.destroyed.delete(`${node}|${key}`);
-    // Replaced, not grown in place: a pushed-to array keeps room for 17 (V8's growth), and there is one per chunk.
     const where = this.locations.get(key);
     if (!where) this.locations.set(key, [node]);
-    else if (!where.includes(node)) this.locations.set(key, [...where, node]);
+    else if (!where.includes(node)) this.locations.set(key, exactly(where.length + 1, (i) => (i < where.length ? where[i]! : node)));
     for (const w of this.objectWatchers) w(node, key);
   }
 
@@ -393,7 +392,10 @@ export class World implements DiskObserver {
     if (!where) return;
     if (where.includes(node)) {
       if (where.length === 1) this.locations.delete(key);
-      else this.locations.set(key, where.filter((n) => n !== node));
+      else {
+        const rest = where.filter((n) => n !== node);
+        this.locations.set(key, exactly(rest.length, (i) => rest[i]!));
+      }
     }
     for (const w of this.objectWatchers) w(node, key);
   }
@@ -423,4 +425,15 @@ export class World implements DiskObserver {
     const obj = this.nodes[node]!.disk.get(key);
     return obj !== undefined && obj.actualChecksum === obj.checksum;
   }
+}
+
+/**
+ * An array of exactly `n` elements: ground truth keeps one per stored key,
+ * and an array grown by push, spread or filter keeps room for 17 or more
+ * (V8's growth), some 100 bytes a key for nothing.
+ */
+function exactly(n: number, at: (i: number) => number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = at(i);
+  return out;
 }

@@ -53,7 +53,7 @@ export function bootPipeline(raw: NodeRuntime, opts: PipelineBootOptions, cluste
   if (rt.self !== metadataNode) return undefined;
   const spread = opts.pipeline.placement.spread;
   // Made now, filled once the outcome log is read: systems booted after this one subscribe to them at boot.
-  const services: SourceServices = { catalog: new ReplicaCatalog(), heat: new ChunkHeat() };
+  const services: SourceServices = { catalog: new ReplicaCatalog(opts.pipeline.replicationFactor), heat: new ChunkHeat() };
   OutcomeLog.read(rt, (recovered) => {
     const ctx: SourceNodeContext = {
       rt, cluster, registry, telemetry,
@@ -61,7 +61,7 @@ export function bootPipeline(raw: NodeRuntime, opts: PipelineBootOptions, cluste
       heat: services.heat,
       placed: new PlacedBytes(cluster.members.length),
       claims: new ChunkClaims(),
-      sightings: new HolderSightings(),
+      sightings: new HolderSightings(opts.pipeline.replicationFactor),
       replicationFactor: opts.pipeline.replicationFactor,
       defects: opts.pipeline.defects,
       domains: spread.domain === 'none' ? undefined : new FailureDomains(cluster, spread.domain, spread.minDomains),

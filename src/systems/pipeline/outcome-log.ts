@@ -1,5 +1,6 @@
 import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { Telemetry } from '../telemetry.js';
+import { OutcomeTable, type LoggedOutcome } from './outcome-table.js';
 
 declare module '../telemetry.js' {
   interface TelemetryEvents {
@@ -8,22 +9,14 @@ declare module '../telemetry.js' {
   }
 }
 
-/** One chunk's final outcome as the orchestrator records it. */
-export interface LoggedOutcome {
-  chunk: number;
-  outcome: 'acked' | 'failed';
-  /** Replicas the chunk was acknowledged with (empty when failed). */
-  replicas: number[];
-  bytes: number;
-  reason: string;
-}
+export type { LoggedOutcome } from './outcome-table.js';
 
 const KEY = 'orchestrator/outcomes';
 /** Disk bytes per logged outcome (id, outcome, up to a few replica ids). */
 const BYTES_PER_ENTRY = 64;
 
-/** What the log object holds: the writer's entry array cut at `length` (appends never touch earlier positions). */
-interface Stored { entries: readonly LoggedOutcome[]; length: number }
+/** What the log object holds: the writer's table cut at `length` (appends never touch earlier positions). */
+interface Stored { entries: OutcomeTable; length: number }
 
 /**
  * The orchestrator's write-ahead log of chunk outcomes, on its own disk. An
@@ -40,8 +33,8 @@ interface Stored { entries: readonly LoggedOutcome[]; length: number }
  * restarted orchestrator adopts or redoes those chunks.
  */
 export class OutcomeLog {
-  /** Every entry written or being written; a failed write's entries are cut off again (into a new array, so stored copies keep theirs). */
-  private entries: LoggedOutcome[] = [];
+  /** Every entry written or being written; a failed write's entries are taken back (below what a completed write covered, nothing changes). */
+  private readonly entries = new OutcomeTable();
   private pending: Array<{ entry: LoggedOutcome; onDurable: () => void }> = [];
   private writing = false;
   /** A failed write's retry is scheduled: appends meanwhile wait for it. */
@@ -51,7 +44,7 @@ export class OutcomeLog {
   private delayTimer: TimerHandle | -1 = -1;
 
   constructor(private readonly rt: NodeRuntime, recovered: readonly LoggedOutcome[], private readonly checkpoint: { every: number; maxDelay: number } = { every: 1, maxDelay: 0 }, private readonly telemetry?: Telemetry) {
-    this.entries.push(...recovered);
+    for (const o of recovered) this.entries.append(o);
   }
 
   private get batched(): boolean {
@@ -62,13 +55,13 @@ export class OutcomeLog {
   static read(rt: NodeRuntime, done: (entries: LoggedOutcome[] | null) => void): void {
     rt.disk.read(KEY, (obj) => {
       const stored = obj?.data as Stored | undefined;
-      done(stored ? stored.entries.slice(0, stored.length) : null);
+      done(stored ? stored.entries.slice(stored.length) : null);
     });
   }
 
   /** Creates the (empty) log at the first boot, so a later boot knows it is a restart. */
   create(): void {
-    this.rt.disk.write(KEY, BYTES_PER_ENTRY, 0, () => {}, { entries: [], length: 0 } satisfies Stored);
+    this.rt.disk.write(KEY, BYTES_PER_ENTRY, 0, () => {}, { entries: this.entries, length: 0 } satisfies Stored);
   }
 
   /** Logs an outcome; `onDurable` runs once it is on disk (at once, when checkpointing in batches: the outcome is announced before). */
@@ -113,13 +106,13 @@ export class OutcomeLog {
     const batch = this.pending;
     this.pending = [];
     const before = this.entries.length;
-    for (const b of batch) this.entries.push(b.entry);
+    for (const b of batch) this.entries.append(b.entry);
     this.writing = true;
     this.rt.disk.append(KEY, batch.length * BYTES_PER_ENTRY, (ok) => {
       if (ok) return this.rt.disk.sync(() => this.written(batch));
       if (this.batched) this.due = true;
       // Disk full or failed: nothing is durable; keep the batch and try again shortly.
-      this.entries = this.entries.slice(0, before);
+      this.entries.truncate(before);
       this.writing = false;
       this.retrying = true;
       this.pending = [...batch, ...this.pending];

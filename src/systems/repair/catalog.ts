@@ -1,3 +1,4 @@
+import { SlotSets, SlotSetView, type IntSet } from '../../kernel/index.js';
 /**
  * Commits a chunk's replica set to the metadata catalog (document 002's
  * UpdateReplication, through Raft), then calls `done`. `replicas` is read
@@ -13,13 +14,30 @@ export interface CatalogEntry {
   bytes: number;
   checksum: number;
   /** Nodes believed to hold a verified replica: change it through the catalog, which keeps an index by node. */
-  readonly replicas: ReadonlySet<number>;
+  readonly replicas: IntSet;
 }
 
-interface Stored extends CatalogEntry {
-  readonly replicas: Set<number>;
-  /** Position in acknowledgement order (kept when a chunk is acknowledged again). */
-  readonly seq: number;
+/**
+ * An entry as the catalog keeps it: its replica set is a row of the
+ * catalog's slot sets (a Set per chunk, for the whole run, was some 150
+ * bytes). Each entry has a row of its own, so an entry replaced by a new
+ * acknowledgement of its chunk keeps the set it had.
+ */
+class Stored implements CatalogEntry {
+  constructor(
+    private readonly sets: SlotSets,
+    /** This entry's row in `sets`. */
+    readonly row: number,
+    readonly chunk: number,
+    readonly bytes: number,
+    readonly checksum: number,
+    /** Position in acknowledgement order (kept when a chunk is acknowledged again). */
+    readonly seq: number,
+  ) {}
+
+  get replicas(): SlotSetView {
+    return new SlotSetView(this.sets, this.row);
+  }
 }
 
 /**
@@ -37,6 +55,13 @@ export class ReplicaCatalog {
   private readonly entries = new Map<number, Stored>();
   private readonly byNode = new Map<number, Set<Stored>>();
   private added = 0;
+  private readonly sets: SlotSets;
+  private rows = 0;
+
+  /** `slotsPerEntry`: replicas kept in place per entry (the replication factor; more are kept beside). */
+  constructor(slotsPerEntry = 3) {
+    this.sets = new SlotSets(Math.max(1, slotsPerEntry));
+  }
   private readonly listeners: Array<(entry: CatalogEntry) => void> = [];
 
   /** Calls `listener` after each change of an entry's replica set (the metadata shards' publisher). */
@@ -51,7 +76,7 @@ export class ReplicaCatalog {
   add(chunk: number, bytes: number, checksum: number, replicas: Iterable<number>): CatalogEntry {
     const old = this.entries.get(chunk);
     if (old) for (const n of old.replicas) this.byNode.get(n)!.delete(old);
-    const entry: Stored = { chunk, bytes, checksum, replicas: new Set(), seq: old ? old.seq : this.added++ };
+    const entry = new Stored(this.sets, this.rows++, chunk, bytes, checksum, old ? old.seq : this.added++);
     this.entries.set(chunk, entry);
     for (const n of replicas) this.link(entry, n);
     this.changed(entry);

@@ -1,3 +1,4 @@
+import { SlotSetMap } from '../../kernel/index.js';
 import type { CatalogEntry } from './catalog.js';
 
 /**
@@ -9,7 +10,12 @@ import type { CatalogEntry } from './catalog.js';
  * rebalancer reads.
  */
 export class HolderSightings {
-  private readonly seen = new Map<number, Set<number>>();
+  /** Nodes seen holding each chunk, in columns (every chunk stored is seen every sweep). */
+  private readonly seen: SlotSetMap;
+
+  constructor(replicationFactor: number) {
+    this.seen = new SlotSetMap(Math.max(1, replicationFactor));
+  }
 
   /** A new sweep: nothing is confirmed until nodes report again. */
   clear(): void {
@@ -17,14 +23,14 @@ export class HolderSightings {
   }
 
   saw(chunk: number, node: number): void {
-    let nodes = this.seen.get(chunk);
-    if (!nodes) this.seen.set(chunk, (nodes = new Set()));
-    nodes.add(node);
+    if (!this.seen.isOpen(chunk)) this.seen.open(chunk, [node]);
+    else this.seen.add(chunk, node);
   }
 
   /** How many of the holders the catalog lists have shown, this sweep, that they hold the chunk. */
   confirmedHolders(entry: CatalogEntry): number {
-    const nodes = this.seen.get(entry.chunk);
-    return nodes ? [...entry.replicas].filter((n) => nodes.has(n)).length : 0;
+    let n = 0;
+    for (const node of entry.replicas) if (this.seen.has(entry.chunk, node)) n++;
+    return n;
   }
 }

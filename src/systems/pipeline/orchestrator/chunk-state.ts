@@ -2,7 +2,7 @@ import type { SimTime } from '../../../kernel/index.js';
 import type { NodeRuntime, TimerHandle } from '../../../world/runtime.js';
 import type { Stage, Telemetry } from '../../telemetry.js';
 import { chunkAt, chunkCount, type Chunk } from '../chunks.js';
-import { F64Column, I32Column, U8Column } from '../../../kernel/index.js';
+import { F64Column, I32Column, SlotSets, SlotSetView, U8Column } from '../../../kernel/index.js';
 import type { PipelineOptions } from '../options.js';
 
 /** A chunk's place in the stages; `waiting` (code 0) until ingestion or a reply first reaches it. */
@@ -41,8 +41,6 @@ const PAGE_BITS = 12;
 export class ChunkStates {
   /** Chunks in the dataset. */
   readonly length: number;
-  /** Replica slots per chunk; a chunk with more replicas keeps its list in `extraReplicas`. */
-  readonly slots: number;
   readonly status = new U8Column(0, PAGE_BITS);
   readonly dispatches: F64Column;
   readonly processFailures = new I32Column(0, PAGE_BITS);
@@ -54,20 +52,17 @@ export class ChunkStates {
   readonly timer = new F64Column(-1, PAGE_BITS);
   readonly distStartedAt = new F64Column(0, PAGE_BITS);
   readonly processStartedAt = new F64Column(0, PAGE_BITS);
-  readonly replicaCount = new U8Column(0, PAGE_BITS);
-  readonly replicaSlots: I32Column;
-  /** Replica lists longer than `slots` (late answers, a previous life's work, before the surplus is trimmed). */
-  readonly extraReplicas = new Map<number, number[]>();
+  /** Verified replicas, `replicationFactor` slots per chunk (longer lists, before the surplus is trimmed, beside them). */
+  readonly replicas: SlotSets;
   readonly awaiting = new Map<number, Set<number>>();
   readonly background = new Map<number, Set<number>>();
   readonly tickets = new Map<number, string>();
 
   constructor(private readonly opts: PipelineOptions, epoch: number) {
     this.length = chunkCount(opts.datasetBytes, opts.fileBytes, opts.chunkBytes);
-    this.slots = Math.max(1, opts.replicationFactor);
     this.dispatches = new F64Column(epoch, PAGE_BITS);
     this.distAttempt = new F64Column(epoch, PAGE_BITS);
-    this.replicaSlots = new I32Column(-1, PAGE_BITS + Math.ceil(Math.log2(this.slots)));
+    this.replicas = new SlotSets(Math.max(1, opts.replicationFactor), PAGE_BITS);
   }
 
   /** A view of chunk `id`'s state (0 <= id < length); views of the same chunk read and write the same columns. */
@@ -83,66 +78,6 @@ export class ChunkStates {
   /** Chunk `id`'s status. */
   statusOf(id: number): Status {
     return STATUSES[this.status.get(id)]!;
-  }
-}
-
-/**
- * The verified replicas of one chunk, in the order they were added (as a
- * Set iterates): the part of the Set interface the stages use, over the
- * table's slots.
- */
-export class ReplicaList implements Iterable<number> {
-  constructor(private readonly t: ChunkStates, private readonly id: number) {}
-
-  get size(): number {
-    return this.t.replicaCount.get(this.id);
-  }
-
-  private list(): number[] {
-    const { t, id } = this;
-    const n = t.replicaCount.get(id);
-    if (n > t.slots) return t.extraReplicas.get(id)!;
-    const out: number[] = [];
-    for (let k = 0; k < n; k++) out.push(t.replicaSlots.get(id * t.slots + k));
-    return out;
-  }
-
-  has(node: number): boolean {
-    const { t, id } = this;
-    const n = t.replicaCount.get(id);
-    if (n > t.slots) return t.extraReplicas.get(id)!.includes(node);
-    for (let k = 0; k < n; k++) if (t.replicaSlots.get(id * t.slots + k) === node) return true;
-    return false;
-  }
-
-  add(node: number): this {
-    if (this.has(node)) return this;
-    this.replace([...this.list(), node]);
-    return this;
-  }
-
-  delete(node: number): boolean {
-    if (!this.has(node)) return false;
-    this.replace(this.list().filter((n) => n !== node));
-    return true;
-  }
-
-  /** Makes the list exactly `nodes` (in that order, first of each kept). */
-  replace(nodes: Iterable<number>): void {
-    const { t, id } = this;
-    const list = [...new Set(nodes)];
-    if (list.length > 255) throw new Error(`chunk ${id}: ${list.length} replicas`);
-    t.replicaCount.set(id, list.length);
-    if (list.length > t.slots) {
-      t.extraReplicas.set(id, list);
-      return;
-    }
-    t.extraReplicas.delete(id);
-    for (let k = 0; k < t.slots; k++) t.replicaSlots.set(id * t.slots + k, k < list.length ? list[k]! : -1);
-  }
-
-  [Symbol.iterator](): Iterator<number> {
-    return this.list()[Symbol.iterator]();
   }
 }
 
@@ -202,11 +137,11 @@ export class ChunkState {
     this.t.distTries.set(this.id, v);
   }
   /** Targets with a verified replica. */
-  get replicas(): ReplicaList {
-    return new ReplicaList(this.t, this.id);
+  get replicas(): SlotSetView {
+    return new SlotSetView(this.t.replicas, this.id);
   }
   set replicas(nodes: Iterable<number>) {
-    new ReplicaList(this.t, this.id).replace(nodes);
+    this.t.replicas.replace(this.id, nodes);
   }
   /** Targets of the current attempt that have not answered (NO_TARGETS between attempts). */
   get awaiting(): Set<number> {
