@@ -6,8 +6,9 @@
  * Benchmarks are interleaved round by round (kernel, ceilings, network, then
  * again), so slow drift of the machine affects all of them alike.
  *
- * Options: --reps=N (default 5), --only=kernel,ceiling,network,sweep,soak,scale
+ * Options: --reps=N (default 5), --only=kernel,ceiling,network,sweep,soak,at-rest,scale
  * (soak, a simulated week advanced day by day with the heap after each day,
+ * at-rest, the memory each stored chunk costs,
  * and scale, the whole system from 100 to 1,000 nodes and 10 to 40 simulated
  * minutes, run only when named: they take minutes; --scale-grid=full runs
  * the 100 / 1,000 / 10,000 nodes by 1 / 6 / 24 hours grid, which takes hours)
@@ -23,6 +24,7 @@ import { benchNetwork } from './network.js';
 import { benchPhold } from './phold.js';
 import { benchScalePoint, growthExponent, SCALE_GRIDS, type ScalePoint } from './scale.js';
 import { benchSoak } from './soak.js';
+import { benchAtRest } from './at-rest.js';
 import { benchSweep } from './sweep.js';
 import { paceGarbageCollection } from '../src/cli/heap-policy.js';
 
@@ -115,6 +117,7 @@ const selected = benches.filter((b) => !only || only.includes(b.group) || only.i
 const withSweep = !only || only.includes('sweep');
 const withSoak = only?.includes('soak') ?? false;
 const withScale = only?.includes('scale') ?? false;
+const withAtRest = only?.includes('at-rest') ?? false;
 
 const median = (xs: number[]): number => {
   const a = [...xs].sort((x, y) => x - y);
@@ -200,6 +203,13 @@ if (withSoak) {
   console.log(`  soak (once): scenarios/nemesis-soak.yml for 7 simulated days of chaos, ${(r.events / 1e6).toFixed(1)} M events in ${r.wallS.toFixed(1)} s${r.gcExposed ? '' : ' (no --expose-gc: heap figures include garbage)'}`);
   line('heap after each simulated day, MiB', r.heapMiB.map((h) => h.toFixed(1)).join(' '));
   line('heap, last day / first day', `${(last / first).toFixed(2)}${' '.repeat(9)}`, last / first <= 1.2 ? 'flat within 20 %: target met' : 'grows more than 20 %: target NOT met');
+}
+if (withAtRest) {
+  const r = benchAtRest();
+  console.log('');
+  console.log(`  data at rest (once): 100 nodes, 10 TB in 100 MB chunks, 3 replicas; live heap + array buffers after a full GC${r.gcExposed ? '' : ' (no --expose-gc: figures include garbage)'}`);
+  line('live memory at 1 h and 2 h, MiB', `${r.liveMiB[0].toFixed(1)} ${r.liveMiB[1].toFixed(1)}`, `${r.chunks} chunks acknowledged in the second hour`);
+  line('memory per chunk stored', `${r.bytesPerChunk.toFixed(0)} bytes  `, `a million chunks (100 TB): ~${((r.bytesPerChunk * 1e6) / 2 ** 20).toFixed(0)} MiB`);
 }
 if (withScale) {
   const gridName = (args['scale-grid'] ?? 'quick') as keyof typeof SCALE_GRIDS;
