@@ -221,6 +221,11 @@ export class Dispatch {
     }
   }
 
+  /** The chunk's outcome is durable and announced: it is no worker's work any more (and never again in this life). */
+  settled(state: ChunkState): void {
+    this.heldBy.get(state.worker)?.delete(state.id);
+  }
+
   /** The processed output is gone with its worker: process the staged chunk again. */
   outputLost(state: ChunkState, reason: string): void {
     this.ctx.stages.distribution.withdraw(state);

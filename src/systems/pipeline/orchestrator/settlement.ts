@@ -81,6 +81,7 @@ export class Settlement {
     const { id, bytes } = state.chunk;
     this.log.append({ chunk: id, outcome, replicas, bytes: state.processedBytes, reason }, () => {
       this.finished++;
+      this.ctx.stages.dispatch.settled(state);
       if (outcome === 'acked') {
         telemetry.emit({ kind: 'acked', chunk: id, bytes, replicas, pending: state.background?.size ?? 0, adopted: reason === ADOPTED });
         if (state.worker >= 0) this.ctx.rt.send(state.worker, PipelinePort.release, { chunk: id });

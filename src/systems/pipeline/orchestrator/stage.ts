@@ -12,7 +12,7 @@ import type { LoggedOutcome } from '../outcome-log.js';
 export interface Stages {
   readonly recovery: { readonly active: boolean };
   readonly ingestion: { next(): void; hold(): void; release(): void };
-  readonly dispatch: { stage(state: ChunkState): void; outputLost(state: ChunkState, reason: string): void; reprocess(state: ChunkState, reason: string): void };
+  readonly dispatch: { stage(state: ChunkState): void; outputLost(state: ChunkState, reason: string): void; reprocess(state: ChunkState, reason: string): void; settled(state: ChunkState): void };
   readonly distribution: { enqueue(state: ChunkState): void; next(): void; withdraw(state: ChunkState): void };
   readonly settlement: { readonly allSettled: boolean; finish(state: ChunkState, outcome: 'acked' | 'failed', reason: string): void; restore(o: LoggedOutcome): void };
 }
