@@ -66,16 +66,10 @@ export class SlotSets {
 
   /** Makes item `id`'s set exactly `values` (first of each kept, in order). */
   replace(id: number, values: Iterable<number>): void {
-    const list = [...new Set(values)];
-    const n = list.length;
-    this.counts.set(id, n);
-    if (n > this.width) {
-      this.overflow.set(id, list);
-      return;
-    }
+    // Emptied, then filled: slots past the count are never read, so they need no clearing.
+    this.counts.set(id, 0);
     this.overflow.delete(id);
-    const base = id * this.width;
-    for (let k = 0; k < this.width; k++) this.slots.set(base + k, k < n ? list[k]! : -1);
+    for (const v of values) this.add(id, v);
   }
 }
 

@@ -1,3 +1,4 @@
+import { I32Column } from '../../kernel/index.js';
 import type { TimerHandle } from '../../world/runtime.js';
 import type { PlacementStrategy } from '../pipeline/placement.js';
 import type { SourceNodeContext } from '../pipeline/source-node.js';
@@ -42,6 +43,9 @@ export class Repairer {
   private readonly surplus = new Map<string, { chunk: number; node: number }>();
   /** Deletion orders sent and not yet seen through ("chunk|node"). */
   private readonly removing = new Set<string>();
+  /** By chunk: the number of the last inventory that listed it (a Set of each inventory's chunks, every node every sweep, was most of a sweep's cost). */
+  private readonly listedIn = new I32Column(0);
+  private inventories = 0;
   /** Earliest local time the next repair may start (bandwidth pacing). */
   private nextStart = 0;
   private wake: TimerHandle | -1 = -1;
@@ -307,9 +311,10 @@ export class Repairer {
    * confirmed, then adopted or collected.
    */
   private onInventory(node: number, inv: Inventory): void {
-    const held = new Set(inv.chunks);
+    const mark = ++this.inventories;
+    for (const chunk of inv.chunks) if (Number.isInteger(chunk) && chunk >= 0) this.listedIn.set(chunk, mark);
     for (const entry of this.ctx.catalog.on(node)) {
-      if (!held.has(entry.chunk) && !this.ctx.claims.copying(entry.chunk)) this.drop(node, entry.chunk, 'missing from inventory');
+      if (this.listedIn.get(entry.chunk) !== mark && !this.ctx.claims.copying(entry.chunk)) this.drop(node, entry.chunk, 'missing from inventory');
     }
     for (const chunk of inv.chunks) {
       this.ctx.sightings.saw(chunk, node);

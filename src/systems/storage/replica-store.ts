@@ -106,18 +106,20 @@ export class ReplicaStore {
     this.rt.send(this.opts.metadataNode, RepairPort.badReplica, { chunk, reason });
   }
 
-  /** Reads the given replicas one after another, then waits for the next pass. */
-  private scrub(pending: number[]): void {
-    const chunk = pending.shift();
-    if (chunk === undefined) {
+  /** Reads the given replicas one after another (from `next` on), then waits for the next pass. */
+  private scrub(pending: number[], next = 0): void {
+    // Skipping replicas dropped since the pass began: a loop, not a recursion per replica.
+    let i = next;
+    while (i < pending.length && !this.held.has(pending[i]!)) i++;
+    if (i >= pending.length) {
       this.rt.setTimer(this.opts.scrubInterval, () => this.scrub([...this.held]));
       return;
     }
-    if (!this.held.has(chunk)) return this.scrub(pending);
+    const chunk = pending[i]!;
     this.rt.disk.read(chunkKey(chunk), (obj) => {
       if (obj === null) this.bad(chunk, 'missing');
       else if (obj.actualChecksum !== obj.checksum) this.bad(chunk, 'corrupt');
-      this.scrub(pending);
+      this.scrub(pending, i + 1);
     });
   }
 }
