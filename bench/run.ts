@@ -210,6 +210,7 @@ if (withAtRest) {
   console.log(`  data at rest (once): 100 nodes, 10 TB in 100 MB chunks, 3 replicas; live heap + array buffers after a full GC${r.gcExposed ? '' : ' (no --expose-gc: figures include garbage)'}`);
   line('live memory at 1 h and 2 h, MiB', `${r.liveMiB[0].toFixed(1)} ${r.liveMiB[1].toFixed(1)}`, `${r.chunks} chunks acknowledged in the second hour`);
   line('memory per chunk stored', `${r.bytesPerChunk.toFixed(0)} bytes  `, `a million chunks (100 TB): ~${((r.bytesPerChunk * 1e6) / 2 ** 20).toFixed(0)} MiB`);
+  line('CPU of the first and the second hour', `${r.cpuS[0].toFixed(1)} ${r.cpuS[1].toFixed(1)} s`, `second / first ${(r.cpuS[1] / r.cpuS[0]).toFixed(2)} (it holds twice the data)`);
 }
 if (withScale) {
   const gridName = (args['scale-grid'] ?? 'quick') as keyof typeof SCALE_GRIDS;
