@@ -43,8 +43,8 @@ export class SlotSets {
 
   /** Adds `value` at the end unless present; whether it was added. */
   add(id: number, value: number): boolean {
-    const n = this.counts.get(id);
     if (this.has(id, value)) return false;
+    const n = this.counts.get(id);
     if (n < this.width) {
       this.slots.set(id * this.width + n, value);
       this.counts.set(id, n + 1);

@@ -94,8 +94,9 @@ export class Disk {
     return slot === undefined ? -1 : this.meta[slot * STRIDE + VERSION]!;
   }
 
-  /** Size of the object under `key`, 0 when there is none. */
+  /** Size of the object under `key`, 0 when there is none (or the disk failed). */
   sizeOf(key: string): number {
+    if (this.failed) return 0;
     const slot = this.slots.get(key);
     return slot === undefined ? 0 : this.meta[slot * STRIDE + BYTES]!;
   }
@@ -151,6 +152,7 @@ export class Disk {
     if (this.failed) return [];
     return [...this.slots.keys()].filter((k) => k.startsWith(prefix));
   }
+
   /**
    * The node lost power: operations not yet complete stop now (their
    * completions never fire, being bound to the node's old life), so the

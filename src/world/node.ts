@@ -233,7 +233,7 @@ class HostDisk implements DiskRuntime {
 
   append(key: string, bytes: number, done: (ok: boolean) => void, data?: unknown): void {
     const disk = this.disk;
-    const size = (): number => (disk.failed ? 0 : disk.sizeOf(key)) + bytes;
+    const size = (): number => disk.sizeOf(key) + bytes;
     if (disk.failed || !disk.hasRoomFor(key, size())) return void this.host.setTimer(disk.spec.opLatency, () => done(false));
     const at = disk.schedule(bytes, disk.spec.writeBytesPerS);
     this.host.atSimTime(at, () => {

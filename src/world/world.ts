@@ -390,12 +390,10 @@ export class World implements DiskObserver {
   removed(node: number, key: string): void {
     const where = this.locations.get(key);
     if (!where) return;
-    if (where.includes(node)) {
+    const at = where.indexOf(node);
+    if (at >= 0) {
       if (where.length === 1) this.locations.delete(key);
-      else {
-        const rest = where.filter((n) => n !== node);
-        this.locations.set(key, exactly(rest.length, (i) => rest[i]!));
-      }
+      else this.locations.set(key, exactly(where.length - 1, (i) => where[i < at ? i : i + 1]!));
     }
     for (const w of this.objectWatchers) w(node, key);
   }

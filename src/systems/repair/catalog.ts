@@ -60,12 +60,12 @@ export class ReplicaCatalog {
   private added = 0;
   private readonly sets: SlotSets;
   private rows = 0;
+  private readonly listeners: Array<(entry: CatalogEntry) => void> = [];
 
   /** `slotsPerEntry`: replicas kept in place per entry (the replication factor; more are kept beside). */
   constructor(slotsPerEntry = 3) {
     this.sets = new SlotSets(Math.max(1, slotsPerEntry));
   }
-  private readonly listeners: Array<(entry: CatalogEntry) => void> = [];
 
   /** Calls `listener` after each change of an entry's replica set (the metadata shards' publisher). */
   onChange(listener: (entry: CatalogEntry) => void): void {

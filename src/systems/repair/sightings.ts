@@ -1,6 +1,8 @@
 import { SlotSetMap } from '../../kernel/index.js';
 import type { CatalogEntry } from './catalog.js';
 
+const NONE: readonly number[] = [];
+
 /**
  * Which nodes have shown, since the current garbage-collection sweep began,
  * that they hold each chunk (by listing it in an inventory). A catalog rebuilt
@@ -23,8 +25,8 @@ export class HolderSightings {
   }
 
   saw(chunk: number, node: number): void {
-    if (!this.seen.isOpen(chunk)) this.seen.open(chunk, [node]);
-    else this.seen.add(chunk, node);
+    if (!this.seen.isOpen(chunk)) this.seen.open(chunk, NONE);
+    this.seen.add(chunk, node);
   }
 
   /** How many of the holders the catalog lists have shown, this sweep, that they hold the chunk. */
