@@ -6,6 +6,7 @@ import { nodeCrash } from './faults/node-crash.js';
 import { brownout, clockSkew, cloudOutage, diskFull, nodePause, rackFailure, regionOutage } from './faults/node-faults.js';
 import { nodeDecommission, nodeDrain, nodeJoin } from './faults/lifecycle.js';
 import { nodeLoss } from './faults/node-loss.js';
+import { nodeLossRandom } from './faults/node-loss-random.js';
 import { raftAddMember, raftRemoveMember } from './faults/raft-membership.js';
 import { linkFlap, partition } from './faults/partition.js';
 
@@ -15,7 +16,7 @@ import { linkFlap, partition } from './faults/partition.js';
  */
 export const FAULT_CATALOG = [
   // nodes
-  nodeCrash, nodeLoss, nodePause, clockSkew,
+  nodeCrash, nodeLoss, nodeLossRandom, nodePause, clockSkew,
   // network
   partition, latencySpike, jitter, packetLoss, duplicate, reorder, bandwidthThrottle, transferFailure, linkFlap,
   // disks

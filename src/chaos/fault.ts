@@ -77,14 +77,17 @@ export interface FaultKind<S extends z.ZodObject = z.ZodObject> {
   kind: string;
   summary: string;
   schema: S;
-  apply(ctx: FaultContext, params: z.output<S>): Undo | undefined;
+  /** `drawn`: what `draw` drew when the fault struck (kinds without `draw`: empty). */
+  apply(ctx: FaultContext, params: z.output<S>, drawn?: readonly number[]): Undo | undefined;
   endsAfter(params: z.output<S>): SimTime | undefined;
   /** Topology names the parameters mention, for validation before the run. */
   names(params: z.output<S>): NameRef[];
-  /** Further checks once names resolve to nodes (`members(name)` gives node names). */
-  check?(params: z.output<S>, members: (name: string) => string[]): ParamProblem | undefined;
-  /** Human-readable targets for faults.csv. */
-  describe(params: z.output<S>): string;
+  /** Further checks once names resolve to nodes (`members(name)` gives node names; `serving`: the nodes the cluster starts with, standby machines left out). */
+  check?(params: z.output<S>, members: (name: string) => string[], serving: readonly string[]): ParamProblem | undefined;
+  /** Human-readable targets for faults.csv (`drawn`: the names of the nodes `draw` drew). */
+  describe(params: z.output<S>, drawn?: readonly string[]): string;
+  /** Present for a kind whose targets are drawn when it strikes, from the `faults` stream: draws them (node indexes). */
+  draw?(ctx: FaultContext, params: z.output<S>): number[];
   /** Present when the nemesis may draw this kind: how a strike is drawn. */
   nemesis?: NemesisPart<S>;
 }

@@ -29,7 +29,8 @@ export class FaultInjector {
 
   private start(spec: FaultSpec, index: number): void {
     const entry = faultKind(spec.kind)!;
-    let targets = entry.describe(spec as never);
+    const drawn = entry.draw?.(this.ctx, spec as never) ?? [];
+    let targets = entry.describe(spec as never, drawn.map((n) => this.ctx.world.nodes[n]!.name));
     // A role target ("@raft-leader") may name nobody when the fault strikes: then it does not strike.
     const empty = entry.names(spec as never).find((ref) => this.ctx.members(ref.name).length === 0);
     if (empty) {
@@ -40,7 +41,7 @@ export class FaultInjector {
     const roles = [...new Set(entry.names(spec as never).map((ref) => ref.name).filter((name) => name.startsWith('@')))];
     const resolved = roles.map((role) => `${role}=${this.ctx.members(role).map((n) => this.ctx.world.nodes[n]!.name).join('+')}`);
     if (resolved.length > 0) targets = `${targets} (${resolved.join(', ')})`;
-    const undo = entry.apply(this.ctx, spec as never);
+    const undo = entry.apply(this.ctx, spec as never, drawn);
     this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'start', targets });
     this.ctx.world.trace('fault', -1, `${spec.kind} start ${targets}`);
     this.afterChange();

@@ -28,12 +28,15 @@ const UNIT_MICROS: Record<string, number> = {
   m: 60 * MICROS_PER_S,
   min: 60 * MICROS_PER_S,
   h: 3600 * MICROS_PER_S,
+  d: 86_400 * MICROS_PER_S,
+  // A year of 365 days: failure rates are quoted per year (an annualised failure rate), and a day count is exact.
+  y: 365 * 86_400 * MICROS_PER_S,
 };
 
-const DURATION_RE = /^\s*(-?\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|min|h)\s*$/;
+const DURATION_RE = /^\s*(-?\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|min|h|d|y)\s*$/;
 
 /**
- * Parses "250ms", "30s", "5m", "1.5h" into microseconds. Returns an error
+ * Parses "250ms", "30s", "5m", "1.5h", "2d", "10y" (365 days) into microseconds. Returns an error
  * string rather than throwing, so schema validation can report it in place.
  */
 export function parseDuration(text: string): SimTime | string {

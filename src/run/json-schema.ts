@@ -108,7 +108,7 @@ function describe(walk: Walk, own: string, key: string, child: Json, owner: Owne
   if (direct !== undefined) return direct;
   if (key === 'kind' && context.startsWith('fault:')) return `The fault kind (docs/faults.md#${context.slice(6)}).`;
   // A block of settings whose fields are described one by one.
-  if (child.properties !== undefined) return `The \`${own}\` settings: see each field (${own.startsWith('nemesis') ? 'docs/faults.md#nemesis' : `docs/scenarios.md#${own.split('.')[0]}`}).`;
+  if (child.properties !== undefined) return `The \`${own}\` settings: see each field (${own.startsWith('nemesis') ? 'docs/faults.md#nemesis' : own.startsWith('failures') ? 'docs/faults.md#failure-processes' : `docs/scenarios.md#${own.split('.')[0]}`}).`;
   if (owner !== undefined) return `Part of \`${owner.key}\`: ${owner.text}`;
   return undefined;
 }
@@ -121,7 +121,8 @@ function annotate(node: Json, path: string, walk: Walk, context: string, owner: 
       const kind = (props?.kind as Json | undefined)?.const;
       // A fault's fields are described in faults.md under its kind; a latency's (`dist:`) in the Latency table.
       if (typeof kind === 'string' && path.endsWith('faults[]')) annotate(branch, path, walk, `fault:${kind}`, undefined);
-      else if (props?.dist !== undefined) annotate(branch, path, walk, 'latency', undefined);
+      // A failure process's distributions (`failures.*.lifetime`, its delays) are described in faults.md's tables of them.
+      else if (props?.dist !== undefined) annotate(branch, path, walk, path.startsWith('failures.') ? (path.endsWith('.lifetime') ? 'failures.lifetime' : 'failures.delay') : 'latency', undefined);
       else annotate(branch, path, walk, context, owner);
     }
   }
@@ -152,7 +153,7 @@ export function scenarioJsonSchema(sources: SchemaSources): { schema: Json; unde
   const { blocks = {}, ...core } = sources.defaults as { blocks?: Json } & Json;
   const docs = new Map([
     ...fieldDescriptions(sources.scenariosMd, '###', (name) => name),
-    ...fieldDescriptions(sources.faultsMd, '##', (name) => (name === 'nemesis' ? 'nemesis' : `fault:${name}`)),
+    ...fieldDescriptions(sources.faultsMd, '##', (name) => (name === 'nemesis' ? 'nemesis' : name === 'failure_processes' ? 'failures' : `fault:${name}`)),
   ]);
   const schema = z.toJSONSchema(scenarioSystems().schema, { io: 'input', unrepresentable: 'any' }) as Json;
   const walk: Walk = { describe: (p) => docs.get(p), defaults: { ...core, ...blocks }, missing: [] };

@@ -1,4 +1,4 @@
-import { FaultInjector, planNemesis } from '../chaos/index.js';
+import { FaultInjector, planFailures, planNemesis } from '../chaos/index.js';
 import { evaluateExpectations } from '../check/index.js';
 import { RandomStreams, Simulator, type SimTime } from '../kernel/index.js';
 import { faultsCsv } from '../metrics/index.js';
@@ -132,9 +132,11 @@ export class ScenarioRun {
     // A role ("@raft-leader") names whoever holds it when the fault strikes.
     const members = (name: string): number[] => observers.holders(name) ?? world.resolveMembers(name);
     this.injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members }, () => observers.afterFault());
-    const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: topology.nodes.filter((n) => !n.standby).map((n) => n.name), clouds: topology.clouds }, streams) : [];
-    this.injector.schedule([...sc.faults, ...nemesis]);
-    this.faultCount = sc.faults.length + nemesis.length;
+    const serving = topology.nodes.filter((n) => !n.standby).map((n) => n.name);
+    const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: serving, clouds: topology.clouds }, streams) : [];
+    const failures = sc.failures ? planFailures(sc.failures, serving, sc.duration, streams) : [];
+    this.injector.schedule([...sc.faults, ...nemesis, ...failures]);
+    this.faultCount = sc.faults.length + nemesis.length + failures.length;
     world.start();
     sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => observers.sample());
   }

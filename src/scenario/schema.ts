@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { faultSchema, nemesisSchema } from '../chaos/index.js';
+import { expectedFailures, failuresSchema, faultSchema, MAX_FAILURES, nemesisSchema } from '../chaos/index.js';
 import { chunkCount } from '../systems/pipeline/chunks.js';
 import { expectSchema } from './expectations.js';
 import { duration, formatRate, formatSize, formatSpan, MAX_LATENCY, MAX_SIZE, MAX_STEP, period, periodOrOff, rate, size, wait, Z_MAX } from '../units/index.js';
@@ -234,6 +234,8 @@ export const coreScenarioShape = {
   faults: z.array(faultSchema),
   /** Random chaos drawn from rates, beside (or instead of) the fixed timeline. */
   nemesis: nemesisSchema.optional(),
+  /** Failure processes: machine and disk lifetimes, downtimes and replacements, drawn per node. */
+  failures: failuresSchema.optional(),
   /** Assertions on summary metrics; any that fails makes the run exit 1. */
   expect: expectSchema.default({}),
 };
@@ -257,6 +259,7 @@ function checkCore(sc: CoreScenario, ctx: z.RefinementCtx): void {
   const hb = sc.detector.heartbeat;
   if (hb.suspect_after > hb.timeout) issue(['detector', 'heartbeat', 'suspect_after'], `must not exceed timeout (${hb.timeout / 1e6}s)`);
   checkTopology(sc, issue);
+  checkFailures(sc, issue);
   checkDataset(sc, issue);
   checkLatencies(sc, issue);
   checkSteps(sc, issue);
@@ -269,6 +272,18 @@ function checkTopology(sc: CoreScenario, issue: Issue): void {
       total += r.nodes + r.standby;
       if (total > MAX_NODES) return issue(['topology', 'clouds', cloud, 'regions', region, 'nodes'], `the topology reaches ${total} nodes here; at most ${MAX_NODES} (docs/scenarios.md, Limits)`);
     }
+  }
+}
+
+function checkFailures(sc: CoreScenario, issue: Issue): void {
+  const f = sc.failures;
+  if (!f) return;
+  let nodes = 0;
+  for (const c of Object.values(sc.topology.clouds)) for (const r of Object.values(c.regions)) nodes += r.nodes;
+  const span = Math.max(0, Math.min(f.stop ?? sc.duration, sc.duration) - f.start);
+  const expected = expectedFailures(f, nodes, span);
+  if (expected > MAX_FAILURES) {
+    issue(['failures', f.nodes ? 'nodes' : 'disks', 'lifetime'], `${nodes} nodes over ${formatSpan(span)} at these lifetimes are about ${Math.round(expected)} failures; at most ${MAX_FAILURES} (docs/scenarios.md, Limits): the whole timeline is drawn before the run`);
   }
 }
 

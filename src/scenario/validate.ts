@@ -102,7 +102,8 @@ function checkMembershipChanges(sc: Scenario, names: TopologyNames): NameProblem
       return { path: ['faults', i, 'node'], message: `"${f.node}" is the source node, which keeps the catalog and orchestrates; it cannot be drained or decommissioned (lose it with node_loss, or choose another node)` };
     }
     if (f.kind === 'node_join') demands.push({ at: f.at, i, path: ['faults', i, f.node !== undefined ? 'node' : 'region'], node: f.node, region: f.region });
-    if ((f.kind === 'node_loss' || f.kind === 'node_drain' || f.kind === 'node_decommission') && f.replace_after !== undefined) demands.push({ at: f.at + f.replace_after, i, path: ['faults', i, 'replace_after'], region: regionOf(f.node) });
+    // A machine replaced in place (what a failure process does) takes no standby machine.
+    if ((f.kind === 'node_loss' || f.kind === 'node_drain' || f.kind === 'node_decommission') && f.replace_after !== undefined && !(f.kind === 'node_loss' && f.replace_with === 'in_place')) demands.push({ at: f.at + f.replace_after, i, path: ['faults', i, 'replace_after'], region: regionOf(f.node) });
   }
   const free = new Set(names.standby);
   for (const d of demands.sort((a, b) => a.at - b.at || a.i - b.i)) {
@@ -149,6 +150,9 @@ function checkFaults(sc: Scenario, names: TopologyNames, hint: string, roles: Sy
   for (const [i, name] of (sc.nemesis?.spare ?? []).entries()) {
     if (!names.nodes.includes(name)) return { path: ['nemesis', 'spare', i], message: `no node called "${name}"; ${hint}` };
   }
+  for (const [i, name] of (sc.failures?.spare ?? []).entries()) {
+    if (!names.nodes.includes(name)) return { path: ['failures', 'spare', i], message: `no node called "${name}"; ${hint}` };
+  }
   for (const [i, fault] of sc.faults.entries()) {
     const entry = faultKind(fault.kind)!;
     for (const ref of entry.names(fault as never)) {
@@ -165,7 +169,7 @@ function checkFaults(sc: Scenario, names: TopologyNames, hint: string, roles: Sy
       }
       if (![...names.nodes, ...names.regions, ...names.racks, ...names.clouds].includes(ref.name)) return { path: ['faults', i, ...ref.path], message: `no node, rack, region or cloud called "${ref.name}"; ${hint}` };
     }
-    const problem = entry.check?.(fault as never, names.members);
+    const problem = entry.check?.(fault as never, names.members, names.nodes.filter((n) => !names.standby.includes(n)));
     if (problem) return { path: ['faults', i, ...problem.path], message: problem.message };
   }
   return undefined;

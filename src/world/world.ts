@@ -317,6 +317,19 @@ export class World implements DiskObserver {
     this.trace('disk_fail', node, '');
   }
 
+  /**
+   * A new, empty data disk replaces the node's (failed or not): what was on
+   * the old one is gone. A node that is up restarts its software on the new
+   * disk, as after a swap; one that is down boots from it when it restarts.
+   */
+  replaceDisk(node: number): void {
+    const n = this.nodes[node]!;
+    if (!n.disk.failed) this.failDisk(node);
+    n.disk.renew();
+    this.trace('disk_replaced', node, '');
+    if (n.up) this.crash(node)();
+  }
+
   /** Slows a node's disk (slowdowns stack by multiplication); the undo removes this slowdown. */
   slowDisk(node: number, slowdown: DiskSlowdown): Undo {
     const id = this.nextFaultId++;

@@ -17,7 +17,7 @@ function harness(opts: TinyWorldOptions = {}) {
     const entry = faultKind(spec.kind as string)!;
     const params = entry.schema.parse({ at: 0, ...spec });
     const handle: { undo?: () => void } = {};
-    w.at(t, () => (handle.undo = entry.apply(ctx, params as never)));
+    w.at(t, () => (handle.undo = entry.apply(ctx, params as never, entry.draw?.(ctx, params as never))));
     return handle;
   };
   const undoAt = (t: number, handle: { undo?: () => void }) => w.at(t, () => handle.undo!());
@@ -33,7 +33,7 @@ const CROSS = 10_000; // r1 <-> r2 one-way latency, µs
 
 describe('the fault catalog', () => {
   it('has a test below for every kind', () => {
-    const tested = ['node_crash', 'node_loss', 'node_pause', 'clock_skew', 'partition', 'latency_spike', 'jitter', 'packet_loss', 'duplicate', 'reorder',
+    const tested = ['node_crash', 'node_loss', 'node_loss_random', 'node_pause', 'clock_skew', 'partition', 'latency_spike', 'jitter', 'packet_loss', 'duplicate', 'reorder',
       'bandwidth_throttle', 'transfer_failure', 'link_flap', 'disk_fail', 'disk_full', 'disk_slow', 'disk_corruption', 'region_outage', 'cloud_outage', 'rack_failure', 'brownout',
       'node_join', 'node_drain', 'node_decommission', 'raft_add_member', 'raft_remove_member'];
     expect(FAULT_CATALOG.map((f) => f.kind).sort()).toEqual([...tested].sort());
@@ -75,6 +75,37 @@ describe('node faults', () => {
     expect(h.world.nodes[1]!).toMatchObject({ service: 'active', up: true });
     expect(h.boots.filter((b) => b.node === 1)).toEqual([{ node: 1, at: 6_000_000 }]);
     expect(h.world.nodes[0]!.up).toBe(false);
+  });
+
+  it('node_loss replaced in place: the same machine comes back that long after, with a new empty disk', () => {
+    const h = harness();
+    h.at(0, () => h.rts[1]!.disk.write('k', MB, 1, () => {}));
+    const f = h.apply(1_000_000, { kind: 'node_loss', node: 'r1-1', replace_after: '5s', replace_with: 'in_place' });
+    h.sim.run(2_000_000);
+    expect(h.world.nodes[1]!.up).toBe(false);
+    h.undoAt(6_000_000, f);
+    h.sim.run(7_000_000);
+    expect(h.world.nodes[1]!).toMatchObject({ service: 'active', up: true });
+    expect(h.boots.filter((b) => b.node === 1).map((b) => b.at)).toEqual([0, 6_000_000]);
+    expect(h.world.holders('k')).toEqual([]);
+    expect(h.rts[1]!.disk.list('')).toEqual([]);
+  });
+
+  it('node_loss_random: count distinct nodes of the pool, drawn from the faults stream, lost; replaced in place at the undo', () => {
+    const h = harness();
+    for (const n of [0, 1, 2, 3]) h.at(0, () => h.rts[n]!.disk.write(`k${n}`, MB, 1, () => {}));
+    const f = h.apply(1_000_000, { kind: 'node_loss_random', count: 2, among: 'c', replace_after: '5s' });
+    h.sim.run(2_000_000);
+    const down = h.world.nodes.filter((n) => !n.up).map((n) => n.index);
+    expect(down).toHaveLength(2);
+    for (const n of down) expect(h.world.holders(`k${n}`)).toEqual([]);
+    h.undoAt(6_000_000, f);
+    h.sim.run(7_000_000);
+    expect(h.world.nodes.every((n) => n.up)).toBe(true);
+    const again = harness();
+    again.apply(1_000_000, { kind: 'node_loss_random', count: 2, among: 'c' });
+    again.sim.run(2_000_000);
+    expect(again.world.nodes.filter((n) => !n.up).map((n) => n.index)).toEqual(down);
   });
 
   it("node_pause: the node's timers fire late and arrivals wait; on resume all runs, in order", () => {
@@ -342,6 +373,21 @@ describe('disk faults', () => {
     expect(accepted.ok).toBe(true);
     expect(dead.ok).toBe(false);
     expect(h.world.holders('b')).toEqual([]);
+  });
+
+  it('disk_fail with replace_after: a new empty disk that long after; the node restarts on it and writes work again', () => {
+    const h = harness();
+    writeAt(h, 0, 'a');
+    const f = h.apply(1_000_000, { kind: 'disk_fail', node: 'r1-0', replace_after: '2s' });
+    const dead = writeAt(h, 1_500_000, 'b');
+    h.undoAt(3_000_000, f);
+    const alive = writeAt(h, 3_500_000, 'c');
+    h.sim.run(4_000_000);
+    expect(dead.ok).toBe(false);
+    expect(alive.ok).toBe(true);
+    expect(h.world.holders('a')).toEqual([]);
+    expect(h.world.holders('c')).toEqual([0]);
+    expect(h.boots.filter((b) => b.node === 0).map((b) => b.at)).toEqual([0, 3_000_000]);
   });
 
   it('disk_slow divides bandwidth and multiplies latency; disk_corruption leaves objects failing their checksum', () => {

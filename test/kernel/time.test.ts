@@ -27,6 +27,10 @@ describe('parseDuration', () => {
     ['0.5ms', 500],
     ['2.25s', 2_250_000],
     [' 250 ms ', 250_000],
+    ['2d', 172_800_000_000],
+    ['1.5d', 129_600_000_000],
+    ['1y', 31_536_000_000_000],
+    ['10y', 315_360_000_000_000],
   ])('%j -> %d µs', (text, expected) => {
     expect(parseDuration(text)).toBe(expected);
   });
@@ -38,7 +42,7 @@ describe('parseDuration', () => {
     expect(Number.isSafeInteger(parseDuration('1.7h'))).toBe(true);
   });
 
-  it.each(['', '5', 'abc', 'ms', '5 parsecs', '1e3s', '.5s', '5ss', '5 s s', 's5', '5d', '5S', '+5s', '1,5s'])(
+  it.each(['', '5', 'abc', 'ms', '5 parsecs', '1e3s', '.5s', '5ss', '5 s s', 's5', '5D', '5Y', '5yr', '5S', '+5s', '1,5s'])(
     'rejects %j with an error string',
     (text) => {
       const r = parseDuration(text);

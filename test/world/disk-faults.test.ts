@@ -22,6 +22,38 @@ describe('disk faults in the world', () => {
     expect(w.rts[0]!.disk.list('')).toEqual([]);
   });
 
+  it('replaceDisk: a new empty disk; a node that is up restarts on it, and writes work again', () => {
+    const w = tinyWorld();
+    write(w, 0, 'a');
+    w.at(1_000_000, () => w.world.failDisk(0));
+    w.at(2_000_000, () => w.world.replaceDisk(0));
+    const later = write(w, 3_000_000, 'b');
+    w.sim.run();
+    expect(w.world.holders('a')).toEqual([]);
+    expect(w.world.holders('b')).toEqual([0]);
+    expect(later.ok).toBe(true);
+    expect(w.rts[0]!.disk.list('')).toEqual(['b']);
+    // Booted at the start and again on the new disk, at the same microsecond as the swap.
+    expect(w.boots.filter((b) => b.node === 0).map((b) => b.at)).toEqual([0, 2_000_000]);
+  });
+
+  it('replaceDisk on a disk that has not failed destroys what it held first; a node that is down boots from the new disk at its restart', () => {
+    const w = tinyWorld();
+    write(w, 0, 'a');
+    w.at(1_000_000, () => {
+      const restart = w.world.crash(0);
+      w.world.replaceDisk(0);
+      expect(w.world.nodes[0]!.up).toBe(false);
+      w.sim.after(1_000_000, restart, undefined);
+    });
+    w.sim.run();
+    expect(w.world.holders('a')).toEqual([]);
+    expect(w.world.destroyedByFault(0, 'a')).toBe(true);
+    expect(w.world.nodes[0]!.up).toBe(true);
+    expect(w.rts[0]!.disk.list('')).toEqual([]);
+    expect(w.boots.filter((b) => b.node === 0).map((b) => b.at)).toEqual([0, 2_000_000]);
+  });
+
   it('slowDisk divides bandwidth and multiplies latency while it lasts, and restoring undoes it', () => {
     const w = tinyWorld();
     let restore: Undo | undefined;

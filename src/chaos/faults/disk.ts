@@ -10,14 +10,17 @@ export const diskFail = defineFault({
     kind: z.literal('disk_fail'),
     ...faultBase,
     node: z.string(),
+    /** A new, empty disk replaces the dead one this long after (its end in faults.csv; the node's software restarts on it); omitted: never. */
+    replace_after: duration.optional(),
   }),
   apply(ctx, p) {
-    ctx.world.failDisk(ctx.members(p.node)[0]!);
-    return undefined;
+    const node = ctx.members(p.node)[0]!;
+    ctx.world.failDisk(node);
+    return p.replace_after === undefined ? undefined : () => ctx.world.replaceDisk(node);
   },
-  endsAfter: () => undefined,
+  endsAfter: (p) => p.replace_after,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
-  describe: (p) => p.node,
+  describe: (p) => (p.replace_after === undefined ? p.node : `${p.node} (a new disk at the end)`),
 });
 
 const SLOWEST = `is over ${MAX_FACTOR}, the largest factor a fault slows by (a disk that much slower is dead: use disk_fail or disk_full)`;

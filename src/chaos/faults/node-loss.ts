@@ -11,16 +11,23 @@ export const nodeLoss = defineFault({
     ...faultBase,
     /** The node to lose. */
     node: z.string(),
-    /** A standby machine of the same region replaces it this long after the loss (its end in faults.csv); omitted: no replacement. */
+    /** A replacement comes this long after the loss (its end in faults.csv); omitted: no replacement. */
     replace_after: duration.optional(),
+    /** `standby`: the region's next standby machine joins; `in_place`: a new machine with an empty disk takes the lost one's place and name (what a failure process does). */
+    replace_with: z.enum(['standby', 'in_place']).default('standby'),
   }),
   apply(ctx, p) {
     const [node] = ctx.members(p.node);
-    ctx.world.crash(node!);
+    const undoCrash = ctx.world.crash(node!);
     ctx.world.failDisk(node!);
-    return p.replace_after === undefined ? undefined : replacementOf(ctx.world, node!);
+    if (p.replace_after === undefined) return undefined;
+    if (p.replace_with === 'standby') return replacementOf(ctx.world, node!);
+    return () => {
+      ctx.world.replaceDisk(node!);
+      undoCrash();
+    };
   },
   endsAfter: (p) => p.replace_after,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
-  describe: (p) => (p.replace_after === undefined ? p.node : `${p.node} (replaced by a standby machine at the end)`),
+  describe: (p) => (p.replace_after === undefined ? p.node : `${p.node} (replaced by ${p.replace_with === 'standby' ? 'a standby machine' : 'a new machine in its place'} at the end)`),
 });

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { RandomStreams, Rng, SimTime } from '../kernel/index.js';
+import { duration, MAX_DURATION } from '../units/index.js';
+import { faultSchema, type FaultSpec } from './catalog.js';
+import { drawLifetime, lifetimeSchema, meanLifetime, percent } from './lifetimes.js';
+
+/**
+ * How long something takes that a failure process waits on (a crashed node
+ * down, a replacement on its way): a fixed duration or a distribution.
+ * Draws are whole microseconds, capped at 100 years.
+ */
+export const delaySchema = z.union([
+  duration,
+  z.discriminatedUnion('dist', [
+    z.strictObject({ dist: z.literal('constant'), value: duration }),
+    z.strictObject({ dist: z.literal('exponential'), mean: duration }),
+    z.strictObject({ dist: z.literal('lognormal'), median: duration, sigma: z.number().nonnegative().max(5) }),
+    z.strictObject({ dist: z.literal('uniform'), min: duration, max: duration }).refine((d) => d.min <= d.max, { message: '"min" must not exceed "max"' }),
+  ]),
+]);
+export type DelaySpec = z.output<typeof delaySchema>;
+
+/** One draw of a delay; a fixed one draws nothing, so its stream is not advanced. */
+export function drawDelay(rng: Rng, spec: DelaySpec): SimTime {
+  if (typeof spec === 'number') return spec;
+  let t: number;
+  switch (spec.dist) {
+    case 'constant':
+      return spec.value;
+    case 'exponential':
+      t = rng.exponential(spec.mean);
+      break;
+    case 'lognormal':
+      t = rng.lognormal(spec.median, spec.sigma);
+      break;
+    case 'uniform':
+      t = rng.uniform(spec.min, spec.max);
+      break;
+  }
+  return Math.min(MAX_DURATION, Math.round(t));
+}
+
+/** The mean of a delay, µs (for the limit on planned failures). */
+const meanDelay = (spec: DelaySpec): number => (typeof spec === 'number' ? spec : spec.dist === 'constant' ? spec.value : spec.dist === 'exponential' ? spec.mean : spec.dist === 'uniform' ? (spec.min + spec.max) / 2 : spec.median * Math.exp((spec.sigma * spec.sigma) / 2));
+
+export const failuresSchema = z.strictObject({
+  /** When the processes start: every machine and disk is new then (age 0). */
+  start: duration,
+  /** No failure starts at or after this; omitted: the end of the run. */
+  stop: duration.optional(),
+  /** Machines: each fails at the end of a drawn lifetime, for a while (a crash) or for good (its disk with it). */
+  nodes: z.strictObject({
+    lifetime: lifetimeSchema,
+    /** The share of failures that are permanent (the machine and its disk are lost); the rest are crashes the machine comes back from. */
+    permanent: percent.refine((p) => p <= 1, { message: 'must be at most 1 (100%)' }).default(1),
+    /** How long a crashed machine stays down (needed when some failures are not permanent). */
+    downtime: delaySchema.optional(),
+    /** How long until a new machine with an empty disk takes a lost one's place; omitted: never (the slot stays empty). */
+    replace_after: delaySchema.optional(),
+  }).refine((n) => n.permanent === 1 || n.downtime !== undefined, { message: 'with "permanent" below 1 some failures are crashes: give "downtime" (how long a crashed machine stays down)', path: ['downtime'] }).optional(),
+  /** Data disks: each dies at the end of a drawn lifetime while its machine stays up. */
+  disks: z.strictObject({
+    lifetime: lifetimeSchema,
+    /** How long until a new, empty disk replaces a dead one (the node's software restarts on it); omitted: never. */
+    replace_after: delaySchema.optional(),
+  }).optional(),
+  /** Nodes that never fail by these processes. */
+  spare: z.array(z.string()),
+});
+export type FailuresSpec = z.output<typeof failuresSchema>;
+
+/** Most failures the processes may plan for one run: the whole timeline is drawn before the run. */
+export const MAX_FAILURES = 1_000_000;
+
+/**
+ * About how many failures the processes plan for `nodes` machines over
+ * `span` (a renewal count: the span over a mean life plus its repair, and
+ * one more per machine), for the limit on a run's timeline.
+ */
+export function expectedFailures(spec: FailuresSpec, nodes: number, span: SimTime): number {
+  let perNode = 0;
+  if (spec.nodes) {
+    const n = spec.nodes;
+    const away = n.permanent * (n.replace_after === undefined ? 0 : meanDelay(n.replace_after)) + (1 - n.permanent) * (n.downtime === undefined ? 0 : meanDelay(n.downtime));
+    perNode += span / (meanLifetime(n.lifetime) + away) + 1;
+  }
+  if (spec.disks) perNode += span / (meanLifetime(spec.disks.lifetime) + (spec.disks.replace_after === undefined ? 0 : meanDelay(spec.disks.replace_after))) + 1;
+  return perNode * nodes;
+}
+
+/**
+ * Draws the failure processes' whole timeline before the run, as ordinary
+ * fault specs (`node_loss` with its replacement in place, `node_crash`,
+ * `disk_fail`). Every node has its own streams, `failures/node/<name>` and
+ * `failures/disk/<name>`: a node's timeline depends on the seed and its
+ * name only, so adding nodes, a disk process, a nemesis or any system
+ * setting never moves it. Per life, in this order: the lifetime, then
+ * (machines) whether it is permanent, then the downtime or the replacement
+ * delay. A machine or disk that is replaced, or comes back, starts a new
+ * life at age 0; one never replaced fails no more.
+ */
+export function planFailures(spec: FailuresSpec, nodes: readonly string[], horizon: SimTime, streams: RandomStreams): FaultSpec[] {
+  const stop = Math.min(spec.stop ?? horizon, horizon);
+  const planned: Array<{ at: SimTime; order: number; raw: Record<string, unknown> }> = [];
+  let order = 0;
+  const plan = (at: SimTime, raw: Record<string, unknown>) => planned.push({ at, order: order++, raw: { ...raw, at } });
+  for (const node of nodes) {
+    if (spec.spare.includes(node)) continue;
+    if (spec.nodes) {
+      const n = spec.nodes;
+      const rng = streams.get(`failures/node/${node}`);
+      for (let at = spec.start + drawLifetime(rng, n.lifetime); at < stop; ) {
+        // Drawn for every failure, whatever `permanent` is, so changing it moves no later draw.
+        const permanent = rng.float() < n.permanent;
+        if (!permanent) {
+          const down = drawDelay(rng, n.downtime!);
+          plan(at, { kind: 'node_crash', node, restart_after: down });
+          at += down + drawLifetime(rng, n.lifetime);
+          continue;
+        }
+        if (n.replace_after === undefined) {
+          plan(at, { kind: 'node_loss', node });
+          break;
+        }
+        const replace = drawDelay(rng, n.replace_after);
+        plan(at, { kind: 'node_loss', node, replace_after: replace, replace_with: 'in_place' });
+        at += replace + drawLifetime(rng, n.lifetime);
+      }
+    }
+    if (spec.disks) {
+      const d = spec.disks;
+      const rng = streams.get(`failures/disk/${node}`);
+      for (let at = spec.start + drawLifetime(rng, d.lifetime); at < stop; ) {
+        if (d.replace_after === undefined) {
+          plan(at, { kind: 'disk_fail', node });
+          break;
+        }
+        const replace = drawDelay(rng, d.replace_after);
+        plan(at, { kind: 'disk_fail', node, replace_after: replace });
+        at += replace + drawLifetime(rng, d.lifetime);
+      }
+    }
+  }
+  // By time; at one microsecond, in node order, a machine's failure before its disk's.
+  planned.sort((a, b) => a.at - b.at || a.order - b.order);
+  return planned.map((p) => faultSchema.parse(p.raw));
+}
