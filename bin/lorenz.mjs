@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, uti
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const COMMANDS = ['sim', 'compare', 'sweep', 'worker', 'report', 'schema'];
+const COMMANDS = ['sim', 'compare', 'sweep', 'worker', 'report', 'schema', 'validate'];
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.built');

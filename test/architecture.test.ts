@@ -3,7 +3,7 @@ import { join, relative, dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** Layers in order; a file may import only from its own layer or earlier ones. */
-const LAYERS = ['kernel', 'units', 'world', 'systems', 'chaos', 'scenario', 'metrics', 'check', 'modules', 'run', 'compare', 'sweep', 'report', 'cli'];
+const LAYERS = ['kernel', 'units', 'world', 'systems', 'chaos', 'scenario', 'metrics', 'check', 'modules', 'run', 'compare', 'sweep', 'validation', 'report', 'cli'];
 
 /**
  * A system's module (how it is configured, booted and observed) lives in its

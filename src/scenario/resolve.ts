@@ -103,6 +103,7 @@ export function buildPipelineOptions(sc: Scenario, topology: TopologySpec): Pipe
     placement: {
       strategy: d.placement.strategy, preferSameCloud: d.placement.prefer_same_cloud, crossCloudThreshold: d.placement.cross_cloud_threshold,
       spread: { domain: d.placement.spread.domain, minDomains: d.placement.spread.min_domains },
+      shards: d.placement.shards, scatterWidth: d.placement.scatter_width,
     },
     maxConcurrentDistributions: d.max_concurrent,
     distributionTimeout: d.timeout,

@@ -91,11 +91,15 @@ const cloud = z.strictObject({
 });
 
 const placement = z.strictObject({
-  strategy: z.enum(['network_aware', 'round_robin', 'load_balanced', 'consistent_hash']),
+  strategy: z.enum(['network_aware', 'round_robin', 'load_balanced', 'consistent_hash', 'random', 'copyset']),
   prefer_same_cloud: z.boolean(),
   cross_cloud_threshold: z.number().min(0).max(1),
   /** Failure-domain constraint: each chunk's replicas over at least min_domains clouds, regions or racks ("none": no constraint). */
   spread: z.strictObject({ domain: z.enum(['none', 'cloud', 'region', 'rack']), min_domains: z.number().int().min(1) }),
+  /** consistent_hash: shards the chunks hash into. A schema default, not in config/defaults.yml: every scenario's digest stays what it was before the field. */
+  shards: z.number().int().min(1).max(65_536).default(256),
+  /** copyset: other nodes each node shares chunks with; omitted: replication_factor - 1 (disjoint groups). */
+  scatter_width: z.number().int().min(1).optional(),
 });
 
 const pipeline = z.strictObject({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterConfig, MemberInfo } from '../../src/systems/index.js';
-import { ConsistentHashPlacement, LoadBalancedPlacement, NetworkAwarePlacement, RoundRobinPlacement, SHARDS } from '../../src/systems/index.js';
+import { ConsistentHashPlacement, CopysetPlacement, LoadBalancedPlacement, NetworkAwarePlacement, RandomPlacement, RoundRobinPlacement } from '../../src/systems/index.js';
+import { RandomStreams } from '../../src/kernel/index.js';
 import { makePlacement } from '../../src/systems/pipeline/placement.js';
 import { FailureDomains } from '../../src/systems/pipeline/spread.js';
 
@@ -18,7 +19,8 @@ const ctx = (placed: number[] = [0, 0, 0, 0, 0, 0], exclude = [0], chunk = 0) =>
   placedBytes: placed,
   chunk,
 });
-const opts = { strategy: 'network_aware' as const, preferSameCloud: true, crossCloudThreshold: 0.7, spread: { domain: 'none' as const, minDomains: 2 } };
+const opts = { strategy: 'network_aware' as const, preferSameCloud: true, crossCloudThreshold: 0.7, spread: { domain: 'none' as const, minDomains: 2 }, shards: 256, scatterWidth: undefined };
+const SHARDS = 256;
 
 describe('network_aware placement (document 000)', () => {
   it('stays in the source cloud when it has enough nodes', () => {
@@ -59,7 +61,7 @@ describe('round_robin and load_balanced placement', () => {
 });
 
 describe('consistent_hash placement (document 002: 256 shards)', () => {
-  const all = (chunk: number, exclude: number[] = []) => new ConsistentHashPlacement().select(0, 3, ctx(undefined, exclude, chunk));
+  const all = (chunk: number, exclude: number[] = []) => new ConsistentHashPlacement(SHARDS).select(0, 3, ctx(undefined, exclude, chunk));
 
   it('is a pure function of the chunk and the candidates: the same chunk always lands on the same nodes', () => {
     expect(all(7)).toEqual(all(7));
@@ -87,8 +89,78 @@ describe('consistent_hash placement (document 002: 256 shards)', () => {
   });
 });
 
+describe('consistent_hash with fewer shards', () => {
+  it('puts the chunks on at most `shards` distinct replica sets', () => {
+    const placer = new ConsistentHashPlacement(4);
+    const sets = new Set(Array.from({ length: 300 }, (_, c) => placer.select(0, 3, ctx(undefined, [0], c)).join(',')));
+    expect(sets.size).toBeLessThanOrEqual(4);
+    expect(sets.size).toBeGreaterThan(1);
+  });
+});
+
+describe('random placement', () => {
+  const rng = (seed = 1) => new RandomStreams(seed).get('placement');
+
+  it('distinct candidates, every replica set about equally often, reproducible from its stream', () => {
+    const placer = new RandomPlacement(rng());
+    const counts = new Map<string, number>();
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      const picked = placer.select(0, 2, ctx());
+      expect(new Set(picked).size).toBe(2);
+      expect(picked.includes(0)).toBe(false);
+      const key = [...picked].sort().join(',');
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    // 5 candidates, C(5,2) = 10 sets of 2: each a tenth, within 4 standard errors.
+    expect(counts.size).toBe(10);
+    for (const c of counts.values()) expect(Math.abs(c / n - 0.1)).toBeLessThan(4 * Math.sqrt(0.09 / n));
+    const a = new RandomPlacement(rng(3));
+    const b = new RandomPlacement(rng(3));
+    for (let i = 0; i < 20; i++) expect(a.select(0, 3, ctx())).toEqual(b.select(0, 3, ctx()));
+  });
+
+  it('takes every candidate when asked for more than there are', () => {
+    expect(new RandomPlacement(rng()).select(0, 5, ctx(undefined, [0, 1, 2])).sort()).toEqual([3, 4, 5]);
+  });
+});
+
+describe('copyset placement (Cidon et al. 2013)', () => {
+  const nine: MemberInfo[] = Array.from({ length: 9 }, (_, index) => ({ index, name: `m${index}`, cloud: 'c', region: 'r', rack: 'r', slots: 1, diskCapacityBytes: 1000, initial: true }));
+  const c9: ClusterConfig = { members: nine, nominalLatency: () => 1000 };
+  const at = (exclude: number[], holders?: number[]) => ({ cluster: c9, candidates: nine.filter((m) => !exclude.includes(m.index)), placedBytes: new Array(9).fill(0), chunk: 0, holders });
+  const rng = () => new RandomStreams(1).get('placement');
+
+  it('scatter width R - 1: disjoint groups, every chunk on exactly one of them', () => {
+    const placer = new CopysetPlacement(rng(), 3, 2);
+    const sets = new Set<string>();
+    for (let i = 0; i < 500; i++) sets.add(placer.select(0, 3, at([])).sort().join(','));
+    expect(sets.size).toBe(3);
+    const nodes = [...sets].flatMap((s) => s.split(','));
+    expect(new Set(nodes).size).toBe(9);
+  });
+
+  it('a larger scatter width gives more copysets, each node in several', () => {
+    const placer = new CopysetPlacement(rng(), 3, 4);
+    const sets = new Set<string>();
+    for (let i = 0; i < 2000; i++) sets.add(placer.select(0, 3, at([])).sort().join(','));
+    expect(sets.size).toBe(6);
+  });
+
+  it('avoids copysets with a member that is not a candidate; a top-up completes the copyset the holders are in', () => {
+    const placer = new CopysetPlacement(rng(), 3, 2);
+    const group = placer.select(0, 3, at([]));
+    for (let i = 0; i < 50; i++) expect(placer.select(0, 3, at([group[0]!])).some((m) => group.includes(m))).toBe(false);
+    const [a, b, c] = group;
+    expect(placer.select(0, 1, at([a!, b!], [a!, b!]))).toEqual([c]);
+    // The copyset cannot be completed (its third member is down): any other candidate.
+    const [other] = placer.select(0, 1, at([a!, b!, c!], [a!, b!]));
+    expect(group.includes(other!)).toBe(false);
+  });
+});
+
 describe('failure-domain spread (placement.spread)', () => {
-  const spread = (domain: 'cloud' | 'region' | 'rack', minDomains: number) => makePlacement({ ...opts, spread: { domain, minDomains } });
+  const spread = (domain: 'cloud' | 'region' | 'rack', minDomains: number) => makePlacement({ ...opts, spread: { domain, minDomains } }, 3, () => new RandomStreams(1).get('placement'));
 
   it('network_aware alone keeps both replicas in the source cloud; spread over 2 clouds swaps the last for the nearest other cloud', () => {
     expect(new NetworkAwarePlacement(opts).select(0, 2, ctx())).toEqual([1, 2]);

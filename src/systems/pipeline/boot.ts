@@ -70,7 +70,7 @@ export function bootPipeline(raw: NodeRuntime, opts: PipelineBootOptions, cluste
     // With `coordination: coordinator`, the coordinator's agents, not the orchestrator, pick processing workers.
     const broker = opts.pipeline.coordination === 'coordinator' && opts.coordinator ? new CoordinatorClient(rt, opts.coordinator) : undefined;
     // Construction order is part of the run: each registers timers, listeners and membership callbacks as it is built.
-    const repairer = new Repairer(ctx, opts.repair, makePlacement(opts.pipeline.placement));
+    const repairer = new Repairer(ctx, opts.repair, makePlacement(opts.pipeline.placement, opts.pipeline.replicationFactor, () => rt.rng('repair-placement')));
     new Orchestrator(ctx, opts.pipeline, {
       recovered,
       onAcked: (chunk, bytes, checksum, replicas) => repairer.track(ctx.catalog.add(chunk, bytes, checksum, replicas)),

@@ -5,7 +5,7 @@
  * - source-node.ts, placed-bytes.ts: what the orchestrator, repairer and rebalancer share
  *   (the context built by boot.ts, the ledger of bytes placed on each member).
  * - worker.ts: processing slots, replica sending and storing (every node).
- * - placement.ts: network_aware, round_robin, load_balanced, consistent_hash.
+ * - placement.ts: network_aware, round_robin, load_balanced, consistent_hash, random, copyset.
  * - worker-broker.ts: what the orchestrator needs of a coordinator that picks workers for it.
  * - chunks.ts, messages.ts, options.ts: the data, the wire protocol, the settings.
  */

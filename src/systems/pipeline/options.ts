@@ -19,7 +19,7 @@ import type { SpreadOptions } from './spread.js';
  */
 export type PipelineDefect = 'count_silent_targets' | 'move_delete_first' | 'ack_before_sync' | 'repair_skip_some' | 'place_fewer' | 'drain_release_early';
 
-export type PlacementStrategyName = 'network_aware' | 'round_robin' | 'load_balanced' | 'consistent_hash';
+export type PlacementStrategyName = 'network_aware' | 'round_robin' | 'load_balanced' | 'consistent_hash' | 'random' | 'copyset';
 
 /** Settings of the data pipeline (source documents 004 and 000). */
 export interface PipelineOptions {
@@ -113,4 +113,8 @@ export interface PlacementOptions {
   crossCloudThreshold: number;
   /** Failure-domain constraint on every chunk's replicas, honoured by placement, repair and rebalancing. */
   spread: SpreadOptions;
+  /** Consistent hashing: how many shards (replica sets) the chunks are hashed into. */
+  shards: number;
+  /** Copysets: how many other nodes each node shares chunks with (undefined: replication factor - 1, disjoint groups). */
+  scatterWidth: number | undefined;
 }

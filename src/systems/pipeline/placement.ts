@@ -1,3 +1,4 @@
+import type { Rng } from '../../kernel/index.js';
 import type { ClusterConfig, MemberInfo } from '../cluster.js';
 import type { PlacementOptions } from './options.js';
 import { FailureDomains, domainOf, type DomainLevel } from './spread.js';
@@ -18,6 +19,8 @@ export interface PlacementContext {
 export interface PlacementStrategy {
   /** Up to `count` distinct targets for a replica sent from `source`, best first. */
   select(source: number, count: number, ctx: PlacementContext): number[];
+  /** The strategy reads `holders` (callers build the array only when something reads it). */
+  readonly wantsHolders?: boolean;
 }
 
 const load = (m: MemberInfo, ctx: PlacementContext): number => ctx.placedBytes[m.index]! / m.diskCapacityBytes;
@@ -94,24 +97,27 @@ function hash32(text: string): number {
   return h >>> 0;
 }
 
-export const SHARDS = 256;
 const VIRTUAL_NODES = 64;
 
 /**
- * Document 002's consistent hashing over 256 shards: a chunk belongs to shard
- * hash(chunk) mod 256; the shard's replicas go to the first distinct
- * candidates clockwise from the shard's point on a ring where every member has
- * 64 virtual points. Losing a node moves only the shards it held.
+ * Document 002's consistent hashing over `shards` shards (256 by default): a
+ * chunk belongs to shard hash(chunk) mod shards; the shard's replicas go to
+ * the first distinct candidates clockwise from the shard's point on a ring
+ * where every member has 64 virtual points. Losing a node moves only the
+ * shards it held. Fewer shards, fewer distinct replica sets: the trade-off
+ * durability studies measure (a shard is a copyset).
  */
 export class ConsistentHashPlacement implements PlacementStrategy {
   private ring: Array<{ point: number; member: number }> | undefined;
+
+  constructor(private readonly shards: number) {}
 
   select(_source: number, count: number, ctx: PlacementContext): number[] {
     const ring = (this.ring ??= ctx.cluster.members
       .flatMap((m) => Array.from({ length: VIRTUAL_NODES }, (_, v) => ({ point: hash32(`${m.name}#${v}`), member: m.index })))
       .sort((a, b) => a.point - b.point || a.member - b.member));
     const allowed = new Set(ctx.candidates.map((m) => m.index));
-    const shard = hash32(`chunk-${ctx.chunk}`) % SHARDS;
+    const shard = hash32(`chunk-${ctx.chunk}`) % this.shards;
     const start = hash32(`shard-${shard}`);
     let i = ring.findIndex((p) => p.point >= start);
     if (i < 0) i = 0;
@@ -124,6 +130,93 @@ export class ConsistentHashPlacement implements PlacementStrategy {
   }
 }
 
+/** Up to `count` distinct candidates drawn uniformly (rejection while few are taken, a partial shuffle otherwise). */
+function drawDistinct(rng: Rng, candidates: readonly MemberInfo[], count: number): number[] {
+  const n = candidates.length;
+  if (count * 2 <= n) {
+    const picked: number[] = [];
+    while (picked.length < count) {
+      const m = candidates[Math.floor(rng.float() * n)]!.index;
+      if (!picked.includes(m)) picked.push(m);
+    }
+    return picked;
+  }
+  const pool = candidates.map((m) => m.index);
+  const k = Math.min(count, n);
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(rng.float() * (n - i));
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, k);
+}
+
+/**
+ * Replicas on distinct candidates drawn uniformly at random, from the
+ * placer's own stream: the placement of the textbook durability models
+ * (every replica set equally likely), where any k failed nodes hold some
+ * chunk's every replica soonest.
+ */
+export class RandomPlacement implements PlacementStrategy {
+  constructor(private readonly rng: Rng) {}
+
+  select(_source: number, count: number, ctx: PlacementContext): number[] {
+    return drawDistinct(this.rng, ctx.candidates, count);
+  }
+}
+
+/**
+ * Copysets (Cidon et al., "Copysets: Reducing the Frequency of Data Loss in
+ * Cloud Storage", USENIX ATC 2013): the members are cut into groups of
+ * `replicationFactor` (copysets) by ceil(scatterWidth / (R - 1)) permutations,
+ * and a chunk's replicas all go to one copyset, drawn uniformly among those
+ * whose every member is a candidate. With scatter width R - 1 the groups are
+ * disjoint: the fewest replica sets, so the rarest loss when k nodes fail at
+ * once (and the most data lost when it happens). A top-up (repair, a retry)
+ * completes a copyset that holds the chunk's replicas; when none can, it falls
+ * back to random candidates (scatter grows after failures, as in the paper).
+ * The permutations are a hash of the member names (as the hash ring is): the
+ * same copysets in every run and after a restart, for distribution and repair
+ * alike. Members that join later are in no copyset (fallback only).
+ */
+export class CopysetPlacement implements PlacementStrategy {
+  readonly wantsHolders = true;
+  private copysets: number[][] | undefined;
+
+  constructor(private readonly rng: Rng, private readonly replicationFactor: number, private readonly scatterWidth: number) {}
+
+  private build(cluster: ClusterConfig): number[][] {
+    const members = cluster.members.filter((m) => m.initial).map((m) => m.index);
+    const r = Math.min(this.replicationFactor, members.length);
+    const permutations = Math.max(1, Math.ceil(this.scatterWidth / Math.max(1, r - 1)));
+    const sets: number[][] = [];
+    for (let p = 0; p < permutations; p++) {
+      // Sorting by a hash of (permutation, name) is a permutation no seed moves.
+      const order = members.map((m) => ({ m, key: hash32(`copyset-${p}-${cluster.members[m]!.name}`) })).sort((a, b) => a.key - b.key || a.m - b.m).map((x) => x.m);
+      for (let i = 0; i < order.length; i += r) {
+        // The last group, if short, is completed from the permutation's start.
+        const group = order.slice(i, i + r);
+        for (let j = 0; group.length < r; j++) group.push(order[j]!);
+        sets.push(group);
+      }
+    }
+    return sets;
+  }
+
+  select(_source: number, count: number, ctx: PlacementContext): number[] {
+    const sets = (this.copysets ??= this.build(ctx.cluster));
+    const allowed = new Set(ctx.candidates.map((m) => m.index));
+    const holders = ctx.holders ?? [];
+    const fits: number[][] = [];
+    for (const set of sets) {
+      if (!holders.every((h) => set.includes(h))) continue;
+      const fresh = set.filter((m) => !holders.includes(m));
+      if (fresh.length >= count && fresh.every((m) => allowed.has(m))) fits.push(fresh);
+    }
+    if (fits.length === 0) return drawDistinct(this.rng, ctx.candidates, count);
+    return fits[Math.floor(this.rng.float() * fits.length)]!.slice(0, count);
+  }
+}
+
 /**
  * Wraps a placement strategy with a failure-domain constraint. The strategy
  * picks as it always does; while the chunk's replicas (those it has, and the
@@ -133,7 +226,11 @@ export class ConsistentHashPlacement implements PlacementStrategy {
  * it can be (summary.json's `placement` section shows what that left).
  */
 export class SpreadPlacement implements PlacementStrategy {
-  constructor(private readonly base: PlacementStrategy, private readonly level: DomainLevel, private readonly minDomains: number) {}
+  readonly wantsHolders: boolean;
+
+  constructor(private readonly base: PlacementStrategy, private readonly level: DomainLevel, private readonly minDomains: number) {
+    this.wantsHolders = base.wantsHolders === true;
+  }
 
   select(source: number, count: number, ctx: PlacementContext): number[] {
     const picked = this.base.select(source, count, ctx);
@@ -159,16 +256,24 @@ export class SpreadPlacement implements PlacementStrategy {
   }
 }
 
-/** The configured strategy, wrapped in its failure-domain constraint if it has one. */
-export function makePlacement(opts: PlacementOptions): PlacementStrategy {
-  const base = baseStrategy(opts);
+/**
+ * The configured strategy, wrapped in its failure-domain constraint if it has
+ * one. `rng`: the placer's own stream, asked for only by the strategies that
+ * draw (`random`, `copyset`), so the others open no stream.
+ */
+export function makePlacement(opts: PlacementOptions, replicationFactor: number, rng: () => Rng): PlacementStrategy {
+  const base = baseStrategy(opts, replicationFactor, rng);
   return opts.spread.domain === 'none' ? base : new SpreadPlacement(base, opts.spread.domain, opts.spread.minDomains);
 }
 
-function baseStrategy(opts: PlacementOptions): PlacementStrategy {
+function baseStrategy(opts: PlacementOptions, replicationFactor: number, rng: () => Rng): PlacementStrategy {
   switch (opts.strategy) {
+    case 'random':
+      return new RandomPlacement(rng());
+    case 'copyset':
+      return new CopysetPlacement(rng(), replicationFactor, opts.scatterWidth ?? replicationFactor - 1);
     case 'consistent_hash':
-      return new ConsistentHashPlacement();
+      return new ConsistentHashPlacement(opts.shards);
     case 'network_aware':
       return new NetworkAwarePlacement(opts);
     case 'round_robin':

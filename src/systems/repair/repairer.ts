@@ -242,7 +242,7 @@ export class Repairer {
     // The least-loaded surviving replica serves the copy.
     const source = sources.sort((a, b) => this.ctx.placed.on(a) - this.ctx.placed.on(b) || a - b)[0]!;
     const candidates = this.ctx.registry.healthyMembers().filter((m) => !entry.replicas.has(m.index));
-    const [target] = this.placement.select(source, 1, { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: entry.chunk, holders: this.ctx.domains ? [...entry.replicas] : undefined });
+    const [target] = this.placement.select(source, 1, { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: entry.chunk, holders: this.ctx.domains || this.placement.wantsHolders ? [...entry.replicas] : undefined });
     if (target === undefined) return false;
     const attempt = ++this.attempts;
     this.ctx.placed.place(target, entry.bytes);

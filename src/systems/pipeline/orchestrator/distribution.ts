@@ -27,7 +27,7 @@ export class Distribution {
     /** Told of each replica written on after its chunk was acknowledged: verified (`ok`), or failed or timed out. */
     private readonly backgroundReplica: (chunk: number, node: number, ok: boolean) => void = () => {},
   ) {
-    this.placement = makePlacement(ctx.opts.placement);
+    this.placement = makePlacement(ctx.opts.placement, ctx.opts.replicationFactor, () => ctx.rt.rng('placement'));
     if (ctx.opts.balancer === 'dynamic') this.speeds = new MeasuredSpeeds(ctx.cluster.members.length, () => ctx.rt.monotonic(), (node) => this.hedge(node));
   }
 
@@ -61,8 +61,8 @@ export class Distribution {
       const fast = candidates.filter((m) => !speeds.slow(m.index));
       if (fast.length >= need) candidates = fast;
     }
-    // Only a failure-domain rule reads the holders: the array is not made for every chunk otherwise.
-    const holders = this.ctx.domains ? [...state.replicas, ...state.awaiting] : undefined;
+    // Only a failure-domain rule or copysets read the holders: the array is not made for every chunk otherwise.
+    const holders = this.ctx.domains || this.placement.wantsHolders ? [...state.replicas, ...state.awaiting] : undefined;
     const ctx = { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: state.chunk.id, holders };
     const targets = this.placement.select(state.worker, need, ctx);
     if (targets.length < need && this.ctx.opts.fallbackToAnyNode) {

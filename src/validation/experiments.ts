@@ -1,0 +1,69 @@
+import { anyLossDisjoint, anyLossRandom, expectedChunksLost } from './formulas.js';
+
+/** What an experiment measures over its seeds: the mean of a summary metric, or the share of runs where it is above 0. */
+export type Measure = { metric: string; kind: 'mean' | 'share_above_zero' };
+
+/**
+ * One validation experiment: a scenario in experiments/, the settings it is
+ * run with, what is measured, and the closed form it must agree with.
+ */
+export interface Experiment {
+  /** Short name: the row's name in docs/validation.md. */
+  name: string;
+  file: string;
+  set: readonly string[];
+  measure: Measure;
+  /** The closed form, and how it reads in the docs. */
+  expected: number;
+  formula: string;
+  /** Seeds for `npm test` (enough for the interval to decide) and for `npm run validate` (the figures the docs quote). */
+  testSeeds: number;
+  fullSeeds: number;
+}
+
+/** experiments/k-random-loss.yml: 15 nodes, 50 chunks at 3 replicas, 4 nodes lost at once. */
+const K_LOSS = { file: 'experiments/k-random-loss.yml', n: 15, chunks: 50, r: 3, k: 4 };
+const placed = (strategy: string) => [`pipeline.distribution.placement.strategy=${strategy}`];
+
+export const EXPERIMENTS: readonly Experiment[] = [
+  {
+    name: 'k-random-loss, random placement: chunks lost',
+    file: K_LOSS.file,
+    set: placed('random'),
+    measure: { metric: 'lost_chunks', kind: 'mean' },
+    expected: expectedChunksLost(K_LOSS.chunks, K_LOSS.n, K_LOSS.r, K_LOSS.k),
+    formula: 'C · C(k,R) / C(N,R)',
+    testSeeds: 200,
+    fullSeeds: 2000,
+  },
+  {
+    name: 'k-random-loss, random placement: any chunk lost',
+    file: K_LOSS.file,
+    set: placed('random'),
+    measure: { metric: 'lost_chunks', kind: 'share_above_zero' },
+    expected: anyLossRandom(K_LOSS.chunks, K_LOSS.n, K_LOSS.r, K_LOSS.k),
+    formula: '1 − (1 − C(k,R)/C(N,R))^C',
+    testSeeds: 200,
+    fullSeeds: 2000,
+  },
+  {
+    name: 'k-random-loss, copysets (disjoint): chunks lost',
+    file: K_LOSS.file,
+    set: placed('copyset'),
+    measure: { metric: 'lost_chunks', kind: 'mean' },
+    expected: expectedChunksLost(K_LOSS.chunks, K_LOSS.n, K_LOSS.r, K_LOSS.k),
+    formula: 'C · C(k,R) / C(N,R)',
+    testSeeds: 200,
+    fullSeeds: 2000,
+  },
+  {
+    name: 'k-random-loss, copysets (disjoint): any chunk lost',
+    file: K_LOSS.file,
+    set: placed('copyset'),
+    measure: { metric: 'lost_chunks', kind: 'share_above_zero' },
+    expected: anyLossDisjoint(K_LOSS.n, K_LOSS.r, K_LOSS.k),
+    formula: 'Σⱼ (−1)^(j+1) C(N/R, j) C(N − jR, k − jR) / C(N,k)',
+    testSeeds: 200,
+    fullSeeds: 2000,
+  },
+];

@@ -1,0 +1,45 @@
+/**
+ * Closed forms the validation experiments are held to. Each is the textbook
+ * answer to a question a run can also answer; docs/validation.md says where
+ * each comes from and what it assumes.
+ */
+
+/** C(n, k), exactly for the small arguments here (a product of ratios, rounded). */
+export function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let c = 1;
+  for (let i = 1; i <= Math.min(k, n - k); i++) c = (c * (n - Math.min(k, n - k) + i)) / i;
+  return Math.round(c);
+}
+
+/**
+ * The chance that one chunk whose r replicas sit on r distinct nodes of n is
+ * lost when k of the n nodes, drawn uniformly, fail at once: the k failed
+ * must include its r, C(n - r, k - r) / C(n, k) = C(k, r) / C(n, r). It holds
+ * for any placement, since the failed set alone is random.
+ */
+export const chunkLossChance = (n: number, r: number, k: number): number => choose(k, r) / choose(n, r);
+
+/** Chunks lost on average when k of n nodes fail at once: by linearity, chunks x chunkLossChance, whatever the placement. */
+export const expectedChunksLost = (chunks: number, n: number, r: number, k: number): number => chunks * chunkLossChance(n, r, k);
+
+/**
+ * The chance that some chunk is lost when k of n nodes fail at once and
+ * every chunk's replica set is an independent uniform draw of r of the n
+ * nodes (random placement): given the failed set, each chunk escapes with
+ * 1 - p independently, so 1 - (1 - p)^chunks.
+ */
+export const anyLossRandom = (chunks: number, n: number, r: number, k: number): number => 1 - Math.pow(1 - chunkLossChance(n, r, k), chunks);
+
+/**
+ * The chance that some chunk is lost when k of n nodes fail at once and the
+ * nodes are cut into n / r disjoint groups, each holding some chunk's every
+ * replica (copysets of scatter width r - 1): the chance that the failed set
+ * contains a whole group, by inclusion-exclusion over the groups it contains.
+ */
+export function anyLossDisjoint(n: number, r: number, k: number): number {
+  const groups = Math.floor(n / r);
+  let p = 0;
+  for (let j = 1; j <= Math.min(groups, Math.floor(k / r)); j++) p += (j % 2 === 1 ? 1 : -1) * choose(groups, j) * (choose(n - j * r, k - j * r) / choose(n, k));
+  return p;
+}

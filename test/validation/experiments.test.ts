@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { anyLossDisjoint, anyLossRandom, choose, chunkLossChance, EXPERIMENTS, expectedChunksLost, measureAll } from '../../src/validation/index.js';
+
+describe('closed forms', () => {
+  it('choose: Pascal\'s triangle, and 0 outside it', () => {
+    for (let n = 1; n <= 30; n++) for (let k = 1; k < n; k++) expect(choose(n, k)).toBe(choose(n - 1, k - 1) + choose(n - 1, k));
+    expect([choose(15, 4), choose(15, 3), choose(5, 0), choose(3, 5)]).toEqual([1365, 455, 1, 0]);
+  });
+
+  it('a chunk is lost when the failed set covers its replicas: C(k,R)/C(N,R), the same as counting failed sets', () => {
+    // Counted over every 4-subset of 15 nodes: those that contain nodes {0, 1, 2}.
+    let covering = 0;
+    let all = 0;
+    for (let a = 0; a < 15; a++) for (let b = a + 1; b < 15; b++) for (let c = b + 1; c < 15; c++) for (let d = c + 1; d < 15; d++) {
+      all++;
+      const s = [a, b, c, d];
+      if ([0, 1, 2].every((x) => s.includes(x))) covering++;
+    }
+    expect(chunkLossChance(15, 3, 4)).toBeCloseTo(covering / all, 15);
+    expect(expectedChunksLost(50, 15, 3, 4)).toBeCloseTo(200 / 455, 15);
+  });
+
+  it('disjoint groups: inclusion-exclusion equals counting the failed sets that contain a whole group', () => {
+    for (const [n, r, k] of [[15, 3, 4], [12, 3, 6], [9, 3, 7], [8, 2, 5]] as const) {
+      const groups = Array.from({ length: Math.floor(n / r) }, (_, g) => Array.from({ length: r }, (_, i) => g * r + i));
+      let hit = 0;
+      let all = 0;
+      // Every k-subset of n, as a bit mask.
+      for (let mask = 0; mask < 1 << n; mask++) {
+        let bits = 0;
+        for (let m = mask; m; m &= m - 1) bits++;
+        if (bits !== k) continue;
+        all++;
+        if (groups.some((g) => g.every((x) => mask & (1 << x)))) hit++;
+      }
+      expect(anyLossDisjoint(n, r, k)).toBeCloseTo(hit / all, 12);
+    }
+  });
+
+  it('random placement: with one chunk, the chance it is lost; with many, toward 1', () => {
+    expect(anyLossRandom(1, 15, 3, 4)).toBeCloseTo(chunkLossChance(15, 3, 4), 15);
+    expect(anyLossRandom(10_000, 15, 3, 4)).toBeGreaterThan(0.9999);
+  });
+});
+
+describe('validation experiments (npm run validate at the seed counts of npm test)', () => {
+  const measured = measureAll(EXPERIMENTS, (e) => e.testSeeds);
+
+  for (const m of measured) {
+    it(`${m.experiment.name}: ${m.experiment.expected.toPrecision(4)} lies within the 95 % interval of ${m.seeds} seeds`, () => {
+      expect(m.interval.low).toBeLessThanOrEqual(m.experiment.expected);
+      expect(m.interval.high).toBeGreaterThanOrEqual(m.experiment.expected);
+      // An interval that decides something: narrower than the value it is held to, or than 0.1 for a share.
+      expect(m.interval.high - m.interval.low).toBeLessThan(Math.max(m.experiment.expected * 1.5, 0.1));
+    });
+  }
+
+  it('docs/validation.md quotes every experiment with its closed form and expected value', () => {
+    const doc = readFileSync('docs/validation.md', 'utf8');
+    for (const e of EXPERIMENTS) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| ${e.name} |`));
+      expect(row, e.name).toBeDefined();
+      expect(row).toContain(`| ${e.formula} | ${Number(e.expected.toPrecision(4))} | ${e.fullSeeds} |`);
+    }
+  });
+});
