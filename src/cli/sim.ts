@@ -178,7 +178,7 @@ async function runInSlices(run: ScenarioRun, quiet: boolean, bounds: RunBounds):
   let shown = false;
   let slice = Math.max(1, Math.floor(run.horizon / 1000));
   try {
-    while (run.now < run.horizon) {
+    while (run.now < run.end) {
       const before = performance.now();
       run.advance(run.now + slice);
       const took = performance.now() - before;

@@ -46,6 +46,8 @@ export function terminalSummary(result: RunResult, opts: { seed: number; wallS: 
   for (const module of SYSTEMS) more.push(...(module.terminal?.(s) ?? []));
   for (const e of s.expectations) more.push(`expect ${e.metric} ${e.expected}: ${e.held ? 'held' : 'FAILED'} (measured ${e.actual})`);
   more.push(invariantLine(result));
+  if (s.stopped) more.push(`stopped at ${s.stopped.at_s}s: ${s.stopped.condition} (stop_when)`);
+  else if (s.stopped === null) more.push('stop_when: no condition held; the run reached its duration');
   more.push(`${s.simulated_s}s simulated in ${opts.wallS.toFixed(2)}s wall (${Math.round(s.simulated_s / Math.max(opts.wallS, 1e-9))} sim-s/s, ${s.events} events)`);
   more.push(`results: ${opts.dir}/ (${[...opts.files].sort().join(', ')})`);
   return [...lines, ...more.map((l) => `  ${l}`)];

@@ -279,6 +279,13 @@ export class DurabilityCollector {
     return this.lastSample;
   }
 
+  /** The latest row by column name (time left out), for `stop_when:`; empty before the first sample. */
+  gauges(): Record<string, number> {
+    const last = this.rows.length - 1;
+    if (last < 0) return {};
+    return Object.fromEntries(DURABILITY_COLUMNS.slice(1).map((name, i) => [name, this.rows.get(last, i + 1)]));
+  }
+
   /** The most acknowledged chunks under-replicated in any sample. */
   maxUnderReplicated(): number {
     return this.maxUnder;

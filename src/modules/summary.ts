@@ -20,8 +20,11 @@ export interface Summary {
   scenario: string;
   seed: number;
   scenario_sha256: string;
+  /** Simulated seconds the run covered: its duration, or until a `stop_when:` condition ended it. */
   simulated_s: number;
   events: number;
+  /** Present when the scenario has `stop_when:`: the condition that ended the run and when (null: none held, the run reached its duration). */
+  stopped?: { at_s: number; condition: string } | null;
   pipeline: {
     chunks_total: number;
     chunks_acked: number;

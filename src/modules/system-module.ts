@@ -115,14 +115,14 @@ export interface ObserveContext {
   readonly truth: GroundTruth;
   /** Width of a metrics bucket (a CSV row). */
   readonly bucket: SimTime;
-  /** Simulated time the run covers. */
+  /** Simulated time the run covers: its duration, or the instant a `stop_when:` condition ended it (read it when writing, not when built). */
   readonly horizon: SimTime;
   readonly topology: TopologySpec;
   /** Another module's settings for this run, or undefined when it is off. */
   settingsOf<O>(module: ModuleWithSettings<O>): O | undefined;
 }
 
-/** What the run tells observers when it has reached its horizon. */
+/** What the run tells observers when it has reached its horizon (or stopped early). */
 export interface RunEnd {
   /** When the last fault started or ended (0: none): liveness is owed only after the chaos stops. */
   readonly quietSince: SimTime;
@@ -138,6 +138,8 @@ export interface RunEnd {
 export interface SystemObserver {
   observe?(e: TelemetryEvent): void;
   sample?(): void;
+  /** Values a `stop_when:` condition may read, as of the last `sample` (by name). */
+  gauges?(): Record<string, number>;
   afterFault?(): void;
   finish?(end: RunEnd): void;
   /** Output files by name; a file absent from the record is not written this run. */

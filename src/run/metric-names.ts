@@ -9,6 +9,8 @@ const RUN_METRICS: Record<string, (s: Summary) => MetricValue> = {
   transfers_cross_cloud: (s) => s.network.transfers_cross_cloud,
   mean_transfer_s: (s) => s.network.mean_transfer_s,
   invariants_broken: (s) => s.invariants.filter((i) => !i.held).length,
+  /** When a `stop_when:` condition ended the run (null: none did): a sweep's time to the event. */
+  stopped_s: (s) => s.stopped?.at_s ?? null,
 };
 
 /**

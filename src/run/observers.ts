@@ -30,6 +30,11 @@ export class RunObservers implements Telemetry {
     for (const { observer } of this.list) observer.sample?.();
   }
 
+  /** Every observer's gauges, merged in registry order. */
+  gauges(): Record<string, number> {
+    return Object.assign({}, ...this.list.map(({ observer }) => observer.gauges?.() ?? {})) as Record<string, number>;
+  }
+
   afterFault(): void {
     for (const { observer } of this.list) observer.afterFault?.();
   }

@@ -1,5 +1,5 @@
 import { FaultInjector, planFailures, planNemesis } from '../chaos/index.js';
-import { evaluateExpectations } from '../check/index.js';
+import { describeComparison, evaluateExpectations, holds } from '../check/index.js';
 import { RandomStreams, Simulator, type SimTime } from '../kernel/index.js';
 import { faultsCsv } from '../metrics/index.js';
 import type { ModuleWithSettings, NodeBoot, ObserveContext } from '../modules/system-module.js';
@@ -114,10 +114,13 @@ export class ScenarioRun {
           if (trace) world.trace(e.kind, 'node' in e && e.node !== undefined ? e.node : -1, 'chunk' in e ? `chunk ${e.chunk}` : '');
         }
       : options.observe && ((e: TelemetryEvent) => options.observe!(sim.now, e));
+    const self = this;
     const run: ObserveContext = {
       truth: world.truth,
       bucket: sc.metrics.bucket,
-      horizon: sc.duration,
+      get horizon() {
+        return self.end;
+      },
       topology,
       settingsOf: <O>(m: ModuleWithSettings<O>) => systems.find((s) => s.module === m)?.settings as O | undefined,
     };
@@ -138,7 +141,25 @@ export class ScenarioRun {
     this.injector.schedule([...sc.faults, ...nemesis, ...failures]);
     this.faultCount = sc.faults.length + nemesis.length + failures.length;
     world.start();
-    sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => observers.sample());
+    const stopWhen = Object.entries(sc.stop_when ?? {});
+    sampleEveryBucket(sim, sc.metrics.bucket, sc.duration, () => {
+      observers.sample();
+      if (stopWhen.length === 0) return true;
+      const gauges = observers.gauges();
+      const met = stopWhen.find(([name, c]) => holds(c!, gauges[name] ?? null));
+      if (!met) return true;
+      this.stopped = { at: sim.now, condition: `${met[0]} ${describeComparison(met[1]!)}` };
+      sim.stop();
+      return false;
+    });
+  }
+
+  /** The first `stop_when:` condition that held, and when: the run ended there. */
+  private stopped: { at: SimTime; condition: string } | undefined;
+
+  /** Where the run ends: its horizon, or where a `stop_when:` condition stopped it. */
+  get end(): SimTime {
+    return this.stopped?.at ?? this.horizon;
   }
 
   /** Simulated time reached so far. */
@@ -157,6 +178,7 @@ export class ScenarioRun {
    * `InternalRunError` that says which scenario, seed and instant.
    */
   advance(until: SimTime): void {
+    if (this.stopped) return;
     try {
       this.sim.run(Math.min(until, this.horizon));
     } catch (e) {
@@ -169,7 +191,7 @@ export class ScenarioRun {
     this.advance(this.horizon);
     const { loaded, seed, sim, observers, injector } = this;
     observers.finish({ quietSince: injector.timeline.reduce((t, f) => Math.max(t, f.time), 0) });
-    const summary = buildSummary({ loaded, seed, sim, truth: this.world.truth, observers, faultCount: this.faultCount });
+    const summary = buildSummary({ loaded, seed, sim, truth: this.world.truth, observers, faultCount: this.faultCount, end: this.end, stopped: this.stopped });
     summary.expectations = evaluateExpectations(loaded.scenario.expect, metricsOf(summary));
     const failures = [
       ...summary.invariants
@@ -193,10 +215,10 @@ export class ScenarioRun {
 }
 
 /** Calls `sample` at the end of every bucket, the last one at the horizon. */
-function sampleEveryBucket(sim: Simulator, bucket: SimTime, horizon: SimTime, sample: () => void): void {
+/** Samples at every bucket's end up to the horizon; `sample` returns false to end the sampling (the run stopped). */
+function sampleEveryBucket(sim: Simulator, bucket: SimTime, horizon: SimTime, sample: () => boolean): void {
   const tick = (): void => {
-    sample();
-    if (sim.now < horizon) sim.at(Math.min(horizon, sim.now + bucket), tick, undefined);
+    if (sample() && sim.now < horizon) sim.at(Math.min(horizon, sim.now + bucket), tick, undefined);
   };
   sim.at(Math.min(bucket, horizon), tick, undefined);
 }

@@ -1,4 +1,4 @@
-import type { Simulator } from '../kernel/index.js';
+import type { Simulator, SimTime } from '../kernel/index.js';
 import type { Summary } from '../modules/summary.js';
 import type { LoadedScenario } from '../scenario/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
@@ -14,6 +14,9 @@ export interface SummaryInputs {
   observers: RunObservers;
   /** Faults scheduled: the fixed timeline plus those the nemesis drew. */
   faultCount: number;
+  /** Where the run ended (its duration, or a stop), and the `stop_when:` condition that stopped it. */
+  end: SimTime;
+  stopped: { at: SimTime; condition: string } | undefined;
 }
 
 /**
@@ -47,9 +50,10 @@ export function buildSummary(inputs: SummaryInputs): Summary {
     scenario: loaded.name,
     seed,
     scenario_sha256: loaded.hash,
-    simulated_s: loaded.scenario.duration / 1e6,
+    simulated_s: inputs.end / 1e6,
     events: sim.eventsRun,
-    ...(ordered as Omit<Summary, 'scenario' | 'seed' | 'scenario_sha256' | 'simulated_s' | 'events' | 'invariants' | 'expectations'>),
+    ...(loaded.scenario.stop_when === undefined ? {} : { stopped: inputs.stopped ? { at_s: inputs.stopped.at / 1e6, condition: inputs.stopped.condition } : null }),
+    ...(ordered as Omit<Summary, 'scenario' | 'seed' | 'scenario_sha256' | 'simulated_s' | 'events' | 'stopped' | 'invariants' | 'expectations'>),
     invariants: observers.invariants(),
     expectations: [],
   };

@@ -7,6 +7,7 @@
 export * from './errors.js';
 export * from './schema.js';
 export * from './expectations.js';
+export * from './stop-when.js';
 export * from './load.js';
 export * from './merge.js';
 export * from './validate.js';

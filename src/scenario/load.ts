@@ -9,6 +9,7 @@ import { formatDuration } from '../kernel/index.js';
 import { ScenarioError } from './errors.js';
 import { canonicalJson, mergeOver, setPath } from './merge.js';
 import { scenarioSchemaWith, type Scenario } from './schema.js';
+import { STOP_GAUGES } from './stop-when.js';
 import { YamlSource } from './source.js';
 import { checkCloudLatencyKeys, checkNames, type SystemChecks } from './validate.js';
 
@@ -197,7 +198,9 @@ function describeIssue(issue: z.core.$ZodIssue, merged: unknown): { path: Proper
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     path = [...path, issue.keys[0]!];
-    message = `unknown field "${issue.keys[0]}"; check its spelling against docs/scenarios.md`;
+    message = path.length === 2 && path[0] === 'stop_when'
+      ? `not a gauge a stop condition can read; the gauges are durability.csv's columns: ${STOP_GAUGES.join(', ')}`
+      : `unknown field "${issue.keys[0]}"; check its spelling against docs/scenarios.md`;
   } else if (issue.code === 'invalid_union' && (issue as { discriminator?: string }).discriminator === 'kind') {
     if (path[path.length - 1] !== 'kind') path = [...path, 'kind'];
     message = `unknown fault kind; expected one of ${FAULT_KINDS.join(', ')} (npm run sim -- --list-faults describes them)`;

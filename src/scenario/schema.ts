@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { expectedFailures, failuresSchema, faultSchema, MAX_FAILURES, nemesisSchema } from '../chaos/index.js';
 import { chunkCount } from '../systems/pipeline/chunks.js';
 import { expectSchema } from './expectations.js';
+import { stopWhenSchema } from './stop-when.js';
 import { duration, formatRate, formatSize, formatSpan, MAX_LATENCY, MAX_SIZE, MAX_STEP, period, periodOrOff, rate, size, wait, Z_MAX } from '../units/index.js';
 
 /**
@@ -240,6 +241,8 @@ export const coreScenarioShape = {
   nemesis: nemesisSchema.optional(),
   /** Failure processes: machine and disk lifetimes, downtimes and replacements, drawn per node. */
   failures: failuresSchema.optional(),
+  /** Conditions on the durability gauges that end the run early, at the end of the first bucket where one holds. */
+  stop_when: stopWhenSchema.optional(),
   /** Assertions on summary metrics; any that fails makes the run exit 1. */
   expect: expectSchema.default({}),
 };

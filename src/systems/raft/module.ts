@@ -77,7 +77,8 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
     bootRaft(node.rt, s, node.telemetry);
   },
   roles: { [RAFT_LEADER]: 'a raft group', [RAFT_CLIENT]: 'a raft group' },
-  observe({ truth, bucket, horizon }, s) {
+  observe(run, s) {
+    const { truth, bucket } = run;
     const consensus = new ConsensusCollector(truth, bucket, s.group.members);
     const checker = new RaftChecker(truth, s.group.members);
     const leader = (): number => consensus.leadership.currentLeader();
@@ -98,7 +99,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
         return csv === undefined ? {} : { 'consensus.csv': csv };
       },
       summary: () => {
-        const raft = consensus.summary(horizon);
+        const raft = consensus.summary(run.horizon);
         return raft ? { raft } : {};
       },
       invariants: () => checker.results(),

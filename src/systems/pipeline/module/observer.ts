@@ -106,6 +106,10 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     this.utilisation.sample();
   }
 
+  gauges(): Record<string, number> {
+    return this.durability.gauges();
+  }
+
   files(): Record<string, string> {
     return {
       'throughput.csv': this.throughput.toCsv(this.run.horizon),

@@ -63,11 +63,11 @@ export const readsModule: SystemModule<ReadsOptions, ReadsBlock> = {
     }
     if (options.clients.includes(rt.self)) new ReadClient(rt, options, node.cluster, node.registry, server, owners, node.telemetry);
   },
-  observe({ truth, bucket, horizon }, options) {
-    const observer = new ReadsObserver(truth, bucket, options);
+  observe(run, options) {
+    const observer = new ReadsObserver(run.truth, run.bucket, options);
     return {
       observe: (e) => observer.observe(e),
-      files: () => ({ 'reads.csv': observer.toCsv(horizon) }),
+      files: () => ({ 'reads.csv': observer.toCsv(run.horizon) }),
       summary: () => ({ reads: observer.summary() }),
       invariants: () => observer.results(),
     };
