@@ -64,6 +64,22 @@ export const failuresSchema = z.strictObject({
     /** How long until a new, empty disk replaces a dead one (the node's software restarts on it); omitted: never. */
     replace_after: delaySchema.optional(),
   }).optional(),
+  /**
+   * Correlated bursts: a rack (a region without racks is one) fails as a
+   * whole at the end of a drawn interval (a power or top-of-rack switch
+   * failure), its machines down together for a drawn downtime, each lost for
+   * good with probability `lose` (disks that do not survive the event).
+   */
+  racks: z.strictObject({
+    /** Time from a rack's start (or its return) to its next failure. */
+    every: lifetimeSchema,
+    /** How long the rack's machines stay down. */
+    downtime: delaySchema,
+    /** The chance that each machine of the failing rack is lost for good (0: none). */
+    lose: percent.refine((p) => p <= 1, { message: 'must be at most 1 (100%)' }).default(0),
+    /** How long until a new machine takes a lost one's place; omitted: never. */
+    replace_after: delaySchema.optional(),
+  }).optional(),
   /** Nodes that never fail by these processes. */
   spare: z.array(z.string()),
 });
@@ -85,7 +101,15 @@ export function expectedFailures(spec: FailuresSpec, nodes: number, span: SimTim
     perNode += span / (meanLifetime(n.lifetime) + away) + 1;
   }
   if (spec.disks) perNode += span / (meanLifetime(spec.disks.lifetime) + (spec.disks.replace_after === undefined ? 0 : meanDelay(spec.disks.replace_after))) + 1;
+  // A rack burst is one fault per rack, plus the machines it loses: counted per node, at most one each.
+  if (spec.racks) perNode += span / (meanLifetime(spec.racks.every) + meanDelay(spec.racks.downtime)) + 1;
   return perNode * nodes;
+}
+
+/** A rack and its machines (by name), as the failure processes see them. */
+export interface RackNodes {
+  name: string;
+  nodes: readonly string[];
 }
 
 /**
@@ -97,9 +121,11 @@ export function expectedFailures(spec: FailuresSpec, nodes: number, span: SimTim
  * setting never moves it. Per life, in this order: the lifetime, then
  * (machines) whether it is permanent, then the downtime or the replacement
  * delay. A machine or disk that is replaced, or comes back, starts a new
- * life at age 0; one never replaced fails no more.
+ * life at age 0; one never replaced fails no more. Rack bursts draw from
+ * `failures/rack/<rack>`: the interval, the downtime, one draw per machine
+ * (lost or not), then each loss's replacement delay.
  */
-export function planFailures(spec: FailuresSpec, nodes: readonly string[], horizon: SimTime, streams: RandomStreams): FaultSpec[] {
+export function planFailures(spec: FailuresSpec, nodes: readonly string[], horizon: SimTime, streams: RandomStreams, racks: readonly RackNodes[] = []): FaultSpec[] {
   const stop = Math.min(spec.stop ?? horizon, horizon);
   const planned: Array<{ at: SimTime; order: number; raw: Record<string, unknown> }> = [];
   let order = 0;
@@ -141,7 +167,26 @@ export function planFailures(spec: FailuresSpec, nodes: readonly string[], horiz
       }
     }
   }
-  // By time; at one microsecond, in node order, a machine's failure before its disk's.
+  if (spec.racks) {
+    const r = spec.racks;
+    for (const rack of racks) {
+      const members = rack.nodes.filter((n) => !spec.spare.includes(n));
+      if (members.length === 0) continue;
+      const rng = streams.get(`failures/rack/${rack.name}`);
+      for (let at = spec.start + drawLifetime(rng, r.every); at < stop; ) {
+        const down = drawDelay(rng, r.downtime);
+        plan(at, { kind: 'rack_failure', target: rack.name, duration: down });
+        // One draw per machine, lost or not, in topology order; then each loss's replacement delay.
+        const lost = members.filter(() => rng.float() < r.lose);
+        for (const node of lost) {
+          if (r.replace_after === undefined) plan(at, { kind: 'node_loss', node });
+          else plan(at, { kind: 'node_loss', node, replace_after: drawDelay(rng, r.replace_after), replace_with: 'in_place' });
+        }
+        at += down + drawLifetime(rng, r.every);
+      }
+    }
+  }
+  // By time; at one microsecond, in node order, a machine's failure before its disk's; rack bursts after.
   planned.sort((a, b) => a.at - b.at || a.order - b.order);
   return planned.map((p) => faultSchema.parse(p.raw));
 }

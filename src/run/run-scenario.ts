@@ -1,4 +1,4 @@
-import { FaultInjector, planFailures, planNemesis } from '../chaos/index.js';
+import { FaultInjector, planFailures, planNemesis, type RackNodes } from '../chaos/index.js';
 import { describeComparison, evaluateExpectations, holds } from '../check/index.js';
 import { RandomStreams, Simulator, type SimTime } from '../kernel/index.js';
 import { faultsCsv } from '../metrics/index.js';
@@ -137,7 +137,7 @@ export class ScenarioRun {
     this.injector = new FaultInjector(sim, { world, rng: streams.get('faults'), members }, () => observers.afterFault());
     const serving = topology.nodes.filter((n) => !n.standby).map((n) => n.name);
     const nemesis = sc.nemesis ? planNemesis(sc.nemesis, { nodes: serving, clouds: topology.clouds }, streams) : [];
-    const failures = sc.failures ? planFailures(sc.failures, serving, sc.duration, streams) : [];
+    const failures = sc.failures ? planFailures(sc.failures, serving, sc.duration, streams, racksOf(topology.nodes.filter((n) => !n.standby))) : [];
     this.injector.schedule([...sc.faults, ...nemesis, ...failures]);
     this.faultCount = sc.faults.length + nemesis.length + failures.length;
     world.start();
@@ -215,6 +215,18 @@ export class ScenarioRun {
 }
 
 /** Calls `sample` at the end of every bucket, the last one at the horizon. */
+/** The racks of the serving nodes, in the order their first node comes (a region without racks is one rack, named after it). */
+function racksOf(nodes: ReadonlyArray<{ name: string; region: string; rack?: string }>): RackNodes[] {
+  const byRack = new Map<string, string[]>();
+  for (const n of nodes) {
+    const rack = n.rack ?? n.region;
+    const list = byRack.get(rack);
+    if (list) list.push(n.name);
+    else byRack.set(rack, [n.name]);
+  }
+  return [...byRack].map(([name, members]) => ({ name, nodes: members }));
+}
+
 /** Samples at every bucket's end up to the horizon; `sample` returns false to end the sampling (the run stopped). */
 function sampleEveryBucket(sim: Simulator, bucket: SimTime, horizon: SimTime, sample: () => boolean): void {
   const tick = (): void => {

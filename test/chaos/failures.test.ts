@@ -57,6 +57,23 @@ describe('failure processes: the plan', () => {
     expect(plan.filter((f) => f.kind === 'node_crash').every((f) => (f as { restart_after?: number }).restart_after! >= 0)).toBe(true);
   });
 
+  it('rack bursts: whole racks down together from their own streams; each machine lost with the given chance; nothing else moves', () => {
+    const racks = [{ name: 'rack-a', nodes: names(10).slice(0, 5) }, { name: 'rack-b', nodes: names(10).slice(5) }];
+    const burst = { every: { dist: 'exponential', mean: '20d' }, downtime: '1h', lose: '20%', replace_after: '1d' };
+    const plan = planFailures(spec({ nodes: machines, racks: burst }), names(10), YEAR, new RandomStreams(4), racks);
+    const bursts = plan.filter((f) => f.kind === 'rack_failure');
+    expect(bursts.length).toBeGreaterThan(20);
+    expect(bursts.every((f) => (f as { duration?: number }).duration === 3_600_000_000)).toBe(true);
+    // Machines lost by a burst strike at its instant, in its rack; about a fifth of the machines burst.
+    const lostInBursts = plan.filter((f) => f.kind === 'node_loss' && bursts.some((b) => b.at === f.at));
+    for (const f of lostInBursts) expect(racks.find((r) => r.nodes.includes((f as { node: string }).node))!.name).toBe((bursts.find((b) => b.at === f.at) as { target: string }).target);
+    const share = lostInBursts.length / (bursts.length * 5);
+    expect(Math.abs(share - 0.2)).toBeLessThan(4 * Math.sqrt(0.16 / (bursts.length * 5)));
+    // The machines' own failures are those planned without bursts.
+    const alone = planFailures(spec({ nodes: machines }), names(10), YEAR, new RandomStreams(4));
+    expect(plan.filter((f) => !bursts.some((b) => b.at === f.at))).toEqual(alone);
+  });
+
   it('refuses crashes without a downtime', () => {
     expect(failuresSchema.safeParse(mergeOver(FAILURE_DEFAULTS, { nodes: { ...machines, permanent: 0.5 } })).error?.issues[0]?.message).toMatch(/give "downtime"/);
   });
