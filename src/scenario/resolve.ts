@@ -50,7 +50,7 @@ export function buildTopology(sc: Scenario): TopologySpec {
     let spec: LinkSpec = { latency: toLatencyDist(latency), bandwidthBytesPerS: cls.bandwidth, loss: cls.loss };
     for (const o of sc.network.links) {
       const matches = (x: string, r: RegionSpec) => x === r.name || x === r.cloud;
-      if ((matches(o.between[0], from) && matches(o.between[1], to)) || (matches(o.between[1], from) && matches(o.between[0], to))) {
+      if ((matches(o.between[0], from) && matches(o.between[1], to)) || (!o.one_way && matches(o.between[1], from) && matches(o.between[0], to))) {
         spec = {
           latency: o.latency !== undefined ? toLatencyDist(o.latency) : spec.latency,
           bandwidthBytesPerS: o.bandwidth ?? spec.bandwidthBytesPerS,

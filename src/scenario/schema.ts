@@ -53,11 +53,13 @@ const linkClass = z.strictObject({
 });
 
 const linkOverride = z.strictObject({
-  /** Two region (or cloud) names; the override applies both ways. */
+  /** Two region (or cloud) names; the override applies both ways, or with `one_way` from the first to the second only. */
   between: z.tuple([z.string(), z.string()]),
   latency: latency.optional(),
   bandwidth: rate.optional(),
   loss: z.number().min(0).max(1).optional(),
+  /** Only the direction from `between[0]` to `between[1]` (asymmetric routes, a congested uplink). A schema default: no scenario digest moves. */
+  one_way: z.boolean().default(false),
 });
 
 const disk = z.strictObject({
@@ -171,6 +173,8 @@ const detector = z.strictObject({
     window_size: z.number().int().min(2),
     min_std_dev: wait,
     acceptable_pause: wait,
+    /** Inter-arrival model: normal (Akka) or exponential (Cassandra). A schema default: no scenario digest moves. */
+    model: z.enum(['normal', 'exponential']).default('normal'),
   }),
   swim: z.strictObject({
     period: period,

@@ -1,4 +1,4 @@
-import { anyLossDisjoint, anyLossRandom, expectedChunksLost } from './formulas.js';
+import { anyLossDisjoint, anyLossRandom, expectedChunksLost, phiSilence } from './formulas.js';
 
 /** What an experiment measures over its seeds: the mean of a summary metric, or the share of runs where it is above 0. */
 export type Measure = { metric: string; kind: 'mean' | 'share_above_zero' };
@@ -16,6 +16,12 @@ export interface Experiment {
   /** The closed form, and how it reads in the docs. */
   expected: number;
   formula: string;
+  /**
+   * A quantity that happens on a grid (a check every so often) can land
+   * anywhere up to one step after the closed form: it agrees when the
+   * interval meets [expected, expected + grid]. Omitted: 0.
+   */
+  grid?: number;
   /** Seeds for `npm test` (enough for the interval to decide) and for `npm run validate` (the figures the docs quote). */
   testSeeds: number;
   fullSeeds: number;
@@ -24,6 +30,9 @@ export interface Experiment {
 /** experiments/k-random-loss.yml: 15 nodes, 50 chunks at 3 replicas, 4 nodes lost at once. */
 const K_LOSS = { file: 'experiments/k-random-loss.yml', n: 15, chunks: 50, r: 3, k: 4 };
 const placed = (strategy: string) => [`pipeline.distribution.placement.strategy=${strategy}`];
+
+/** experiments/phi-detection.yml: a crash 1 ms after a heartbeat arrived, heartbeats every 1 s, checks every 10 ms, threshold 8. */
+const PHI = { file: 'experiments/phi-detection.yml', interval: 1, check: 0.01, threshold: 8, pause: 3, minStd: 0.1, sinceHeartbeat: 0.001 };
 
 export const EXPERIMENTS: readonly Experiment[] = [
   {
@@ -65,5 +74,28 @@ export const EXPERIMENTS: readonly Experiment[] = [
     formula: 'Σⱼ (−1)^(j+1) C(N/R, j) C(N − jR, k − jR) / C(N,k)',
     testSeeds: 200,
     fullSeeds: 2000,
+  },
+  {
+    name: 'phi-detection, normal model (Akka): detection time, s',
+    file: PHI.file,
+    set: [],
+    measure: { metric: 'detection_p50_s', kind: 'mean' },
+    // Inter-arrivals are exactly the interval: the mean is it plus the acceptable pause, the spread the min_std_dev floor.
+    expected: phiSilence('normal', PHI.threshold, PHI.interval + PHI.pause, PHI.minStd) - PHI.sinceHeartbeat,
+    formula: 'μ + σ·y(Φ) − 1 ms, up to one check later',
+    grid: PHI.check,
+    testSeeds: 5,
+    fullSeeds: 20,
+  },
+  {
+    name: 'phi-detection, exponential model (Cassandra): detection time, s',
+    file: PHI.file,
+    set: ['detector.phi_accrual.model=exponential', 'detector.phi_accrual.acceptable_pause=0'],
+    measure: { metric: 'detection_p50_s', kind: 'mean' },
+    expected: phiSilence('exponential', PHI.threshold, PHI.interval, 0) - PHI.sinceHeartbeat,
+    formula: 'Φ · mean · ln 10 − 1 ms, up to one check later',
+    grid: PHI.check,
+    testSeeds: 5,
+    fullSeeds: 20,
   },
 ];

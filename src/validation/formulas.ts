@@ -43,3 +43,26 @@ export function anyLossDisjoint(n: number, r: number, k: number): number {
   for (let j = 1; j <= Math.min(groups, Math.floor(k / r)); j++) p += (j % 2 === 1 ? 1 : -1) * choose(groups, j) * (choose(n - j * r, k - j * r) / choose(n, k));
   return p;
 }
+
+/**
+ * The silence after the last heartbeat at which phi accrual reaches
+ * `threshold`, for inter-arrival times of mean `mean` (acceptable pause
+ * included) and spread `std`:
+ * - exponential (Cassandra): phi = t / (mean ln 10), so t = threshold · mean · ln 10;
+ * - normal (Akka's logistic approximation of the tail, as Lorenz computes it):
+ *   t = mean + std · y, where y solves -log10(e / (1 + e)) = threshold with
+ *   e = exp(-y (1.5976 + 0.070566 y²)), found by bisection (the left side
+ *   rises with y).
+ */
+export function phiSilence(model: 'normal' | 'exponential', threshold: number, mean: number, std: number): number {
+  if (model === 'exponential') return threshold * mean * Math.LN10;
+  const target = Math.log((1 - Math.pow(10, -threshold)) / Math.pow(10, -threshold));
+  let lo = 0;
+  let hi = 100;
+  for (let i = 0; i < 200; i++) {
+    const y = (lo + hi) / 2;
+    if (y * (1.5976 + 0.070566 * y * y) < target) lo = y;
+    else hi = y;
+  }
+  return mean + std * ((lo + hi) / 2);
+}

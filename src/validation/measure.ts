@@ -43,7 +43,7 @@ export function measureAll(experiments: readonly Experiment[], seedsOf: (e: Expe
       seeds,
       value: share ? above / seeds : mean(values),
       interval,
-      agrees: interval.low <= experiment.expected && experiment.expected <= interval.high,
+      agrees: interval.low <= experiment.expected + (experiment.grid ?? 0) && experiment.expected <= interval.high,
     };
   });
 }

@@ -46,7 +46,7 @@ describe('the lorenz launcher (compiled commands)', () => {
   it('refuses an unknown command with its usage and exit 2', () => {
     const r = spawnSync(process.execPath, ['bin/lorenz.mjs', 'simulate'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/usage: lorenz <sim\|compare\|sweep\|worker\|report\|schema> \[args\], lorenz build, or lorenz --version +\(got "simulate"\)/);
+    expect(r.stderr).toMatch(/usage: lorenz <sim\|compare\|sweep\|worker\|report\|schema\|validate> \[args\], lorenz build, or lorenz --version +\(got "simulate"\)/);
   });
 
   it('says its version', () => {

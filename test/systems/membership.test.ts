@@ -84,7 +84,7 @@ describe('phi accrual', () => {
   });
 
   it('declares a crash on a quiet network once phi passes the threshold', () => {
-    const opts = { interval: s(1), checkInterval: 500_000, suspectThreshold: 5, threshold: 8, windowSize: 100, minStdDev: 100_000, acceptablePause: s(3) };
+    const opts = { interval: s(1), checkInterval: 500_000, suspectThreshold: 5, threshold: 8, windowSize: 100, minStdDev: 100_000, acceptablePause: s(3), model: 'normal' as const };
     const w = cluster((rt, verdict) => new PhiAccrualDetector(rt, [0, 1, 2, 3].filter((i) => i !== rt.self), opts, verdict, 4, roster(rt)));
     w.at(s(20), () => w.world.crash(1));
     w.sim.run(s(40));
@@ -93,6 +93,18 @@ describe('phi accrual', () => {
     // phi is 7.3 at the 23.5 s check and passes 8 at 23.53 s, so the 24.0 s check declares it.
     expect(firstAt(w.verdicts, 1, 'failed')).toBe(s(24));
     expect(firstAt(w.verdicts, 1, 'suspected')).toBe(23_500_000);
+    expect(w.verdicts.filter((v) => v.subject !== 1)).toEqual([]);
+  });
+
+  it('the exponential model (Cassandra): phi is the silence over mean x ln 10, so it declares a crash later and linearly', () => {
+    const opts = { interval: s(1), checkInterval: 500_000, suspectThreshold: 5, threshold: 8, windowSize: 100, minStdDev: 100_000, acceptablePause: 0, model: 'exponential' as const };
+    const w = cluster((rt, verdict) => new PhiAccrualDetector(rt, [0, 1, 2, 3].filter((i) => i !== rt.self), opts, verdict, 4, roster(rt)));
+    w.at(s(20), () => w.world.crash(1));
+    w.sim.run(s(60));
+    // The last heartbeat left at 19 s; mean 1 s: phi reaches 5 at 19 + 5 ln 10 = 30.51 s and 8 at 19 + 8 ln 10 = 37.42 s
+    // (plus the link's latency), judged at the next 500 ms check.
+    expect(firstAt(w.verdicts, 1, 'suspected')).toBe(31_000_000);
+    expect(firstAt(w.verdicts, 1, 'failed')).toBe(37_500_000);
     expect(w.verdicts.filter((v) => v.subject !== 1)).toEqual([]);
   });
 });

@@ -29,7 +29,7 @@ export const membershipModule: SystemModule<MembershipSettings> = {
         heartbeat: { interval: d.heartbeat.interval, suspectAfter: d.heartbeat.suspect_after, timeout: d.heartbeat.timeout },
         phi: {
           interval: d.phi_accrual.interval, checkInterval: d.phi_accrual.check_interval, suspectThreshold: d.phi_accrual.suspect_threshold,
-          threshold: d.phi_accrual.threshold, windowSize: d.phi_accrual.window_size, minStdDev: d.phi_accrual.min_std_dev, acceptablePause: d.phi_accrual.acceptable_pause,
+          threshold: d.phi_accrual.threshold, windowSize: d.phi_accrual.window_size, minStdDev: d.phi_accrual.min_std_dev, acceptablePause: d.phi_accrual.acceptable_pause, model: d.phi_accrual.model,
         },
         swim: {
           period: d.swim.period, pingTimeout: d.swim.ping_timeout, indirectProbes: d.swim.indirect_probes, suspicionTimeout: d.swim.suspicion_timeout,

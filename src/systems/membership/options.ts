@@ -28,6 +28,8 @@ export interface PhiAccrualOptions {
   minStdDev: SimTime;
   /** Extra silence tolerated before phi rises, microseconds. */
   acceptablePause: SimTime;
+  /** How inter-arrival times are modelled: `normal` (Hayashibara, Akka) or `exponential` (Cassandra). */
+  model: 'normal' | 'exponential';
 }
 
 /** SWIM (Das, Gupta, Motivala 2002) with suspicion and piggybacked dissemination. */

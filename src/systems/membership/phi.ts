@@ -16,6 +16,13 @@ export function phi(elapsed: number, mean: number, stdDev: number): number {
   return elapsed > mean ? -Math.log10(e / (1 + e)) : -Math.log10(1 - 1 / (1 + e));
 }
 
+/**
+ * The exponential model Cassandra uses: P(a heartbeat arrives later than
+ * `elapsed`) = e^(-elapsed / mean), so phi = elapsed / (mean × ln 10),
+ * linear in the silence; the spread of the arrivals is not consulted.
+ */
+export const phiExponential = (elapsed: number, mean: number): number => elapsed / (mean * Math.LN10);
+
 /** A bounded window of inter-arrival times with running sums, so mean and variance cost O(1). */
 export class ArrivalWindow {
   private readonly samples: Float64Array;
@@ -88,8 +95,10 @@ export class PhiAccrualDetector {
     const w = this.windows[peer]!;
     // Before any sample, assume the configured interval with a quarter of it as spread, as Akka does.
     const mean = (w.size > 0 ? w.mean() : this.opts.interval) + this.opts.acceptablePause;
+    const elapsed = this.rt.monotonic() - this.lastHeard[peer]!;
+    if (this.opts.model === 'exponential') return phiExponential(elapsed, mean);
     const std = Math.max(w.size > 1 ? w.stdDev() : this.opts.interval / 4, this.opts.minStdDev);
-    return phi(this.rt.monotonic() - this.lastHeard[peer]!, mean, std);
+    return phi(elapsed, mean, std);
   }
 
   private heard(from: number): void {
