@@ -183,6 +183,8 @@ const detector = z.strictObject({
     suspicion_timeout: wait,
     retransmit_multiplier: z.number().int().positive(),
     max_piggyback: z.number().int().positive(),
+    /** round_robin (the paper's shuffled rounds) or random (a uniform member every period, as the paper's analysis assumes). A schema default: no scenario digest moves. */
+    probe_order: z.enum(['round_robin', 'random']).default('round_robin'),
   }),
 });
 

@@ -1,4 +1,4 @@
-import { anyLossDisjoint, anyLossRandom, expectedChunksLost, phiSilence } from './formulas.js';
+import { anyLossDisjoint, anyLossRandom, expectedChunksLost, phiSilence, swimPeriodsUntilProbed } from './formulas.js';
 
 /** What an experiment measures over its seeds: the mean of a summary metric, or the share of runs where it is above 0. */
 export type Measure = { metric: string; kind: 'mean' | 'share_above_zero' };
@@ -33,6 +33,18 @@ const placed = (strategy: string) => [`pipeline.distribution.placement.strategy=
 
 /** experiments/phi-detection.yml: a crash 1 ms after a heartbeat arrived, heartbeats every 1 s, checks every 10 ms, threshold 8. */
 const PHI = { file: 'experiments/phi-detection.yml', interval: 1, check: 0.01, threshold: 8, pause: 3, minStd: 0.1, sinceHeartbeat: 0.001 };
+
+/**
+ * experiments/swim-detection.yml: 50 members, 1 s periods from boot, suspicion timeout 5 s, a crash at 60.5 s.
+ * The first period start after it is 61 s, position 61 mod 49 = 12 of a round-robin round; whoever probes it
+ * then suspects it a period later and declares it failed a suspicion timeout after that.
+ */
+const SWIM = { file: 'experiments/swim-detection.yml', n: 50, period: 1, suspicion: 5, crash: 60.5 };
+const swimDetection = (order: 'random' | 'round_robin'): number => {
+  const first = Math.ceil(SWIM.crash / SWIM.period) * SWIM.period;
+  const position = Math.round(first / SWIM.period) % (SWIM.n - 1);
+  return first - SWIM.crash + (swimPeriodsUntilProbed(order, SWIM.n, position) + 1) * SWIM.period + SWIM.suspicion;
+};
 
 export const EXPERIMENTS: readonly Experiment[] = [
   {
@@ -97,5 +109,25 @@ export const EXPERIMENTS: readonly Experiment[] = [
     grid: PHI.check,
     testSeeds: 5,
     fullSeeds: 20,
+  },
+  {
+    name: 'swim-detection, random probes: detection time, s',
+    file: SWIM.file,
+    set: ['detector.swim.probe_order=random'],
+    measure: { metric: 'detection_p50_s', kind: 'mean' },
+    expected: swimDetection('random'),
+    formula: '(61 − 60.5) + (E[G] + 1)·T + S, E[G] = q/(1 − q), q = (1 − 1/(n−1))^(n−1)',
+    testSeeds: 300,
+    fullSeeds: 3000,
+  },
+  {
+    name: 'swim-detection, round-robin probes: detection time, s',
+    file: SWIM.file,
+    set: [],
+    measure: { metric: 'detection_p50_s', kind: 'mean' },
+    expected: swimDetection('round_robin'),
+    formula: '(61 − 60.5) + (E[G] + 1)·T + S, E[G] = Σⱼ (1 − j/(n−1))^(n−1)',
+    testSeeds: 300,
+    fullSeeds: 3000,
   },
 ];

@@ -66,3 +66,32 @@ export function phiSilence(model: 'normal' | 'exponential', threshold: number, m
   }
   return mean + std * ((lo + hi) / 2);
 }
+
+/**
+ * SWIM: the expected number of whole periods, after the first period start
+ * that follows a crash, before some live member probes the crashed one (G,
+ * so its first probe is at period G from there). n members, the crashed one
+ * among them: each of the n - 1 live ones probes one of its n - 1 others.
+ * - random (the paper's analysis): each prober picks it with chance
+ *   1 / (n - 1) every period, so P(G >= j) = q^j with q = (1 - 1/(n-1))^(n-1),
+ *   and E[G] = q / (1 - q) (1 / (1 - q) is the paper's e / (e - 1) bound as
+ *   n grows, counting the probing period);
+ * - round_robin (shuffled rounds of n - 1 periods, every member once a
+ *   round): at position `position` of a round, each prober's turn for it is
+ *   uniform over the round, so P(G >= j) = (1 - j/(n-1))^(n-1) while the
+ *   round lasts, then (position/(n-1))^(n-1) (1 - j'/(n-1))^(n-1) into the
+ *   next; E[G] is the sum over j >= 1.
+ */
+export function swimPeriodsUntilProbed(order: 'random' | 'round_robin', n: number, position = 0): number {
+  const m = n - 1;
+  if (order === 'random') {
+    const q = Math.pow(1 - 1 / m, m);
+    return q / (1 - q);
+  }
+  const left = m - position;
+  let sum = 0;
+  for (let j = 1; j <= left; j++) sum += Math.pow(1 - j / m, m);
+  const missedRound = Math.pow(position / m, m);
+  for (let j = 1; j <= m; j++) sum += missedRound * Math.pow(1 - j / m, m);
+  return sum;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ArrivalWindow, HeartbeatDetector, IncarnationBook, PhiAccrualDetector, phi, SwimDetector } from '../../src/systems/index.js';
 import { KnownIncarnations } from '../../src/systems/membership/incarnations.js';
 import { MemberTables } from '../../src/systems/member-tables.js';
-import { ProbeOrder } from '../../src/systems/membership/probe-order.js';
+import { ProbeOrder, RandomProbes } from '../../src/systems/membership/probe-order.js';
 import { RandomStreams } from '../../src/kernel/index.js';
 import fc from 'fast-check';
 import { NodeRegistry, type ClusterConfig, type MemberState } from '../../src/systems/index.js';
@@ -110,7 +110,7 @@ describe('phi accrual', () => {
 });
 
 describe('SWIM', () => {
-  const opts = { period: s(1), pingTimeout: 300_000, indirectProbes: 2, suspicionTimeout: s(5), retransmitMultiplier: 3, maxPiggyback: 6 };
+  const opts = { period: s(1), pingTimeout: 300_000, indirectProbes: 2, suspicionTimeout: s(5), retransmitMultiplier: 3, maxPiggyback: 6, probeOrder: 'round_robin' as const };
   // A start for one cluster: its nodes share one book of incarnations, as startDetector's do in a run.
   const swim = () => {
     const book = new IncarnationBook(4);
@@ -171,6 +171,29 @@ describe('SWIM probe order (random round-robin)', () => {
     expect(new Set(seen)).toEqual(new Set([1, 3]));
     expect(order.next(() => true)).toBeUndefined();
     expect(new ProbeOrder(1, 0, new RandomStreams(3).get('swim')).next(() => false)).toBeUndefined();
+  });
+});
+
+describe('SWIM random probes (probe_order: random)', () => {
+  it('draws every other member about equally often, never itself, and may repeat within a round', () => {
+    const probes = new RandomProbes(6, 2, new RandomStreams(5).get('swim'));
+    const counts = new Map<number, number>();
+    const n = 50_000;
+    for (let i = 0; i < n; i++) {
+      const m = probes.next(() => false)!;
+      counts.set(m, (counts.get(m) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual([0, 1, 3, 4, 5]);
+    for (const c of counts.values()) expect(Math.abs(c / n - 0.2)).toBeLessThan(4 * Math.sqrt(0.16 / n));
+    const first = Array.from({ length: 5 }, () => probes.next(() => false));
+    expect(new Set(first).size).toBeLessThan(6);
+  });
+
+  it('skips the members it is told to, finds the last one left, and gives none when all are skipped', () => {
+    const probes = new RandomProbes(40, 0, new RandomStreams(3).get('swim'));
+    for (let i = 0; i < 20; i++) expect(probes.next((m) => m !== 17)).toBe(17);
+    expect(probes.next(() => true)).toBeUndefined();
+    expect(new RandomProbes(1, 0, new RandomStreams(3).get('swim')).next(() => false)).toBeUndefined();
   });
 });
 

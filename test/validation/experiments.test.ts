@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RandomStreams } from '../../src/kernel/index.js';
 import { phi } from '../../src/systems/membership/phi.js';
-import { anyLossDisjoint, anyLossRandom, choose, chunkLossChance, EXPERIMENTS, expectedChunksLost, measureAll, phiSilence } from '../../src/validation/index.js';
+import { anyLossDisjoint, anyLossRandom, choose, chunkLossChance, EXPERIMENTS, expectedChunksLost, measureAll, phiSilence, swimPeriodsUntilProbed } from '../../src/validation/index.js';
 
 describe('closed forms', () => {
   it('choose: Pascal\'s triangle, and 0 outside it', () => {
@@ -47,6 +48,33 @@ describe('closed forms', () => {
     }
     // Akka's figure with these settings: about 4.5 s after the last heartbeat.
     expect(phiSilence('normal', 8, 4, 0.1)).toBeCloseTo(4.5226, 3);
+  });
+
+  it('SWIM: periods until someone probes a crashed member, against probers drawn in a loop (random and shuffled rounds)', () => {
+    const rng = new RandomStreams(9).get('swim');
+    const n = 12;
+    const m = n - 1;
+    const trials = 40_000;
+    let random = 0;
+    let rounds = 0;
+    const position = 4;
+    for (let t = 0; t < trials; t++) {
+      // Random: each of m probers picks the crashed member with chance 1/m per period.
+      let g = 0;
+      while (!Array.from({ length: m }, () => rng.int(0, m - 1) === 0).some(Boolean)) g++;
+      random += g;
+      // Round robin: each prober's turn for it is uniform over its round (and over the next).
+      const first = Math.min(...Array.from({ length: m }, () => {
+        const turn = rng.int(0, m - 1);
+        return turn >= position ? turn - position : m - position + rng.int(0, m - 1);
+      }));
+      rounds += first;
+    }
+    // Within 4 standard errors (G's spread is under 1.5 periods here).
+    expect(Math.abs(random / trials - swimPeriodsUntilProbed('random', n))).toBeLessThan(4 * 1.5 / Math.sqrt(trials));
+    expect(Math.abs(rounds / trials - swimPeriodsUntilProbed('round_robin', n, position))).toBeLessThan(4 * 1.5 / Math.sqrt(trials));
+    // The paper's large-n figure: 1 / (1 - 1/e) periods to the first probe, counting it.
+    expect(swimPeriodsUntilProbed('random', 100_000) + 1).toBeCloseTo(Math.E / (Math.E - 1), 4);
   });
 
   it('random placement: with one chunk, the chance it is lost; with many, toward 1', () => {

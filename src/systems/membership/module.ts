@@ -33,7 +33,7 @@ export const membershipModule: SystemModule<MembershipSettings> = {
         },
         swim: {
           period: d.swim.period, pingTimeout: d.swim.ping_timeout, indirectProbes: d.swim.indirect_probes, suspicionTimeout: d.swim.suspicion_timeout,
-          retransmitMultiplier: d.swim.retransmit_multiplier, maxPiggyback: d.swim.max_piggyback,
+          retransmitMultiplier: d.swim.retransmit_multiplier, maxPiggyback: d.swim.max_piggyback, probeOrder: d.swim.probe_order,
         },
       },
     };

@@ -46,6 +46,8 @@ export interface SwimOptions {
   retransmitMultiplier: number;
   /** Most updates piggybacked on one message. */
   maxPiggyback: number;
+  /** `round_robin`: every member once per round, in a random order (the paper's improvement); `random`: a uniformly drawn member every period (the paper's analysis). */
+  probeOrder: 'round_robin' | 'random';
 }
 
 export interface DetectorOptions {

@@ -47,3 +47,30 @@ export class ProbeOrder {
     return v === 0 ? otherMember(slot, this.self) : v - 1;
   }
 }
+
+/**
+ * A uniformly drawn other member every period (SWIM's analysis: each member
+ * is a given prober's target with probability 1 / (n - 1) each period,
+ * independently), skipping those `skip` rejects. Drawn by rejection; after
+ * as many misses as there are members, the first acceptable member after the
+ * last draw, so a cluster of mostly dead members still ends the search.
+ */
+export class RandomProbes {
+  constructor(private readonly size: number, private readonly self: number, private readonly rng: Rng) {}
+
+  next(skip: (member: number) => boolean): number | undefined {
+    const peers = this.size - 1;
+    if (peers <= 0) return undefined;
+    let i = 0;
+    for (let tries = 0; tries < peers; tries++) {
+      i = this.rng.int(0, peers - 1);
+      const candidate = otherMember(i, this.self);
+      if (!skip(candidate)) return candidate;
+    }
+    for (let step = 1; step <= peers; step++) {
+      const candidate = otherMember((i + step) % peers, this.self);
+      if (!skip(candidate)) return candidate;
+    }
+    return undefined;
+  }
+}

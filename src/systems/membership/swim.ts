@@ -4,7 +4,7 @@ import type { MemberState, NodeRegistry } from '../registry.js';
 import type { MemberTables } from '../member-tables.js';
 import { GossipBuffer } from './gossip-buffer.js';
 import { IncarnationBook, KnownIncarnations } from './incarnations.js';
-import { otherMember, ProbeOrder } from './probe-order.js';
+import { otherMember, ProbeOrder, RandomProbes } from './probe-order.js';
 import { SwimPort, type Ack, type Ping, type PingReq, type SwimStatus, type SwimUpdate } from './messages.js';
 import type { SwimOptions } from './options.js';
 import { Beliefs, type Verdict } from './verdicts.js';
@@ -33,7 +33,7 @@ export class SwimDetector {
   private readonly gossip: GossipBuffer;
   private readonly beliefs: Beliefs;
   private readonly rng: Rng;
-  private readonly order: ProbeOrder;
+  private readonly order: ProbeOrder | RandomProbes;
   // Made once, not per period: a period runs once a second on every node.
   private readonly isDead = (member: number): boolean => this.status[member] === DEAD || !this.registry.present(member);
   private readonly nextPeriod = (): void => this.period();
@@ -55,7 +55,9 @@ export class SwimDetector {
     this.status = tables.bytes('swim/status', rt.self);
     this.incarnations = new KnownIncarnations(book, tables.shorts('swim/incarnations', rt.self));
     this.rng = rt.rng('swim');
-    this.order = new ProbeOrder(size, rt.self, this.rng, size - 1 < 0xffff ? tables.shorts('swim/order', rt.self) : undefined);
+    this.order = opts.probeOrder === 'random'
+      ? new RandomProbes(size, rt.self, this.rng)
+      : new ProbeOrder(size, rt.self, this.rng, size - 1 < 0xffff ? tables.shorts('swim/order', rt.self) : undefined);
     // The monotonic clock at boot is a fresh, ever-larger incarnation: a restarted node outranks its old death.
     this.ownIncarnation = rt.monotonic();
     this.gossip = new GossipBuffer(opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1)), tables, rt.self, book);
