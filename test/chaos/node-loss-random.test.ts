@@ -35,6 +35,15 @@ describe('node_loss_random', () => {
     expect(r.files['durability.csv']!.trim().split('\n').at(-1)!.split(',').at(-1)).toBe('21');
   });
 
+  it('never draws a spare node', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const csv = run(seed, ['faults.0.count=20', 'faults.0.spare=["aws-east-1","aws-west-4"]']).files['faults.csv']!;
+      const lost = drawn(csv, 0);
+      expect(lost).toHaveLength(20);
+      expect(lost.includes('aws-east-1') || lost.includes('aws-west-4')).toBe(false);
+    }
+  });
+
   it('draws from the faults stream: the same nodes for a seed, others for another seed, whatever a system setting', () => {
     const a = run(42).files['faults.csv']!;
     expect(run(42, ['pipeline.distribution.replication_factor=2']).files['faults.csv']).toBe(a);
@@ -54,5 +63,7 @@ describe('node_loss_random', () => {
     expect(error(['faults.0.count=25'])).toMatch(/faults\[0\]\.count: the cluster starts with 24 nodes in service; cannot lose 25 of them/);
     expect(error(['faults.1.count=13'])).toMatch(/faults\[1\]\.count: aws-west starts with 12 nodes in service; cannot lose 13 of them/);
     expect(error(['faults.1.among=nowhere'])).toMatch(/faults\[1\]\.among: no node, rack, region or cloud called "nowhere"/);
+    // Spare nodes are not in the pool: 12 in aws-west less 2 spared leaves 10.
+    expect(error(['faults.1.count=11', 'faults.1.spare=["aws-west-1","aws-west-2"]'])).toMatch(/faults\[1\]\.count: aws-west starts with 10 nodes in service; cannot lose 11 of them/);
   });
 });

@@ -21,9 +21,11 @@ export const nodeLossRandom = defineFault({
     among: z.string().optional(),
     /** A new machine with an empty disk takes each lost node's place this long after (its end in faults.csv); omitted: never. */
     replace_after: duration.optional(),
+    /** Nodes never drawn (the source node, say: a new machine in its place starts the pipeline over). */
+    spare: z.array(z.string()).default([]),
   }),
   draw(ctx, p) {
-    const pool = (p.among === undefined ? ctx.world.nodes.map((n) => n.index) : ctx.members(p.among)).filter((n) => ctx.world.nodes[n]!.service === 'active');
+    const pool = (p.among === undefined ? ctx.world.nodes.map((n) => n.index) : ctx.members(p.among)).filter((n) => ctx.world.nodes[n]!.service === 'active' && !p.spare.includes(ctx.world.nodes[n]!.name));
     // A partial Fisher-Yates: k draws from the `faults` stream, whatever the pool's size.
     const k = Math.min(p.count, pool.length);
     for (let i = 0; i < k; i++) {
@@ -44,9 +46,9 @@ export const nodeLossRandom = defineFault({
     return p.replace_after === undefined ? undefined : () => restarts.forEach((r) => r());
   },
   endsAfter: (p) => p.replace_after,
-  names: (p) => (p.among === undefined ? [] : [{ path: ['among'], name: p.among }]),
+  names: (p) => [...(p.among === undefined ? [] : [{ path: ['among'], name: p.among }]), ...p.spare.map((name, i) => ({ path: ['spare', i], name, level: 'node' as const }))],
   check(p, members, serving) {
-    const n = p.among === undefined ? serving.length : members(p.among).filter((m) => serving.includes(m)).length;
+    const n = (p.among === undefined ? serving : members(p.among).filter((m) => serving.includes(m))).filter((m) => !p.spare.includes(m)).length;
     return p.count > n ? { path: ['count'], message: `${p.among ?? 'the cluster'} starts with ${n} node${n === 1 ? '' : 's'} in service; cannot lose ${p.count} of them` } : undefined;
   },
   describe: (p, drawn) => `${drawn?.join('+') ?? `${p.count} of ${p.among ?? 'the cluster'}`}${p.replace_after === undefined ? '' : ' (replaced by new machines in their places at the end)'}`,
