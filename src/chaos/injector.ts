@@ -2,14 +2,17 @@ import type { Simulator, SimTime } from '../kernel/index.js';
 import { faultKind, type FaultSpec } from './catalog.js';
 import type { FaultContext } from './fault.js';
 
+/** How often a fault waiting for a role's holder looks again: a few events a second of leaderless time, and at most 10 ms late. */
+const ROLE_RECHECK: SimTime = 10_000;
+
 /** One line of the fault timeline (faults.csv). */
 export interface FaultRecord {
   time: SimTime;
   /** Position of the fault in the scenario's list. */
   index: number;
   kind: string;
-  /** `skipped`: its target named no node when it was due (a role nobody held). */
-  phase: 'start' | 'end' | 'skipped';
+  /** `waiting`: its target named no node when it was due (a role nobody held); it strikes, with a `start` row, once someone holds it. */
+  phase: 'start' | 'end' | 'waiting';
   targets: string;
 }
 
@@ -27,14 +30,15 @@ export class FaultInjector {
     faults.forEach((spec, index) => this.sim.at(spec.at, () => this.start(spec, index), undefined));
   }
 
-  private start(spec: FaultSpec, index: number): void {
+  private start(spec: FaultSpec, index: number, waited = false): void {
     const entry = faultKind(spec.kind)!;
     const drawn = entry.draw?.(this.ctx, spec as never) ?? [];
     let targets = entry.describe(spec as never, drawn.map((n) => this.ctx.world.nodes[n]!.name));
-    // A role target ("@raft-leader") may name nobody when the fault strikes: then it does not strike.
+    // A role target ("@raft-leader") may name nobody when the fault is due (an election under way): it waits for a holder.
     const empty = entry.names(spec as never).find((ref) => this.ctx.members(ref.name).length === 0);
     if (empty) {
-      this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'skipped', targets: `${targets} (no node is ${empty.name} now)` });
+      if (!waited) this.timeline.push({ time: this.sim.now, index, kind: spec.kind, phase: 'waiting', targets: `${targets} (no node is ${empty.name} now; it strikes when one is)` });
+      this.sim.after(ROLE_RECHECK, () => this.start(spec, index, true), undefined);
       return;
     }
     // Whom a role named when the fault struck, so faults.csv says which node it hit.

@@ -27,7 +27,7 @@ export function faultWindows(faultsCsv: string | undefined): FaultWindow[] {
     const known = byId.get(id);
     if (row.phase === 'end') {
       if (known) known.end = t;
-    } else if (!known) {
+    } else if (row.phase !== 'waiting' && !known) {
       byId.set(id, { id, kind: row.kind ?? '', targets: row.targets ?? '', start: t, end: null });
     }
   }

@@ -196,12 +196,14 @@ export class TimelineTrace implements TimelineTap {
     return `{"displayTimeUnit":"ms","otherData":${JSON.stringify(about)},"traceEvents":[\n${[...meta, ...timed].map((e) => JSON.stringify(e)).join(',\n')}\n]}\n`;
   }
 
-  /** A track per fault under the "faults" process: a slice over its window (to the horizon if it never ended), an instant if skipped. */
+  /** A track per fault under the "faults" process: a slice over its window (to the horizon if it never ended), an instant where it waited for a role's holder. */
   private faultEvents(faults: readonly FaultRecord[], pid: number, horizon: SimTime, meta: TraceEvent[], timed: TraceEvent[]): void {
     const started = new Map<number, FaultRecord>();
     const ended = new Set<number>();
+    const named = new Set<number>();
     const track = (f: FaultRecord): number => {
-      meta.push({ ph: 'M', name: 'thread_name', pid, tid: f.index + 1, args: { name: `fault ${f.index}: ${f.kind}` } });
+      if (!named.has(f.index)) meta.push({ ph: 'M', name: 'thread_name', pid, tid: f.index + 1, args: { name: `fault ${f.index}: ${f.kind}` } });
+      named.add(f.index);
       return f.index + 1;
     };
     for (const f of faults) {

@@ -298,9 +298,14 @@ describe('the metadata catalog through Raft', () => {
 });
 
 describe('role targets', () => {
-  it('a fault aimed at "@raft-leader" while nobody leads is skipped and recorded, not a crash', () => {
+  it('a fault aimed at "@raft-leader" while nobody leads waits for the first leader, recorded, then strikes it', () => {
     const r = runScenario(loadScenario('scenarios/raft-leader-crash.yml', { set: ['faults.0.at=0s'] }), { seed: 42 });
-    expect(r.files['faults.csv']).toContain('0,0,node_crash,skipped,@raft-leader (no node is @raft-leader now)');
+    const rows = r.files['faults.csv']!.trim().split('\n').slice(1);
+    expect(rows[0]).toBe('0,0,node_crash,waiting,@raft-leader (no node is @raft-leader now; it strikes when one is)');
+    // The fault looks every 10 ms from 0 s: it strikes the first leader at the first look after its election.
+    expect(rows[1]).toBe('0.18,0,node_crash,start,@raft-leader (@raft-leader=aws-central-1)');
+    expect(rows[2]).toBe('20.18,0,node_crash,end,@raft-leader (@raft-leader=aws-central-1)');
+    expect(r.summary.raft!.leader_losses[0]).toMatchObject({ at_s: 0.18, leader: 'aws-central-1' });
     expect(r.summary.invariants.filter((i) => !i.held)).toEqual([]);
   });
 });
