@@ -2,7 +2,7 @@ import type { SimTime } from '../kernel/index.js';
 import type { TelemetryEvent } from '../systems/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import { fixed3, seconds, toCsv } from './csv.js';
-import { RaftLeadership, type LeadershipSpans } from './raft-leadership.js';
+import { RaftLeadership, type LeaderLoss, type LeadershipSpans } from './raft-leadership.js';
 
 interface Bucket { acked: number; refused: number; latencies: number[]; leaderless: number; unavailable: number; elections: number }
 
@@ -23,7 +23,14 @@ export interface ConsensusSummary {
    * or was deposed): when, which leader it was, and how long until a leader
    * could commit again (null: not by the end).
    */
-  leader_losses: Array<{ at_s: number; leader: string; new_leader_after_s: number | null }>;
+  leader_losses: Array<{ at_s: number; leader: string; cause: string; new_leader_after_s: number | null }>;
+  /**
+   * The leader losses a crash caused (cause `crash`), apart from start-up
+   * churn and partitions: how many, how many a new leader recovered from by
+   * the end, and the recovery time's median and maximum (seconds; null when
+   * none recovered).
+   */
+  leader_loss_after_crash: { losses: number; recovered: number; p50_s: number | null; max_s: number | null };
   /** Longest stretch without a live leader after the first election, seconds. */
   max_leaderless_s: number;
   /**
@@ -60,6 +67,13 @@ export interface ReadLevelSummary {
   max_staleness_ms: number | null;
   /** The most entries an answer was behind the newest commit. */
   max_staleness_entries: number;
+}
+
+/** leader_loss_after_crash: the losses a crash caused, and how fast a new leader could commit again. */
+function afterCrash(losses: readonly LeaderLoss[]): ConsensusSummary['leader_loss_after_crash'] {
+  const crashes = losses.filter((l) => l.cause === 'crash');
+  const times = crashes.flatMap((l) => (l.after === null ? [] : [l.after / 1e6])).sort((a, b) => a - b);
+  return { losses: crashes.length, recovered: times.length, p50_s: quantile(times, 0.5), max_s: times.at(-1) ?? null };
 }
 
 const quantile = (sorted: readonly number[], q: number): number | null =>
@@ -239,7 +253,8 @@ export class ConsensusCollector implements LeadershipSpans {
       p50_commit_ms: r3(quantile(lat, 0.5)),
       p95_commit_ms: r3(quantile(lat, 0.95)),
       p99_commit_ms: r3(quantile(lat, 0.99)),
-      leader_losses: l.losses.map((loss) => ({ at_s: loss.at / 1e6, leader: this.truth.nodeName(loss.leader), new_leader_after_s: loss.after === null ? null : loss.after / 1e6 })),
+      leader_losses: l.losses.map((loss) => ({ at_s: loss.at / 1e6, leader: this.truth.nodeName(loss.leader), cause: loss.cause, new_leader_after_s: loss.after === null ? null : loss.after / 1e6 })),
+      leader_loss_after_crash: afterCrash(l.losses),
       // A stretch still open at the end counts too.
       max_leaderless_s: Math.max(l.maxLeaderless, l.elections > 0 && l.leader === -1 ? this.truth.now - l.stretchStart : 0) / 1e6,
       // Never a leader: never available.

@@ -9,8 +9,16 @@ export interface LeadershipSpans {
   elected(): void;
 }
 
-/** A time writes stopped being able to commit: which leader it was, and how long until one could again (null: not yet). */
-export interface LeaderLoss { at: SimTime; leader: number; after: SimTime | null }
+/**
+ * Why writes stopped being able to commit, judged at that instant from the
+ * world: the leader crashed (or was lost), left the cluster, was paused, is
+ * up but cut off from a majority, or no longer leads (it stepped down or was
+ * deposed by a newer term before a successor could commit).
+ */
+export type LossCause = 'crash' | 'left' | 'pause' | 'cut_off' | 'stepped_down';
+
+/** A time writes stopped being able to commit: which leader it was, why, and how long until one could again (null: not yet). */
+export interface LeaderLoss { at: SimTime; leader: number; cause: LossCause; after: SimTime | null }
 
 /**
  * Who leads the Raft group now, by the members' own reports and the world's
@@ -100,12 +108,21 @@ export class RaftLeadership {
     const able = this.leaderCanCommit();
     if (!able && this.unavailableSince < 0) {
       this.unavailableSince = now;
-      this.losses.push({ at: now, leader: this.lastLeader, after: null });
+      this.losses.push({ at: now, leader: this.lastLeader, cause: this.causeOf(this.lastLeader), after: null });
     } else if (able && this.unavailableSince >= 0) {
       this.accrueUnavailable(now);
       const loss = this.losses.at(-1);
       if (loss && loss.after === null) loss.after = now - loss.at;
     }
+  }
+
+  private causeOf(lost: number): LossCause {
+    if (lost < 0) return 'stepped_down';
+    const n = this.truth.nodes[lost]!;
+    if (n.service === 'retired') return 'left';
+    if (!n.up) return 'crash';
+    if (n.paused) return 'pause';
+    return this.leader === lost ? 'cut_off' : 'stepped_down';
   }
 
   /** Accounts every open stretch up to now (at each bucket's end, and at the end of the run). */

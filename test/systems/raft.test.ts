@@ -27,7 +27,7 @@ describe('Raft', () => {
     const applied = events.filter(({ t, e }) => e.kind === 'raft_applied' && e.node === before.node && t > s(50));
     expect(applied.length).toBeGreaterThan(100);
     // The summary names the loss and the time to a leader that can commit again.
-    expect(result.summary.raft!.leader_losses).toEqual([{ at_s: 30, leader: 'aws-central-1', new_leader_after_s: (after.t - s(30)) / 1e6 }]);
+    expect(result.summary.raft!.leader_losses).toEqual([{ at_s: 30, leader: 'aws-central-1', cause: 'crash', new_leader_after_s: (after.t - s(30)) / 1e6 }]);
     expect(result.summary.raft!.p95_commit_ms!).toBeLessThan(100);
     expect(result.summary.raft!.write_availability).toBeGreaterThan(0.999);
     expect(result.ok).toBe(true);
@@ -294,6 +294,22 @@ describe('the metadata catalog through Raft', () => {
   it('a raft catalog without a raft group is an input error', async () => {
     const { loadScenarioFromText } = await import('../../src/run/index.js');
     expect(() => loadScenarioFromText('x.yml', 'pipeline:\n  catalog: raft\n')).toThrow(/pipeline\.catalog: "raft" needs a raft group/);
+  });
+});
+
+describe('leader losses by cause', () => {
+  it('a crashed leader is a crash, counted in leader_loss_after_crash; an isolated one is cut off, and not counted there', () => {
+    const crash = runScenario(loadScenario('scenarios/raft-leader-crash.yml'), { seed: 42 }).summary.raft!;
+    expect(crash.leader_losses).toEqual([{ at_s: 30, leader: 'aws-central-1', cause: 'crash', new_leader_after_s: 0.178733 }]);
+    expect(crash.leader_loss_after_crash).toEqual({ losses: 1, recovered: 1, p50_s: 0.178733, max_s: 0.178733 });
+    const cut = runScenario(loadScenario('scenarios/raft-partition.yml'), { seed: 1 }).summary.raft!;
+    expect(cut.leader_losses[0]).toMatchObject({ at_s: 30, leader: 'aws-west-1', cause: 'cut_off' });
+    expect(cut.leader_loss_after_crash).toEqual({ losses: 0, recovered: 0, p50_s: null, max_s: null });
+  });
+
+  it('a paused leader is a pause', () => {
+    const r = runScenario(loadScenario('scenarios/raft-leader-crash.yml', { set: ['faults=[{"kind":"node_pause","at":"30s","node":"@raft-leader","duration":"10s"}]'] }), { seed: 42 }).summary.raft!;
+    expect(r.leader_losses[0]).toMatchObject({ at_s: 30, cause: 'pause' });
   });
 });
 

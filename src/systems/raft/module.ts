@@ -121,6 +121,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
     p95_commit_ms: (s) => s.raft?.p95_commit_ms ?? null,
     p99_commit_ms: (s) => s.raft?.p99_commit_ms ?? null,
     max_leaderless_s: (s) => s.raft?.max_leaderless_s ?? null,
+    raft_recovery_after_crash_max_s: (s) => s.raft?.leader_loss_after_crash.max_s ?? null,
     write_availability: (s) => s.raft?.write_availability ?? null,
     raft_members_at_end: (s) => s.raft?.final_members?.length ?? null,
     raft_logs_repaired: (s) => (s.raft?.log_repairs ? s.raft.log_repairs.filter((r) => r.repaired_after_s !== null).length : null),
