@@ -136,7 +136,7 @@ export function planFailures(spec: FailuresSpec, nodes: readonly string[], horiz
       const n = spec.nodes;
       const rng = streams.get(`failures/node/${node}`);
       for (let at = spec.start + drawLifetime(rng, n.lifetime); at < stop; ) {
-        // Drawn for every failure, whatever `permanent` is, so changing it moves no later draw.
+        // Drawn for every failure, whatever `permanent` is: changing it moves no first failure (nor later ones while both delays draw alike).
         const permanent = rng.float() < n.permanent;
         if (!permanent) {
           const down = drawDelay(rng, n.downtime!);

@@ -144,6 +144,12 @@ function absurdSettings(scenario: Scenario): Array<{ path: PropertyKey[]; messag
   });
   const nemesis = scenario.nemesis;
   if (nemesis && nemesis.start >= scenario.duration) found.push({ path: ['nemesis', 'start'], message: `${formatDuration(nemesis.start)} is at or after the end of the run (${end}): the nemesis never strikes` });
+  const failures = scenario.failures;
+  if (failures && failures.start >= Math.min(failures.stop ?? scenario.duration, scenario.duration)) {
+    const field = failures.start >= scenario.duration ? 'the end of the run' : `failures.stop (${formatDuration(failures.stop!)})`;
+    found.push({ path: ['failures', 'start'], message: `${formatDuration(failures.start)} is at or after ${field}: no failure process ever strikes` });
+  }
+  if (failures && !failures.nodes && !failures.disks && !failures.racks) found.push({ path: ['failures'], message: 'has no nodes, disks or racks process: nothing ever fails by it' });
   // Blocks of system modules are typed loosely here (the registry adds them); only what is read is named.
   const reads = (scenario as { reads?: { start: number; cache: number; read_size: number } }).reads;
   if (reads && reads.start >= scenario.duration) found.push({ path: ['reads', 'start'], message: `${formatDuration(reads.start)} is at or after the end of the run (${end}): no client ever reads` });

@@ -122,6 +122,15 @@ describe('scenario loading: settings almost surely not meant', () => {
     expect(scenarioFrom('duration: 1m\ncoordinator: { agents: [{ node: aws-east-1 }], proposals: { every: 5m, approve: 0.5 } }\n').warnings).toEqual([
       expect.stringMatching(/:2:\d+: coordinator\.proposals\.every: 5m is at or after the end of the run \(1m\): no policy change is ever proposed\.$/),
     ]);
+    const lifetime = '{ lifetime: { dist: exponential, mean: 1d } }';
+    expect(scenarioFrom(`duration: 1h\nfailures: { start: 2h, nodes: ${lifetime} }\n`).warnings).toEqual([
+      expect.stringMatching(/:2:\d+: failures\.start: 2h is at or after the end of the run: no failure process ever strikes\.$/),
+    ]);
+    expect(scenarioFrom(`duration: 1h\nfailures: { start: 20m, stop: 10m, nodes: ${lifetime} }\n`).warnings).toEqual([
+      expect.stringMatching(/failures\.start: 20m is at or after failures\.stop \(10m\): no failure process ever strikes\.$/),
+    ]);
+    expect(scenarioFrom('duration: 1h\nfailures: { start: 0s }\n').warnings).toEqual([expect.stringMatching(/failures: has no nodes, disks or racks process: nothing ever fails by it\.$/)]);
+    expect(scenarioFrom(`duration: 1h\nfailures: { nodes: ${lifetime} }\n`).warnings).toEqual([]);
   });
 
   it('no shipped scenario has any', async () => {
