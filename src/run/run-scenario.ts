@@ -214,7 +214,6 @@ export class ScenarioRun {
   }
 }
 
-/** Calls `sample` at the end of every bucket, the last one at the horizon. */
 /** The racks of the serving nodes, in the order their first node comes (a region without racks is one rack, named after it). */
 function racksOf(nodes: ReadonlyArray<{ name: string; region: string; rack?: string }>): RackNodes[] {
   const byRack = new Map<string, string[]>();
@@ -227,7 +226,7 @@ function racksOf(nodes: ReadonlyArray<{ name: string; region: string; rack?: str
   return [...byRack].map(([name, members]) => ({ name, nodes: members }));
 }
 
-/** Samples at every bucket's end up to the horizon; `sample` returns false to end the sampling (the run stopped). */
+/** Calls `sample` at the end of every bucket, the last one at the horizon; `sample` returns false to end the sampling (the run stopped). */
 function sampleEveryBucket(sim: Simulator, bucket: SimTime, horizon: SimTime, sample: () => boolean): void {
   const tick = (): void => {
     if (sample() && sim.now < horizon) sim.at(Math.min(horizon, sim.now + bucket), tick, undefined);

@@ -9,7 +9,7 @@ export interface Measured {
   value: number;
   /** The 95 % interval: Student's t for a mean, Wilson for a share (as sweeps' aggregate.csv computes them). */
   interval: Interval;
-  /** The closed form lies within the interval. */
+  /** The closed form lies within the interval (or, for a quantity on a grid, at most one step below it). */
   agrees: boolean;
 }
 
