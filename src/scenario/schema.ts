@@ -286,6 +286,13 @@ function checkTopology(sc: CoreScenario, issue: Issue): void {
       if (total > MAX_NODES) return issue(['topology', 'clouds', cloud, 'regions', region, 'nodes'], `the topology reaches ${total} nodes here; at most ${MAX_NODES} (docs/scenarios.md, Limits)`);
     }
   }
+  // Copysets come from ceil(scatter_width / (R - 1)) permutations of the nodes: past n - 1 others there is no one left to share with.
+  const scatter = sc.pipeline.distribution.placement.scatter_width;
+  let initial = 0;
+  for (const c of Object.values(sc.topology.clouds)) for (const r of Object.values(c.regions)) initial += r.nodes;
+  if (scatter !== undefined && scatter > Math.max(1, initial - 1)) {
+    issue(['pipeline', 'distribution', 'placement', 'scatter_width'], `${scatter} is more nodes than a node can share chunks with: the topology starts with ${initial}, so at most ${Math.max(1, initial - 1)}`);
+  }
 }
 
 function checkFailures(sc: CoreScenario, issue: Issue): void {

@@ -185,3 +185,11 @@ describe('failure-domain spread (placement.spread)', () => {
     expect(d.spread([0])).toBe(true);
   });
 });
+
+describe('copyset settings', () => {
+  it('refuses a scatter width past the nodes a node could share with', async () => {
+    const { loadScenario } = await import('../../src/run/index.js');
+    expect(() => loadScenario('experiments/k-random-loss.yml', { set: ['pipeline.distribution.placement.scatter_width=15'] })).toThrow(/scatter_width: 15 is more nodes than a node can share chunks with: the topology starts with 15, so at most 14/);
+    expect(loadScenario('experiments/k-random-loss.yml', { set: ['pipeline.distribution.placement.scatter_width=14'] }).scenario.pipeline.distribution.placement.scatter_width).toBe(14);
+  });
+});
