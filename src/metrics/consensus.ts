@@ -223,7 +223,9 @@ export class ConsensusCollector implements LeadershipSpans {
     const now = this.truth.now;
     const i = Math.max(0, Math.ceil(now / this.bucket) - 1);
     const b = this.bucketAt(i);
-    const lat = [...b.latencies].sort((x, y) => x - y);
+    const lat = b.latencies.sort((x, y) => x - y);
+    // The row is written now, from these: a long run keeps no latency per write per bucket (the run-wide quantiles keep their own).
+    b.latencies = [];
     const q = (p: number) => (lat.length ? fixed3(quantile(lat, p)!) : '');
     const leader = this.leadership.leader;
     this.rows.push([seconds(now), leader >= 0 ? this.truth.nodeName(leader) : '', this.leadership.term, b.elections, b.acked, b.refused, q(0.5), q(0.95), q(0.99), seconds(b.leaderless), seconds(b.unavailable)]);
