@@ -55,9 +55,15 @@ export class RaftChecker {
   private readonly appliedId = new F64Column(-1);
   private readonly appliedBy = new I32Column();
   private readonly lastApplied = new Map<number, number>();
-  /** Ack time and index of acknowledged writes, in order. */
-  private readonly ackTimes = new F64Column();
-  private readonly ackIndexes = new I32Column();
+  /**
+   * For liveness at the end: the highest index acknowledged at least `settle`
+   * before the end. Acks come in time order and the end is no earlier than
+   * the latest, so an ack more than `settle` older than the latest is settled
+   * whatever the end: it is folded into `settledUpTo`, and only the last
+   * `settle`'s acks are kept (a handful), not every ack of the run.
+   */
+  private settledUpTo = 0;
+  private readonly recentAcks: Array<{ at: SimTime; index: number }> = [];
   /** Where each write first took effect (its log position). */
   private readonly indexOf = new CodeIndex();
   /** The register history: every write sent, and every strong read answered. */
@@ -71,8 +77,13 @@ export class RaftChecker {
   /** The latest configuration some leader committed: whom liveness expects at the end. */
   private committedConfig: { index: number; voters: readonly number[] };
 
-  /** `members`: the group's initial configuration (a commit needs more than half of the configuration in force). */
-  constructor(private readonly truth: GroundTruth, private readonly members: readonly number[]) {
+  /**
+   * `members`: the group's initial configuration (a commit needs more than
+   * half of the configuration in force). `settle`: writes acknowledged
+   * within this of the end may still be on their way to the followers, and
+   * are not held against them by liveness.
+   */
+  constructor(private readonly truth: GroundTruth, private readonly members: readonly number[], private readonly settle: SimTime) {
     this.committedConfig = { index: 0, voters: members };
     this.logs = new RaftLogs((n) => this.truth.nodeName(n), { matching: this.matching, completeness: this.completeness, durable: this.durable }, this.ids);
   }
@@ -197,8 +208,8 @@ export class RaftChecker {
         if (e.level !== undefined && e.level !== 'strong') return;
         this.logs.acknowledged(now, e.id, e.index);
         this.session.acknowledged(e.node, e.key, at < 0 ? e.index : at);
-        this.ackTimes.push(now);
-        this.ackIndexes.push(e.index);
+        this.recentAcks.push({ at: now, index: e.index });
+        while (this.recentAcks[0]!.at < now - this.settle) this.settledUpTo = Math.max(this.settledUpTo, this.recentAcks.shift()!.index);
         this.highestAcked = Math.max(this.highestAcked, e.index);
         return this.history.acknowledged(e.id, now);
       case 'raft_read':
@@ -217,20 +228,17 @@ export class RaftChecker {
     }
   }
 
-  /**
-   * Checks at the end of the run; `leaderUp` says whether a live leader exists
-   * now. Writes acknowledged within the last `settle` may still be on their
-   * way to the followers and are not held against them.
-   */
-  finish(leaderUp: boolean, settle: SimTime): void {
+  /** Checks at the end of the run; `leaderUp` says whether a live leader exists now. */
+  finish(leaderUp: boolean): void {
     if (!this.active) return;
     // Liveness is owed by the members of the latest committed configuration.
     const members = this.committedConfig.voters;
     const now = this.truth.now;
     for (const v of this.history.check()) this.linearizable.violated(v.time, v.detail);
     if (!leaderUp) this.liveness.violated(now, 'no leader at the end of the run');
-    let settled = 0;
-    for (let i = 0; i < this.ackTimes.length; i++) if (this.ackTimes.get(i) <= now - settle) settled = Math.max(settled, this.ackIndexes.get(i));
+    const settle = this.settle;
+    let settled = this.settledUpTo;
+    for (const a of this.recentAcks) if (a.at <= now - settle) settled = Math.max(settled, a.index);
     for (const m of members) {
       if (!this.truth.nodes[m]!.up) continue;
       if ((this.lastApplied.get(m) ?? 0) < settled) {

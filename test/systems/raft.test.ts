@@ -163,11 +163,46 @@ describe('Raft', () => {
     expect(reads.eventual!.max_staleness_ms!).toBeGreaterThan(1000);
   });
 
+  it('liveness holds members to writes acknowledged at least `settle` before the end, and only to those, however many were acknowledged', async () => {
+    const { RaftChecker } = await import('../../src/check/index.js');
+    const { tinyWorld } = await import('../world/helpers.js');
+    const verdict = (settle: number) => {
+      const w = tinyWorld();
+      const checker = new RaftChecker(w.world.truth, [0, 1, 2], settle);
+      const at = (t: number, e: TelemetryEvent) => w.world.sim.at(t, (x: TelemetryEvent) => checker.observe(x), e);
+      at(0, { kind: 'raft_role', node: 0, term: 1, role: 'leader' });
+      // A write a millisecond, indexes 1..1000, each committed and acknowledged; node 1 applies up to 400, node 2 up to 990.
+      for (let i = 1; i <= 1000; i++) {
+        const t = i * 1000;
+        at(t, { kind: 'raft_write', node: 3, id: `w${i}`, key: 'k', phase: 'sent', latency: 0, index: 0 });
+        at(t, { kind: 'raft_log', node: 0, index: i, term: 1, id: `w${i}`, prevTerm: i === 1 ? 0 : 1 });
+        at(t, { kind: 'raft_persisted', node: 0, index: i });
+        for (const m of [1, 2]) {
+          at(t, { kind: 'raft_log', node: m, index: i, term: 1, id: `w${i}`, prevTerm: i === 1 ? 0 : 1 });
+          at(t, { kind: 'raft_persisted', node: m, index: i });
+        }
+        at(t, { kind: 'raft_commit', node: 0, index: i, term: 1 });
+        at(t, { kind: 'raft_applied', node: 0, index: i, term: 1, id: `w${i}` });
+        if (i <= 400) at(t, { kind: 'raft_applied', node: 1, index: i, term: 1, id: `w${i}` });
+        if (i <= 990) at(t, { kind: 'raft_applied', node: 2, index: i, term: 1, id: `w${i}` });
+        at(t, { kind: 'raft_write', node: 3, id: `w${i}`, key: 'k', phase: 'acked', latency: 0, index: i });
+      }
+      w.world.sim.run(1_000_000);
+      checker.finish(true);
+      return checker.results().find((r) => r.name === 'raft_liveness')!;
+    };
+    // Ending at 1 s: with 20 ms to settle, writes up to index 980 are owed; node 1 is behind, node 2 is not.
+    expect(verdict(20_000)).toMatchObject({ held: false, violations: 1 });
+    expect(verdict(20_000).first!.detail).toBe('r1-1 applied up to 400, writes acknowledged more than 0.02s before the end reach 980');
+    // With 700 ms to settle, only writes up to index 300 are owed: both have them.
+    expect(verdict(700_000)).toMatchObject({ held: true });
+  });
+
   it('the checker flags a strong read older than a write acknowledged before it was sent, and writes out of real-time order', async () => {
     const { RaftChecker } = await import('../../src/check/index.js');
     const { tinyWorld } = await import('../world/helpers.js');
     const w = tinyWorld();
-    const checker = new RaftChecker(w.world.truth, [0]);
+    const checker = new RaftChecker(w.world.truth, [0], 0);
     const emit = (e: TelemetryEvent) => checker.observe(e);
     const at = (t: number, e: TelemetryEvent) => w.world.sim.at(t, emit, e);
     at(0, { kind: 'raft_role', node: 0, term: 1, role: 'leader' });
@@ -191,7 +226,7 @@ describe('Raft', () => {
     at(7, { kind: 'raft_write', node: 3, id: 'w2', key: 'j', phase: 'sent', latency: 0, index: 0 });
     at(8, { kind: 'raft_applied', node: 0, index: 7, term: 1, id: 'w2' });
     w.world.sim.run(10);
-    checker.finish(true, 0);
+    checker.finish(true);
     const lin = checker.results().find((r) => r.name === 'raft_linearizable')!;
     expect(lin).toMatchObject({ held: false, violations: 1 });
     expect(lin.first!.detail).toBe('key k: read r1 (saw w0 @9) started at 0.000005s, after write w1 (log index 10) had finished at 0.000004s, yet comes before it in the log');

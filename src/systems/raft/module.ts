@@ -80,7 +80,8 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
   observe(run, s) {
     const { truth, bucket } = run;
     const consensus = new ConsensusCollector(truth, bucket, s.group.members);
-    const checker = new RaftChecker(truth, s.group.members);
+    // Followers learn of a commit with the next heartbeat or append; ten heartbeats is ample.
+    const checker = new RaftChecker(truth, s.group.members, 10 * s.group.heartbeatInterval);
     const leader = (): number => consensus.leadership.currentLeader();
     return {
       observe: (e) => {
@@ -90,8 +91,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
       sample: () => consensus.sample(),
       afterFault: () => consensus.leadership.recheck(),
       finish: () => {
-        // Followers learn of a commit with the next heartbeat or append; ten heartbeats is ample.
-        checker.finish(leader() >= 0, 10 * s.group.heartbeatInterval);
+        checker.finish(leader() >= 0);
         consensus.finish();
       },
       files: (): Record<string, string> => {
