@@ -76,8 +76,10 @@ function afterCrash(losses: readonly LeaderLoss[]): ConsensusSummary['leader_los
   return { losses: crashes.length, recovered: times.length, p50_s: quantile(times, 0.5), max_s: times.at(-1) ?? null };
 }
 
-const quantile = (sorted: readonly number[], q: number): number | null =>
-  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+/** The position `quantile` reads in n sorted values: nearest rank. */
+const nearestRankAt = (n: number, q: number): number => Math.min(n - 1, Math.ceil(q * n) - 1);
+
+const quantile = (sorted: readonly number[], q: number): number | null => (sorted.length === 0 ? null : sorted[nearestRankAt(sorted.length, q)]!);
 
 /**
  * consensus.csv and the Raft summary: per bucket, the leader and term at the bucket's end, writes
@@ -98,7 +100,8 @@ export class ConsensusCollector implements LeadershipSpans {
   private readonly rows: Array<Array<string | number>> = [];
   /** When each log index was first applied anywhere (index 1 at position 0). */
   private readonly appliedAt: SimTime[] = [];
-  private readonly reads = new Map<string, { answered: number; refused: number; staleMs: number[]; maxEntries: number }>();
+  /** Per read level; staleness kept as a count of fresh answers (most strong reads) and the stale ones' values. */
+  private readonly reads = new Map<string, { answered: number; refused: number; fresh: number; staleMs: number[]; maxEntries: number }>();
   private readonly refusals = new Map<number, Map<string, number>>();
   private readonly changes: Array<{ id: string; op: 'add' | 'remove'; node: number; at: SimTime; after: SimTime | null }> = [];
   /** The latest configuration each member has in its log, for judging who a new leader must reach. */
@@ -165,14 +168,16 @@ export class ConsensusCollector implements LeadershipSpans {
     } else if (e.kind === 'raft_applied') {
       if (e.index > this.appliedAt.length) this.appliedAt.push(this.truth.now);
     } else if (e.kind === 'raft_read' && e.phase === 'done') {
-      const r = this.reads.get(e.level) ?? { answered: 0, refused: 0, staleMs: [], maxEntries: 0 };
+      const r = this.reads.get(e.level) ?? { answered: 0, refused: 0, fresh: 0, staleMs: [], maxEntries: 0 };
       this.reads.set(e.level, r);
       if (!e.ok) return void r.refused++;
       r.answered++;
       const newest = this.appliedAt.length;
       const missed = Math.max(0, newest - e.index);
       r.maxEntries = Math.max(r.maxEntries, missed);
-      r.staleMs.push(missed === 0 ? 0 : (this.truth.now - this.appliedAt[e.index]!) / 1000);
+      const stale = missed === 0 ? 0 : (this.truth.now - this.appliedAt[e.index]!) / 1000;
+      if (stale === 0) r.fresh++;
+      else r.staleMs.push(stale);
     } else if (e.kind === 'raft_write_refused') {
       let byReason = this.refusals.get(e.member);
       if (!byReason) this.refusals.set(e.member, (byReason = new Map()));
@@ -262,8 +267,11 @@ export class ConsensusCollector implements LeadershipSpans {
       // Never a leader: never available.
       write_availability: l.elections > 0 && span > 0 ? Math.round((1 - unavailable / span) * 1e6) / 1e6 : 0,
       reads: Object.fromEntries([...this.reads.entries()].map(([level, r]) => {
-        const sorted = [...r.staleMs].sort((x, y) => x - y);
-        return [level, { answered: r.answered, refused: r.refused, p50_staleness_ms: r3(quantile(sorted, 0.5)), p95_staleness_ms: r3(quantile(sorted, 0.95)), max_staleness_ms: r3(sorted.at(-1) ?? null), max_staleness_entries: r.maxEntries }];
+        const stale = [...r.staleMs].sort((x, y) => x - y);
+        // The sorted staleness of every answer is `fresh` zeros, then the stale ones (none is negative).
+        const n = r.fresh + stale.length;
+        const q = (p: number): number | null => (n === 0 ? null : nearestRankAt(n, p) < r.fresh ? 0 : stale[nearestRankAt(n, p) - r.fresh]!);
+        return [level, { answered: r.answered, refused: r.refused, p50_staleness_ms: r3(q(0.5)), p95_staleness_ms: r3(q(0.95)), max_staleness_ms: r3(n === 0 ? null : (stale.at(-1) ?? 0)), max_staleness_entries: r.maxEntries }];
       })),
       ...(this.changes.length === 0 ? {} : {
         membership_changes: this.changes.map((c) => ({ op: c.op, node: this.truth.nodeName(c.node), at_s: c.at / 1e6, done_after_s: c.after === null ? null : c.after / 1e6 })),
