@@ -119,8 +119,15 @@ export class ConsistentHashPlacement implements PlacementStrategy {
     const allowed = new Set(ctx.candidates.map((m) => m.index));
     const shard = hash32(`chunk-${ctx.chunk}`) % this.shards;
     const start = hash32(`shard-${shard}`);
-    let i = ring.findIndex((p) => p.point >= start);
-    if (i < 0) i = 0;
+    // The first ring point at or after the shard's (a binary search: the ring has 64 points per member).
+    let lo = 0;
+    let hi = ring.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ring[mid]!.point < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo === ring.length ? 0 : lo;
     const picked: number[] = [];
     for (let step = 0; step < ring.length && picked.length < count; step++) {
       const { member } = ring[(i + step) % ring.length]!;
