@@ -232,9 +232,8 @@ export class Disk {
     for (const key of [...this.slots.keys()]) this.remove(key);
   }
 
-  /** A new, empty device in the failed one's place. Faults holding the device slow or full keep holding the new one until they end. */
+  /** A new, empty device in the failed one's place (`fail` first). Faults holding the device slow or full keep holding the new one until they end. */
   renew(): void {
-    if (!this.failed) this.fail();
     this.failed = false;
     this.unsynced = [];
   }

@@ -318,6 +318,20 @@ export class World implements DiskObserver {
   }
 
   /**
+   * The machine is lost for good: it crashes and its data disk, with every
+   * object on it, is gone. The undo puts a new machine with an empty disk in
+   * its place, under its name: it boots once no other crash holds it down.
+   */
+  loseNode(node: number): Undo {
+    const restart = this.crash(node);
+    this.failDisk(node);
+    return once(() => {
+      this.replaceDisk(node);
+      restart();
+    });
+  }
+
+  /**
    * A new, empty data disk replaces the node's (failed or not): what was on
    * the old one is gone. A node that is up restarts its software on the new
    * disk, as after a swap; one that is down boots from it when it restarts.

@@ -35,15 +35,8 @@ export const nodeLossRandom = defineFault({
     return pool.slice(0, k);
   },
   apply(ctx, p, drawn) {
-    const restarts = (drawn ?? []).map((node) => {
-      const undoCrash = ctx.world.crash(node);
-      ctx.world.failDisk(node);
-      return () => {
-        ctx.world.replaceDisk(node);
-        undoCrash();
-      };
-    });
-    return p.replace_after === undefined ? undefined : () => restarts.forEach((r) => r());
+    const replacements = (drawn ?? []).map((node) => ctx.world.loseNode(node));
+    return p.replace_after === undefined ? undefined : () => replacements.forEach((r) => r());
   },
   endsAfter: (p) => p.replace_after,
   names: (p) => [...(p.among === undefined ? [] : [{ path: ['among'], name: p.among }]), ...p.spare.map((name, i) => ({ path: ['spare', i], name, level: 'node' as const }))],

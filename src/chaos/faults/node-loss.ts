@@ -18,14 +18,9 @@ export const nodeLoss = defineFault({
   }),
   apply(ctx, p) {
     const [node] = ctx.members(p.node);
-    const undoCrash = ctx.world.crash(node!);
-    ctx.world.failDisk(node!);
+    const replaceInPlace = ctx.world.loseNode(node!);
     if (p.replace_after === undefined) return undefined;
-    if (p.replace_with === 'standby') return replacementOf(ctx.world, node!);
-    return () => {
-      ctx.world.replaceDisk(node!);
-      undoCrash();
-    };
+    return p.replace_with === 'standby' ? replacementOf(ctx.world, node!) : replaceInPlace;
   },
   endsAfter: (p) => p.replace_after,
   names: (p) => [{ path: ['node'], name: p.node, level: 'node' }],
