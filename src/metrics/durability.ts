@@ -120,6 +120,8 @@ export class DurabilityCollector {
   private backlog = { chunks: 0, bytes: 0 };
   private atRisk = 0;
   private orphans = 0;
+  /** When the first acknowledged chunk was lost (no intact replica left), µs; -1 while none was. */
+  private firstLoss = -1;
 
   /**
    * A sample used to walk every acknowledged chunk's holders at every bucket
@@ -177,6 +179,8 @@ export class DurabilityCollector {
     }
     this.chunks.set(chunk, intact, available, corrupt);
     this.count(chunk, bytes, 1);
+    // Exact, not at a bucket's end: an absorbing-state experiment's time to data loss.
+    if (intact === 0 && this.firstLoss < 0) this.firstLoss = truth.now;
   }
 
   /** Adds (sign 1) or takes away (-1) what one chunk contributes to the sums. */
@@ -272,6 +276,11 @@ export class DurabilityCollector {
     this.maxUnder = Math.max(this.maxUnder, s.underReplicated);
     this.maxMissing = Math.max(this.maxMissing, s.chunksAcked * this.replicationFactor - s.replicasAvailable);
     this.corruptSeen ||= s.replicasCorrupt > 0;
+  }
+
+  /** When the first acknowledged chunk was lost, µs (null: none was). */
+  firstLossAt(): SimTime | null {
+    return this.firstLoss < 0 ? null : this.firstLoss;
   }
 
   /** The latest sample, if any. */

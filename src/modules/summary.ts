@@ -58,6 +58,8 @@ export interface Summary {
     corrupt_replicas_at_end: number;
     /** Chunks the system still believes have replicas, of which no intact copy exists. */
     silently_lost_chunks: number;
+    /** When the first acknowledged chunk was lost (no intact replica anywhere), exact; null if none was. */
+    first_loss_s: number | null;
     /** Acknowledged chunks whose intact replicas are all in one cloud / region / rack at the end (one outage of it takes them). */
     chunks_in_one_cloud: number;
     chunks_in_one_region: number;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { delaySchema } from '../units/delay.js';
 import { expectedFailures, failuresSchema, faultSchema, MAX_FAILURES, nemesisSchema } from '../chaos/index.js';
 import { chunkCount } from '../systems/pipeline/chunks.js';
 import { expectSchema } from './expectations.js';
@@ -198,6 +199,12 @@ const repair = z.strictObject({
   scrub_interval: periodOrOff,
   /** Delete replicas the catalog does not want. */
   collect_garbage: z.boolean(),
+  /**
+   * Repair as a drawn process, as a Markov model of replication has it: each repair waits start_after, then duration
+   * (drawn per repair from the metadata node's own stream) before its copy is made, with no bandwidth pacing.
+   * Omitted: repairs are paced by the bandwidth and last as long as the copy.
+   */
+  process: z.strictObject({ start_after: delaySchema, duration: delaySchema }).optional(),
 });
 
 const rebalance = z.strictObject({

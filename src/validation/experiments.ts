@@ -1,4 +1,4 @@
-import { anyLossDisjoint, anyLossRandom, expectedChunksLost, phiSilence, swimPeriodsUntilProbed } from './formulas.js';
+import { anyLossDisjoint, anyLossRandom, expectedChunksLost, mttdlMarkov, phiSilence, swimPeriodsUntilProbed } from './formulas.js';
 
 /** What an experiment measures over its seeds: the mean of a summary metric, or the share of runs where it is above 0. */
 export type Measure = { metric: string; kind: 'mean' | 'share_above_zero' };
@@ -46,6 +46,15 @@ const swimDetection = (order: 'random' | 'round_robin'): number => {
   return first - SWIM.crash + (swimPeriodsUntilProbed(order, SWIM.n, position) + 1) * SWIM.period + SWIM.suspicion;
 };
 
+/**
+ * experiments/mttdl.yml: one chunk, disks failing at rate 1/lifetime (exponential, replaced after 1 s), each lost
+ * replica re-made after an exponential time of mean 6 h, one at a time. The chunk is stored within the run's first
+ * seconds, which the comparison ignores (seconds against weeks).
+ */
+const MTTDL = { file: 'experiments/mttdl.yml', repairHours: 6 };
+const DAY_S = 86_400;
+const mttdlSeconds = (r: number, lifetimeDays: number): number => mttdlMarkov(r, 1 / lifetimeDays, 24 / MTTDL.repairHours) * DAY_S;
+
 export const EXPERIMENTS: readonly Experiment[] = [
   {
     name: 'k-random-loss, random placement: chunks lost',
@@ -85,6 +94,26 @@ export const EXPERIMENTS: readonly Experiment[] = [
     expected: anyLossDisjoint(K_LOSS.n, K_LOSS.r, K_LOSS.k),
     formula: 'Σⱼ (−1)^(j+1) C(N/R, j) C(N − jR, k − jR) / C(N,k)',
     testSeeds: 200,
+    fullSeeds: 2000,
+  },
+  {
+    name: 'mttdl, 2 replicas, disks of mean life 5 d, repairs of mean 6 h: time to data loss, s',
+    file: MTTDL.file,
+    set: [],
+    measure: { metric: 'first_loss_s', kind: 'mean' },
+    expected: mttdlSeconds(2, 5),
+    formula: 'Markov chain, absorbing at 0 replicas: (3λ + μ) / (2λ²)',
+    testSeeds: 300,
+    fullSeeds: 2000,
+  },
+  {
+    name: 'mttdl, 3 replicas, disks of mean life 3 d, repairs of mean 6 h: time to data loss, s',
+    file: MTTDL.file,
+    set: ['pipeline.distribution.replication_factor=3', 'failures.disks.lifetime.mean=3d'],
+    measure: { metric: 'first_loss_s', kind: 'mean' },
+    expected: mttdlSeconds(3, 3),
+    formula: 'Markov chain, absorbing at 0 replicas: T₃ of (iλ + μᵢ)Tᵢ = 1 + iλTᵢ₋₁ + μᵢTᵢ₊₁',
+    testSeeds: 300,
     fullSeeds: 2000,
   },
   {

@@ -95,3 +95,28 @@ export function swimPeriodsUntilProbed(order: 'random' | 'round_robin', n: numbe
   for (let j = 1; j <= m; j++) sum += missedRound * Math.pow(1 - j / m, m);
   return sum;
 }
+
+/**
+ * Mean time to data loss of one chunk at r replicas (the Markov model of
+ * r-way replication): each live replica fails at rate `lambda`, lost ones
+ * are re-made one at a time at rate `mu` (a repair takes an exponential
+ * time of mean 1/mu), and no replica left is the absorbing state. The mean
+ * times to absorption T_i from i live replicas solve
+ * (i·λ + μ_i)·T_i = 1 + i·λ·T_(i−1) + μ_i·T_(i+1), T_0 = 0, μ_r = 0, μ_i = μ
+ * otherwise: a tridiagonal system, solved by elimination. Returns T_r, in
+ * the unit of 1/lambda. For r = 2 it is (3λ + μ) / (2λ²).
+ */
+export function mttdlMarkov(r: number, lambda: number, mu: number): number {
+  // T_i = a_i + b_i·T_(i+1), from T_1 upwards (T_0 = 0 and μ_r = 0 close the ends).
+  let a = 0;
+  let b = 0;
+  for (let i = 1; i <= r; i++) {
+    const up = i < r ? mu : 0;
+    const down = i * lambda;
+    // (down + up)·T_i = 1 + down·(a + b·T_i) + up·T_(i+1)
+    const denominator = down + up - down * b;
+    a = (1 + down * a) / denominator;
+    b = up / denominator;
+  }
+  return a;
+}

@@ -84,6 +84,88 @@ faults:
   });
 });
 
+describe('repair as a drawn process (repair.process)', () => {
+  /** One 1 MB chunk at two (or `replicas`) replicas on four storage nodes; a disk fails at 1 h and is replaced a second later. */
+  const scenario = (process: string | undefined, extraFaults = '', replicas = 2) => scenarioFrom(`
+duration: 12h
+topology:
+  clouds:
+    aws:
+      regions:
+        aws-meta: { nodes: 1, disk: { capacity: 1KB } }
+        aws-east: { nodes: 4 }
+detector:
+  kind: none
+repair:
+  scrub_interval: 0
+${process ? `  process: ${process}` : ''}
+pipeline:
+  source_node: aws-meta-1
+  dataset: { size: 1MB, file_size: 1MB }
+  distribution: { replication_factor: ${replicas}, min_replicas_success: 2 }
+faults:
+  - { kind: disk_fail, at: 1h, node: aws-east-1, replace_after: 1s }
+${extraFaults}`);
+
+  const run = (text: ReturnType<typeof scenario>, seed = 1) => {
+    const events: Array<{ t: number; e: TelemetryEvent }> = [];
+    const result = runScenario(text, { seed, observe: (t, e) => events.push({ t, e }) });
+    return { result, events };
+  };
+
+  it('waits start_after + duration after the loss is known before the copy, and no replica lands on the catalog\'s tiny disk', () => {
+    const { result, events } = run(scenario('{ start_after: 10m, duration: 2h }'));
+    const dropped = events.find(({ e }) => e.kind === 'replica_dropped')!;
+    const repaired = events.filter(({ e }) => e.kind === 'repaired' && e.bytes > 0);
+    // The replaced disk reports its empty inventory a second (and a message) after the failure.
+    expect(dropped.t).toBeGreaterThan(s(3601));
+    expect(dropped.t).toBeLessThan(s(3602));
+    expect(repaired).toHaveLength(1);
+    // The copy of 1 MB takes milliseconds once the drawn 2 h 10 m are over.
+    expect(repaired[0]!.t - dropped.t).toBeGreaterThanOrEqual(s(7800));
+    expect(repaired[0]!.t - dropped.t).toBeLessThan(s(7801));
+    expect(result.summary.durability.lost_chunks).toBe(0);
+    expect(events.some(({ e }) => e.kind === 'replica_stored' && e.node === 0)).toBe(false);
+  });
+
+  it('without process, the same repair is a paced copy of milliseconds', () => {
+    const { events } = run(scenario(undefined));
+    const dropped = events.find(({ e }) => e.kind === 'replica_dropped')!;
+    const repaired = events.find(({ e }) => e.kind === 'repaired' && e.bytes > 0)!;
+    expect(repaired.t - dropped.t).toBeLessThan(s(1));
+  });
+
+  it('draws each repair from the source node\'s own stream: exponential durations vary by seed, fixed ones do not', () => {
+    const times = [1, 2, 3].map((seed) => {
+      const { events } = run(scenario('{ start_after: 0s, duration: { dist: exponential, mean: 1h } }'), seed);
+      return events.find(({ e }) => e.kind === 'repaired' && e.bytes > 0)!.t;
+    });
+    expect(new Set(times).size).toBe(3);
+  });
+
+  it('a waiting repair whose source loses its replica starts over at once from another replica, with fresh draws', () => {
+    // Three replicas (nodes 1-3); node 1's disk dies at 1 h and a 3 h repair from node 2 (the first of the equally
+    // loaded) waits; node 2's disk dies at 2 h. Starting over, the repair from node 3 ends at 2 h + 1 s + 3 h; carrying on
+    // with its gone source, it would fail at 4 h and end at 7 h.
+    const { result, events } = run(scenario('{ start_after: 0s, duration: 3h }', '  - { kind: disk_fail, at: 2h, node: aws-east-2, replace_after: 1s }', 3));
+    const repaired = events.filter(({ e }) => e.kind === 'repaired' && e.bytes > 0).map(({ t }) => t);
+    expect(repaired[0]).toBeGreaterThan(s(5 * 3600 + 1));
+    expect(repaired[0]).toBeLessThan(s(5 * 3600 + 2));
+    expect(result.summary.durability.lost_chunks).toBe(0);
+  });
+
+  it('a waiting repair whose source loses its replica starts over from no one, and the chunk is lost, never copied from a gone replica', () => {
+    // The other replica's disk dies while the repair waits: the chunk has no replica left.
+    const { result, events } = run(scenario('{ start_after: 0s, duration: 3h }', '  - { kind: disk_fail, at: 2h, node: aws-east-2, replace_after: 1s }'));
+    const holders = events.filter(({ e }) => e.kind === 'replica_stored' && e.chunk === 0).map(({ e }) => (e as { node: number }).node);
+    // Only meaningful if the two failed disks held the chunk's two replicas (nodes 1 and 2 of the region).
+    expect(holders.slice(0, 2).sort()).toEqual([1, 2]);
+    expect(result.summary.durability.lost_chunks).toBe(1);
+    expect(result.summary.durability.first_loss_s).toBeCloseTo(7200, 3);
+    expect(events.filter(({ e }) => e.kind === 'repaired' && e.bytes > 0)).toHaveLength(0);
+  });
+});
+
 describe('work across crashes', () => {
   it('no processing task is lost or completed twice when workers crash mid-run', () => {
     const { result, events } = record('scenarios/twenty-percent.yml');

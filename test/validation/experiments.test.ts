@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../src/kernel/index.js';
 import { phi } from '../../src/systems/membership/phi.js';
-import { anyLossDisjoint, anyLossRandom, choose, chunkLossChance, EXPERIMENTS, expectedChunksLost, measureAll, phiSilence, swimPeriodsUntilProbed } from '../../src/validation/index.js';
+import { anyLossDisjoint, anyLossRandom, choose, chunkLossChance, EXPERIMENTS, expectedChunksLost, measureAll, mttdlMarkov, phiSilence, swimPeriodsUntilProbed } from '../../src/validation/index.js';
 
 describe('closed forms', () => {
   it('choose: Pascal\'s triangle, and 0 outside it', () => {
@@ -75,6 +75,29 @@ describe('closed forms', () => {
     expect(Math.abs(rounds / trials - swimPeriodsUntilProbed('round_robin', n, position))).toBeLessThan(4 * 1.5 / Math.sqrt(trials));
     // The paper's large-n figure: 1 / (1 - 1/e) periods to the first probe, counting it.
     expect(swimPeriodsUntilProbed('random', 100_000) + 1).toBeCloseTo(Math.E / (Math.E - 1), 4);
+  });
+
+  it('MTTDL: the Markov chain\'s textbook forms, and a simulation of the chain itself', () => {
+    // One replica: the time to its first failure. Two: (3λ + μ) / (2λ²). Without repair: the sum of 1/(iλ).
+    expect(mttdlMarkov(1, 0.5, 9)).toBeCloseTo(2, 12);
+    for (const [l, mu] of [[0.2, 4], [1, 1], [0.01, 50]] as const) expect(mttdlMarkov(2, l, mu)).toBeCloseTo((3 * l + mu) / (2 * l * l), 6);
+    expect(mttdlMarkov(3, 1, 0)).toBeCloseTo(1 + 1 / 2 + 1 / 3, 12);
+    // Three replicas, against the chain run step by step.
+    const rng = new RandomStreams(5).get('markov');
+    const [l, mu] = [1 / 3, 4];
+    let total = 0;
+    const runs = 20_000;
+    for (let k = 0; k < runs; k++) {
+      let state = 3;
+      while (state > 0) {
+        const down = state * l;
+        const up = state < 3 ? mu : 0;
+        total += rng.exponential(1 / (down + up));
+        state += rng.chance(down / (down + up)) ? -1 : 1;
+      }
+    }
+    // The absorption time's spread is about its mean: 4 standard errors.
+    expect(Math.abs(total / runs - mttdlMarkov(3, l, mu)) / mttdlMarkov(3, l, mu)).toBeLessThan(4 / Math.sqrt(runs));
   });
 
   it('random placement: with one chunk, the chance it is lost; with many, toward 1', () => {

@@ -1,4 +1,5 @@
 import type { SimTime } from '../../kernel/index.js';
+import type { DelaySpec } from '../../units/delay.js';
 
 /** Re-replication of chunks that lost replicas (document 002). */
 export interface RepairOptions {
@@ -13,4 +14,11 @@ export interface RepairOptions {
   scrubInterval: SimTime;
   /** Delete replicas the catalog does not want (over-replicated chunks, leftovers). */
   collectGarbage: boolean;
+  /**
+   * Repair as a drawn process (a Markov model's repair) instead of a paced
+   * copy: each repair waits `startAfter` and then `duration`, drawn per
+   * repair, before its copy is made; no bandwidth pacing. Omitted: repairs
+   * start as the bandwidth budget allows and last as long as the copy.
+   */
+  process?: { startAfter: DelaySpec; duration: DelaySpec };
 }

@@ -5,6 +5,8 @@ import type { SourceNodeContext } from '../pipeline/source-node.js';
 import { RepairPort, StoragePort, type Inventory, type StoredReply } from '../storage/messages.js';
 import type { CatalogEntry } from './catalog.js';
 import type { RepairOptions } from './options.js';
+import { drawDelay } from '../../units/delay.js';
+import type { Rng } from '../../kernel/index.js';
 
 /** How often, at most, the repair backlog is reported, microseconds. */
 const BACKLOG_REPORT_INTERVAL = 1_000_000;
@@ -13,6 +15,8 @@ interface InFlight {
   entry: CatalogEntry; attempt: number; source: number; target: number; timer: TimerHandle;
   /** The copy is verified and waits for the catalog (Raft) to commit it: no longer a copy that can fail. */
   committing?: boolean;
+  /** A drawn repair (`process`) still waiting out its start delay and duration: no copy sent yet. */
+  waiting?: boolean;
 }
 
 /**
@@ -53,11 +57,14 @@ export class Repairer {
   private lastBacklog = { chunks: 0, bytes: 0 };
   /** Background replicas that answered before their chunk's acknowledgement reached the catalog, by chunk. */
   private readonly earlyAnswers = new Map<number, Array<{ node: number; ok: boolean }>>();
+  /** Draws of a `process` repair's start delay and duration: the metadata node's own stream, so no other draw moves. */
+  private readonly processRng: Rng | undefined;
 
   /** `placement` picks repair targets: an instance of its own, apart from the orchestrator's (strategies keep state). */
   constructor(private readonly ctx: SourceNodeContext, private readonly opts: RepairOptions, private readonly placement: PlacementStrategy) {
     const { rt, registry } = ctx;
     this.attempts = rt.monotonic() * 1024;
+    this.processRng = opts.process ? rt.rng('repair-process') : undefined;
     registry.onStateChange((node, state, previous) => {
       if (state === 'failed') this.nodeFailed(node);
       else if (state === 'healthy' && previous === 'failed') rt.send(node, StoragePort.inventoryRequest, { replyPort: RepairPort.inventory });
@@ -124,7 +131,9 @@ export class Repairer {
   private nodeFailed(node: number): void {
     // Repairs copying from or to it will not finish: retry them now rather than at their timeout.
     for (const flight of [...this.inFlight.values()]) {
-      if (!flight.committing && (flight.source === node || flight.target === node)) this.finish(flight.entry.chunk, flight.attempt, false);
+      if (flight.committing || (flight.source !== node && flight.target !== node)) continue;
+      if (flight.waiting) this.startOver(flight);
+      else this.finish(flight.entry.chunk, flight.attempt, false);
     }
     for (const entry of this.ctx.catalog.on(node)) this.drop(node, entry.chunk, 'node failed');
   }
@@ -134,6 +143,8 @@ export class Repairer {
     if (!entry || !this.ctx.catalog.removeReplica(entry, node)) return;
     this.ctx.placed.takeBack(node, entry.bytes);
     this.ctx.telemetry.emit({ kind: 'replica_dropped', chunk, node, reason });
+    const flight = this.inFlight.get(chunk);
+    if (flight?.waiting && flight.source === node) this.startOver(flight);
     // The loss is a fact whether or not the catalog can take it now: counted at once, committed when it can be.
     this.ctx.record?.(chunk, () => entry.replicas, () => {});
     this.enqueue(entry);
@@ -216,7 +227,8 @@ export class Repairer {
         continue;
       }
       this.dequeue(entry);
-      this.nextStart = Math.max(now, this.nextStart) + Math.ceil((entry.bytes * 1_000_000) / this.opts.bandwidthBytesPerS);
+      // A drawn repair's duration is its pace: the bandwidth budget does not hold it back.
+      if (!this.opts.process) this.nextStart = Math.max(now, this.nextStart) + Math.ceil((entry.bytes * 1_000_000) / this.opts.bandwidthBytesPerS);
     }
     this.backlogChanged();
     if (blocked) this.sleepUntil(this.ctx.rt.monotonic() + this.opts.timeout);
@@ -241,15 +253,55 @@ export class Repairer {
     if (sources.length === 0) return false;
     // The least-loaded surviving replica serves the copy.
     const source = sources.sort((a, b) => this.ctx.placed.on(a) - this.ctx.placed.on(b) || a - b)[0]!;
-    const candidates = this.ctx.registry.healthyMembers().filter((m) => !entry.replicas.has(m.index));
+    // A target must have room for the copy, by the placer's own count of what it put there.
+    const placed = this.ctx.placed;
+    const candidates = this.ctx.registry.healthyMembers().filter((m) => !entry.replicas.has(m.index) && placed.on(m.index) + entry.bytes <= m.diskCapacityBytes);
     const [target] = this.placement.select(source, 1, { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: entry.chunk, holders: this.ctx.domains || this.placement.wantsHolders ? [...entry.replicas] : undefined });
     if (target === undefined) return false;
     const attempt = ++this.attempts;
     this.ctx.placed.place(target, entry.bytes);
-    const timer = this.ctx.rt.setTimer(this.opts.timeout, () => this.finish(entry.chunk, attempt, false));
-    this.fly(entry.chunk, { entry, attempt, source, target, timer });
-    this.ctx.rt.send(source, StoragePort.copy, { chunk: entry.chunk, attempt, target, checksum: entry.checksum, replyPort: RepairPort.stored });
+    const process = this.opts.process;
+    if (process) {
+      const rng = this.processRng!;
+      const wait = drawDelay(rng, process.startAfter) + drawDelay(rng, process.duration);
+      const flight: InFlight = { entry, attempt, source, target, timer: -1, waiting: true };
+      flight.timer = this.ctx.rt.setTimer(wait, () => {
+        flight.waiting = false;
+        this.ctx.claims.unqueueRepair(entry.chunk);
+        this.ctx.claims.startRepair(entry.chunk);
+        this.copy(flight);
+      });
+      this.fly(entry.chunk, flight);
+      return true;
+    }
+    const flight: InFlight = { entry, attempt, source, target, timer: -1 };
+    this.copy(flight);
+    this.fly(entry.chunk, flight);
     return true;
+  }
+
+  /** Orders the copy from the flight's source to its target, given up at the timeout. */
+  private copy(flight: InFlight): void {
+    const { entry, attempt, source, target } = flight;
+    flight.timer = this.ctx.rt.setTimer(this.opts.timeout, () => this.finish(entry.chunk, attempt, false));
+    this.ctx.rt.send(source, StoragePort.copy, { chunk: entry.chunk, attempt, target, checksum: entry.checksum, replyPort: RepairPort.stored });
+  }
+
+  /**
+   * A drawn repair whose source lost its replica, or whose source or target
+   * was declared failed, before its copy was made: called off and queued
+   * again, to start over with fresh draws (for exponential draws the same
+   * in law as carrying on, as the Markov chain has it). The target is not
+   * blamed: nothing was sent to it.
+   */
+  private startOver(flight: InFlight): void {
+    const chunk = flight.entry.chunk;
+    this.ctx.rt.cancelTimer(flight.timer);
+    this.inFlight.delete(chunk);
+    this.ctx.claims.unqueueRepair(chunk);
+    flight.attempt = -1;
+    this.ctx.placed.takeBack(flight.target, flight.entry.bytes);
+    this.enqueue(flight.entry);
   }
 
   private onStored(reply: StoredReply): void {
@@ -353,7 +405,10 @@ export class Repairer {
   /** A repair of `chunk` starts (or, committing, stays) in flight: held in the claims while it is. */
   private fly(chunk: number, flight: InFlight): void {
     this.inFlight.set(chunk, flight);
-    this.ctx.claims.startRepair(chunk);
+    // A drawn repair still waiting has copied nothing: it holds the chunk against moves as a queued one does, but a
+    // replica missing from an inventory meanwhile (its source's disk replaced) is dropped, not taken for its copy.
+    if (flight.waiting) this.ctx.claims.queueRepair(chunk);
+    else this.ctx.claims.startRepair(chunk);
   }
 
   private land(chunk: number): void {

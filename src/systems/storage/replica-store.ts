@@ -84,7 +84,10 @@ export class ReplicaStore {
     const failed = (): void => this.rt.send(requester, req.replyPort, { chunk: req.chunk, attempt: req.attempt, node: req.target, ok: false });
     this.rt.disk.read(chunkKey(req.chunk), (obj) => {
       if (obj === null || obj.actualChecksum !== req.checksum) {
-        this.bad(req.chunk, obj === null ? 'missing' : 'corrupt');
+        // Asked for a copy it does not hold (its disk was replaced since it was listed): the repairer must hear that
+        // the replica is gone, or it keeps asking this node for it.
+        if (obj === null && !this.held.has(req.chunk)) this.rt.send(this.opts.metadataNode, RepairPort.badReplica, { chunk: req.chunk, reason: 'missing' });
+        else this.bad(req.chunk, obj === null ? 'missing' : 'corrupt');
         return failed();
       }
       const body: StoreRequest = { chunk: req.chunk, attempt: req.attempt, bytes: obj.bytes, checksum: obj.checksum, orchestrator: requester, replyPort: req.replyPort };

@@ -44,6 +44,7 @@ export const pipelineModule: SystemModule<PipelineBootOptions> = {
       repair: {
         enabled: r.enabled, bandwidthBytesPerS: r.bandwidth, maxConcurrent: r.max_concurrent, timeout: r.timeout,
         scrubInterval: r.scrub_interval, collectGarbage: r.collect_garbage,
+        ...(r.process ? { process: { startAfter: r.process.start_after, duration: r.process.duration } } : {}),
       },
       rebalance: {
         enabled: sc.rebalance.enabled, interval: sc.rebalance.interval, threshold: sc.rebalance.threshold,
@@ -81,6 +82,8 @@ export const pipelineModule: SystemModule<PipelineBootOptions> = {
     bottleneck_busy_fraction: (s) => s.bottleneck.busy_fraction,
     corrupt_replicas_at_end: (s) => s.durability.corrupt_replicas_at_end,
     silently_lost_chunks: (s) => s.durability.silently_lost_chunks,
+    first_loss_s: (s) => s.durability.first_loss_s,
+    data_lost: (s) => s.durability.lost_chunks > 0,
     repairs: (s) => s.repair.repairs,
     bytes_repaired: (s) => s.repair.bytes_repaired,
     orphans_removed: (s) => s.repair.orphans_removed,

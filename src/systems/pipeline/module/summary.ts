@@ -70,6 +70,7 @@ export function bottleneckOf(stages: Record<Stage, StageSummary>): Summary['bott
 export function durabilitySummary(durability: DurabilityCollector, silentlyLost: number): Summary['durability'] {
   const last = durability.last();
   const one = durability.concentration();
+  const firstLossAt = durability.firstLossAt();
   return {
     lost_chunks: last?.lost ?? 0,
     lost_bytes: last?.bytesLost ?? 0,
@@ -80,6 +81,7 @@ export function durabilitySummary(durability: DurabilityCollector, silentlyLost:
     under_replicated_chunk_s: last?.atRiskChunkS ?? 0,
     corrupt_replicas_at_end: last?.replicasCorrupt ?? 0,
     silently_lost_chunks: silentlyLost,
+    first_loss_s: firstLossAt === null ? null : firstLossAt / 1_000_000,
     chunks_in_one_cloud: one.cloud,
     chunks_in_one_region: one.region,
     chunks_in_one_rack: one.rack,

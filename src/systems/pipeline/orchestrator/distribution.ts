@@ -54,7 +54,10 @@ export class Distribution {
   private chooseTargets(state: ChunkState, need: number, busy: (i: number) => boolean = () => false): number[] {
     const { registry } = this.ctx;
     const exclude = (i: number): boolean => i === state.worker || state.replicas.has(i) || busy(i);
-    let candidates = registry.healthyMembers().filter((m) => !exclude(m.index));
+    // A target must have room for the replica, by this node's own count of what it placed there.
+    const placed = this.ctx.placed;
+    const bytes = state.processedBytes;
+    let candidates = registry.healthyMembers().filter((m) => !exclude(m.index) && placed.on(m.index) + bytes <= m.diskCapacityBytes);
     // The dynamic balancer keeps replicas off targets measured slow, while enough others remain.
     const speeds = this.speeds;
     if (speeds) {
