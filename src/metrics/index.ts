@@ -15,3 +15,4 @@ export * from './detector.js';
 export * from './membership.js';
 export * from './checkpoint.js';
 export * from './consensus.js';
+export { QueueTimesCollector, type QueueTimesSummary } from './queue-times.js';

@@ -1,5 +1,5 @@
 import type { CoordinatorSummary, ExpectationResult, InvariantResult } from '../check/index.js';
-import type { CheckpointSummary, ConsensusSummary, DetectionSummary, MembershipSummary, UtilisationSummary } from '../metrics/index.js';
+import type { CheckpointSummary, ConsensusSummary, DetectionSummary, MembershipSummary, QueueTimesSummary, UtilisationSummary } from '../metrics/index.js';
 import type { Stage } from '../systems/index.js';
 
 export interface StageSummary {
@@ -45,6 +45,8 @@ export interface Summary {
   };
   stages: Record<Stage, StageSummary>;
   bottleneck: { stage: Stage; busy_fraction: number; severity: 'low' | 'medium' | 'high' };
+  /** The processing stage as a queue: each answered attempt's wait for a worker and its sojourn (staged to answered), seconds. */
+  processing_queue: QueueTimesSummary;
   durability: {
     lost_chunks: number;
     lost_bytes: number;

@@ -121,8 +121,8 @@ function annotate(node: Json, path: string, walk: Walk, context: string, owner: 
       const kind = (props?.kind as Json | undefined)?.const;
       // A fault's fields are described in faults.md under its kind; a latency's (`dist:`) in the Latency table.
       if (typeof kind === 'string' && path.endsWith('faults[]')) annotate(branch, path, walk, `fault:${kind}`, undefined);
-      // A failure process's distributions (`failures.*.lifetime` and `failures.racks.every`, its delays, and a drawn repair's) are described in faults.md's tables of them.
-      else if (props?.dist !== undefined) annotate(branch, path, walk, path.startsWith('failures.') ? (/\.(lifetime|every)$/.test(path) ? 'failures.lifetime' : 'failures.delay') : path.startsWith('repair.process.') ? 'failures.delay' : 'latency', undefined);
+      // A failure process's distributions (`failures.*.lifetime` and `failures.racks.every`, its delays, a drawn repair's and the chunks' arrival gaps) are described in faults.md's tables of them.
+      else if (props?.dist !== undefined) annotate(branch, path, walk, path.startsWith('failures.') ? (/\.(lifetime|every)$/.test(path) ? 'failures.lifetime' : 'failures.delay') : path.startsWith('repair.process.') || path === 'pipeline.dataset.arrivals.every' ? 'failures.delay' : 'latency', undefined);
       else annotate(branch, path, walk, context, owner);
     }
   }

@@ -85,8 +85,8 @@ const region = z.strictObject({
   racks: z.number().int().positive().optional(),
   /** Standby machines in the region, named after its nodes (<region>-<N+1> ...): powered off and in no one's configuration until a node_join or a replacement brings one in. */
   standby: z.number().int().min(0).max(MAX_NODES).default(0),
-  /** Overrides of node_defaults for this region's nodes. */
-  slots: z.number().int().positive().optional(),
+  /** Overrides of node_defaults for this region's nodes; 0: storage-only nodes that never process. */
+  slots: z.number().int().min(0).optional(),
   disk: disk.partial().optional(),
 });
 
@@ -114,6 +114,8 @@ const pipeline = z.strictObject({
     file_size: size,
     /** The dataset arrives in `count` batches of consecutive chunks, batch k at k x `every` (document 004's multi-batch runs). */
     batches: z.strictObject({ count: z.number().int().min(1).max(10_000), every: wait }),
+    /** Chunks arrive one by one, each `every` (a delay, drawn: exponential for a Poisson stream) after the last, from the source node's stream; read only once arrived. Omitted: all at once. */
+    arrivals: z.strictObject({ every: delaySchema }).optional(),
   }),
   chunk_size: size,
   ingest_rate: rate,
@@ -126,6 +128,8 @@ const pipeline = z.strictObject({
      * longest task, nominal x e^(Z_MAX x jitter), must stay under MAX_STEP.
      */
     jitter: z.number().min(0),
+    /** lognormal: nominal time x lognormal(1, jitter); exponential: an exponential time of mean nominal (an M/M/c server). A schema default: no scenario digest moves. */
+    service: z.enum(['lognormal', 'exponential']).default('lognormal'),
     /** Processed size / input size; at most MAX_OUTPUT_RATIO, and the output of a chunk must fit MAX_STEP at every rate that moves it. */
     output_ratio: z.number().positive().max(MAX_OUTPUT_RATIO, { message: `is over ${MAX_OUTPUT_RATIO}, the largest processed/input size ratio (docs/scenarios.md, Limits)` }),
     timeout: wait,

@@ -14,6 +14,8 @@ export const STAGES: readonly Stage[] = ['ingestion', 'processing', 'distributio
 export interface TelemetryEvents {
   ingested: { chunk: number; bytes: number };
   processed: { chunk: number; bytes: number; node: number };
+  /** A processing attempt's answer reached the orchestrator: its wait in the queue (staged to sent to a worker) and its sojourn (staged to answered). */
+  queued: { chunk: number; waitMicros: number; sojournMicros: number };
   replica_stored: { chunk: number; bytes: number; node: number };
   /**
    * The pipeline considers the chunk durably distributed on `replicas`;

@@ -2,7 +2,8 @@
  * units/ — human units in scenario files, parsed in one place: durations
  * ("250ms", "5m"), sizes ("100MB", "2TB", "64KiB") and rates ("125MB/s",
  * "1Gbps"). Sizes are decimal (1 MB = 10^6 bytes) unless written with "iB".
- * A leaf module: zod and kernel/time only, usable by any layer above kernel.
+ * A leaf module: zod and kernel/ only, usable by any layer above kernel.
+ * delay.ts: drawn delays (a duration or a distribution) and their draw.
  */
 import { z } from 'zod';
 import { parseDuration, type SimTime } from '../kernel/time.js';

@@ -1,4 +1,4 @@
-import { anyLossDisjoint, anyLossRandom, expectedChunksLost, mttdlMarkov, phiSilence, swimPeriodsUntilProbed } from './formulas.js';
+import { anyLossDisjoint, anyLossRandom, expectedChunksLost, mmcMeanWait, mttdlMarkov, phiSilence, swimPeriodsUntilProbed } from './formulas.js';
 
 /** What an experiment measures over its seeds: the mean of a summary metric, or the share of runs where it is above 0. */
 export type Measure = { metric: string; kind: 'mean' | 'share_above_zero' };
@@ -55,6 +55,10 @@ const MTTDL = { file: 'experiments/mttdl.yml', repairHours: 6 };
 const DAY_S = 86_400;
 const mttdlSeconds = (r: number, lifetimeDays: number): number => mttdlMarkov(r, 1 / lifetimeDays, 24 / MTTDL.repairHours) * DAY_S;
 
+/** experiments/queueing.yml: Poisson arrivals (mean gap 1.5 s, or 400 ms), exponential service of mean 1 s, c slots. */
+const QUEUE = { file: 'experiments/queueing.yml', service: 1 };
+const fourSlots = ['topology.clouds.aws.regions.aws-proc.slots=4', 'pipeline.dataset.arrivals.every.mean=400ms'];
+
 export const EXPERIMENTS: readonly Experiment[] = [
   {
     name: 'k-random-loss, random placement: chunks lost',
@@ -103,7 +107,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
     measure: { metric: 'first_loss_s', kind: 'mean' },
     expected: mttdlSeconds(2, 5),
     formula: 'Markov chain, absorbing at 0 replicas: (3λ + μ) / (2λ²)',
-    testSeeds: 300,
+    testSeeds: 200,
     fullSeeds: 2000,
   },
   {
@@ -113,8 +117,28 @@ export const EXPERIMENTS: readonly Experiment[] = [
     measure: { metric: 'first_loss_s', kind: 'mean' },
     expected: mttdlSeconds(3, 3),
     formula: 'Markov chain, absorbing at 0 replicas: T₃ of (iλ + μᵢ)Tᵢ = 1 + iλTᵢ₋₁ + μᵢTᵢ₊₁',
-    testSeeds: 300,
+    testSeeds: 200,
     fullSeeds: 2000,
+  },
+  {
+    name: 'queueing, M/M/1 at load 2/3: mean wait for a worker, s',
+    file: QUEUE.file,
+    set: [],
+    measure: { metric: 'wait_mean_s', kind: 'mean' },
+    expected: mmcMeanWait(1, 1 / 1.5, 1 / QUEUE.service),
+    formula: 'ρ / (μ − λ)',
+    testSeeds: 50,
+    fullSeeds: 400,
+  },
+  {
+    name: 'queueing, M/M/4 at load 0.625: mean wait for a worker, s',
+    file: QUEUE.file,
+    set: fourSlots,
+    measure: { metric: 'wait_mean_s', kind: 'mean' },
+    expected: mmcMeanWait(4, 1 / 0.4, 1 / QUEUE.service),
+    formula: 'Erlang C: C(c, a) / (cμ − λ), a = λ/μ',
+    testSeeds: 50,
+    fullSeeds: 400,
   },
   {
     name: 'phi-detection, normal model (Akka): detection time, s',

@@ -120,3 +120,24 @@ export function mttdlMarkov(r: number, lambda: number, mu: number): number {
   }
   return a;
 }
+
+/**
+ * Erlang C: the chance that an arrival to an M/M/c queue (Poisson arrivals
+ * at rate λ, c servers each serving at rate μ, first come first served)
+ * must wait, with offered load a = λ/μ < c:
+ * C(c, a) = (aᶜ/c! · c/(c − a)) / (Σₖ₌₀^(c−1) aᵏ/k! + aᶜ/c! · c/(c − a)).
+ */
+export function erlangC(c: number, a: number): number {
+  if (a >= c) return 1;
+  let term = 1;
+  let sum = 0;
+  for (let k = 0; k < c; k++) {
+    sum += term;
+    term = (term * a) / (k + 1);
+  }
+  const tail = (term * c) / (c - a);
+  return tail / (sum + tail);
+}
+
+/** Mean wait in the queue of an M/M/c queue: C(c, a) / (cμ − λ); for c = 1, ρ/(μ − λ). In the unit of 1/μ. */
+export const mmcMeanWait = (c: number, lambda: number, mu: number): number => erlangC(c, lambda / mu) / (c * mu - lambda);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../src/kernel/index.js';
 import { phi } from '../../src/systems/membership/phi.js';
-import { anyLossDisjoint, anyLossRandom, choose, chunkLossChance, EXPERIMENTS, expectedChunksLost, measureAll, mttdlMarkov, phiSilence, swimPeriodsUntilProbed } from '../../src/validation/index.js';
+import { anyLossDisjoint, anyLossRandom, choose, chunkLossChance, EXPERIMENTS, erlangC, expectedChunksLost, measureAll, mmcMeanWait, mttdlMarkov, phiSilence, swimPeriodsUntilProbed } from '../../src/validation/index.js';
 
 describe('closed forms', () => {
   it('choose: Pascal\'s triangle, and 0 outside it', () => {
@@ -98,6 +98,28 @@ describe('closed forms', () => {
     }
     // The absorption time's spread is about its mean: 4 standard errors.
     expect(Math.abs(total / runs - mttdlMarkov(3, l, mu)) / mttdlMarkov(3, l, mu)).toBeLessThan(4 / Math.sqrt(runs));
+  });
+
+  it('Erlang C: M/M/1\'s ρ/(μ − λ), M/M/2\'s textbook value, and a queue simulated event by event', () => {
+    expect(mmcMeanWait(1, 0.5, 1)).toBeCloseTo(1, 12);
+    expect(erlangC(1, 0.3)).toBeCloseTo(0.3, 12);
+    // M/M/2 at a = 1: C = 1/3, Wq = 1/3.
+    expect(mmcMeanWait(2, 1, 1)).toBeCloseTo(1 / 3, 12);
+    expect(erlangC(3, 3)).toBe(1);
+    // M/M/4 at a = 2.5, first come first served: each arrival takes the server that frees first.
+    const rng = new RandomStreams(3).get('mmc');
+    const free = [0, 0, 0, 0];
+    let t = 0;
+    let waited = 0;
+    const n = 200_000;
+    for (let i = 0; i < n; i++) {
+      t += rng.exponential(0.4);
+      const k = free.indexOf(Math.min(...free));
+      const start = Math.max(t, free[k]!);
+      waited += start - t;
+      free[k] = start + rng.exponential(1);
+    }
+    expect(Math.abs(waited / n - mmcMeanWait(4, 2.5, 1))).toBeLessThan(0.01);
   });
 
   it('random placement: with one chunk, the chance it is lost; with many, toward 1', () => {

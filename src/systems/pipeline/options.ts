@@ -1,4 +1,5 @@
 import type { SimTime } from '../../kernel/index.js';
+import type { DelaySpec } from '../../units/delay.js';
 import type { BackoffOptions } from './orchestrator/backoff.js';
 import type { SpreadOptions } from './spread.js';
 
@@ -33,6 +34,12 @@ export interface PipelineOptions {
   batches: number;
   /** Batch k arrives k x this after the start (by the source node's clock), microseconds. */
   batchEvery: SimTime;
+  /**
+   * Chunks arrive one after another, each this long after the last (drawn;
+   * exponential gaps make a Poisson stream), and are read only once arrived.
+   * Absent: the whole dataset (or batch) is there at once.
+   */
+  arrivals?: DelaySpec;
   /** Chunk size, bytes (document 004: 100 MB). */
   chunkBytes: number;
   /** Rate at which ingestion reads, checksums and stages data, bytes/s. */
@@ -43,6 +50,8 @@ export interface PipelineOptions {
   processBytesPerSPerSlot: number;
   /** Spread of processing time: each task takes nominal x lognormal(median 1, sigma). 0 = exact. */
   processingJitter: number;
+  /** `exponential`: each task takes an exponential time of mean nominal (a queueing model's service), instead of the jitter. */
+  processingService: 'lognormal' | 'exponential';
   /** Size of a processed chunk relative to its input. */
   outputRatio: number;
   /** A processing attempt with no answer after this long is given up, microseconds. */

@@ -41,7 +41,7 @@ export class PipelineWorker {
       const { from, req } = this.queue.shift()!;
       this.busySlots++;
       const nominal = (req.chunk.bytes * 1_000_000) / this.opts.processBytesPerSPerSlot;
-      const jitter = this.opts.processingJitter > 0 ? this.rng.lognormal(1, this.opts.processingJitter) : 1;
+      const jitter = this.opts.processingService === 'exponential' ? this.rng.exponential(1) : this.opts.processingJitter > 0 ? this.rng.lognormal(1, this.opts.processingJitter) : 1;
       const micros = Math.ceil(nominal * jitter);
       const startedAt = this.rt.monotonic();
       this.rt.setTimer(micros, () => {

@@ -2,6 +2,7 @@ import { PipelineChecker } from '../../../check/pipeline-checker.js';
 import type { SimTime } from '../../../kernel/index.js';
 import { CheckpointCollector } from '../../../metrics/checkpoint.js';
 import { DurabilityCollector } from '../../../metrics/durability.js';
+import { QueueTimesCollector } from '../../../metrics/queue-times.js';
 import { ThroughputCollector } from '../../../metrics/throughput.js';
 import { UtilisationCollector } from '../../../metrics/utilisation.js';
 import type { ObserveContext, RunEnd, SystemObserver } from '../../../modules/system-module.js';
@@ -23,6 +24,7 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
   readonly throughput: ThroughputCollector;
   readonly durability: DurabilityCollector;
   readonly utilisation: UtilisationCollector;
+  readonly queue = new QueueTimesCollector();
   /** Per batch of the dataset: bytes acknowledged, chunks settled, when its last acknowledgement came. */
   readonly batches: Array<{ bytes: number; lastAckAt: SimTime; chunks: number }>;
   readonly chunkCount: number;
@@ -55,6 +57,7 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
     this.throughput.observe(e);
     this.durability.observe(e);
     this.utilisation.observe(e);
+    this.queue.observe(e);
     this.checker.observe(e);
     const p = this.progress;
     switch (e.kind) {

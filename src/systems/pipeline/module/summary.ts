@@ -9,6 +9,7 @@ import type { SimTime } from '../../../kernel/index.js';
 import type { DurabilityCollector } from '../../../metrics/durability.js';
 import type { ThroughputCollector } from '../../../metrics/throughput.js';
 import type { UtilisationCollector } from '../../../metrics/utilisation.js';
+import type { QueueTimesCollector } from '../../../metrics/queue-times.js';
 
 /** Counters read straight off the pipeline's telemetry. */
 export interface Progress {
@@ -41,6 +42,7 @@ export interface PipelineRecords {
   readonly throughput: ThroughputCollector;
   readonly durability: DurabilityCollector;
   readonly utilisation: UtilisationCollector;
+  readonly queue: QueueTimesCollector;
   /** Per batch of the dataset: bytes acknowledged, chunks acknowledged, when its last acknowledgement came (-1: none). */
   readonly batches: ReadonlyArray<{ bytes: number; lastAckAt: SimTime; chunks: number }>;
   readonly chunkCount: number;
@@ -139,6 +141,7 @@ export function pipelineSections(observer: PipelineRecords, run: ObserveContext,
     },
     stages,
     bottleneck: bottleneckOf(stages),
+    processing_queue: observer.queue.summary(),
     durability: durabilitySummary(durability, observer.silentlyLost()),
     repair: {
       repairs: progress.repairs,

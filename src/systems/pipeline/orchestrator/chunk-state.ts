@@ -52,6 +52,7 @@ export class ChunkStates {
   readonly timer = new F64Column(-1, PAGE_BITS);
   readonly distStartedAt = new F64Column(0, PAGE_BITS);
   readonly processStartedAt = new F64Column(0, PAGE_BITS);
+  readonly stagedAt = new F64Column(0, PAGE_BITS);
   /** Verified replicas, `replicationFactor` slots per chunk (longer lists, before the surplus is trimmed, beside them). */
   readonly replicas: SlotSets;
   readonly awaiting = new Map<number, Set<number>>();
@@ -183,6 +184,13 @@ export class ChunkState {
   }
   set processStartedAt(v: SimTime) {
     this.t.processStartedAt.set(this.id, v);
+  }
+  /** When the chunk last joined the processing queue, by the orchestrator's monotonic clock. */
+  get stagedAt(): SimTime {
+    return this.t.stagedAt.get(this.id);
+  }
+  set stagedAt(v: SimTime) {
+    this.t.stagedAt.set(this.id, v);
   }
   /** With a broker: the ticket of the processing attempt it was asked a worker for, '' when none is open. */
   get ticket(): string {

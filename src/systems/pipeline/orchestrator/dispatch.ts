@@ -45,6 +45,7 @@ export class Dispatch {
   /** The chunk is staged (read in, or back for another attempt): queue it and hand out what can be. */
   stage(state: ChunkState): void {
     state.status = 'staged';
+    state.stagedAt = this.ctx.rt.monotonic();
     this.queue.push(state);
     this.assign();
   }
@@ -195,6 +196,8 @@ export class Dispatch {
     cancelTimer(this.ctx.rt, state);
     this.tasksOn[from]!--;
     this.closeTicket(state, true);
+    const now = this.ctx.rt.monotonic();
+    this.ctx.telemetry.emit({ kind: 'queued', chunk: reply.chunk, waitMicros: state.processStartedAt - state.stagedAt, sojournMicros: now - state.stagedAt });
     this.ctx.registry.clear(from);
     state.processedBytes = reply.bytes;
     this.ctx.stages.distribution.enqueue(state);

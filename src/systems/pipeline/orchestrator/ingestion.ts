@@ -1,6 +1,21 @@
+import type { Rng } from '../../../kernel/index.js';
+import { drawDelay, type DelaySpec } from '../../../units/delay.js';
 import type { TimerHandle } from '../../../world/runtime.js';
 import { batchOf } from '../chunks.js';
 import type { StageContext } from './stage.js';
+
+/**
+ * Arrival times of the chunks, by the order they are read in, drawn from the
+ * source node's `arrivals` stream. Kept per stream (one per run), not per
+ * boot: a restarted orchestrator sees the same arrivals, not a fresh draw.
+ */
+const schedules = new WeakMap<Rng, number[]>();
+function arrivalOf(rng: Rng, every: DelaySpec, k: number): number {
+  let times = schedules.get(rng);
+  if (!times) schedules.set(rng, (times = []));
+  while (times.length <= k) times.push((times.at(-1) ?? 0) + drawDelay(rng, every));
+  return times[k]!;
+}
 
 /**
  * Ingestion (document 004): reads the dataset one chunk at a time at the
@@ -25,7 +40,8 @@ export class Ingestion {
     const { chunks, opts } = this.ctx;
     while (this.nextToIngest < chunks.length && chunks.statusOf(this.nextToIngest) !== 'waiting') this.nextToIngest++;
     if (this.reading || this.nextToIngest >= chunks.length || this.staged >= opts.maxStagedChunks) return;
-    if (opts.batches > 1 && this.waitForBatch(batchOf(this.nextToIngest, chunks.length, opts.batches) * opts.batchEvery)) return;
+    if (opts.batches > 1 && this.waitUntil(batchOf(this.nextToIngest, chunks.length, opts.batches) * opts.batchEvery)) return;
+    if (opts.arrivals && this.waitUntil(arrivalOf(this.ctx.rt.rng('arrivals'), opts.arrivals, this.nextToIngest))) return;
     const state = chunks.get(this.nextToIngest++);
     state.status = 'ingesting';
     this.reading = true;
@@ -40,8 +56,8 @@ export class Ingestion {
     });
   }
 
-  /** True (and a wake-up set) while the batch arriving at `arrivesAt` has not arrived. */
-  private waitForBatch(arrivesAt: number): boolean {
+  /** True (and a wake-up set) while what arrives at `arrivesAt` (by the node's clock: a batch, a chunk) has not arrived. */
+  private waitUntil(arrivesAt: number): boolean {
     const wait = arrivesAt - this.ctx.rt.now();
     if (wait <= 0) return false;
     if (this.arrival === -1) {
