@@ -93,14 +93,19 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
 
   /** Where a value at `path` came from: a --set, the scenario file, or the defaults. */
   const where = (path: ReadonlyArray<PropertyKey>): string => {
+    const dotted = path.map(String).join('.');
     // The --set that wrote this field or one of its ancestors.
     const setHit = (opts.set ?? []).find((a) => {
       const key = a.slice(0, a.indexOf('='));
-      const dotted = path.map(String).join('.');
       return dotted === key || dotted.startsWith(`${key}.`);
     });
     const inDefaults = typeof path[0] === 'string' && path[0] in blockDefaults ? ['blocks', ...path] : path;
-    return setHit ? `--set ${setHit}` : source.locate(path) ?? defaults.locate(inDefaults) ?? file;
+    // A field neither the file nor the defaults have, made by a --set beneath it (`--set foo.bar=1` makes "foo").
+    const madeBy = valueAt(raw, path) === undefined && valueAt(defaultsJs, path) === undefined
+      ? (opts.set ?? []).find((a) => a.slice(0, a.indexOf('=')).startsWith(`${dotted}.`))
+      : undefined;
+    if (setHit ?? madeBy) return `--set ${setHit ?? madeBy}`;
+    return source.locate(path) ?? defaults.locate(inDefaults) ?? file;
   };
   const fail = (path: ReadonlyArray<PropertyKey>, message: string): never => {
     throw new ScenarioError(`${where(path)}: ${formatPath(path)}: ${message}.`);

@@ -63,6 +63,14 @@ describe('scenario loading: the corners', () => {
     expect(() => scenarioFrom(yaml, 'x.yml', ['faults.0.node=nowhere'])).toThrow(/^--set faults\.0\.node=nowhere: faults\[0\]\.node: no node called "nowhere"/);
   });
 
+  it('an unknown field a --set made is blamed on that --set, not on the file', () => {
+    const yaml = 'duration: 1m\npipeline:\n  chunk_size: 10MB\n';
+    expect(() => scenarioFrom(yaml, 'x.yml', ['foo.bar=1'])).toThrow(/^--set foo\.bar=1: foo: unknown field "foo"/);
+    expect(() => scenarioFrom(yaml, 'x.yml', ['pipeline.foo.x=1'])).toThrow(/^--set pipeline\.foo\.x=1: pipeline\.foo: unknown field "foo"/);
+    // The same unknown field written in the file is the file's.
+    expect(() => scenarioFrom(`${yaml}  foo: { x: 1 }\n`, 'x.yml', ['pipeline.chunk_size=20MB'])).toThrow(/^x\.yml:4:8: pipeline\.foo: unknown field "foo"/);
+  });
+
   it('a latency distribution replaces the default distribution whole', () => {
     const { scenario } = scenarioFrom('network:\n  same_cloud:\n    latency: { dist: lognormal, median: 5ms, sigma: 0.3 }\n');
     expect(scenario.network.same_cloud.latency).toEqual({ dist: 'lognormal', median: 5000, sigma: 0.3, floor: 0 });
