@@ -212,7 +212,8 @@ export class Repairer {
     if (bucket === undefined) return;
     this.buckets[bucket]!.delete(entry);
     this.queued.delete(entry);
-    this.ctx.claims.unqueueRepair(entry.chunk);
+    // A drawn repair that just started waiting on the chunk (the pump dequeues after starting) keeps holding it against moves.
+    if (!this.inFlight.get(entry.chunk)?.waiting) this.ctx.claims.unqueueRepair(entry.chunk);
   }
 
   private pump(): void {
