@@ -154,6 +154,19 @@ ${extraFaults}`);
     expect(result.summary.durability.lost_chunks).toBe(0);
   });
 
+  it('a waiting repair holds its chunk against moves: a drain of its source hands the replica off only after the repair', () => {
+    // Node 1's disk dies at 1 h; the chunk's other replica (node 2) is to be copied for 3 h; node 2 is drained at 2 h.
+    const { result, events } = run(scenario('{ start_after: 0s, duration: 3h }', '  - { kind: node_drain, at: 2h, node: aws-east-2 }'));
+    const repaired = events.find(({ e }) => e.kind === 'repaired' && e.bytes > 0)!;
+    const moved = events.filter(({ e }) => e.kind === 'replica_moved');
+    expect(repaired.t).toBeGreaterThan(s(4 * 3600));
+    // The drain moves the replica (never to the catalog's 1 KB disk), and not while the repair waits.
+    expect(moved).toHaveLength(1);
+    expect(moved[0]!.t).toBeGreaterThan(repaired.t);
+    expect((moved[0]!.e as { to: number }).to).not.toBe(0);
+    expect(result.summary.durability.lost_chunks).toBe(0);
+  });
+
   it('a waiting repair whose source loses its replica starts over from no one, and the chunk is lost, never copied from a gone replica', () => {
     // The other replica's disk dies while the repair waits: the chunk has no replica left.
     const { result, events } = run(scenario('{ start_after: 0s, duration: 3h }', '  - { kind: disk_fail, at: 2h, node: aws-east-2, replace_after: 1s }'));

@@ -98,11 +98,16 @@ export class Rebalancer {
     let bestSpread: number | undefined;
     for (const m of this.ctx.registry.healthyMembers(from)) {
       const n = m.index;
-      if (entry.replicas.has(n)) continue;
+      if (entry.replicas.has(n) || !this.hasRoom(n, entry)) continue;
       if (best === undefined || this.load(n) < this.load(best)) best = n;
       if (this.keepsSpread(entry, from, n) && (bestSpread === undefined || this.load(n) < this.load(bestSpread))) bestSpread = n;
     }
     return bestSpread ?? best;
+  }
+
+  /** The member's disk can take the chunk, by the bytes this node placed there (a move to a full disk only fails). */
+  private hasRoom(member: number, entry: CatalogEntry): boolean {
+    return this.ctx.placed.on(member) + entry.bytes <= this.ctx.cluster.members[member]!.diskCapacityBytes;
   }
 
   /** Disk use of a member as this node knows it (bytes placed over capacity). */
@@ -156,7 +161,7 @@ export class Rebalancer {
     for (const e of this.ctx.catalog.on(from)) {
       if (best && heat.of(e.chunk) <= heat.of(best.chunk)) continue;
       // Only chunks whose listed holders all confirmed their copies this sweep: a stale catalog must not drive deletions.
-      if (e.replicas.size >= this.ctx.replicationFactor && !e.replicas.has(to) && this.ctx.claims.movable(e.chunk) &&
+      if (e.replicas.size >= this.ctx.replicationFactor && !e.replicas.has(to) && this.hasRoom(to, e) && this.ctx.claims.movable(e.chunk) &&
         this.ctx.sightings.confirmedHolders(e) >= e.replicas.size && this.keepsSpread(e, from, to)) {
         if (!byHeat) return e;
         best = e;
