@@ -100,10 +100,16 @@ export function loadScenarioText(file: string, text: string, opts: LoadOptions =
       return dotted === key || dotted.startsWith(`${key}.`);
     });
     const inDefaults = typeof path[0] === 'string' && path[0] in blockDefaults ? ['blocks', ...path] : path;
-    // A field neither the file nor the defaults have, made by a --set beneath it (`--set foo.bar=1` makes "foo").
-    const madeBy = valueAt(raw, path) === undefined && valueAt(defaultsJs, path) === undefined
-      ? (opts.set ?? []).find((a) => a.slice(0, a.indexOf('=')).startsWith(`${dotted}.`))
-      : undefined;
+    // A field, or the object it is missing from, that neither the file nor the defaults have: made by a --set beneath it
+    // (`--set foo.bar=1` makes "foo"; `--set repair.process.duration=1h` makes a process without its start_after).
+    let madeBy: string | undefined;
+    for (let n = path.length; n >= 1 && madeBy === undefined; n--) {
+      const prefix = path.slice(0, n);
+      // Asked of the files, not of the objects: a --set writes into the merged settings, which share objects with them.
+      if (source.has(prefix) || defaults.has(prefix) || defaults.has(['blocks', ...prefix])) break;
+      const under = `${prefix.map(String).join('.')}.`;
+      madeBy = (opts.set ?? []).find((a) => a.slice(0, a.indexOf('=')).startsWith(under));
+    }
     if (setHit ?? madeBy) return `--set ${setHit ?? madeBy}`;
     return source.locate(path) ?? defaults.locate(inDefaults) ?? file;
   };

@@ -55,6 +55,11 @@ export class YamlSource {
     }
   }
 
+  /** Whether this file writes a value at exactly `path`. */
+  has(path: ReadonlyArray<PropertyKey>): boolean {
+    return this.doc.hasIn(path as unknown[]);
+  }
+
   /**
    * "file:line:col" of the value at `path`, or of the closest ancestor that
    * exists in this file; undefined when not even the first key is here.

@@ -67,6 +67,8 @@ describe('scenario loading: the corners', () => {
     const yaml = 'duration: 1m\npipeline:\n  chunk_size: 10MB\n';
     expect(() => scenarioFrom(yaml, 'x.yml', ['foo.bar=1'])).toThrow(/^--set foo\.bar=1: foo: unknown field "foo"/);
     expect(() => scenarioFrom(yaml, 'x.yml', ['pipeline.foo.x=1'])).toThrow(/^--set pipeline\.foo\.x=1: pipeline\.foo: unknown field "foo"/);
+    // A block the --set made, missing a field it needs: the --set's doing too, not the defaults file's.
+    expect(() => scenarioFrom(yaml, 'x.yml', ['repair.process.duration=1h'])).toThrow(/^--set repair\.process\.duration=1h: repair\.process\.start_after: required field is missing/);
     // The same unknown field written in the file is the file's.
     expect(() => scenarioFrom(`${yaml}  foo: { x: 1 }\n`, 'x.yml', ['pipeline.chunk_size=20MB'])).toThrow(/^x\.yml:4:8: pipeline\.foo: unknown field "foo"/);
   });
