@@ -135,7 +135,7 @@ ${extraFaults}`);
     expect(repaired.t - dropped.t).toBeLessThan(s(1));
   });
 
-  it('draws each repair from the source node\'s own stream: exponential durations vary by seed, fixed ones do not', () => {
+  it('draws each repair from the source node\'s own stream: exponential durations differ from seed to seed', () => {
     const times = [1, 2, 3].map((seed) => {
       const { events } = run(scenario('{ start_after: 0s, duration: { dist: exponential, mean: 1h } }'), seed);
       return events.find(({ e }) => e.kind === 'repaired' && e.bytes > 0)!.t;

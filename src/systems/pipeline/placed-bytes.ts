@@ -21,6 +21,11 @@ export class PlacedBytes {
     return this.bytes[member]!;
   }
 
+  /** A replica of `bytes` fits on `member` (of `capacity` bytes) by this ledger: placement, repair and moves ask it before choosing a target. */
+  fits(member: number, bytes: number, capacity: number): boolean {
+    return this.bytes[member]! + bytes <= capacity;
+  }
+
   /** A replica of `bytes` is (or is being) written on `member`, or was found there. */
   place(member: number, bytes: number): void {
     this.bytes[member]! += bytes;

@@ -107,7 +107,7 @@ export class Rebalancer {
 
   /** The member's disk can take the chunk, by the bytes this node placed there (a move to a full disk only fails). */
   private hasRoom(member: number, entry: CatalogEntry): boolean {
-    return this.ctx.placed.on(member) + entry.bytes <= this.ctx.cluster.members[member]!.diskCapacityBytes;
+    return this.ctx.placed.fits(member, entry.bytes, this.ctx.cluster.members[member]!.diskCapacityBytes);
   }
 
   /** Disk use of a member as this node knows it (bytes placed over capacity). */

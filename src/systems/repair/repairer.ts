@@ -256,7 +256,7 @@ export class Repairer {
     const source = sources.sort((a, b) => this.ctx.placed.on(a) - this.ctx.placed.on(b) || a - b)[0]!;
     // A target must have room for the copy, by the placer's own count of what it put there.
     const placed = this.ctx.placed;
-    const candidates = this.ctx.registry.healthyMembers().filter((m) => !entry.replicas.has(m.index) && placed.on(m.index) + entry.bytes <= m.diskCapacityBytes);
+    const candidates = this.ctx.registry.healthyMembers().filter((m) => !entry.replicas.has(m.index) && placed.fits(m.index, entry.bytes, m.diskCapacityBytes));
     const [target] = this.placement.select(source, 1, { cluster: this.ctx.cluster, candidates, placedBytes: this.ctx.placed.perMember, chunk: entry.chunk, holders: this.ctx.domains || this.placement.wantsHolders ? [...entry.replicas] : undefined });
     if (target === undefined) return false;
     const attempt = ++this.attempts;

@@ -57,7 +57,7 @@ export class Distribution {
     // A target must have room for the replica, by this node's own count of what it placed there.
     const placed = this.ctx.placed;
     const bytes = state.processedBytes;
-    let candidates = registry.healthyMembers().filter((m) => !exclude(m.index) && placed.on(m.index) + bytes <= m.diskCapacityBytes);
+    let candidates = registry.healthyMembers().filter((m) => !exclude(m.index) && placed.fits(m.index, bytes, m.diskCapacityBytes));
     // The dynamic balancer keeps replicas off targets measured slow, while enough others remain.
     const speeds = this.speeds;
     if (speeds) {
