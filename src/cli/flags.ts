@@ -1,20 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ScenarioError } from '../scenario/index.js';
-
-/** Edit distance, for "did you mean" (flags are short, so the plain table is cheap). */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const keep = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = keep;
-    }
-  }
-  return row[b.length]!;
-}
+import { editDistance as distance } from '../units/edit-distance.js';
 
 /**
  * node:util's parseArgs with the house error policy: an unknown flag, or a

@@ -1,5 +1,6 @@
 import type { ClusterConfig, MemberInfo, PipelineOptions } from '../systems/index.js';
 import { typicalLatency, type LatencyDist, type LinkSpec, type NodeSpec, type RegionSpec, type TopologySpec } from '../world/index.js';
+import { geographicLatency, locate, type Location } from './geography.js';
 import type { LatencySetting, Scenario } from './schema.js';
 
 /** Turns a latency setting (a duration or a distribution) into the world's form. */
@@ -44,9 +45,15 @@ export function buildTopology(sc: Scenario): TopologySpec {
       }
     }
   }
+  // Regions with a location: their pairs take the latency their distance gives, before the class and cloud defaults.
+  const located = new Map<string, Location>();
+  for (const c of Object.values(sc.topology.clouds)) for (const [name, r] of Object.entries(c.regions)) if (r.location !== undefined) located.set(name, locate(r.location));
   const link = (from: RegionSpec, to: RegionSpec): LinkSpec => {
     const cls = from.name === to.name ? sc.network.same_region : from.cloud === to.cloud ? sc.network.same_cloud : sc.network.cross_cloud;
-    const latency = cls.latency ?? (from.cloud !== to.cloud ? cloudLatency(sc, from.cloud, to.cloud) : undefined) ?? UNKNOWN_CLOUD_PAIR_LATENCY;
+    const a = located.get(from.name);
+    const b = located.get(to.name);
+    const geographic = from.name !== to.name && a && b ? geographicLatency(a, b) : undefined;
+    const latency = geographic ?? cls.latency ?? (from.cloud !== to.cloud ? cloudLatency(sc, from.cloud, to.cloud) : undefined) ?? UNKNOWN_CLOUD_PAIR_LATENCY;
     let spec: LinkSpec = { latency: toLatencyDist(latency), bandwidthBytesPerS: cls.bandwidth, loss: cls.loss };
     for (const o of sc.network.links) {
       const matches = (x: string, r: RegionSpec) => x === r.name || x === r.cloud;

@@ -4,6 +4,7 @@ import { expectedFailures, failuresSchema, faultSchema, MAX_FAILURES, nemesisSch
 import { chunkCount } from '../systems/pipeline/chunks.js';
 import { expectSchema } from './expectations.js';
 import { stopWhenSchema } from './stop-when.js';
+import { REGION_LOCATIONS, suggestLocation } from './geography.js';
 import { duration, formatRate, formatSize, formatSpan, MAX_LATENCY, MAX_SIZE, MAX_STEP, period, periodOrOff, rate, size, wait, Z_MAX } from '../units/index.js';
 
 /**
@@ -88,6 +89,11 @@ const region = z.strictObject({
   /** Overrides of node_defaults for this region's nodes; 0: storage-only nodes that never process. */
   slots: z.number().int().min(0).optional(),
   disk: disk.partial().optional(),
+  /** Where the region is: a cloud region's code (geography.ts) or coordinates. Between two located regions the default latency follows their distance. */
+  location: z.union([
+    z.string().refine((code) => Object.hasOwn(REGION_LOCATIONS, code), { error: (i) => `"${String(i.input)}" is not a cloud region Lorenz knows; ${suggestLocation(String(i.input))}` }),
+    z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+  ]).optional(),
 });
 
 const cloud = z.strictObject({
@@ -190,6 +196,13 @@ const detector = z.strictObject({
     max_piggyback: z.number().int().positive(),
     /** round_robin (the paper's shuffled rounds) or random (a uniform member every period, as the paper's analysis assumes). A schema default: no scenario digest moves. */
     probe_order: z.enum(['round_robin', 'random']).default('round_robin'),
+    /** Lifeguard's refinements (suspicion scaled by cluster size and shrunk by confirmations, local health, suspicion carried to the suspect); off: suspicion_timeout, fixed. Schema defaults (memberlist's): no scenario digest moves. */
+    lifeguard: z.strictObject({
+      enabled: z.boolean().default(false),
+      suspicion_multiplier: z.number().min(1).max(100).default(4),
+      max_multiplier: z.number().min(1).max(100).default(6),
+      max_health: z.number().int().min(1).max(64).default(8),
+    }).prefault({}),
   }),
 });
 

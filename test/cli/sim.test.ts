@@ -129,7 +129,7 @@ describe('terminal summary of the systems under test', () => {
   it('prints the Raft group\'s elections, leader losses with their recovery time, and the coordinator\'s tasks', () => {
     const raft = runCli('sim.ts', ['scenarios/raft-partition.yml', '--seed', '42', '--out', tempDir()]);
     expect(raft.code).toBe(0);
-    expect(raft.stdout).toContain('  raft: 3 elections, 6059/6061 writes acknowledged, p95 commit 28.963 ms, write availability 0.996113; aws-central-1 lost at 30s, new leader after 0.178733s; aws-east-1 lost at 50.022593s, new leader after 0.286965s\n');
+    expect(raft.stdout).toContain('  raft: 3 elections, 6059/6061 writes acknowledged, p95 commit 29.093 ms, write availability 0.996301; aws-central-1 lost at 30s, new leader after 0.166057s; aws-east-1 lost at 50.020527s, new leader after 0.277143s\n');
     const coord = runCli('sim.ts', ['scenarios/coordinator-failover.yml', '--seed', '42', '--out', tempDir()]);
     expect(coord.stdout).toMatch(/ {2}coordinator: 2 elections, \d+\/\d+ tasks completed, 0 failed, 0 lost, 0 run twice; lowest agent health \d+\n/);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArrivalWindow, HeartbeatDetector, IncarnationBook, PhiAccrualDetector, phi, SwimDetector } from '../../src/systems/index.js';
 import { KnownIncarnations } from '../../src/systems/membership/incarnations.js';
+import { expectedConfirmations, LocalHealth, suspicionBounds, suspicionTimeout } from '../../src/systems/membership/lifeguard.js';
 import { MemberTables } from '../../src/systems/member-tables.js';
 import { ProbeOrder, RandomProbes } from '../../src/systems/membership/probe-order.js';
 import { RandomStreams } from '../../src/kernel/index.js';
@@ -110,7 +111,7 @@ describe('phi accrual', () => {
 });
 
 describe('SWIM', () => {
-  const opts = { period: s(1), pingTimeout: 300_000, indirectProbes: 2, suspicionTimeout: s(5), retransmitMultiplier: 3, maxPiggyback: 6, probeOrder: 'round_robin' as const };
+  const opts = { period: s(1), pingTimeout: 300_000, indirectProbes: 2, suspicionTimeout: s(5), retransmitMultiplier: 3, maxPiggyback: 6, probeOrder: 'round_robin' as const, lifeguard: undefined };
   // A start for one cluster: its nodes share one book of incarnations, as startDetector's do in a run.
   const swim = () => {
     const book = new IncarnationBook(4);
@@ -145,6 +146,84 @@ describe('SWIM', () => {
     w.sim.run(s(45));
     const last = (observer: number) => w.verdicts.filter((v) => v.subject === 2 && v.observer === observer).at(-1)?.state;
     expect([last(0), last(1), last(3)]).toEqual(['healthy', 'healthy', 'healthy']);
+  });
+});
+
+describe('SWIM with Lifeguard (suspicion scaled and confirmed, local health, suspicion carried to the suspect)', () => {
+  const lifeguard = { suspicionMultiplier: 4, maxMultiplier: 6, maxHealth: 8 };
+  const opts = { period: s(1), pingTimeout: 300_000, indirectProbes: 2, suspicionTimeout: s(5), retransmitMultiplier: 3, maxPiggyback: 6, probeOrder: 'round_robin' as const, lifeguard };
+  const plain = { ...opts, lifeguard: undefined };
+  const swim = (o: typeof opts | typeof plain) => {
+    const book = new IncarnationBook(4);
+    const tables = new MemberTables(4);
+    return (rt: NodeRuntime, verdict: (subject: number, state: MemberState) => void) => new SwimDetector(rt, o, verdict, tables, book, roster(rt));
+  };
+
+  it('the suspicion spans follow memberlist\'s arithmetic: 8 s to 48 s at 100 members, shrinking with each confirmation', () => {
+    const { min, max } = suspicionBounds(lifeguard, 100, s(1));
+    expect([min, max]).toEqual([s(8), s(48)]);
+    // Four members or fewer: log10 n < 1 counts as 1; at most n - 2 others can confirm.
+    expect(suspicionBounds(lifeguard, 4, s(1))).toEqual({ min: s(4), max: s(24) });
+    expect([expectedConfirmations(lifeguard, 100), expectedConfirmations(lifeguard, 3), expectedConfirmations(lifeguard, 2)]).toEqual([2, 1, 0]);
+    // max - (max - min) x log(c + 1) / log(k + 1) with k = 2: 48 s, then 48 - 40 x log 2 / log 3, then the floor of 8 s.
+    expect([0, 1, 2, 5].map((c) => suspicionTimeout(c, 2, min, max))).toEqual([s(48), 22_762_809, s(8), s(8)]);
+    expect(suspicionTimeout(0, 0, min, max)).toBe(min);
+  });
+
+  it('local health stretches a node\'s probing by one period per step, up to max_health - 1 steps', () => {
+    const h = new LocalHealth(3);
+    h.worse(); h.worse(); h.worse();
+    expect([h.value, h.scale(s(1))]).toEqual([2, s(3)]);
+    h.better(); h.better(); h.better();
+    expect([h.value, h.scale(s(1))]).toEqual([0, s(1)]);
+  });
+
+  it('a crash every member sees is confirmed by all and declared after about the shortest suspicion, not the longest', () => {
+    const w = cluster(swim(opts));
+    w.at(s(10), () => w.world.crash(3));
+    w.sim.run(s(60));
+    const failed = firstAt(w.verdicts, 3, 'failed')! - s(10);
+    // The three others each suspect it within a round or two; with both confirmations in, 4 s from the first suspicion.
+    expect(failed).toBeGreaterThanOrEqual(s(4));
+    expect(failed).toBeLessThan(s(4) + 5 * opts.period);
+    expect(failed).toBeLessThan(s(24));
+    expect(new Set(w.verdicts.filter((v) => v.subject === 3 && v.state === 'failed').map((v) => v.observer))).toEqual(new Set([0, 1, 2]));
+    expect(w.verdicts.filter((v) => v.subject !== 3)).toEqual([]);
+  });
+
+  it('a node cut off for 8 s: with plain SWIM it declares live members dead and the rumour spreads; with Lifeguard its lone suspicions outlast the cut and are refuted', () => {
+    const run = (o: typeof opts | typeof plain) => {
+      const w = cluster(swim(o));
+      w.at(s(10), () => {
+        const heal = w.world.partition([[0], [1, 2, 3]]);
+        w.at(s(18), heal);
+      });
+      w.sim.run(s(60));
+      return w;
+    };
+    const without = run(plain);
+    // The majority declaring the cut-off node failed is right (it was unreachable for 8 s); node 0's verdicts on the majority, and their echoes, are not.
+    const wrongly = (w: ReturnType<typeof run>) => w.verdicts.filter((v) => v.state === 'failed' && v.subject !== 0).length;
+    expect(wrongly(without)).toBe(5);
+    expect(without.verdicts.filter((v) => v.state === 'failed' && v.subject === 0).length).toBe(3);
+    const withIt = run(opts);
+    expect(wrongly(withIt)).toBe(0);
+    // Its three suspecters confirm one another: the cut-off node is declared failed 4 s (the shortest suspicion at 4 members) after the first suspicion.
+    expect(withIt.verdicts.filter((v) => v.state === 'failed' && v.subject === 0).map((v) => v.at)).toEqual([15_001_000, 15_001_000, 15_310_000]);
+    // Everyone ends healthy in everyone's eyes.
+    const last = (observer: number, subject: number) => withIt.verdicts.filter((v) => v.observer === observer && v.subject === subject).at(-1)?.state ?? 'healthy';
+    for (let o = 0; o < 4; o++) for (let m = 0; m < 4; m++) if (o !== m) expect(last(o, m)).toBe('healthy');
+  });
+
+  it('a node whose probes go unanswered probes less often: its health multiplier stretches the period', () => {
+    const pings = (o: typeof opts | typeof plain) => {
+      const w = cluster(swim(o));
+      w.at(s(10), () => w.world.partition([[0], [1, 2, 3]], true));
+      w.sim.run(s(40));
+      return w.world.network.stats;
+    };
+    // Cut off one way (0 can send, hears nothing): plain SWIM keeps probing every second; Lifeguard backs off.
+    expect(pings(opts).delivered).toBeLessThan(pings(plain).delivered);
   });
 });
 

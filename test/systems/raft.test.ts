@@ -63,6 +63,20 @@ describe('Raft', () => {
     expect(open.write_availability).toBeLessThan(0.51);
   });
 
+  it('timer noise: with equal election timeouts exact timers split every vote for ever, the default noise (1 %) elects a leader', () => {
+    const equal = ['duration=20s', 'faults=[]', 'raft.election_timeout={min: 200ms, max: 200ms}'];
+    const exact = run('scenarios/raft-leader-crash.yml', 42, [], [...equal, 'raft.timer_noise=0']).result.summary.raft!;
+    expect(exact.write_availability).toBe(0);
+    const noisy = run('scenarios/raft-leader-crash.yml', 42, [], equal);
+    const first = noisy.roles.find((r) => r.role === 'leader')!;
+    expect(first.t).toBeLessThan(s(1));
+    expect(noisy.result.summary.raft!.write_availability).toBeGreaterThan(0.9);
+  });
+
+  it('timer noise that lets a stretched heartbeat outlast a shrunk election timeout is an input error', () => {
+    expect(() => loadScenario('scenarios/raft-leader-crash.yml', { set: ['raft.heartbeat=140ms', 'raft.timer_noise=0.05'] })).toThrow(/raft\.timer_noise: is too large for heartbeat 140 ms and election_timeout\.min 150 ms/);
+  });
+
   it('pre-vote: the isolated leader cannot raise its term, and rejoins after the heal without disrupting the group', () => {
     const maxTerm = (roles: Array<{ term: number }>) => Math.max(...roles.map((r) => r.term));
     const off = run('scenarios/raft-partition.yml');
@@ -335,8 +349,8 @@ describe('the metadata catalog through Raft', () => {
 describe('leader losses by cause', () => {
   it('a crashed leader is a crash, counted in leader_loss_after_crash; an isolated one is cut off, and not counted there', () => {
     const crash = runScenario(loadScenario('scenarios/raft-leader-crash.yml'), { seed: 42 }).summary.raft!;
-    expect(crash.leader_losses).toEqual([{ at_s: 30, leader: 'aws-central-1', cause: 'crash', new_leader_after_s: 0.178733 }]);
-    expect(crash.leader_loss_after_crash).toEqual({ losses: 1, recovered: 1, p50_s: 0.178733, max_s: 0.178733 });
+    expect(crash.leader_losses).toEqual([{ at_s: 30, leader: 'aws-central-1', cause: 'crash', new_leader_after_s: 0.232825 }]);
+    expect(crash.leader_loss_after_crash).toEqual({ losses: 1, recovered: 1, p50_s: 0.232825, max_s: 0.232825 });
     const cut = runScenario(loadScenario('scenarios/raft-partition.yml'), { seed: 1 }).summary.raft!;
     expect(cut.leader_losses[0]).toMatchObject({ at_s: 30, leader: 'aws-west-1', cause: 'cut_off' });
     expect(cut.leader_loss_after_crash).toEqual({ losses: 0, recovered: 0, p50_s: null, max_s: null });
@@ -362,7 +376,7 @@ describe('role targets', () => {
 });
 
 describe('a planted defect: a leader that commits one member short of a majority', () => {
-  // Before raft_commit_on_majority, only raft-flapping's partitions turned it into a visible loss.
+  // Without raft_commit_on_majority, none of the other checkers sees a loss in these five runs at seed 42 (with exact timers, raft-flapping's partitions turned it into one).
   it.each(['raft-leader-crash', 'raft-partition', 'raft-flapping', 'raft-catalog-partition', 'raft-soak'])('is caught in %s, and the same run without it holds', (name) => {
     const loaded = loadScenario(`scenarios/${name}.yml`, { set: name === 'raft-soak' ? ['duration=3m'] : [], allowLateFaults: true });
     const verdict = (defects: RaftDefect[]) => runScenario(loaded, { seed: 42, defects }).summary.invariants.find((i) => i.name === 'raft_commit_on_majority')!;

@@ -29,10 +29,13 @@ export class GossipBuffer {
   /** Neighbours in the list, as member + 1; 0: none. */
   private readonly prev: Int32Array;
   private readonly next: Int32Array;
+  /** Who suspects, as member + 1 (0: not said), kept only when suspicions name their suspecter (Lifeguard). */
+  private readonly from: Int32Array | undefined;
   private first = 0;
   private last = 0;
 
-  constructor(private readonly transmissions: number, tables: MemberTables, node: number, private readonly book: IncarnationBook) {
+  constructor(private readonly transmissions: number, tables: MemberTables, node: number, private readonly book: IncarnationBook, suspecters = false) {
+    this.from = suspecters ? tables.ints('swim/gossip-from', node) : undefined;
     this.status = tables.bytes('swim/gossip-status', node);
     this.incarnation = tables.shorts('swim/gossip-incarnation', node);
     this.left = tables.ints('swim/gossip-left', node);
@@ -50,6 +53,7 @@ export class GossipBuffer {
     if (code > 0xffff) this.wide.set(s, code);
     else this.wide.delete(s);
     this.incarnation[s] = Math.min(code, 0xffff);
+    if (this.from) this.from[s] = update.from === undefined ? 0 : update.from + 1;
     this.left[s] = this.transmissions;
     this.prev[s] = this.last;
     this.next[s] = 0;
@@ -65,7 +69,10 @@ export class GossipBuffer {
       const s = e - 1;
       const after = this.next[s]!;
       const code = this.incarnation[s] === 0xffff ? (this.wide.get(s) ?? 0xffff) : this.incarnation[s]!;
-      out.push({ subject: s, status: STATUS[this.status[s]! - 1]!, incarnation: this.book.value(s, code) });
+      const from = this.from?.[s] ?? 0;
+      const u: SwimUpdate = { subject: s, status: STATUS[this.status[s]! - 1]!, incarnation: this.book.value(s, code) };
+      if (from !== 0) u.from = from - 1;
+      out.push(u);
       if (--this.left[s]! <= 0) this.unlink(s);
       e = after;
     }

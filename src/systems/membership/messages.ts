@@ -4,8 +4,8 @@ import { port } from '../../world/runtime.js';
 export type Beat = Readonly<Record<string, never>>;
 
 export type SwimStatus = 'alive' | 'suspect' | 'dead';
-/** A membership rumour: `subject` is `status` at `incarnation`. */
-export interface SwimUpdate { subject: number; status: SwimStatus; incarnation: number }
+/** A membership rumour: `subject` is `status` at `incarnation`; with Lifeguard, a suspicion also names `from`, the member that suspects (so others can count independent confirmations). */
+export interface SwimUpdate { subject: number; status: SwimStatus; incarnation: number; from?: number }
 
 export interface Ping { seq: number; updates: SwimUpdate[]; /** Set when probing on behalf of another member. */ for?: number; forSeq?: number }
 export interface PingReq { seq: number; target: number; updates: SwimUpdate[] }

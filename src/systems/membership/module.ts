@@ -34,6 +34,9 @@ export const membershipModule: SystemModule<MembershipSettings> = {
         swim: {
           period: d.swim.period, pingTimeout: d.swim.ping_timeout, indirectProbes: d.swim.indirect_probes, suspicionTimeout: d.swim.suspicion_timeout,
           retransmitMultiplier: d.swim.retransmit_multiplier, maxPiggyback: d.swim.max_piggyback, probeOrder: d.swim.probe_order,
+          lifeguard: d.swim.lifeguard.enabled
+            ? { suspicionMultiplier: d.swim.lifeguard.suspicion_multiplier, maxMultiplier: d.swim.lifeguard.max_multiplier, maxHealth: d.swim.lifeguard.max_health }
+            : undefined,
         },
       },
     };

@@ -1,3 +1,4 @@
+import type { LifeguardOptions } from './lifeguard.js';
 import type { SimTime } from '../../kernel/index.js';
 
 export type DetectorKind = 'heartbeat' | 'phi_accrual' | 'swim' | 'none';
@@ -48,6 +49,8 @@ export interface SwimOptions {
   maxPiggyback: number;
   /** `round_robin`: every member once per round, in a random order (the paper's improvement); `random`: a uniformly drawn member every period (the paper's analysis). */
   probeOrder: 'round_robin' | 'random';
+  /** Lifeguard's suspicion and local health (lifeguard.ts), or undefined: plain SWIM with a fixed suspicion timeout. */
+  lifeguard: LifeguardOptions | undefined;
 }
 
 export interface DetectorOptions {

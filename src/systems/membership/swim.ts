@@ -3,6 +3,7 @@ import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
 import type { MemberState, NodeRegistry } from '../registry.js';
 import type { MemberTables } from '../member-tables.js';
 import { GossipBuffer } from './gossip-buffer.js';
+import { expectedConfirmations, LocalHealth, suspicionBounds, suspicionTimeout } from './lifeguard.js';
 import { IncarnationBook, KnownIncarnations } from './incarnations.js';
 import { otherMember, ProbeOrder, RandomProbes } from './probe-order.js';
 import { SwimPort, type Ack, type Ping, type PingReq, type SwimStatus, type SwimUpdate } from './messages.js';
@@ -29,6 +30,12 @@ export class SwimDetector {
   private readonly size: number;
   private readonly incarnations: KnownIncarnations;
   private readonly suspicionTimers = new Map<number, TimerHandle>();
+  /** Lifeguard only: per suspected member, when the suspicion began and who has confirmed it (the first suspecter included). */
+  private readonly suspicions = new Map<number, { since: number; incarnation: number; confirmers: Set<number> }>();
+  /** Lifeguard only: this node's local health, stretching its probing when it is itself in trouble. */
+  private readonly health: LocalHealth | undefined;
+  /** Lifeguard only: the suspicion's shortest and longest spans and the confirmations it waits for. */
+  private readonly bounds: { min: number; max: number; expected: number } | undefined;
   /** Updates to piggyback, with remaining transmissions, oldest first. */
   private readonly gossip: GossipBuffer;
   private readonly beliefs: Beliefs;
@@ -60,7 +67,12 @@ export class SwimDetector {
       : new ProbeOrder(size, rt.self, this.rng, size - 1 < 0xffff ? tables.shorts('swim/order', rt.self) : undefined);
     // The monotonic clock at boot is a fresh, ever-larger incarnation: a restarted node outranks its old death.
     this.ownIncarnation = rt.monotonic();
-    this.gossip = new GossipBuffer(opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1)), tables, rt.self, book);
+    const lifeguard = opts.lifeguard;
+    if (lifeguard) {
+      this.health = new LocalHealth(lifeguard.maxHealth);
+      this.bounds = { ...suspicionBounds(lifeguard, size, opts.period), expected: expectedConfirmations(lifeguard, size) };
+    }
+    this.gossip = new GossipBuffer(opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1)), tables, rt.self, book, lifeguard !== undefined);
     this.spread({ subject: rt.self, status: 'alive', incarnation: this.ownIncarnation });
     // Members come and go by the roster (a hello, an announced departure); SWIM watches members only.
     registry.onRosterChange((member, change) => {
@@ -83,16 +95,23 @@ export class SwimDetector {
   }
 
   private period(): void {
-    this.rt.setTimer(this.opts.period, this.nextPeriod);
+    const health = this.health;
     const previous = this.probe;
-    if (previous && !previous.acked) this.suspect(previous.target, this.incarnations.get(previous.target));
+    const missed = previous !== undefined && !previous.acked;
+    if (missed) health?.worse();
+    // Lifeguard: a node in poor local health probes less often and waits longer for answers.
+    this.rt.setTimer(health ? health.scale(this.opts.period) : this.opts.period, this.nextPeriod);
+    if (missed) this.suspect(previous.target, this.incarnations.get(previous.target));
     const target = this.order.next(this.isDead);
     this.probe = undefined;
     if (target === undefined) return;
     const seq = ++this.seq;
-    this.rt.send(target, SwimPort.ping, { seq, updates: this.piggyback() });
+    const updates = this.piggyback();
+    // Lifeguard's buddy system: a ping to a suspect tells it so first, so it refutes at once.
+    if (health && this.status[target] === SUSPECT) updates.unshift(this.suspicionOf(target));
+    this.rt.send(target, SwimPort.ping, { seq, updates });
     // Cancelled when the ack comes in time, which is most rounds: no event then.
-    const timeout = this.rt.setTimer(this.opts.pingTimeout, () => {
+    const timeout = this.rt.setTimer(health ? health.scale(this.opts.pingTimeout) : this.opts.pingTimeout, () => {
       if (this.probe?.seq !== seq || this.probe.acked) return;
       for (const h of this.helpers(target)) this.rt.send(h, SwimPort.pingReq, { seq, target, updates: this.piggyback() });
     });
@@ -127,7 +146,10 @@ export class SwimDetector {
     // A ping from a machine not known as a member: it has joined (discovery by contact).
     if (!this.registry.present(from)) this.registry.admit(from);
     this.absorb(ping.updates);
-    this.rt.send(from, SwimPort.ack, { seq: ping.seq, from: this.rt.self, updates: this.piggyback() });
+    const updates = this.piggyback();
+    // Lifeguard's buddy system, answering: a member we hold suspect or dead hears so from us, so it can refute (its own rumour may be spent by now).
+    if (this.health && this.status[from] !== ALIVE) updates.unshift(this.status[from] === SUSPECT ? this.suspicionOf(from) : { subject: from, status: 'dead', incarnation: this.incarnations.get(from) });
+    this.rt.send(from, SwimPort.ack, { seq: ping.seq, from: this.rt.self, updates });
   }
 
   private onPingReq(from: number, req: PingReq): void {
@@ -149,13 +171,20 @@ export class SwimDetector {
     if (this.probe && this.probe.seq === ack.seq && this.probe.target === ack.from && !this.probe.acked) {
       this.probe.acked = true;
       this.rt.cancelTimer(this.probe.timeout);
+      this.health?.better();
     }
   }
 
   // --- membership state ----------------------------------------------------
 
   private suspect(member: number, incarnation: number): void {
-    this.apply({ subject: member, status: 'suspect', incarnation });
+    this.apply(this.health ? { subject: member, status: 'suspect', incarnation, from: this.rt.self } : { subject: member, status: 'suspect', incarnation });
+  }
+
+  /** The suspicion this node holds of `member`, as a rumour naming the first suspecter it heard of. */
+  private suspicionOf(member: number): SwimUpdate {
+    const first = this.suspicions.get(member)?.confirmers.values().next().value;
+    return { subject: member, status: 'suspect', incarnation: this.incarnations.get(member), from: first ?? this.rt.self };
   }
 
   /** SWIM's precedence rules; accepted news is gossiped on. */
@@ -163,6 +192,8 @@ export class SwimDetector {
     if (u.subject === this.rt.self) {
       // Rumours of our own suspicion or death are refuted with a higher incarnation.
       if (u.status !== 'alive' && u.incarnation >= this.ownIncarnation) {
+        // Lifeguard: being suspected is a sign this node itself is slow or cut off.
+        this.health?.worse();
         this.ownIncarnation = u.incarnation + 1;
         this.spread({ subject: this.rt.self, status: 'alive', incarnation: this.ownIncarnation });
       }
@@ -176,23 +207,52 @@ export class SwimDetector {
       u.status === 'alive' ? u.incarnation > inc :
       u.status === 'suspect' ? (current === ALIVE && u.incarnation >= inc) || (current === SUSPECT && u.incarnation > inc) :
       current !== DEAD && u.incarnation >= inc;
-    if (!accept) return;
+    if (!accept) {
+      if (this.bounds && u.status === 'suspect' && current === SUSPECT && u.incarnation === inc && u.from !== undefined) this.confirm(u);
+      return;
+    }
     this.status[u.subject] = CODE[u.status];
     this.incarnations.set(u.subject, Math.max(inc, u.incarnation));
     this.beliefs.set(u.subject, TO_STATE[u.status]);
     this.cancelSuspicion(u.subject);
     if (u.status === 'suspect') {
-      this.suspicionTimers.set(u.subject, this.rt.setTimer(this.opts.suspicionTimeout, () => {
-        this.suspicionTimers.delete(u.subject);
-        if (this.status[u.subject] === SUSPECT && this.incarnations.get(u.subject) === u.incarnation) {
-          this.apply({ subject: u.subject, status: 'dead', incarnation: u.incarnation });
-        }
-      }));
+      if (this.bounds) {
+        this.suspicions.set(u.subject, { since: this.rt.monotonic(), incarnation: u.incarnation, confirmers: new Set([u.from ?? this.rt.self]) });
+        this.armSuspicion(u.subject, u.incarnation, this.bounds.max);
+      } else this.armSuspicion(u.subject, u.incarnation, this.opts.suspicionTimeout);
     }
     this.spread(u);
   }
 
+  private armSuspicion(member: number, incarnation: number, after: number): void {
+    this.suspicionTimers.set(member, this.rt.setTimer(after, () => {
+      this.suspicionTimers.delete(member);
+      if (this.status[member] === SUSPECT && this.incarnations.get(member) === incarnation) {
+        this.apply({ subject: member, status: 'dead', incarnation });
+      }
+    }));
+  }
+
+  /**
+   * Lifeguard: another member suspects `u.subject` too. A suspecter not
+   * counted yet shortens the suspicion (never below its minimum, and at
+   * once if it is already over) and its rumour is passed on, so others
+   * count it as well.
+   */
+  private confirm(u: SwimUpdate): void {
+    const s = this.suspicions.get(u.subject);
+    if (!s || s.incarnation !== u.incarnation || s.confirmers.has(u.from!)) return;
+    s.confirmers.add(u.from!);
+    const { min, max, expected } = this.bounds!;
+    const timer = this.suspicionTimers.get(u.subject);
+    if (timer !== undefined) this.rt.cancelTimer(timer);
+    const left = s.since + suspicionTimeout(s.confirmers.size - 1, expected, min, max) - this.rt.monotonic();
+    this.armSuspicion(u.subject, u.incarnation, Math.max(0, left));
+    this.spread(u);
+  }
+
   private cancelSuspicion(member: number): void {
+    this.suspicions.delete(member);
     const timer = this.suspicionTimers.get(member);
     if (timer === undefined) return;
     this.rt.cancelTimer(timer);

@@ -65,6 +65,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
         checkQuorum: r.check_quorum,
         preVote: r.pre_vote,
         snapshotEvery: r.snapshot_every,
+        timerNoise: r.timer_noise,
         defects: defects as ReadonlySet<RaftDefect>,
       },
       client: {

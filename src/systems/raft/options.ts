@@ -31,6 +31,8 @@ export interface RaftOptions {
   preferredRegion: number;
   /** Region (an index) of every node, for the `session` write level's same-region quorum. */
   regionOf: readonly number[];
+  /** Every member timer's length is scaled by 1 + a uniform draw in [-timerNoise, +timerNoise]; 0: exact. */
+  timerNoise: number;
   /** Snapshot the state machine every this many applied entries, keeping that many entries before the snapshot in the log; 0: never (document 002: no compaction yet). */
   snapshotEvery: number;
   /** Test-only deliberate bugs. */

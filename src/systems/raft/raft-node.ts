@@ -69,6 +69,8 @@ export class RaftNode {
   private electionTimer: TimerHandle | -1 = -1;
   private heartbeatTimer: TimerHandle | -1 = -1;
   private readonly rng: Rng;
+  /** Draws for timer noise: a stream of their own, so noise on or off leaves the election draws (stream `raft`) as they were. */
+  private readonly timerRng: Rng;
   /** The voting members in force (the latest configuration in the log, else the snapshot's, else the initial one), and its log index. */
   private voters: readonly number[];
   private configIndex = 0;
@@ -110,6 +112,7 @@ export class RaftNode {
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: RaftOptions, private readonly telemetry: Telemetry) {
     this.rng = rt.rng('raft');
+    this.timerRng = rt.rng('raft-timer-noise');
     this.voters = opts.members;
     rt.logDisk.read(STATE_KEY, (obj) => {
       const saved = obj?.data as Persistent | undefined;
@@ -270,7 +273,7 @@ export class RaftNode {
         this.writtenEntries = Math.min(this.writtenEntries, this.durableEntries);
         this.writtenSnapshot = snapshotBefore;
         this.afterPersist = [...waiting, ...this.afterPersist];
-        this.rt.setTimer(this.opts.heartbeatInterval, () => this.writeState());
+        this.rt.setTimer(this.noisy(this.opts.heartbeatInterval), () => this.writeState());
         return;
       }
       this.rt.logDisk.sync(() => {
@@ -316,7 +319,14 @@ export class RaftNode {
     // Outside the preferred region a member waits a whole `max` longer, so one inside usually campaigns first.
     const outside = this.opts.preferredRegion >= 0 && this.opts.regionOf[this.rt.self] !== this.opts.preferredRegion;
     const timeout = Math.round(this.rng.uniform(this.opts.electionTimeoutMin, this.opts.electionTimeoutMax)) + (outside ? this.opts.electionTimeoutMax : 0);
-    this.electionTimer = this.rt.setTimer(timeout, () => this.electionTimeout());
+    this.electionTimer = this.rt.setTimer(this.noisy(timeout), () => this.electionTimeout());
+  }
+
+  /** A timer's length as this member's clock and scheduler give it: off by up to timerNoise of it either way. */
+  private noisy(delay: number): number {
+    const noise = this.opts.timerNoise;
+    if (noise === 0) return delay;
+    return Math.max(1, Math.round(delay * (1 + this.timerRng.uniform(-noise, noise))));
   }
 
   /** The election timer fired: campaign, or first ask whether a majority would vote (pre-vote). */
@@ -452,7 +462,7 @@ export class RaftNode {
     for (const p of this.targets()) this.sendAppend(p);
     this.handOver();
     if (this.heartbeatTimer !== -1) this.rt.cancelTimer(this.heartbeatTimer);
-    this.heartbeatTimer = this.rt.setTimer(this.opts.heartbeatInterval, () => {
+    this.heartbeatTimer = this.rt.setTimer(this.noisy(this.opts.heartbeatInterval), () => {
       this.heartbeatTimer = -1;
       this.broadcast();
     });

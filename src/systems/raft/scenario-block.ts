@@ -18,6 +18,8 @@ export const raftBlock = z.strictObject({
   check_quorum: z.boolean(),
   /** Before an election, ask whether a majority would vote (and has no leader): a member cut off cannot raise its term (document 002's suggested optimization). */
   pre_vote: z.boolean(),
+  /** Every timer a member arms (election, heartbeat, state-write retry) is stretched or shrunk by a uniform draw in [-timer_noise, +timer_noise] of its length, from the member's own stream: real clocks and schedulers are never exact, and without it equal election timeouts split every vote for ever. 0: exact timers. */
+  timer_noise: z.number().min(0).max(0.5),
   /** Compact the log into a snapshot every this many applied entries (0: never; document 002 plans snapshots). */
   snapshot_every: z.number().int().nonnegative(),
   /** Keep the leader in this region when a member there can lead: members elsewhere wait longer before campaigning, and a leader elsewhere hands over to an up-to-date member there (document 001's preferred region). */
@@ -47,6 +49,7 @@ export const raftBlock = z.strictObject({
   if (min < MIN_PERIOD) ctx.addIssue({ code: 'custom', path: ['election_timeout', 'min'], message: 'must be at least 1ms (elections would follow one another every few microseconds)' });
   else if (min > max) ctx.addIssue({ code: 'custom', path: ['election_timeout', 'min'], message: `must not exceed election_timeout.max (${formatSpan(max)})` });
   else if (raft.heartbeat >= min) ctx.addIssue({ code: 'custom', path: ['heartbeat'], message: `must be shorter than election_timeout.min (${formatSpan(min)}): followers would start elections between a leader's heartbeats` });
+  else if (raft.heartbeat * (1 + raft.timer_noise) >= min * (1 - raft.timer_noise)) ctx.addIssue({ code: 'custom', path: ['timer_noise'], message: `is too large for heartbeat ${formatSpan(raft.heartbeat)} and election_timeout.min ${formatSpan(min)}: a heartbeat stretched by the noise, ${formatSpan(Math.round(raft.heartbeat * (1 + raft.timer_noise)))}, would outlast an election timeout shrunk by it, ${formatSpan(Math.round(min * (1 - raft.timer_noise)))}` });
 });
 export type RaftBlock = z.output<typeof raftBlock>;
 
