@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { FAULT_CATALOG } from '../../src/chaos/index.js';
 import { faultParams } from '../../src/cli/list-faults.js';
+import { loadScenario, runScenario } from '../../src/run/index.js';
 
 /** docs/faults.md is kept in step with the catalog: a section per kind, its summary, every parameter. */
 const doc = readFileSync('docs/faults.md', 'utf8');
@@ -25,4 +26,13 @@ describe('docs/faults.md', () => {
       expect(section).toMatch(new RegExp(`kind: ${f.kind}`));
     });
   }
+});
+
+describe('docs/faults.md: the faults.csv examples are what the runs write', () => {
+  // Each "From `...scenarios/<name>.yml --seed N`:" followed by a fenced faults.csv.
+  const examples = [...doc.matchAll(/From\s+`(?:npm run -s sim -- )?(scenarios\/[\w-]+\.yml) --seed (\d+)`:\n\n```\n(time_s,fault,kind,phase,targets\n[^`]*?)```/g)];
+  it('finds the examples', () => expect(examples.length).toBeGreaterThanOrEqual(4));
+  it.each(examples.map((m) => [m[1]!, Number(m[2]), m[3]!] as const))('%s --seed %i', (file, seed, csv) => {
+    expect(runScenario(loadScenario(file), { seed }).files['faults.csv']).toBe(csv);
+  });
 });

@@ -48,10 +48,12 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Path = Array<string | number>;
 
 // The scale scenarios are left out: a mutation of a 1,000-node run is a legitimately long run, not a hang.
-const SCENARIOS = readdirSync(join(ROOT, 'scenarios'))
-  .filter((f) => f.endsWith('.yml') && !f.startsWith('scale-'))
+// So is the 10,000-node fleet experiment; the other experiments bring the failure processes, drawn repairs, arrivals and stop conditions.
+const ymlIn = (dir: string, skip: (f: string) => boolean) => readdirSync(join(ROOT, dir))
+  .filter((f) => f.endsWith('.yml') && !skip(f))
   .sort()
-  .map((f) => ({ file: f, doc: parseYaml(readFileSync(join(ROOT, 'scenarios', f), 'utf8')) as { [k: string]: Json } }));
+  .map((f) => ({ file: f, doc: parseYaml(readFileSync(join(ROOT, dir, f), 'utf8')) as { [k: string]: Json } }));
+const SCENARIOS = [...ymlIn('scenarios', (f) => f.startsWith('scale-')), ...ymlIn('experiments', (f) => f === 'fleet-10y.yml')];
 const { blocks: BLOCK_DEFAULTS, ...CORE_DEFAULTS } = parseYaml(readFileSync(join(ROOT, 'config', 'defaults.yml'), 'utf8')) as { blocks: { [k: string]: Json } } & { [k: string]: Json };
 
 /** Values that break things: zero, negative, huge, fractional, non-finite, in units, of the wrong type. */
@@ -128,7 +130,46 @@ const FAULT_TEMPLATES = (d: Json, x: Json): Json[] => [
   { kind: 'disk_corruption', at: '1s', node: '@first', fraction: x, device: 'log' },
   { kind: 'raft_add_member', at: d, node: '@last' },
   { kind: 'raft_remove_member', at: d, node: '@first' },
+  { kind: 'node_loss_random', at: '1s', count: x },
+  { kind: 'node_loss_random', at: '1s', count: 1, replace_after: d },
 ];
+
+/** Failure processes, drawn repairs, arrivals, stop conditions and detector refinements, each with one extreme parameter: [path, value]. */
+const PROCESS_TEMPLATES = (d: Json, x: Json): Array<[Path, Json]> => [
+  [['failures'], { nodes: { lifetime: { dist: 'exponential', mean: d } } }],
+  [['failures'], { nodes: { lifetime: { dist: 'exponential', mean: '1h' }, permanent: x, replace_after: d } }],
+  [['failures'], { disks: { lifetime: { dist: 'weibull', shape: x, scale: '1h' } } }],
+  [['failures'], { disks: { lifetime: { dist: 'weibull', shape: 1, scale: d }, replace_after: '1s' } }],
+  [['failures'], { racks: { every: { dist: 'exponential', mean: d }, downtime: '1m', lose: x } }],
+  [['failures'], { nodes: { lifetime: { dist: 'lognormal', median: '1h', sigma: x } }, spare: ['@first'] }],
+  [['repair', 'process'], { start_after: d, duration: '1s' }],
+  [['repair', 'process'], { start_after: 0, duration: { dist: 'lognormal', median: d, sigma: x } }],
+  [['repair', 'process'], { start_after: { dist: 'exponential', mean: d }, duration: { dist: 'uniform', min: '1s', max: d } }],
+  [['pipeline', 'dataset', 'arrivals'], { every: { dist: 'exponential', mean: d } }],
+  [['pipeline', 'dataset', 'arrivals'], { every: d }],
+  [['pipeline', 'processing', 'service'], x],
+  [['stop_when'], { chunks_lost: { gte: x } }],
+  [['stop_when'], { lost_chunks: { gte: x } }],
+  [['detector'], { kind: 'swim', swim: { lifeguard: { enabled: true, suspicion_multiplier: x } } }],
+  [['detector'], { kind: 'swim', swim: { lifeguard: { enabled: true, max_health: x, max_multiplier: x } } }],
+  [['raft', 'timer_noise'], x],
+  // Geography: on the scenario's first region (see firstRegion).
+  [['@region', 'location'], 'us-east-1'],
+  [['@region', 'location'], 'us-east-3'],
+  [['@region', 'location'], x],
+  [['@region', 'location'], { lat: x, lon: 0 }],
+  [['@region', 'location'], { lat: -33.9, lon: x }],
+];
+
+/** The path of the scenario's first region, for the geography templates. */
+function firstRegion(doc: { [k: string]: Json }): Path {
+  const clouds = valueAt(doc, ['topology', 'clouds']);
+  const cloud = isObject(clouds) ? Object.keys(clouds)[0] : undefined;
+  const regions = cloud === undefined ? undefined : valueAt(doc, ['topology', 'clouds', cloud, 'regions']);
+  const region = isObject(regions) ? Object.keys(regions)[0] : undefined;
+  // A mutation may have left no region to name: the default's first then (an input error or a new region, either a case).
+  return cloud === undefined || region === undefined ? ['topology', 'clouds', 'aws', 'regions', 'aws-east'] : ['topology', 'clouds', cloud, 'regions', region];
+}
 
 const NEMESIS_TEMPLATES = (d: Json): Json[] => [
   { start: 0, stop: d, faults: { node_crash: { every: '1s', duration: '1s' } } },
@@ -171,7 +212,7 @@ function setIn(root: Json, path: Path, value: Json | undefined): void {
 
 const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
 
-const MUTATIONS = ['leaf', 'leaf', 'leaf', 'leaf', 'leaf', 'delete', 'unknown', 'duplicate', 'latency', 'latency', 'fault', 'fault', 'fault', 'nemesis', 'set', 'set', 'set'] as const;
+const MUTATIONS = ['leaf', 'leaf', 'leaf', 'leaf', 'leaf', 'delete', 'unknown', 'duplicate', 'latency', 'latency', 'fault', 'fault', 'fault', 'nemesis', 'set', 'set', 'set', 'process', 'process'] as const;
 type Mutation = { kind: (typeof MUTATIONS)[number]; at: number; value: number; other: number };
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.record({
@@ -232,6 +273,16 @@ function buildCase(scenario: number, mutations: Mutation[], seed: number): { c: 
         const fault = named(pick(FAULT_TEMPLATES(extremeFor('1ms', m.value, m.other), extremeFor(1, m.value, m.other)), m.at));
         doc.faults = [...(Array.isArray(doc.faults) ? doc.faults : []), fault];
         done.push(`add fault ${JSON.stringify(fault)}`);
+        break;
+      }
+      case 'process': {
+        const [template, value] = pick(PROCESS_TEMPLATES(extremeFor('1ms', m.value, m.other), extremeFor(1, m.value, m.other)), m.at);
+        // topology.clouds is replaced whole when written: a scenario on the default topology gets a copy of it first.
+        if (template[0] === '@region' && !isObject(valueAt(doc, ['topology', 'clouds']))) setIn(doc, ['topology', 'clouds'], structuredClone(valueAt(CORE_DEFAULTS, ['topology', 'clouds'])!));
+        const path = template[0] === '@region' ? [...firstRegion(doc), ...template.slice(1)] : template;
+        const v = named(value);
+        setIn(doc, path, v);
+        done.push(`${path.join('.')} = ${JSON.stringify(v)}`);
         break;
       }
       case 'nemesis': {
