@@ -165,6 +165,8 @@ function absurdSettings(scenario: Scenario): Array<{ path: PropertyKey[]; messag
   const reads = (scenario as { reads?: { start: number; cache: number; read_size: number } }).reads;
   if (reads && reads.start >= scenario.duration) found.push({ path: ['reads', 'start'], message: `${formatDuration(reads.start)} is at or after the end of the run (${end}): no client ever reads` });
   if (reads && reads.cache > 0 && reads.cache < reads.read_size) found.push({ path: ['reads', 'cache'], message: `${reads.cache} bytes hold no ${reads.read_size}-byte read (read_size): every client reads without a cache` });
+  const raft = (scenario as { raft?: { election_timeout: { min: number; max: number }; timer_noise: number; members: string[] } }).raft;
+  if (raft && raft.members.length > 1 && raft.election_timeout.min === raft.election_timeout.max && raft.timer_noise === 0) found.push({ path: ['raft', 'timer_noise'], message: `is 0 with election_timeout.min = max (${formatDuration(raft.election_timeout.min)}): every member times out at the same instant and votes split for ever, so no leader is ever elected` });
   const proposals = (scenario as { coordinator?: { proposals?: { every: number } } }).coordinator?.proposals;
   if (proposals && proposals.every >= scenario.duration) found.push({ path: ['coordinator', 'proposals', 'every'], message: `${formatDuration(proposals.every)} is at or after the end of the run (${end}): no policy change is ever proposed` });
   return found;

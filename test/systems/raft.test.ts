@@ -73,6 +73,14 @@ describe('Raft', () => {
     expect(noisy.result.summary.raft!.write_availability).toBeGreaterThan(0.9);
   });
 
+  it('exact timers with equal election timeouts are legal but warned about before the run: no leader would ever be elected', () => {
+    const equal = ['raft.election_timeout={min: 200ms, max: 200ms}'];
+    expect(loadScenario('scenarios/raft-leader-crash.yml', { set: [...equal, 'raft.timer_noise=0'] }).warnings).toEqual([
+      '--set raft.timer_noise=0: raft.timer_noise: is 0 with election_timeout.min = max (200ms): every member times out at the same instant and votes split for ever, so no leader is ever elected.',
+    ]);
+    expect(loadScenario('scenarios/raft-leader-crash.yml', { set: equal }).warnings).toEqual([]);
+  });
+
   it('timer noise that lets a stretched heartbeat outlast a shrunk election timeout is an input error', () => {
     expect(() => loadScenario('scenarios/raft-leader-crash.yml', { set: ['raft.heartbeat=140ms', 'raft.timer_noise=0.05'] })).toThrow(/raft\.timer_noise: is too large for heartbeat 140 ms and election_timeout\.min 150 ms/);
   });
