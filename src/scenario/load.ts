@@ -224,8 +224,9 @@ function describeIssue(issue: z.core.$ZodIssue, merged: unknown): { path: Proper
     if (path[path.length - 1] !== 'kind') path = [...path, 'kind'];
     message = `unknown fault kind; expected one of ${FAULT_KINDS.join(', ')} (npm run sim -- --list-faults describes them)`;
   } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-    // Of the forms a value may take, the first (a plain duration, for latencies) says most.
-    const inner = issue.errors[0]![0];
+    // Of the forms a value may take, the one of the value's own type says most (an object's bad field, not "expected string"); else the first (a plain duration, for latencies).
+    const ofItsType = issue.errors.find((errors) => errors[0] !== undefined && !(errors[0].code === 'invalid_type' && errors[0].path.length === 0));
+    const inner = (ofItsType ?? issue.errors[0]!)[0];
     if (inner) return describeIssue({ ...inner, path: [...path, ...inner.path] } as z.core.$ZodIssue, merged);
   } else if (issue.code === 'invalid_type') {
     const value = valueAt(merged, path);

@@ -116,6 +116,10 @@ describe('geography: located regions take their latency from their distance', ()
     expect((thrown as Error).message).toMatch(/^geo\.yml:\d+:\d+: topology\.clouds\.aws\.regions\.aws-west\.location: "us-west-3" is not a cloud region Lorenz knows; did you mean us-west-1, us-west-2, eu-west-3\? \(docs\/scenarios\.md, Geography, lists them; or give \{ lat, lon \}\)\.$/);
   });
 
+  it('an object without lon names the missing field, not the other form ("expected string")', () => {
+    expect(() => loadScenarioFromText('geo.yml', located().replace('{ lat: 52.37, lon: 4.9 }', '{ lat: 52.37 }'))).toThrow(/azure-europe\.location\.lon: required field is missing/);
+  });
+
   it('coordinates off the globe are an input error', () => {
     expect(() => loadScenarioFromText('geo.yml', located().replace('lat: 52.37', 'lat: 95'))).toThrow(/azure-europe\.location\.lat: .*90/);
   });
