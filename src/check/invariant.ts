@@ -27,6 +27,13 @@ export class Invariant {
     this.first ??= { time, detail };
   }
 
+  /** `count` violations found at once, the first of them at `time` (a checker that counts as it goes and keeps only the first). */
+  violatedTimes(count: number, time: SimTime, detail: string): void {
+    if (count <= 0) return;
+    this.violations += count;
+    this.first ??= { time, detail };
+  }
+
   result(): InvariantResult {
     return { name: this.name, description: this.description, held: this.violations === 0, violations: this.violations, ...(this.first ? { first: { time_s: this.first.time / 1e6, detail: this.first.detail } } : {}) };
   }

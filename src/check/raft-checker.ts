@@ -17,8 +17,8 @@ import { SessionGuarantees } from './session-guarantees.js';
  * - writes in real-time order: a write sent after another was acknowledged
  *   sits later in the log;
  * - linearizability: every key, with its writes and strong reads, behaves as
- *   one register (checkRegisters over the whole history at the end, which is
- *   kept in columns: RegisterHistory);
+ *   one register (checkRegisters' verdicts, found as the run goes, what is
+ *   settled dropped: RegisterHistory);
  * - liveness: a leader at the end of the run, and every member that is up has
  *   applied every acknowledged write;
  * - configurations: a commit needs a majority of the configuration in force
@@ -81,9 +81,12 @@ export class RaftChecker {
    * `members`: the group's initial configuration (a commit needs more than
    * half of the configuration in force). `settle`: writes acknowledged
    * within this of the end may still be on their way to the followers, and
-   * are not held against them by liveness.
+   * are not held against them by liveness. `answerWindow`: a strong read
+   * not answered within this of being sent never is (the client's timeout),
+   * so the register history can settle what came before the oldest read
+   * still in flight.
    */
-  constructor(private readonly truth: GroundTruth, private readonly members: readonly number[], private readonly settle: SimTime) {
+  constructor(private readonly truth: GroundTruth, private readonly members: readonly number[], private readonly settle: SimTime, private readonly answerWindow: SimTime = Infinity) {
     this.committedConfig = { index: 0, voters: members };
     this.logs = new RaftLogs((n) => this.truth.nodeName(n), { matching: this.matching, completeness: this.completeness, durable: this.durable }, this.ids);
   }
@@ -211,7 +214,8 @@ export class RaftChecker {
         this.recentAcks.push({ at: now, index: e.index });
         while (this.recentAcks[0]!.at < now - this.settle) this.settledUpTo = Math.max(this.settledUpTo, this.recentAcks.shift()!.index);
         this.highestAcked = Math.max(this.highestAcked, e.index);
-        return this.history.acknowledged(e.id, now);
+        this.history.acknowledged(e.id, now);
+        return this.settleHistory(now);
       case 'raft_read':
         if (e.level === 'session') {
           if (e.phase === 'sent') return this.session.sent(e.id, e.node, e.key);
@@ -222,10 +226,21 @@ export class RaftChecker {
         if (e.phase === 'sent') return void this.readsSent.set(e.id, now);
         if (e.ok) this.history.read(e.id, e.key, this.readsSent.get(e.id) ?? now, now, e.writeId);
         this.readsSent.delete(e.id);
-        return;
+        return this.settleHistory(now);
       default:
         return;
     }
+  }
+
+  /** Lets the register history judge and drop what is settled, now and then: nothing recorded from now on started before the oldest strong read that can still be answered. */
+  private settleHistory(now: SimTime): void {
+    if (!this.history.due) return;
+    let horizon = now;
+    for (const [id, sent] of this.readsSent) {
+      if (sent < now - this.answerWindow) this.readsSent.delete(id);
+      else horizon = Math.min(horizon, sent);
+    }
+    this.history.settle(horizon);
   }
 
   /** Checks at the end of the run; `leaderUp` says whether a live leader exists now. */
@@ -234,7 +249,8 @@ export class RaftChecker {
     // Liveness is owed by the members of the latest committed configuration.
     const members = this.committedConfig.voters;
     const now = this.truth.now;
-    for (const v of this.history.check()) this.linearizable.violated(v.time, v.detail);
+    const registers = this.history.check();
+    if (registers.first) this.linearizable.violatedTimes(registers.violations, registers.first.time, registers.first.detail);
     if (!leaderUp) this.liveness.violated(now, 'no leader at the end of the run');
     const settle = this.settle;
     let settled = this.settledUpTo;
