@@ -6,11 +6,12 @@
  * Benchmarks are interleaved round by round (kernel, ceilings, network, then
  * again), so slow drift of the machine affects all of them alike.
  *
- * Options: --reps=N (default 5), --only=kernel,ceiling,network,sweep,at-rest,soak,scale
+ * Options: --reps=N (default 5), --only=kernel,ceiling,network,sweep,at-rest,soak,scale,flat
  * (at-rest, the memory each stored chunk costs, runs once by default, in
  * some 15 s; soak, a simulated week advanced day by day with the heap after
- * each day, and scale, the whole system from 100 to 1,000 nodes and 10 to
- * 40 simulated minutes, run only when named: they take minutes; --scale-grid=full runs
+ * each day, scale, the whole system from 100 to 1,000 nodes and 10 to
+ * 40 simulated minutes, and flat, one load for 1, 6 and 24 simulated hours
+ * with each process's peak RSS, run only when named: they take minutes; --scale-grid=full runs
  * the 100 / 1,000 / 10,000 nodes by 1 / 6 / 24 hours grid, which takes hours)
  *
  * The sweep section (npm run sweep against a shell loop of npm run sim) runs
@@ -24,6 +25,7 @@ import { benchNetwork } from './network.js';
 import { benchPhold } from './phold.js';
 import { benchScalePoint, growthExponent, SCALE_GRIDS, type ScalePoint } from './scale.js';
 import { benchSoak } from './soak.js';
+import { benchFlatPoint } from './flat.js';
 import { benchAtRest } from './at-rest.js';
 import { benchSweep } from './sweep.js';
 import { paceGarbageCollection } from '../src/cli/heap-policy.js';
@@ -117,6 +119,7 @@ const selected = benches.filter((b) => !only || only.includes(b.group) || only.i
 const withSweep = !only || only.includes('sweep');
 const withSoak = only?.includes('soak') ?? false;
 const withScale = only?.includes('scale') ?? false;
+const withFlat = only?.includes('flat') ?? false;
 const withAtRest = !only || only.includes('at-rest');
 
 const median = (xs: number[]): number => {
@@ -146,7 +149,7 @@ for (let round = 0; round <= REPS; round++) {
 
 const rates = new Map<string, number>();
 const SWEEP_LABEL_WIDTH = 44;
-const width = Math.max(withSweep || withSoak || withScale ? SWEEP_LABEL_WIDTH : 0, ...selected.map((b) => b.label.length)) + 2;
+const width = Math.max(withSweep || withSoak || withScale || withFlat ? SWEEP_LABEL_WIDTH : 0, ...selected.map((b) => b.label.length)) + 2;
 const line = (label: string, value: string, rest = ''): void => console.log(`  ${label.padEnd(width)}${value.padStart(17)}  ${rest}`);
 for (const b of selected) {
   const ss = samples.get(b.key)!;
@@ -203,6 +206,15 @@ if (withSoak) {
   console.log(`  soak (once): scenarios/nemesis-soak.yml for 7 simulated days of chaos, ${(r.events / 1e6).toFixed(1)} M events in ${r.wallS.toFixed(1)} s${r.gcExposed ? '' : ' (no --expose-gc: heap figures include garbage)'}`);
   line('heap after each simulated day, MiB', r.heapMiB.map((h) => h.toFixed(1)).join(' '));
   line('heap, last day / first day', `${(last / first).toFixed(2)}${' '.repeat(9)}`, last / first <= 1.2 ? 'flat within 20 %: target met' : 'grows more than 20 %: target NOT met');
+}
+if (withFlat) {
+  const points = [1, 6, 24].map((h) => benchFlatPoint(h));
+  const [hour, , day] = points;
+  console.log('');
+  console.log('  memory in simulated time (once each): bench/fixed-load.yml, 300 nodes at a fixed load, seed 42, one npm run sim process per point');
+  for (const p of points) line(`${p.hours} simulated h: peak RSS, CPU`, `${p.peakRssMiB.toFixed(0)} MiB   `, `${p.cpuS.toFixed(1)} s CPU, ${p.wallS.toFixed(1)} s wall`);
+  const ratio = day!.peakRssMiB / hour!.peakRssMiB;
+  line('peak RSS, day / hour', `${ratio.toFixed(2)}${' '.repeat(9)}`, ratio <= 1.5 ? 'within 1.5x: target met' : 'more than 1.5x: target NOT met');
 }
 if (withAtRest) {
   const r = benchAtRest();

@@ -76,6 +76,17 @@ export class RaftChecker {
   private readonly configs = new Map<number, { base: readonly number[]; entries: Array<{ index: number; voters: readonly number[] }> }>();
   /** The latest configuration some leader committed: whom liveness expects at the end. */
   private committedConfig: { index: number; voters: readonly number[] };
+  private readonly answerWindow: SimTime;
+  private readonly keptEntries: number;
+  /**
+   * Where each member's log starts (its snapshot stands for what is
+   * below). A member writes only entries a leader's log holds, and applies
+   * only above its snapshot, so below the lowest start (`floor`) nothing is
+   * written again: what was kept there to check later writes and
+   * applications is dropped, and memory stays flat however long the run.
+   */
+  private readonly logBase = new Map<number, number>();
+  private floor = 0;
 
   /**
    * `members`: the group's initial configuration (a commit needs more than
@@ -84,9 +95,14 @@ export class RaftChecker {
    * are not held against them by liveness. `answerWindow`: a strong read
    * not answered within this of being sent never is (the client's timeout),
    * so the register history can settle what came before the oldest read
-   * still in flight.
+   * still in flight. `keptEntries`: how many entries a member's log keeps
+   * before its latest snapshot (`snapshot_every`), so the checker knows
+   * where each log starts.
    */
-  constructor(private readonly truth: GroundTruth, private readonly members: readonly number[], private readonly settle: SimTime, private readonly answerWindow: SimTime = Infinity) {
+  constructor(private readonly truth: GroundTruth, private readonly members: readonly number[], private readonly settle: SimTime, options: { answerWindow?: SimTime; keptEntries?: number } = {}) {
+    this.answerWindow = options.answerWindow ?? Infinity;
+    this.keptEntries = options.keptEntries ?? 0;
+    for (const m of members) this.logBase.set(m, 0);
     this.committedConfig = { index: 0, voters: members };
     this.logs = new RaftLogs((n) => this.truth.nodeName(n), { matching: this.matching, completeness: this.completeness, durable: this.durable }, this.ids);
   }
@@ -157,6 +173,7 @@ export class RaftChecker {
         this.durableUpTo.set(e.node, e.index);
         return;
       case 'raft_restored':
+        this.logStarts(e.node, e.base);
         this.durableUpTo.set(e.node, e.base + e.entries.length);
         // A restarted member has applied its snapshot only; liveness must see it catch up again.
         this.lastApplied.set(e.node, e.base);
@@ -166,7 +183,9 @@ export class RaftChecker {
         });
         return this.logs.restored(e.node, e.base, e.entries);
       case 'raft_snapshot':
-        if (!e.installed) return;
+        // A member's own snapshot keeps `keptEntries` entries before it in the log; a leader's replaces the log up to it.
+        if (!e.installed) return this.keptEntries > 0 ? this.logStarts(e.node, Math.max(this.logBase.get(e.node) ?? 0, e.index - this.keptEntries)) : undefined;
+        this.logStarts(e.node, e.index);
         {
           // The snapshot stands for everything up to its index, its configuration included.
           const c = this.configsOf(e.node);
@@ -181,13 +200,19 @@ export class RaftChecker {
         return this.logs.committedUpTo(now, e.node, e.index);
       case 'raft_applied': {
         const code = this.ids.code(e.id);
-        const before = this.appliedId.get(e.index);
-        if (before !== -1 && before !== code) {
-          this.stateMachine.violated(now, `index ${e.index}: ${this.truth.nodes[this.appliedBy.get(e.index)]!.name} applied ${this.ids.id(before)}, ${this.truth.nodes[e.node]!.name} applied ${e.id}`);
-        }
-        if (before === -1) {
-          this.appliedId.set(e.index, code);
-          this.appliedBy.set(e.index, e.node);
+        if (e.index <= this.floor) {
+          // Settled (see logStarts): a member whose snapshot on disk was older than its log's start re-applies what is committed there.
+          const c = this.logs.committedAt(e.index);
+          if (c && c.code !== code) this.stateMachine.violated(now, `index ${e.index}: ${this.truth.nodes[e.node]!.name} applied ${e.id}, where ${this.ids.id(c.code)} is committed`);
+        } else {
+          const before = this.appliedId.get(e.index);
+          if (before !== -1 && before !== code) {
+            this.stateMachine.violated(now, `index ${e.index}: ${this.truth.nodes[this.appliedBy.get(e.index)]!.name} applied ${this.ids.id(before)}, ${this.truth.nodes[e.node]!.name} applied ${e.id}`);
+          }
+          if (before === -1) {
+            this.appliedId.set(e.index, code);
+            this.appliedBy.set(e.index, e.node);
+          }
         }
         if (!this.indexOf.has(code)) {
           this.indexOf.set(code, e.index);
@@ -230,6 +255,18 @@ export class RaftChecker {
       default:
         return;
     }
+  }
+
+  /** `member`'s log now starts after `base`: the floor rises to the lowest start, never above the committed log. */
+  private logStarts(member: number, base: number): void {
+    this.logBase.set(member, base);
+    let floor = this.logs.committedContiguous;
+    for (const b of this.logBase.values()) floor = Math.min(floor, b);
+    if (floor <= this.floor) return;
+    this.floor = floor;
+    this.logs.settle(floor);
+    this.appliedId.forget(floor + 1);
+    this.appliedBy.forget(floor + 1);
   }
 
   /** Lets the register history judge and drop what is settled, now and then: nothing recorded from now on started before the oldest strong read that can still be answered. */

@@ -37,9 +37,10 @@ const COMPACT_EVERY = 1024;
  *   far, and no leader ever commits something else at a committed index;
  * - acknowledged writes kept: a write acknowledged at an index is the entry
  *   committed there, then and to the end of the run.
- * What it keeps for the whole run is in columns of numbers, about 40 bytes a
- * log index: the entry first seen there, the committed entry and the write
- * acknowledged there. (`test/check/raft-logs-reference.ts` is the plain
+ * What it keeps is in columns of numbers, about 40 bytes a log index: the
+ * entry first seen there, the committed entry and the write acknowledged
+ * there. Below a floor its owner sets (`settle`: no member will write there
+ * again), only the committed entry is kept, 12 bytes an index. (`test/check/raft-logs-reference.ts` is the plain
  * version, an array of entries per member; a property test holds the two to
  * the same verdicts.)
  */
@@ -64,6 +65,8 @@ export class RaftLogs {
   private contiguous = 0;
   /** What a snapshot stands for where the committed log has a gap: visible, never equal to a real entry. */
   private readonly gap: LogEntry;
+  /** Indexes up to here are settled: the first entries seen there and the writes acknowledged there are forgotten. */
+  private floor = 0;
 
   /** `compactEvery`: tail entries between attempts to drop an agreeing prefix (small in tests, to exercise it). */
   constructor(private readonly nameOf: (node: number) => string, invariants: RaftLogInvariants, private readonly ids: OpIds, private readonly compactEvery = COMPACT_EVERY) {
@@ -75,6 +78,31 @@ export class RaftLogs {
     let l = this.logs.get(node);
     if (!l) this.logs.set(node, (l = { base: 0, tail: [], agreed: 0, compactAt: this.compactEvery }));
     return l;
+  }
+
+  /** How many entries from the start of the committed log have no gap. */
+  get committedContiguous(): number {
+    return this.contiguous;
+  }
+
+  /** The committed entry at `index` (1-based), if any. */
+  committedAt(index: number): LogEntry | undefined {
+    return this.committedEntry(index - 1);
+  }
+
+  /**
+   * No member will write at `floor` or below again (each member's log
+   * starts above it, snapshots standing for what is below): what was kept
+   * there to check later writes is dropped. A write there after all
+   * (which a correct group cannot make) is not held to log matching, and a
+   * committed entry changed there is not held against the write
+   * acknowledged there (leader completeness still reports the change).
+   */
+  settle(floor: number): void {
+    if (floor <= this.floor) return;
+    this.floor = floor;
+    for (const c of [this.seenTerm, this.seenCode, this.seenPrevTerm, this.seenNode, this.ackedAt]) c.forget(floor + 1);
+    for (const index of this.seenLater.keys()) if (index <= floor) this.seenLater.delete(index);
   }
 
   private get committedLength(): number {
@@ -120,6 +148,10 @@ export class RaftLogs {
       l.tail.length = 0;
     } else if (this.length(l) !== index - 1) l.tail.length = index - 1 - l.base;
     if (l.agreed >= index) l.agreed = index - 1;
+    if (index <= this.floor) {
+      l.tail.push({ term, code });
+      return this.compact(l);
+    }
     const firstTerm = this.seenTerm.get(index);
     let before: Seen | undefined;
     if (firstTerm === term) before = { term, code: this.seenCode.get(index), prevTerm: this.seenPrevTerm.get(index), node: this.seenNode.get(index) };
@@ -224,6 +256,6 @@ export class RaftLogs {
     const code = this.ids.code(id);
     const c = this.committedEntry(index - 1);
     if (c?.code !== code) this.durable.violated(now, `write ${id} acknowledged at index ${index}, where the committed log holds ${c ? this.ids.id(c.code) : 'nothing yet'}`);
-    this.ackedAt.set(index, code);
+    if (index > this.floor) this.ackedAt.set(index, code);
   }
 }

@@ -16,6 +16,8 @@ abstract class PagedColumn<A extends Float64Array | Int32Array | Uint8Array> {
   private readonly mask: number;
   /** One past the highest index set. */
   length = 0;
+  /** Pages below this one were forgotten. */
+  private forgotten = 0;
 
   constructor(private readonly fill: number, pageBits = PAGE_BITS) {
     this.bits = pageBits;
@@ -44,6 +46,17 @@ abstract class PagedColumn<A extends Float64Array | Int32Array | Uint8Array> {
 
   push(value: number): void {
     this.set(this.length, value);
+  }
+
+  /**
+   * Frees the pages that hold only indexes below `before`: the owner will
+   * not read or write there again (a floor below which what the column kept
+   * is settled). Reading a forgotten index gives `fill`.
+   */
+  forget(before: number): void {
+    const whole = Math.min(before >>> this.bits, this.pages.length);
+    for (let k = this.forgotten; k < whole; k++) this.pages[k] = undefined;
+    this.forgotten = Math.max(this.forgotten, whole);
   }
 }
 

@@ -82,7 +82,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
     const { truth, bucket } = run;
     const consensus = new ConsensusCollector(truth, bucket, s.group.members);
     // Followers learn of a commit with the next heartbeat or append; ten heartbeats is ample.
-    const checker = new RaftChecker(truth, s.group.members, 10 * s.group.heartbeatInterval, s.client.timeout);
+    const checker = new RaftChecker(truth, s.group.members, 10 * s.group.heartbeatInterval, { answerWindow: s.client.timeout, keptEntries: s.group.snapshotEvery });
     const leader = (): number => consensus.leadership.currentLeader();
     return {
       observe: (e) => {
