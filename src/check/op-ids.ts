@@ -1,3 +1,5 @@
+import { I32Column } from '../kernel/columns.js';
+
 /** Numbered operation ids, `<session>-<n>` (`w3-1500000-42`, `r3-1500000-7`): the form Lorenz's clients and proposers use. */
 const NUMBERED = /^(.+)-(0|[1-9]\d{0,6})$/;
 /** n < 10^7 < 2^24: a code is session * 2^24 + n, exact in a double for any session count a run can have. */
@@ -41,21 +43,24 @@ export class OpIds {
   }
 }
 
+/** Ids a page of a session's index holds: 16 KiB, so a session with a handful of writes costs little. */
+const INDEX_PAGE_BITS = 12;
+
 /**
- * A map from op codes to non-negative integers (rows, log indexes), one
- * Int32Array per session indexed by number: 4 bytes an entry for ids
- * numbered densely from 0 or 1, as every Lorenz session numbers them.
+ * A map from op codes to non-negative integers (rows, log indexes), a
+ * paged column per session indexed by number: 4 bytes an entry for ids
+ * numbered densely from 0 or 1, as every Lorenz session numbers them, and
+ * no copies or spare capacity as a session's numbers grow.
  */
 export class CodeIndex {
-  private readonly bySession: Array<Int32Array | undefined> = [];
+  private readonly bySession: Array<I32Column | undefined> = [];
 
   /** The value stored for `code`, or -1. */
   get(code: number): number {
     if (code < 0) return -1;
     const s = Math.floor(code / N_SPAN);
-    const n = code - s * N_SPAN;
-    const a = this.bySession[s];
-    return a && n < a.length ? a[n]! - 1 : -1;
+    const column = this.bySession[s];
+    return column ? column.get(code - s * N_SPAN) - 1 : -1;
   }
 
   has(code: number): boolean {
@@ -65,13 +70,8 @@ export class CodeIndex {
   /** Stores `value` (0 <= value < 2^31 - 1) for `code`. */
   set(code: number, value: number): void {
     const s = Math.floor(code / N_SPAN);
-    const n = code - s * N_SPAN;
-    let a = this.bySession[s];
-    if (!a || n >= a.length) {
-      const grown = new Int32Array(Math.max(16, n + 1, (a?.length ?? 0) * 2));
-      if (a) grown.set(a);
-      this.bySession[s] = a = grown;
-    }
-    a[n] = value + 1;
+    let column = this.bySession[s];
+    if (!column) this.bySession[s] = column = new I32Column(0, INDEX_PAGE_BITS);
+    column.set(code - s * N_SPAN, value + 1);
   }
 }

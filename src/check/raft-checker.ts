@@ -3,7 +3,7 @@ import type { TelemetryEvent } from '../systems/index.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import { InvariantSet, type InvariantResult } from './invariant.js';
 import { F64Column, I32Column } from '../kernel/columns.js';
-import { CodeIndex, OpIds } from './op-ids.js';
+import { OpIds } from './op-ids.js';
 import { RaftLogs } from './raft-logs.js';
 import { RegisterHistory } from './register-history.js';
 import { SessionGuarantees } from './session-guarantees.js';
@@ -64,8 +64,6 @@ export class RaftChecker {
    */
   private settledUpTo = 0;
   private readonly recentAcks: Array<{ at: SimTime; index: number }> = [];
-  /** Where each write first took effect (its log position). */
-  private readonly indexOf = new CodeIndex();
   /** The register history: every write sent, and every strong read answered. */
   private readonly history = new RegisterHistory(this.ids);
   private readonly readsSent = new Map<string, SimTime>();
@@ -109,7 +107,7 @@ export class RaftChecker {
 
   /** The log index where write `id` first took effect, -1 if none yet. */
   private appliedAt(id: string): number {
-    return this.indexOf.get(this.ids.known(id));
+    return this.history.positionOf(id);
   }
 
   private configsOf(member: number) {
@@ -214,10 +212,7 @@ export class RaftChecker {
             this.appliedBy.set(e.index, e.node);
           }
         }
-        if (!this.indexOf.has(code)) {
-          this.indexOf.set(code, e.index);
-          this.history.applied(e.id, e.index);
-        }
+        this.history.applied(e.id, e.index);
         this.lastApplied.set(e.node, e.index);
         return;
       }

@@ -27,8 +27,8 @@ const SETTLE_AFTER = 4096;
 /**
  * The register history a linearizability check needs, checked as it goes
  * and kept bounded: what is settled is judged and dropped, so a run of any
- * length keeps a few seconds of operations (plus, per write ever sent, its
- * log position and key: 8 bytes) instead of every operation of the run.
+ * length keeps a few seconds of operations (plus, per write, where it took
+ * effect and its key: 8 bytes) instead of every operation of the run.
  *
  * The check is `checkRegisters` (linearizability.ts, the readable statement
  * and the oracle the property test compares against): per key, each write
@@ -67,8 +67,9 @@ export class RegisterHistory {
   private readonly writes = new Map<number, Write>();
   /** Reads not settled yet, in the order answered. */
   private reads: Read[] = [];
-  /** Settled writes: their log position and key, so a read that returns one later is still judged. */
-  private readonly settledPosition = new CodeIndex();
+  /** Where each write first took effect (every write the group applied, sent through this history or not). */
+  private readonly positions = new CodeIndex();
+  /** Settled writes: their key, so a read that returns one later is still judged. */
   private readonly settledKey = new CodeIndex();
   private writeSeq = 0;
   private readSeq = 0;
@@ -108,19 +109,28 @@ export class RegisterHistory {
     this.firstPlaced[w.key] = Math.min(this.firstPlaced[w.key]!, w.seq);
   }
 
+  /** The log index where write `id` first took effect, -1 if none yet. */
+  positionOf(id: string): number {
+    return this.positions.get(this.ids.known(id));
+  }
+
   /** A write was sent (again, if retried: only the first counts), at `position` if already applied (0: not yet). */
   sent(id: string, key: string, invoked: SimTime, position: number): void {
     const code = this.ids.code(id);
     if (this.writes.has(code) || this.settledKey.has(code)) return;
+    if (position > 0 && !this.positions.has(code)) this.positions.set(code, position);
     const w: Write = { code, key: this.key(key), invoked, completed: Infinity, position, seq: this.writeSeq++ };
     this.writes.set(code, w);
     if (position > 0) this.placed(w);
     this.recorded++;
   }
 
-  /** The write took effect at `position` (the first application only). */
+  /** Write `id` took effect at `position` (only its first application counts). */
   applied(id: string, position: number): void {
-    const w = this.writes.get(this.ids.known(id));
+    const code = this.ids.code(id);
+    if (this.positions.has(code)) return;
+    this.positions.set(code, position);
+    const w = this.writes.get(code);
     if (!w) return;
     w.position = position;
     this.placed(w);
@@ -175,7 +185,7 @@ export class RegisterHistory {
     }
     if (this.settledKey.has(r.saw)) {
       if (this.settledKey.get(r.saw) !== r.key) return neverTookEffect();
-      return this.judgeBelowFloor(r, floor!, this.settledPosition.get(r.saw), this.ids.id(r.saw));
+      return this.judgeBelowFloor(r, floor!, this.positions.get(r.saw), this.ids.id(r.saw));
     }
     return final ? neverTookEffect() : false;
   }
@@ -262,7 +272,6 @@ export class RegisterHistory {
   private drop(c: Cluster): void {
     if (c.write) {
       this.writes.delete(c.write.code);
-      this.settledPosition.set(c.write.code, c.position);
       this.settledKey.set(c.write.code, c.write.key);
     }
     for (const r of c.reads) r.dropped = true;

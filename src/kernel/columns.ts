@@ -67,6 +67,13 @@ export class F64Column extends PagedColumn<Float64Array> {
   protected page(size: number): Float64Array {
     return new Float64Array(size);
   }
+
+  /** The values from 0 to length - 1 in ascending order, as a new array (numbers, no NaN). */
+  toSorted(): Float64Array {
+    const out = new Float64Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.get(i);
+    return out.sort();
+  }
 }
 
 /** Values must fit in a signed 32-bit integer. */
