@@ -27,8 +27,9 @@ const SETTLE_AFTER = 4096;
 /**
  * The register history a linearizability check needs, checked as it goes
  * and kept bounded: what is settled is judged and dropped, so a run of any
- * length keeps a few seconds of operations (plus, per write, where it took
- * effect and its key: 8 bytes) instead of every operation of the run.
+ * length keeps a window of recent operations (a few thousand: it settles
+ * after every SETTLE_AFTER or more) plus, per write, where it took effect
+ * and its key (8 bytes), instead of every operation of the run.
  *
  * The check is `checkRegisters` (linearizability.ts, the readable statement
  * and the oracle the property test compares against): per key, each write
