@@ -212,7 +212,7 @@ export class RaftChecker {
             this.appliedBy.set(e.index, e.node);
           }
         }
-        this.history.applied(e.id, e.index);
+        this.history.appliedCode(code, e.index);
         this.lastApplied.set(e.node, e.index);
         return;
       }

@@ -128,7 +128,11 @@ export class RegisterHistory {
 
   /** Write `id` took effect at `position` (only its first application counts). */
   applied(id: string, position: number): void {
-    const code = this.ids.code(id);
+    this.appliedCode(this.ids.code(id), position);
+  }
+
+  /** `applied` for an id already coded (the checker codes every applied entry's id once). */
+  appliedCode(code: number, position: number): void {
     if (this.positions.has(code)) return;
     this.positions.set(code, position);
     const w = this.writes.get(code);
