@@ -148,10 +148,14 @@ export class RaftLogs {
       l.tail.length = 0;
     } else if (this.length(l) !== index - 1) l.tail.length = index - 1 - l.base;
     if (l.agreed >= index) l.agreed = index - 1;
-    if (index <= this.floor) {
-      l.tail.push({ term, code });
-      return this.compact(l);
-    }
+    // Settled indexes keep no first entry to match against (see settle).
+    if (index > this.floor) this.matchFirstSeen(now, node, index, term, code, id, prevTerm);
+    l.tail.push({ term, code });
+    this.compact(l);
+  }
+
+  /** Log matching: the entry of `term` at `index` against the first one seen there, which it becomes if it is the first. */
+  private matchFirstSeen(now: SimTime, node: number, index: number, term: number, code: number, id: string, prevTerm: number): void {
     const firstTerm = this.seenTerm.get(index);
     let before: Seen | undefined;
     if (firstTerm === term) before = { term, code: this.seenCode.get(index), prevTerm: this.seenPrevTerm.get(index), node: this.seenNode.get(index) };
@@ -171,8 +175,6 @@ export class RaftLogs {
     } else if (before.code !== code || before.prevTerm !== prevTerm) {
       this.matching.violated(now, `index ${index} term ${term}: ${this.nameOf(before.node)} holds ${this.ids.id(before.code)} after a term-${before.prevTerm} entry, ${this.nameOf(node)} holds ${id} after a term-${prevTerm} entry`);
     }
-    l.tail.push({ term, code });
-    this.compact(l);
   }
 
   /** A log of `length` entries, the committed log up to `upTo` and then `after`; gaps in the committed log kept visible. */

@@ -259,19 +259,22 @@ export class RegisterHistory {
     }
     for (const [k, cs] of byKey) {
       const floor = this.floors[k];
-      const kept = floor ? cs.filter((c) => c.position > floor.position || !this.sinkBelow(c, floor)) : cs;
+      const kept: Cluster[] = [];
+      for (const c of cs) {
+        if (!floor || c.position > floor.position) kept.push(c);
+        else this.sinkBelow(c, floor);
+      }
       byKey.set(k, kept.sort((a, b) => a.position - b.position || a.seq - b.seq));
     }
     return byKey;
   }
 
-  /** Judges the operations of a cluster that took effect at or below its key's floor; true (it is to be dropped). */
-  private sinkBelow(c: Cluster, floor: Floor): boolean {
+  /** Judges and drops a cluster that took effect at or below its key's floor. */
+  private sinkBelow(c: Cluster, floor: Floor): void {
     const wrote = c.write ? this.ids.id(c.write.code) : '';
     if (c.write) this.judgeBelowFloor(c.write, floor, c.position, wrote);
     for (const r of c.reads) this.judgeBelowFloor(r, floor, c.position, wrote);
     this.drop(c);
-    return true;
   }
 
   private drop(c: Cluster): void {

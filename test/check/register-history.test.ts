@@ -151,7 +151,6 @@ describe('RegisterHistory, settled as the run goes', () => {
 
   it('keeps a bounded window of a long sound history', () => {
     const h = new RegisterHistory(new OpIds());
-    let latest = '';
     let kept = 0;
     for (let n = 1; n <= 100_000; n++) {
       const t = n * 100;
@@ -159,11 +158,9 @@ describe('RegisterHistory, settled as the run goes', () => {
       h.applied(`w1-0-${n}`, n);
       h.acknowledged(`w1-0-${n}`, t + 50);
       h.read(`r1-0-${n}`, `k${n % 3}`, t + 60, t + 90, `w1-0-${n}`);
-      latest = `w1-0-${n}`;
       if (h.due) h.settle(t + 90);
       kept = Math.max(kept, h.kept);
     }
-    expect(latest).toBe('w1-0-100000');
     expect(kept).toBeLessThanOrEqual(2 * 4096 + 16);
     expect(h.check()).toEqual({ violations: 0, first: undefined });
   });
