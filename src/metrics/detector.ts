@@ -125,16 +125,6 @@ export class DetectorCollector {
     this.closed.push([row.at, row.node, row.state === 'failed' ? 1 : 0, row.firstObserver, row.observers]);
   }
 
-  /** Every false-suspicion row so far, in the order they were opened: the closed buckets', then the current one's. */
-  private falseRows(): Array<Pick<FalseSuspicionRow, 'at' | 'node' | 'state' | 'firstObserver' | 'observers'>> {
-    const rows: Array<Pick<FalseSuspicionRow, 'at' | 'node' | 'state' | 'firstObserver' | 'observers'>> = [];
-    for (let i = 0; i < this.closed.length; i++) {
-      const [at, node, failed, firstObserver, observers] = this.closed.row(i) as [number, number, number, number, number];
-      rows.push({ at, node, state: failed === 1 ? 'failed' : 'suspected', firstObserver, observers });
-    }
-    return [...rows, ...this.openRows.values()];
-  }
-
   summary(): DetectionSummary {
     const latencies = this.crashes.filter((c) => c.first.failed !== undefined).map((c) => (c.first.failed! - c.at) / 1e6).sort((a, b) => a - b);
     const rank = (q: number): number | null => (latencies.length === 0 ? null : latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!);
@@ -151,18 +141,24 @@ export class DetectorCollector {
 
   toCsv(): string {
     const name = (i: number | undefined) => (i === undefined ? '' : this.truth.nodes[i]!.name);
+    // False-suspicion row f, in the order they were opened: the closed buckets' (read in place, no object a row: a day keeps some 100,000), then the current one's.
+    const closed = this.closed;
+    const open = [...this.openRows.values()];
+    const falseAt = (f: number): SimTime => (f < closed.length ? closed.get(f, 0) : open[f - closed.length]!.at);
     // Row r < 2 * crashes is crash r >> 1 (suspected, then failed); the others are false suspicions.
-    const falses = this.falseRows();
     const crashRows = 2 * this.crashes.length;
-    const at = (r: number): SimTime => (r < crashRows ? this.crashes[r >> 1]!.at : falses[r - crashRows]!.at);
+    const rows = crashRows + closed.length + open.length;
+    const at = (r: number): SimTime => (r < crashRows ? this.crashes[r >> 1]!.at : falseAt(r - crashRows));
     // Stable by time: crashes and false suspicions interleave as they happened. Rows are made as they are written.
-    const order = Array.from({ length: crashRows + falses.length }, (_, r) => r).sort((a, b) => at(a) - at(b) || a - b);
+    const order = Array.from({ length: rows }, (_, r) => r).sort((a, b) => at(a) - at(b) || a - b);
     const crashes = this.crashes;
     function* cells(): Generator<Array<string | number>> {
       for (const r of order) {
         if (r >= crashRows) {
-          const f = falses[r - crashRows]!;
-          yield [seconds(f.at), 'false_suspicion', name(f.node), name(f.firstObserver), f.state, seconds(f.at), f.observers, ''];
+          const f = r - crashRows;
+          const row = f < closed.length ? undefined : open[f - closed.length]!;
+          const [when, node, failed, firstObserver, observers] = row ? [row.at, row.node, row.state === 'failed' ? 1 : 0, row.firstObserver, row.observers] : [closed.get(f, 0), closed.get(f, 1), closed.get(f, 2), closed.get(f, 3), closed.get(f, 4)];
+          yield [seconds(when), 'false_suspicion', name(node), name(firstObserver), failed === 1 ? 'failed' : 'suspected', seconds(when), observers, ''];
           continue;
         }
         const c = crashes[r >> 1]!;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppliedIds } from '../../src/systems/raft/applied-ids.js';
+import { AppliedIds, AppliedPagePool } from '../../src/systems/raft/applied-ids.js';
 
 describe('AppliedIds (the Raft state machine record of applied writes)', () => {
   // Numbered ids of a few sessions, odd ones (noop, leading zeros, huge numbers) and index values.
@@ -37,5 +37,49 @@ describe('AppliedIds (the Raft state machine record of applied writes)', () => {
         }
       }),
     );
+  });
+
+  it('members sharing a page pool each answer as their own map, whatever order they fill pages in', () => {
+    // Numbers over several 1,024-id pages, so members start pages (and offer the one before) in every order.
+    const numbered = fc.tuple(fc.constantFrom('w3-100', 'w9-7'), fc.integer({ min: 0, max: 4_500 })).map(([s, n]) => `${s}-${n}`);
+    // Each step: which members apply it (a bit each of 3), the id, and the index (the same for all, or one member's own).
+    const step = fc.tuple(fc.integer({ min: 1, max: 7 }), numbered, fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: -1, max: 2 }));
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 400 }), fc.integer({ min: 0, max: 399 }), (steps, snapAt) => {
+        const pool = new AppliedPagePool();
+        const members = [0, 1, 2].map(() => ({ ids: new AppliedIds(pool), model: new Map<string, number>() }));
+        let snap: { ids: AppliedIds; model: Map<string, number> } | undefined;
+        for (const [i, [who, key, index, odd]] of steps.entries()) {
+          for (const [m, member] of members.entries()) {
+            if (!(who & (1 << m)) || member.model.has(key)) continue;
+            const at = odd === m ? index + 1 : index;
+            member.ids.set(key, at);
+            member.model.set(key, at);
+          }
+          if (i === snapAt) snap = { ids: members[0]!.ids.clone(), model: new Map(members[0]!.model) };
+        }
+        const keys = new Set(steps.map((s) => s[1]));
+        for (const { ids, model } of members) {
+          expect(ids.size).toBe(model.size);
+          for (const key of keys) expect(ids.get(key)).toBe(model.get(key));
+        }
+        if (snap) for (const key of keys) expect(snap.ids.get(key)).toBe(snap.model.get(key));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps one copy of a page every member filled alike', () => {
+    const pool = new AppliedPagePool();
+    const members = [0, 1, 2, 3, 4].map(() => new AppliedIds(pool));
+    for (const ids of members) for (let n = 1; n < 3 * 1024; n++) ids.set(`w3-100-${n}`, n + 10);
+    // Pages 0 and 1 were offered (page 2 is being filled): every member reads the pool's copy.
+    const pagesOf = (ids: AppliedIds) => (ids as unknown as { sessions: Map<string, { pages: Int32Array[] }> }).sessions.get('w3-100')!.pages;
+    for (const k of [0, 1]) expect(new Set(members.map((ids) => pagesOf(ids)[k])).size).toBe(1);
+    expect(new Set(members.map((ids) => pagesOf(ids)[2])).size).toBe(5);
+    // A late write to a shared page copies it for the writer only.
+    members[1]!.set('w3-100-0', 99);
+    expect(members[1]!.get('w3-100-0')).toBe(99);
+    for (const i of [0, 2, 3, 4]) expect(members[i]!.get('w3-100-0')).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { RaftChecker } from '../../check/raft-checker.js';
 import { ConsensusCollector } from '../../metrics/consensus.js';
 import type { SystemModule } from '../../modules/system-module.js';
+import { AppliedPagePool } from './applied-ids.js';
 import { bootRaft } from './boot.js';
 import { RAFT_DEFECTS, type RaftClientOptions, type RaftDefect, type RaftOptions } from './options.js';
 import { raftBlock, type RaftBlock } from './scenario-block.js';
@@ -67,6 +68,7 @@ export const raftModule: SystemModule<RaftSettings, RaftBlock> = {
         snapshotEvery: r.snapshot_every,
         timerNoise: r.timer_noise,
         defects: defects as ReadonlySet<RaftDefect>,
+        appliedPages: new AppliedPagePool(),
       },
       client: {
         node: index(r.client.node), every: r.client.every, timeout: r.client.timeout, keys: r.client.keys,

@@ -1,4 +1,5 @@
 import type { SimTime } from '../../kernel/index.js';
+import type { AppliedPagePool } from './applied-ids.js';
 import type { ReadLevel } from './messages.js';
 
 /** A Raft group for metadata (documents 001 and 002). */
@@ -37,6 +38,8 @@ export interface RaftOptions {
   snapshotEvery: number;
   /** Test-only deliberate bugs. */
   defects: ReadonlySet<RaftDefect>;
+  /** Memory the members' state machines share, one per run: pages of applied ids they filled alike. Not simulated state. */
+  appliedPages: AppliedPagePool;
 }
 
 /**

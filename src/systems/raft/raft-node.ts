@@ -89,7 +89,7 @@ export class RaftNode {
   private durableEntries = 0;
   /** Index of the snapshot last written, so an unchanged one costs no bytes. */
   private writtenSnapshot = 0;
-  private sm = new KvStateMachine();
+  private sm: KvStateMachine;
   /** Heartbeat rounds: the current one, and the latest each peer echoed in this term. */
   private round = 0;
   private readonly ackRound = new Map<number, number>();
@@ -111,6 +111,7 @@ export class RaftNode {
   private pendingReads: Array<{ from: number; req: Read; round: number; readIndex: number }> = [];
 
   constructor(private readonly rt: NodeRuntime, private readonly opts: RaftOptions, private readonly telemetry: Telemetry) {
+    this.sm = new KvStateMachine(undefined, opts.appliedPages);
     this.rng = rt.rng('raft');
     this.timerRng = rt.rng('raft-timer-noise');
     this.voters = opts.members;

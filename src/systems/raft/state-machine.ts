@@ -1,4 +1,4 @@
-import { AppliedIds } from './applied-ids.js';
+import { AppliedIds, type AppliedPagePool } from './applied-ids.js';
 import type { Entry } from './log.js';
 
 /** A state machine image as of a log index: what a snapshot holds. Never changed once taken. */
@@ -22,9 +22,10 @@ export class KvStateMachine {
   private readonly kv: Map<string, { value: number; writeId: string }>;
   private readonly applied: AppliedIds;
 
-  constructor(from?: Snapshot) {
+  /** `pool`: the group's shared pages of applied ids (a snapshot's record brings its own). */
+  constructor(from?: Snapshot, pool?: AppliedPagePool) {
     this.kv = new Map(from?.kv);
-    this.applied = from ? from.applied.clone() : new AppliedIds();
+    this.applied = from ? from.applied.clone() : new AppliedIds(pool);
   }
 
   /** Applies the entry at `index`; only the first copy of an id takes effect. */
