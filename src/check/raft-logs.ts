@@ -1,5 +1,5 @@
 import type { SimTime } from '../kernel/index.js';
-import { F64Column, I32Column } from '../kernel/columns.js';
+import { F64Column, I32Column, IntColumn } from '../kernel/columns.js';
 import type { Invariant } from './invariant.js';
 import type { OpIds } from './op-ids.js';
 
@@ -58,7 +58,7 @@ export class RaftLogs {
   private readonly seenLater = new Map<number, Seen[]>();
   /** The committed log, by index - 1 (NONE: nothing committed there). */
   private readonly committedTerm = new I32Column(NONE);
-  private readonly committedCode = new F64Column();
+  private readonly committedCode = new IntColumn();
   /** The write acknowledged at each index (its code; -1: none), so a later change of the committed entry there is caught. */
   private readonly ackedAt = new F64Column(-1);
   /** How many entries from the start of the committed log have no gap: a shadow log's base never passes it. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { F64Column, I32Column, U8Column } from '../../src/kernel/index.js';
+import { F64Column, I32Column, IntColumn, U8Column } from '../../src/kernel/index.js';
 
 describe('paged columns', () => {
   it('read back what was set, and `fill` elsewhere, whatever the page size and the order of writes', () => {
@@ -21,5 +21,46 @@ describe('paged columns', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('IntColumn (4 bytes a value where a page holds integers close together)', () => {
+  // Small and large integers, times that rise by µs or by hours, and values no difference holds: fractions, -0, beyond 2^31 apart.
+  const value = fc.oneof(
+    fc.integer({ min: -3, max: 3 }),
+    fc.integer({ min: 0, max: 90_000_000_000 }),
+    fc.constantFrom(0.5, -0, 2 ** 31, -(2 ** 31), 2 ** 53, -1e-9, 1e300),
+  );
+
+  it('reads back every value exactly as set (Object.is), and `fill` elsewhere, whatever the page size and the order of writes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.constantFrom(0, -1, 0.25), fc.array(fc.tuple(fc.nat(300), value), { maxLength: 200 }), (bits, fill, writes) => {
+        const c = new IntColumn(fill, bits);
+        const model = new Map<number, number>();
+        for (const [i, v] of writes) {
+          c.set(i, v);
+          model.set(i, v);
+          expect(Object.is(c.get(i), v)).toBe(true);
+        }
+        const length = writes.length === 0 ? 0 : Math.max(...writes.map(([i]) => i)) + 1;
+        expect(c.length).toBe(length);
+        for (let i = 0; i < length + 70; i++) expect(Object.is(c.get(i), model.get(i) ?? fill)).toBe(true);
+        // As F64Column's: a typed array's sort (-0 before 0).
+        const sorted = Float64Array.from({ length }, (_, i) => model.get(i) ?? fill).sort();
+        expect(c.toSorted()).toEqual(sorted);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('holds rising µs times and small latencies in 4-byte pages, and widens only a page that needs it', () => {
+    const c = new IntColumn(0, 10);
+    for (let i = 0; i < 4096; i++) c.push(86_400_000_000 + i * 100_000);
+    const pages = (c as unknown as { pages: Array<Int32Array | Float64Array> }).pages;
+    expect(pages.every((p) => p instanceof Int32Array)).toBe(true);
+    c.set(1500, 0.5);
+    expect(pages.map((p) => p.constructor.name)).toEqual(['Int32Array', 'Float64Array', 'Int32Array', 'Int32Array']);
+    expect(c.get(1499)).toBe(86_400_000_000 + 1499 * 100_000);
+    expect(c.get(1500)).toBe(0.5);
   });
 });

@@ -16,4 +16,12 @@ describe('NumberRows', () => {
     rows.reach(10);
     expect(rows.length).toBe(150);
   });
+
+  it('reads every row back whatever the page size (rounded up to a power of two)', () => {
+    for (const pageRows of [1, 3, 64]) {
+      const rows = new NumberRows(2, pageRows);
+      for (let i = 0; i < 70; i++) rows.push([i, -i]);
+      for (let i = 0; i < 70; i++) expect([rows.get(i, 0), rows.row(i)[1]]).toEqual([i, -i]);
+    }
+  });
 });
