@@ -102,8 +102,8 @@ export class ConsensusCollector implements LeadershipSpans {
   private readonly rows: Array<Array<string | number>> = [];
   /** When each log index was first applied anywhere (index 1 at position 0): times that rise, 4 bytes each in pages of 4,096 (minutes at a few writes a second). */
   private readonly appliedAt = new IntColumn(0, 12);
-  /** Per read level; staleness kept as a count of fresh answers (most strong reads) and the stale ones' values. */
-  private readonly reads = new Map<string, { answered: number; refused: number; fresh: number; staleMs: number[]; maxEntries: number }>();
+  /** Per read level; staleness kept as a count of fresh answers (most strong reads) and the stale ones' values, µs (4 bytes each). */
+  private readonly reads = new Map<string, { answered: number; refused: number; fresh: number; staleUs: IntColumn; maxEntries: number }>();
   private readonly refusals = new Map<number, Map<string, number>>();
   private readonly changes: Array<{ id: string; op: 'add' | 'remove'; node: number; at: SimTime; after: SimTime | null }> = [];
   /** The latest configuration each member has in its log, for judging who a new leader must reach. */
@@ -170,16 +170,16 @@ export class ConsensusCollector implements LeadershipSpans {
     } else if (e.kind === 'raft_applied') {
       if (e.index > this.appliedAt.length) this.appliedAt.push(this.truth.now);
     } else if (e.kind === 'raft_read' && e.phase === 'done') {
-      const r = this.reads.get(e.level) ?? { answered: 0, refused: 0, fresh: 0, staleMs: [], maxEntries: 0 };
+      const r = this.reads.get(e.level) ?? { answered: 0, refused: 0, fresh: 0, staleUs: new IntColumn(0, 12), maxEntries: 0 };
       this.reads.set(e.level, r);
       if (!e.ok) return void r.refused++;
       r.answered++;
       const newest = this.appliedAt.length;
       const missed = Math.max(0, newest - e.index);
       r.maxEntries = Math.max(r.maxEntries, missed);
-      const stale = missed === 0 ? 0 : (this.truth.now - this.appliedAt.get(e.index)) / 1000;
+      const stale = missed === 0 ? 0 : this.truth.now - this.appliedAt.get(e.index);
       if (stale === 0) r.fresh++;
-      else r.staleMs.push(stale);
+      else r.staleUs.push(stale);
     } else if (e.kind === 'raft_write_refused') {
       let byReason = this.refusals.get(e.member);
       if (!byReason) this.refusals.set(e.member, (byReason = new Map()));
@@ -271,11 +271,12 @@ export class ConsensusCollector implements LeadershipSpans {
       // Never a leader: never available.
       write_availability: l.elections > 0 && span > 0 ? Math.round((1 - unavailable / span) * 1e6) / 1e6 : 0,
       reads: Object.fromEntries([...this.reads.entries()].map(([level, r]) => {
-        const stale = [...r.staleMs].sort((x, y) => x - y);
+        // Sorted in µs (the same order as in ms), read in ms.
+        const stale = r.staleUs.toSorted();
         // The sorted staleness of every answer is `fresh` zeros, then the stale ones (none is negative).
         const n = r.fresh + stale.length;
-        const q = (p: number): number | null => (n === 0 ? null : nearestRankAt(n, p) < r.fresh ? 0 : stale[nearestRankAt(n, p) - r.fresh]!);
-        return [level, { answered: r.answered, refused: r.refused, p50_staleness_ms: r3(q(0.5)), p95_staleness_ms: r3(q(0.95)), max_staleness_ms: r3(n === 0 ? null : (stale.at(-1) ?? 0)), max_staleness_entries: r.maxEntries }];
+        const q = (p: number): number | null => (n === 0 ? null : nearestRankAt(n, p) < r.fresh ? 0 : stale[nearestRankAt(n, p) - r.fresh]! / 1000);
+        return [level, { answered: r.answered, refused: r.refused, p50_staleness_ms: r3(q(0.5)), p95_staleness_ms: r3(q(0.95)), max_staleness_ms: r3(n === 0 ? null : (stale.length === 0 ? 0 : stale[stale.length - 1]! / 1000)), max_staleness_entries: r.maxEntries }];
       })),
       ...(this.changes.length === 0 ? {} : {
         membership_changes: this.changes.map((c) => ({ op: c.op, node: this.truth.nodeName(c.node), at_s: c.at / 1e6, done_after_s: c.after === null ? null : c.after / 1e6 })),

@@ -11,8 +11,11 @@ interface CrashRecord {
   open: boolean;
   first: { suspected?: SimTime; failed?: SimTime };
   firstObserver: { suspected?: number; failed?: number };
-  observers: { suspected: Set<number>; failed: Set<number> };
+  /** Who gave each verdict while the crash is open; how many, once the node restarted (a set of up to every node, for each of a long run's crashes). */
+  observers: { suspected: Set<number> | number; failed: Set<number> | number };
 }
+
+const observerCount = (o: Set<number> | number): number => (typeof o === 'number' ? o : o.size);
 
 /**
  * The false verdicts of one state about one node within one metrics bucket:
@@ -80,7 +83,10 @@ export class DetectorCollector {
         this.openCrash.set(node.index, rec);
       } else if (event === 'restart') {
         const rec = this.openCrash.get(node.index);
-        if (rec) rec.open = false;
+        if (rec) {
+          rec.open = false;
+          rec.observers = { suspected: observerCount(rec.observers.suspected), failed: observerCount(rec.observers.failed) };
+        }
         this.openCrash.delete(node.index);
       }
     });
@@ -93,7 +99,8 @@ export class DetectorCollector {
     const now = this.truth.now;
     const crash = this.openCrash.get(e.subject);
     if (!crash) return this.falseVerdict(now, e.subject, e.observer, e.state);
-    crash.observers[e.state].add(e.observer);
+    // An open crash keeps its observers as sets (they become counts at its restart).
+    (crash.observers[e.state] as Set<number>).add(e.observer);
     if (crash.first[e.state] === undefined) {
       crash.first[e.state] = now;
       crash.firstObserver[e.state] = e.observer;
@@ -164,7 +171,7 @@ export class DetectorCollector {
         const c = crashes[r >> 1]!;
         const state = (['suspected', 'failed'] as const)[r & 1]!;
         const first = c.first[state];
-        yield [seconds(c.at), 'crash', name(c.node), name(c.firstObserver[state]), state, first === undefined ? '' : seconds(first), c.observers[state].size, first === undefined ? '' : seconds(first - c.at)];
+        yield [seconds(c.at), 'crash', name(c.node), name(c.firstObserver[state]), state, first === undefined ? '' : seconds(first), observerCount(c.observers[state]), first === undefined ? '' : seconds(first - c.at)];
       }
     }
     // time_s first, as in every CSV: when the crash happened, or when the first false verdict of the row came.

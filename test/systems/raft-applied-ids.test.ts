@@ -72,11 +72,11 @@ describe('AppliedIds (the Raft state machine record of applied writes)', () => {
   it('keeps one copy of a page every member filled alike', () => {
     const pool = new AppliedPagePool();
     const members = [0, 1, 2, 3, 4].map(() => new AppliedIds(pool));
-    for (const ids of members) for (let n = 1; n < 3 * 1024; n++) ids.set(`w3-100-${n}`, n + 10);
-    // Pages 0 and 1 were offered (page 2 is being filled): every member reads the pool's copy.
+    for (const ids of members) for (let n = 1; n < 4 * 1024; n++) ids.set(`w3-100-${n}`, n + 10);
+    // Pages 0 and 1 were offered (pages 2 and 3 were started): every member reads the pool's copy; pages 2 and 3 are each member's own.
     const pagesOf = (ids: AppliedIds) => (ids as unknown as { sessions: Map<string, { pages: Int32Array[] }> }).sessions.get('w3-100')!.pages;
     for (const k of [0, 1]) expect(new Set(members.map((ids) => pagesOf(ids)[k])).size).toBe(1);
-    expect(new Set(members.map((ids) => pagesOf(ids)[2])).size).toBe(5);
+    for (const k of [2, 3]) expect(new Set(members.map((ids) => pagesOf(ids)[k])).size).toBe(5);
     // A late write to a shared page copies it for the writer only.
     members[1]!.set('w3-100-0', 99);
     expect(members[1]!.get('w3-100-0')).toBe(99);

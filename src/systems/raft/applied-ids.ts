@@ -1,6 +1,8 @@
-/** Ids numbered n of a session are kept in pages of PAGE indexes (4 KiB), shared between a record and its clones until one of them writes to a page. */
+/** Ids numbered n of a session are kept in pages of PAGE indexes (4 KiB; a session's first page starts at FIRST_PAGE), shared between a record and its clones until one of them writes to a page. */
 const PAGE_BITS = 10;
 const PAGE = 1 << PAGE_BITS;
+/** Ids the first page of a session holds at first. */
+const FIRST_PAGE = 16;
 
 /** Per session: the log index each write number first took effect at (0: not applied), by page, and which pages this record may write in place. */
 interface Session { pages: Array<Int32Array | undefined>; owned: boolean[] }
@@ -59,15 +61,20 @@ export class AppliedIds {
     if (!s) this.sessions.set(m[1]!, (s = { pages: [], owned: [] }));
     const k = n >>> PAGE_BITS;
     let page = s.pages[k];
-    // Starting a page: the one before is full (ids number upwards), and may be the same as another member's.
-    if (!page && k > 0 && this.pool) this.share(m[1]!, s, k - 1);
-    if (!page || !s.owned[k]) {
-      page = page ? page.slice() : new Int32Array(PAGE);
+    // Starting page k: page k - 2 is full (ids number upwards; one applied out of order, behind a later one, is not a page late) and may be the same as another member's.
+    if (!page && k > 1 && this.pool) this.share(m[1]!, s, k - 2);
+    const j = n & (PAGE - 1);
+    if (!page || !s.owned[k] || j >= page.length) {
+      // A session's first page starts small and doubles: most sessions (a node's catalog writes between two of its restarts) write a handful of ids, and each costs its page on every member.
+      const size = page && j < page.length ? page.length : k > 0 ? PAGE : Math.min(PAGE, Math.max(FIRST_PAGE, 2 * (page?.length ?? 0), 2 ** Math.ceil(Math.log2(j + 1))));
+      const copy = new Int32Array(size);
+      if (page) copy.set(page);
+      page = copy;
       s.pages[k] = page;
       s.owned[k] = true;
     }
-    if (page[n & (PAGE - 1)] === 0) this.count++;
-    page[n & (PAGE - 1)] = index;
+    if (page[j] === 0) this.count++;
+    page[j] = index;
   }
 
   /** Keeps the pool's page `k` of `session` instead of this record's own when the two hold the same; the page is read-only from then on. */
@@ -98,7 +105,9 @@ export class AppliedIds {
  * applies the same committed log, so page k of a session's record holds the
  * same indexes on every member once it is full: five members kept five
  * copies (20 bytes a write for the group; 16 MiB a simulated day at 10 writes
- * a second). A member starting page k + 1 offers page k here: the first
+ * a second). A member starting page k + 2 offers page k here (a page
+ * behind: a write applied after later ones, reordered on its way or
+ * retried, still lands in its own copy): the first
  * offer is kept, and a later one with the same contents is answered with
  * it, so the member drops its own copy. A page that differs (a write
  * applied late on one member) stays the member's own. Memory only: a record
@@ -115,7 +124,8 @@ export class AppliedPagePool {
     const held = pages[k];
     if (!held) return (pages[k] = page);
     if (held === page) return held;
-    for (let i = 0; i < PAGE; i++) if (held[i] !== page[i]) return undefined;
+    if (held.length !== page.length) return undefined;
+    for (let i = 0; i < held.length; i++) if (held[i] !== page[i]) return undefined;
     return held;
   }
 }
