@@ -67,11 +67,6 @@ export class F64Column extends PagedColumn<Float64Array> {
   protected page(size: number): Float64Array {
     return new Float64Array(size);
   }
-
-  /** The values from 0 to length - 1 in ascending order, as a new array (numbers, no NaN). */
-  toSorted(): Float64Array {
-    return sortedValues(this);
-  }
 }
 
 /** Values must fit in a signed 32-bit integer. */
@@ -158,9 +153,20 @@ export class IntColumn {
     for (let k = 0; k < whole; k++) this.pages[k] = undefined;
   }
 
-  /** The values from 0 to length - 1 in ascending order, as a new array (numbers, no NaN). */
-  toSorted(): Float64Array {
-    return sortedValues(this);
+  /**
+   * The values from 0 to length - 1 in ascending order, as a new array
+   * (numbers, no NaN): 4 bytes a value when every one is a 32-bit integer
+   * (a day's commit latencies in µs), since this is sorted at the end of a
+   * run, when memory peaks; 8 otherwise.
+   */
+  toSorted(): Int32Array | Float64Array {
+    const ints = new Int32Array(this.length);
+    for (let i = 0; i < this.length; i++) {
+      const v = this.get(i);
+      if ((v | 0) !== v || Object.is(v, -0)) return Float64Array.from({ length: this.length }, (_, j) => this.get(j)).sort();
+      ints[i] = v;
+    }
+    return ints.sort();
   }
 
   /** Page k as doubles, for a value its differences cannot hold. */
@@ -174,9 +180,3 @@ export class IntColumn {
   }
 }
 
-/** A column's values from 0 to length - 1 in ascending order, as a new array (numbers, no NaN). */
-function sortedValues(c: { readonly length: number; get(i: number): number }): Float64Array {
-  const out = new Float64Array(c.length);
-  for (let i = 0; i < c.length; i++) out[i] = c.get(i);
-  return out.sort();
-}

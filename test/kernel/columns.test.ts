@@ -47,7 +47,10 @@ describe('IntColumn (4 bytes a value where a page holds integers close together)
         for (let i = 0; i < length + 70; i++) expect(Object.is(c.get(i), model.get(i) ?? fill)).toBe(true);
         // As F64Column's: a typed array's sort (-0 before 0).
         const sorted = Float64Array.from({ length }, (_, i) => model.get(i) ?? fill).sort();
-        expect(c.toSorted()).toEqual(sorted);
+        const got = c.toSorted();
+        expect([...got]).toEqual([...sorted]);
+        // 4 bytes a value when every value is a 32-bit integer (-0 is not).
+        expect(got instanceof Int32Array).toBe([...sorted].every((v) => (v | 0) === v && !Object.is(v, -0)));
       }),
       { numRuns: 300 },
     );
