@@ -1,4 +1,4 @@
-import { I32Column } from '../kernel/columns.js';
+import { IntColumn } from '../kernel/columns.js';
 
 /** Numbered operation ids, `<session>-<n>` (`w3-1500000-42`, `r3-1500000-7`): the form Lorenz's clients and proposers use. */
 const NUMBERED = /^(.+)-(0|[1-9]\d{0,6})$/;
@@ -43,17 +43,18 @@ export class OpIds {
   }
 }
 
-/** Ids a page of a session's index holds: 16 KiB, so a session with a handful of writes costs little. */
-const INDEX_PAGE_BITS = 12;
+/** Ids a page of a session's index holds: 512 bytes, as most sessions (a node's catalog writes between two of its restarts, one session each) write a handful. */
+const INDEX_PAGE_BITS = 8;
 
 /**
  * A map from op codes to non-negative integers (rows, log indexes), a
- * paged column per session indexed by number: 4 bytes an entry for ids
- * numbered densely from 0 or 1, as every Lorenz session numbers them, and
+ * paged column per session indexed by number: 2 bytes an entry for ids
+ * numbered densely from 0 or 1, as every Lorenz session numbers them, while
+ * a page's values are within 32,767 of each other (4 or 8 where not), and
  * no copies or spare capacity as a session's numbers grow.
  */
 export class CodeIndex {
-  private readonly bySession: Array<I32Column | undefined> = [];
+  private readonly bySession: Array<IntColumn | undefined> = [];
 
   /** The value stored for `code`, or -1. */
   get(code: number): number {
@@ -71,7 +72,7 @@ export class CodeIndex {
   set(code: number, value: number): void {
     const s = Math.floor(code / N_SPAN);
     let column = this.bySession[s];
-    if (!column) this.bySession[s] = column = new I32Column(0, INDEX_PAGE_BITS);
+    if (!column) this.bySession[s] = column = new IntColumn(0, INDEX_PAGE_BITS, 16);
     column.set(code - s * N_SPAN, value + 1);
   }
 }

@@ -57,7 +57,7 @@ export class RaftLogs {
   /** Entries of a second or later term at an index, by index. */
   private readonly seenLater = new Map<number, Seen[]>();
   /** The committed log, by index - 1 (NONE: nothing committed there). */
-  private readonly committedTerm = new I32Column(NONE);
+  private readonly committedTerm = new IntColumn(NONE, undefined, 16);
   private readonly committedCode = new IntColumn();
   /** The write acknowledged at each index (its code; -1: none), so a later change of the committed entry there is caught. */
   private readonly ackedAt = new F64Column(-1);

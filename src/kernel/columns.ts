@@ -89,21 +89,24 @@ export class U8Column extends PagedColumn<Uint8Array> {
   }
 }
 
-/** A cell of an `IntColumn`'s narrow page never set (reads give its fill). */
-const UNSET = -0x80000000;
+/** Narrow pages of an `IntColumn`: differences from the page's base. Each type's least value marks a cell never set (reads give the fill). */
+type NarrowPage = Int16Array | Int32Array;
+const UNSET16 = -0x8000;
+const UNSET32 = -0x80000000;
 
 /**
- * Numbers in 4 bytes each where a page's values are integers within ±35
- * minutes (in µs) of the first one set in it, stored as the difference; a
- * page with any value that is not is held as doubles from then on. For what
- * a long run keeps per write: commit latencies in µs, op codes, and times
- * that only rise (when each log index was first applied; 16,384 of them
- * span minutes at a few writes a second). Half a F64Column's size in those
- * cases, never more than its size plus a page, and every value reads back
- * exactly as set.
+ * Numbers kept as differences from the first value set in their page, in 2
+ * or 4 bytes each (`cellBits`) while a page's values are integers that
+ * close; a page with a value further off is widened (2 -> 4 bytes, or to
+ * doubles for good). For what a long run keeps per write: commit latencies
+ * in µs, op codes and log indexes, terms, and times that only rise (when
+ * each log index was first applied: 4,096 of them span minutes at a few
+ * writes a second, inside the ±35 minutes 4 bytes hold). A quarter or half a
+ * F64Column's size in those cases, never more than its size plus a page,
+ * and every value reads back exactly as set.
  */
 export class IntColumn {
-  private readonly pages: Array<Int32Array | Float64Array | undefined> = [];
+  private readonly pages: Array<NarrowPage | Float64Array | undefined> = [];
   /** Per narrow page, the first value set in it. */
   private readonly bases: number[] = [];
   private readonly bits: number;
@@ -111,7 +114,7 @@ export class IntColumn {
   /** One past the highest index set. */
   length = 0;
 
-  constructor(private readonly fill = 0, pageBits = PAGE_BITS) {
+  constructor(private readonly fill = 0, pageBits = PAGE_BITS, private readonly cellBits: 16 | 32 = 32) {
     this.bits = pageBits;
     this.mask = (1 << pageBits) - 1;
   }
@@ -122,24 +125,30 @@ export class IntColumn {
     if (p === undefined || i >= this.length) return this.fill;
     const c = p[i & this.mask]!;
     if (p instanceof Float64Array) return c;
-    return c === UNSET ? this.fill : this.bases[k]! + c;
+    return c === (p instanceof Int16Array ? UNSET16 : UNSET32) ? this.fill : this.bases[k]! + c;
   }
 
   set(i: number, value: number): void {
     const k = i >>> this.bits;
     while (this.pages.length <= k) this.pages.push(undefined);
-    const narrow = Number.isSafeInteger(value) && !Object.is(value, -0);
+    const integer = Number.isSafeInteger(value) && !Object.is(value, -0);
     let p = this.pages[k];
     if (p === undefined) {
-      p = narrow ? new Int32Array(1 << this.bits).fill(UNSET) : new Float64Array(1 << this.bits).fill(this.fill);
+      const size = 1 << this.bits;
+      p = !integer ? new Float64Array(size).fill(this.fill) : this.cellBits === 16 ? new Int16Array(size).fill(UNSET16) : new Int32Array(size).fill(UNSET32);
       this.pages[k] = p;
-      this.bases[k] = narrow ? value : 0;
+      this.bases[k] = integer ? value : 0;
     }
-    if (p instanceof Int32Array) {
-      const d = value - this.bases[k]!;
-      if (narrow && d > UNSET && d <= 0x7fffffff) p[i & this.mask] = d;
-      else this.widen(k)[i & this.mask] = value;
-    } else p[i & this.mask] = value;
+    const j = i & this.mask;
+    const d = integer ? value - this.bases[k]! : NaN;
+    if (p instanceof Int16Array) {
+      if (d > UNSET16 && d <= 0x7fff) p[j] = d;
+      else if (d > UNSET32 && d <= 0x7fffffff) this.widen(k, Int32Array)[j] = d;
+      else this.widen(k, Float64Array)[j] = value;
+    } else if (p instanceof Int32Array) {
+      if (d > UNSET32 && d <= 0x7fffffff) p[j] = d;
+      else this.widen(k, Float64Array)[j] = value;
+    } else p[j] = value;
     if (i >= this.length) this.length = i + 1;
   }
 
@@ -169,14 +178,18 @@ export class IntColumn {
     return ints.sort();
   }
 
-  /** Page k as doubles, for a value its differences cannot hold. */
-  private widen(k: number): Float64Array {
-    const narrow = this.pages[k] as Int32Array;
+  /** Page k in a wider type, for a value its cells cannot hold: 4-byte differences, or the values as doubles. */
+  private widen<W extends Int32Array | Float64Array>(k: number, to: { new (n: number): W }): W {
+    const narrow = this.pages[k] as NarrowPage;
+    const unset = narrow instanceof Int16Array ? UNSET16 : UNSET32;
     const base = this.bases[k]!;
-    const wide = new Float64Array(narrow.length);
-    for (let j = 0; j < narrow.length; j++) wide[j] = narrow[j] === UNSET ? this.fill : base + narrow[j]!;
+    const wide = new to(narrow.length);
+    const doubles = wide instanceof Float64Array;
+    for (let j = 0; j < narrow.length; j++) {
+      const c = narrow[j]!;
+      wide[j] = c === unset ? (doubles ? this.fill : UNSET32) : doubles ? base + c : c;
+    }
     this.pages[k] = wide;
     return wide;
   }
 }
-

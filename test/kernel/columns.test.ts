@@ -28,14 +28,15 @@ describe('IntColumn (4 bytes a value where a page holds integers close together)
   // Small and large integers, times that rise by µs or by hours, and values no difference holds: fractions, -0, beyond 2^31 apart.
   const value = fc.oneof(
     fc.integer({ min: -3, max: 3 }),
+    fc.integer({ min: -40_000, max: 40_000 }),
     fc.integer({ min: 0, max: 90_000_000_000 }),
     fc.constantFrom(0.5, -0, 2 ** 31, -(2 ** 31), 2 ** 53, -1e-9, 1e300),
   );
 
   it('reads back every value exactly as set (Object.is), and `fill` elsewhere, whatever the page size and the order of writes', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.constantFrom(0, -1, 0.25), fc.array(fc.tuple(fc.nat(300), value), { maxLength: 200 }), (bits, fill, writes) => {
-        const c = new IntColumn(fill, bits);
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.constantFrom(0, -1, 0.25), fc.constantFrom(16 as const, 32 as const), fc.array(fc.tuple(fc.nat(300), value), { maxLength: 200 }), (bits, fill, cellBits, writes) => {
+        const c = new IntColumn(fill, bits, cellBits);
         const model = new Map<number, number>();
         for (const [i, v] of writes) {
           c.set(i, v);
@@ -65,5 +66,15 @@ describe('IntColumn (4 bytes a value where a page holds integers close together)
     expect(pages.map((p) => p.constructor.name)).toEqual(['Int32Array', 'Float64Array', 'Int32Array', 'Int32Array']);
     expect(c.get(1499)).toBe(86_400_000_000 + 1499 * 100_000);
     expect(c.get(1500)).toBe(0.5);
+  });
+
+  it('with 2-byte cells, widens a page to 4-byte differences, then to doubles, only as its values need', () => {
+    const c = new IntColumn(-1, 4, 16);
+    const pages = (c as unknown as { pages: Array<Int16Array | Int32Array | Float64Array> }).pages;
+    for (let i = 0; i < 48; i++) c.push(1_000_000 + i);
+    c.set(17, 1_000_000 + 40_000);
+    c.set(33, 2 ** 40);
+    expect(pages.map((p) => p.constructor.name)).toEqual(['Int16Array', 'Int32Array', 'Float64Array']);
+    expect([c.get(16), c.get(17), c.get(33), c.get(34), c.get(48)]).toEqual([1_000_016, 1_040_000, 2 ** 40, 1_000_034, -1]);
   });
 });
