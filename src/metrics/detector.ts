@@ -7,8 +7,6 @@ import { NumberRows } from './number-rows.js';
 interface CrashRecord {
   node: number;
   at: SimTime;
-  /** Open until the node restarts. */
-  open: boolean;
   first: { suspected?: SimTime; failed?: SimTime };
   firstObserver: { suspected?: number; failed?: number };
   /** Who gave each verdict while the crash is open; how many, once the node restarted (a set of up to every node, for each of a long run's crashes). */
@@ -78,13 +76,12 @@ export class DetectorCollector {
   constructor(private readonly truth: GroundTruth, private readonly bucket: SimTime) {
     truth.onNodeState((node, event) => {
       if (event === 'crash') {
-        const rec: CrashRecord = { node: node.index, at: truth.now, open: true, first: {}, firstObserver: {}, observers: { suspected: new Set(), failed: new Set() } };
+        const rec: CrashRecord = { node: node.index, at: truth.now, first: {}, firstObserver: {}, observers: { suspected: new Set(), failed: new Set() } };
         this.crashes.push(rec);
         this.openCrash.set(node.index, rec);
       } else if (event === 'restart') {
         const rec = this.openCrash.get(node.index);
         if (rec) {
-          rec.open = false;
           rec.observers = { suspected: observerCount(rec.observers.suspected), failed: observerCount(rec.observers.failed) };
         }
         this.openCrash.delete(node.index);
