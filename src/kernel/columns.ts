@@ -156,12 +156,6 @@ export class IntColumn {
     this.set(this.length, value);
   }
 
-  /** As `PagedColumn.forget`: indexes below `before` are not read or written again. */
-  forget(before: number): void {
-    const whole = Math.min(before >>> this.bits, this.pages.length);
-    for (let k = 0; k < whole; k++) this.pages[k] = undefined;
-  }
-
   /**
    * The values from 0 to length - 1 in ascending order, as a new array
    * (numbers, no NaN): 4 bytes a value when every one is a 32-bit integer
