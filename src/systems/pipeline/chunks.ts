@@ -55,7 +55,28 @@ export function contentChecksum(chunkId: number, version: number): number {
   return h;
 }
 
-export const chunkKey = (id: number): string => `chunk/${id}`;
+/**
+ * Each chunk's key, made once per process and shared: every replica's disk
+ * entry, ground truth's index of holders and every lookup (scrubs, copies,
+ * the checkers, the durability collector) use the same string, so a lookup
+ * finds its hash already computed and compares by identity, and the three
+ * replicas of a chunk hold one string between them, not three. Kept for the
+ * process (a key per chunk id used, as the disks hold them anyway while a
+ * run lasts); the value is the same whoever makes it first.
+ */
+const keys: string[] = [];
+
+export const chunkKey = (id: number): string => {
+  let key = keys[id];
+  if (key !== undefined) return key;
+  key = `chunk/${id}`;
+  // Ids come roughly in order: the table grows at its end and stays a packed array. One far past it is not kept.
+  if (Number.isInteger(id) && id >= 0 && id <= keys.length + 1024) {
+    while (keys.length < id) keys.push(`chunk/${keys.length}`);
+    keys[id] = key;
+  }
+  return key;
+};
 
 /** The batch chunk `id` of `total` arrives in, when the dataset comes in `batches` equal runs of consecutive chunks. */
 export const batchOf = (id: number, total: number, batches: number): number => Math.floor((id * batches) / Math.max(1, total));
