@@ -118,6 +118,8 @@ export class DurabilityCollector {
   /** The sums over acknowledged chunks a sample reports, kept as each chunk changes. */
   private readonly totals = { replicasIntact: 0, replicasAvailable: 0, underReplicated: 0, overReplicated: 0, unavailable: 0, lost: 0, bytesLost: 0, replicasCorrupt: 0 };
   private backlog = { chunks: 0, bytes: 0 };
+  /** The largest backlog the repairer reported, bytes. */
+  private mostBacklog = 0;
   private atRisk = 0;
   private orphans = 0;
   /** When the first acknowledged chunk was lost (no intact replica left), µs; -1 while none was. */
@@ -154,6 +156,7 @@ export class DurabilityCollector {
       this.refresh(e.chunk);
     } else if (e.kind === 'repair_backlog') {
       this.backlog = { chunks: e.chunks, bytes: e.bytes };
+      this.mostBacklog = Math.max(this.mostBacklog, e.bytes);
     } else if (e.kind === 'orphan_removed') {
       this.orphans++;
     }
@@ -303,6 +306,15 @@ export class DurabilityCollector {
   /** The most replicas missing in any sample: replication_factor per acknowledged chunk, less those on live disks. */
   mostReplicasMissing(): number {
     return this.maxMissing;
+  }
+
+  /**
+   * The most bytes the repairer ever reported it had to copy at once (its own
+   * backlog, by its pacing). More than the disks' shortfall when the detector
+   * declares live nodes failed: their replicas are copied again all the same.
+   */
+  mostBacklogBytes(): number {
+    return this.mostBacklog;
   }
 
   /** Whether any sample found a corrupt replica. */

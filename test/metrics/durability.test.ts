@@ -82,3 +82,12 @@ describe('DurabilityCollector: sums kept per change equal a walk over every chun
     }), { numRuns: 200 });
   });
 });
+
+describe('DurabilityCollector: the largest repair backlog', () => {
+  it('is the most bytes any report gave, not the last', () => {
+    const collector = new DurabilityCollector(tinyWorld().world.truth, 3);
+    expect(collector.mostBacklogBytes()).toBe(0);
+    for (const bytes of [3e9, 7e9, 2e9, 0]) collector.observe({ kind: 'repair_backlog', chunks: bytes / 1e8, bytes });
+    expect(collector.mostBacklogBytes()).toBe(7e9);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario } from '../../src/run/index.js';
 import type { PipelineDefect, TelemetryEvent } from '../../src/systems/index.js';
+import { repairSettle } from '../../src/systems/pipeline/module/observer.js';
 import { scenarioFrom } from '../helpers/scenario.js';
 
 const s = (n: number) => n * 1_000_000;
@@ -212,6 +213,19 @@ describe('rebalancing by two-phase moves', () => {
     const r = runScenario(loadScenario('scenarios/rebalance.yml'), { seed: 42, defects: ['move_delete_first'] });
     expect(r.ok).toBe(false);
     expect(r.failures.join('\n')).toMatch(/invariant move_keeps_replication broken \d+ time\(s\)/);
+  });
+});
+
+describe("repair_restores_replication's settle time", () => {
+  const parts = { detect: s(10), scrub: 0, timeout: s(30), bandwidthBytesPerS: 100e6 };
+
+  it("copies the larger of the disks' shortfall and the repairer's largest backlog at the repair bandwidth", () => {
+    expect(repairSettle({ ...parts, missingBytes: 1e9, backlogBytes: 0 })).toBe(s(10 + 30 + 10));
+    // False failure verdicts: the repairer had five times the disks' shortfall to copy, and is given the time for it.
+    expect(repairSettle({ ...parts, missingBytes: 1e9, backlogBytes: 5e9 })).toBe(s(10 + 30 + 50));
+    // A repairer that leaves chunks out of its backlog is still held to the disks' figure.
+    expect(repairSettle({ ...parts, missingBytes: 5e9, backlogBytes: 1e9 })).toBe(s(10 + 30 + 50));
+    expect(repairSettle({ ...parts, scrub: s(60), missingBytes: 0, backlogBytes: 0 })).toBe(s(10 + 60 + 30));
   });
 });
 

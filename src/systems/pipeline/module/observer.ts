@@ -136,26 +136,40 @@ export class PipelineObserver implements SystemObserver, PipelineRecords {
    * How long after the last fault every repairable chunk must be whole
    * again: the detector's bound to declare a lost node failed, one scrub
    * interval if any copy was ever corrupt (a scrub finds it), one repair timeout (a
-   * copy that hung), and the time to copy the most replicas ever missing at
-   * once at the repair bandwidth. Null when repair is off or no detector declares losses.
+   * copy that hung), and the time to copy, at the repair bandwidth, the most
+   * replicas ever missing at once from the disks or, if larger, the most the
+   * repairer ever had queued: a detector that declares live nodes failed
+   * gives it copies to make that the disks never missed, and it cannot tell
+   * which. Only the larger of the two counts, so a repairer that leaves
+   * chunks out of its backlog is still held to the disks' figure. Null when
+   * repair is off or no detector declares losses.
    */
   private repairSettle(replicaBytes: number): SimTime | null {
     const r = this.options.repair;
     const detector = this.run.settingsOf(membershipModule)?.detector;
     const detect = detector ? detectionBound(detector, this.run.topology.nodes.length) : null;
     if (!r.enabled || detect === null) return null;
-    const rf = this.options.pipeline.replicationFactor;
-    // Replicas missing at the worst sample: every acknowledged chunk's replication_factor, less those on live disks.
-    const mostMissing = this.durability.mostReplicasMissing();
-    const copy = Math.ceil((mostMissing * replicaBytes * 1e6) / r.bandwidthBytesPerS);
-    // Only a corrupt copy waits for a scrub to be found; a lost node is declared by the detector.
-    const scrub = this.durability.sawCorruption() ? r.scrubInterval : 0;
-    return detect + scrub + r.timeout + copy;
+    return repairSettle({
+      detect,
+      // Only a corrupt copy waits for a scrub to be found; a lost node is declared by the detector.
+      scrub: this.durability.sawCorruption() ? r.scrubInterval : 0,
+      timeout: r.timeout,
+      // Replicas missing at the worst sample: every acknowledged chunk's replication_factor, less those on live disks.
+      missingBytes: this.durability.mostReplicasMissing() * replicaBytes,
+      backlogBytes: this.durability.mostBacklogBytes(),
+      bandwidthBytesPerS: r.bandwidthBytesPerS,
+    });
   }
 
   invariants() {
     return this.checker.results();
   }
+}
+
+/** The settle time of `repair_restores_replication` from its parts (see `PipelineObserver.repairSettle`), µs. */
+export function repairSettle(p: { detect: SimTime; scrub: SimTime; timeout: SimTime; missingBytes: number; backlogBytes: number; bandwidthBytesPerS: number }): SimTime {
+  const copy = Math.ceil((Math.max(p.missingBytes, p.backlogBytes) * 1e6) / p.bandwidthBytesPerS);
+  return p.detect + p.scrub + p.timeout + copy;
 }
 
 /**
