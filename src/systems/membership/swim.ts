@@ -267,7 +267,7 @@ export class SwimDetector {
     this.gossip.add(u);
   }
 
-  /** Up to maxPiggyback updates, least-sent first by insertion order; each use spends one transmission. */
+  /** Up to maxPiggyback updates, oldest first (by when each rumour was last replaced, see GossipBuffer); each use spends one transmission. */
   private piggyback(): SwimUpdate[] {
     return this.gossip.take(this.opts.maxPiggyback);
   }
