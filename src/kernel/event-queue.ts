@@ -52,10 +52,25 @@ export class EventQueue {
   }
 
   push<A>(time: number, handler: Handler<A>, arg: A): EventId {
+    return this.pushInPlace(time, this.nextSeq++, handler, arg);
+  }
+
+  /**
+   * Takes the next place in the same-instant order without scheduling
+   * anything yet: an event pushed later with `pushInPlace` and this number
+   * runs exactly where one pushed now would have. Lets a component keep its
+   * own timers outside the heap and hand the kernel only the earliest.
+   */
+  reserve(): number {
+    return this.nextSeq++;
+  }
+
+  /** Like `push`, at a place in the order taken earlier with `reserve`. */
+  pushInPlace<A>(time: number, seq: number, handler: Handler<A>, arg: A): EventId {
     const slot = this.allocSlot();
     this.handlers[slot] = handler;
     this.args[slot] = arg;
-    this.slotSeq[slot] = this.nextSeq++;
+    this.slotSeq[slot] = seq;
     this.live++;
     if (this.heapSize === this.hTime.length) this.growHeap();
     this.siftUp(this.heapSize++, time, slot);

@@ -30,6 +30,22 @@ export class Simulator {
     return this.queue.push(at, handler, arg);
   }
 
+  /**
+   * A place in the same-instant order, taken now for an event scheduled
+   * later with `atPlace`: it then runs where one scheduled now would have.
+   */
+  reservePlace(): number {
+    return this.queue.reserve();
+  }
+
+  /** Runs `handler(arg)` at absolute time `at` (not before now), in the same-instant order at `place` (from `reservePlace`). */
+  atPlace<A>(at: SimTime, place: number, handler: Handler<A>, arg: A): EventId {
+    if (!(at >= this.queue.time) || !Number.isSafeInteger(at)) {
+      throw new RangeError(`cannot schedule at ${at}: must be an integer >= now (${this.queue.time})`);
+    }
+    return this.queue.pushInPlace(at, place, handler, arg);
+  }
+
   /** Runs `handler(arg)` after `delay` microseconds (0 = later in this instant). */
   after<A>(delay: SimTime, handler: Handler<A>, arg: A): EventId {
     // Same test as Number.isSafeInteger plus sign, in the form V8 inlines best (this is the hot path).

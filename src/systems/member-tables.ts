@@ -31,6 +31,20 @@ export class MemberTables {
     return this.slice(kind, node, () => new Int32Array(this.members * this.members)) as Int32Array;
   }
 
+  /**
+   * `node`'s zeroed table of `kind` for member + 1 values (0: none): two
+   * bytes per member while members fit (below 65,536), else four.
+   */
+  memberLinks(kind: string, node: number): Uint16Array | Int32Array {
+    return this.members <= 0xffff ? this.shorts(`${kind}/16`, node) : this.ints(`${kind}/32`, node);
+  }
+
+  /** `node`'s zeroed table of `kind` for counts up to `max`: a byte per member when they fit, else two or four. */
+  counts(kind: string, node: number, max: number): Uint8Array | Uint16Array | Int32Array {
+    // The width is part of the slab's name: a slab holds one element type.
+    return max <= 0xff ? this.bytes(`${kind}/8`, node) : max <= 0xffff ? this.shorts(`${kind}/16`, node) : this.ints(`${kind}/32`, node);
+  }
+
   private slice(kind: string, node: number, make: () => Uint8Array | Uint16Array | Int32Array): Uint8Array | Uint16Array | Int32Array {
     let slab = this.slabs.get(kind);
     if (!slab) this.slabs.set(kind, (slab = { table: make(), issued: new Uint8Array(this.members) }));

@@ -1,6 +1,7 @@
 import type { RandomStreams, Rng, SimTime, Simulator } from '../kernel/index.js';
 import type { Disk } from './disk.js';
-import type { DiskRuntime, NodeRuntime, Port, StoredObject, TimerHandle, TransferHandle } from './runtime.js';
+import type { DiskRuntime, NodeRuntime, Port, StoredObject, TimerHandle, TimerSet, TransferHandle } from './runtime.js';
+import { KeyedTimers, localDelayInSim } from './keyed-timers.js';
 import type { NodeSpec } from './spec.js';
 import type { TraceSink } from './trace.js';
 
@@ -175,10 +176,12 @@ export class NodeHost implements NodeRuntime {
 
   /** A timer on the local clock: a drifting clock and a slowed CPU stretch it in simulated time. */
   setTimer(delay: SimTime, fn: () => void): TimerHandle {
-    const n = this.node;
-    const simDelay = n.cpuSlowdown === 1 && n.clock.driftPpm === 0 ? delay : (delay * n.cpuSlowdown) / (1 + n.clock.driftPpm / 1e6);
-    const t: PendingTimer = { host: this, incarnation: n.incarnation, fn, id: -1 };
-    return (t.id = this.services.sim.after(Math.max(0, Math.round(simDelay)), fireTimer, t));
+    const t: PendingTimer = { host: this, incarnation: this.node.incarnation, fn, id: -1 };
+    return (t.id = this.services.sim.after(localDelayInSim(this.node, delay), fireTimer, t));
+  }
+
+  timerSet(fire: (key: number, data: number) => void): TimerSet {
+    return new KeyedTimers(this.services.sim, this.node, this.services.trace, fire);
   }
 
   cancelTimer(timer: TimerHandle): void {

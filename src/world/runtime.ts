@@ -48,6 +48,14 @@ export interface NodeRuntime {
   /** Runs `fn` after `delay` microseconds of local time. */
   setTimer(delay: SimTime, fn: () => void): TimerHandle;
   cancelTimer(timer: TimerHandle): void;
+  /**
+   * A set of timers named by integer keys, at most one per key, that all run
+   * `fire(key, data)`: for a component that holds many timers at once (one
+   * per member it suspects, say). Each behaves exactly as a `setTimer` made
+   * at the moment it is armed, but costs a few bytes in the set's own arrays
+   * instead of a closure and a kernel event.
+   */
+  timerSet(fire: (key: number, data: number) => void): TimerSet;
 
   readonly disk: DiskRuntime;
   /** The device for logs: a dedicated one if the node has it (`logDisk` in its spec), else `disk` itself. */
@@ -64,6 +72,16 @@ export interface NodeRuntime {
 }
 
 export type TimerHandle = number;
+
+/** `NodeRuntime.timerSet`'s timers. */
+export interface TimerSet {
+  /** Runs `fire(key, data)` after `delay` microseconds of local time, replacing any timer `key` has. `key`: an integer in [0, 2^31). */
+  arm(key: number, delay: SimTime, data?: number): void;
+  /** Cancels `key`'s timer, if it has one that has not run. */
+  cancel(key: number): void;
+  /** Whether `key` has a timer that has not run. */
+  has(key: number): boolean;
+}
 
 /** A transfer this node started, for `cancelTransfer`; opaque. */
 export interface TransferHandle {

@@ -316,3 +316,25 @@ describe('Simulator ordering property', () => {
     expect(badAt).toEqual([]);
   });
 });
+
+describe('Simulator.reservePlace / atPlace', () => {
+  it('an event scheduled later at a reserved place runs where one scheduled at the reservation would have', () => {
+    const sim = new Simulator();
+    const ran: string[] = [];
+    const log = (name: string) => ran.push(name);
+    const place = sim.reservePlace();
+    sim.at(100, log, 'scheduled after the reservation');
+    sim.at(50, () => sim.atPlace(100, place, log, 'reserved first, scheduled at 50'), undefined);
+    sim.run();
+    expect(ran).toEqual(['reserved first, scheduled at 50', 'scheduled after the reservation']);
+  });
+
+  it('refuses an instant in the past', () => {
+    const sim = new Simulator();
+    const place = sim.reservePlace();
+    let error: unknown;
+    sim.at(10, () => { try { sim.atPlace(5, place, () => {}, undefined); } catch (e) { error = e; } }, undefined);
+    sim.run();
+    expect(error).toBeInstanceOf(RangeError);
+  });
+});

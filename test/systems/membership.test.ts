@@ -307,4 +307,13 @@ describe('MemberTables (per-member tables of every node, cut from one slab per k
     expect([...t.shorts('s', 1)]).toEqual([0, 0, 0]);
     expect(s[2]).toBe(65535);
   });
+
+  it('sizes member links and counts to what they must hold', () => {
+    const t = new MemberTables(3);
+    // Four bytes only past 65,535 members, a slab too big to make in a test.
+    expect(t.memberLinks('l', 0)).toBeInstanceOf(Uint16Array);
+    expect(t.counts('c', 0, 255)).toBeInstanceOf(Uint8Array);
+    expect(t.counts('c', 0, 256)).toBeInstanceOf(Uint16Array);
+    expect(t.counts('c', 0, 0x10000)).toBeInstanceOf(Int32Array);
+  });
 });

@@ -14,8 +14,9 @@ const CODE: Record<SwimStatus, number> = { alive: 0, suspect: 1, dead: 2 };
  * list threaded through per-member tables (this node's slices of the run's
  * slabs, see MemberTables): after a partition of 10,000 nodes into halves,
  * every node holds a rumour about nearly every member, 100 million in all,
- * which as objects was gigabytes of heap; here it is 15 bytes per rumour,
- * outside the heap. A message costs O(its updates); replacing or spending a
+ * which as objects was gigabytes of heap; here it is 8 bytes per member
+ * below 65,536 members (status 1, incarnation 2, transmissions left 1, links
+ * 2 + 2), outside the heap. A message costs O(its updates); replacing or spending a
  * rumour O(1). It hands out exactly what the Map it replaced (re-inserted on
  * every update, iterated from its start) handed out, in the same order.
  */
@@ -25,22 +26,23 @@ export class GossipBuffer {
   /** Its incarnation, as a position in the run's book (see incarnations.ts). */
   private readonly incarnation: Uint16Array;
   private readonly wide = new Map<number, number>();
-  private readonly left: Int32Array;
-  /** Neighbours in the list, as member + 1; 0: none. */
-  private readonly prev: Int32Array;
-  private readonly next: Int32Array;
+  /** Transmissions left: a byte each at the usual multipliers (3 x log2(n + 1) is 42 at 10,000 nodes). */
+  private readonly left: Uint8Array | Uint16Array | Int32Array;
+  /** Neighbours in the list, as member + 1; 0: none. Two bytes each below 65,536 members. */
+  private readonly prev: Uint16Array | Int32Array;
+  private readonly next: Uint16Array | Int32Array;
   /** Who suspects, as member + 1 (0: not said), kept only when suspicions name their suspecter (Lifeguard). */
-  private readonly from: Int32Array | undefined;
+  private readonly from: Uint16Array | Int32Array | undefined;
   private first = 0;
   private last = 0;
 
   constructor(private readonly transmissions: number, tables: MemberTables, node: number, private readonly book: IncarnationBook, suspecters = false) {
-    this.from = suspecters ? tables.ints('swim/gossip-from', node) : undefined;
+    this.from = suspecters ? tables.memberLinks('swim/gossip-from', node) : undefined;
     this.status = tables.bytes('swim/gossip-status', node);
     this.incarnation = tables.shorts('swim/gossip-incarnation', node);
-    this.left = tables.ints('swim/gossip-left', node);
-    this.prev = tables.ints('swim/gossip-prev', node);
-    this.next = tables.ints('swim/gossip-next', node);
+    this.left = tables.counts('swim/gossip-left', node, transmissions);
+    this.prev = tables.memberLinks('swim/gossip-prev', node);
+    this.next = tables.memberLinks('swim/gossip-next', node);
   }
 
   /** Queues a rumour at the back, replacing any older one about the same member. */

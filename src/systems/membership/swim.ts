@@ -1,5 +1,5 @@
 import type { Rng } from '../../kernel/index.js';
-import type { NodeRuntime, TimerHandle } from '../../world/runtime.js';
+import type { NodeRuntime, TimerHandle, TimerSet } from '../../world/runtime.js';
 import type { MemberState, NodeRegistry } from '../registry.js';
 import type { MemberTables } from '../member-tables.js';
 import { GossipBuffer } from './gossip-buffer.js';
@@ -29,7 +29,8 @@ export class SwimDetector {
   private readonly status: Uint8Array;
   private readonly size: number;
   private readonly incarnations: KnownIncarnations;
-  private readonly suspicionTimers = new Map<number, TimerHandle>();
+  /** One timer per suspected member, its incarnation as the data: after a partition into halves a node suspects half the cluster at once. */
+  private readonly suspicionTimers: TimerSet;
   /** Lifeguard only: per suspected member, when the suspicion began and who has confirmed it (the first suspecter included). */
   private readonly suspicions = new Map<number, { since: number; incarnation: number; confirmers: Set<number> }>();
   /** Lifeguard only: this node's local health, stretching its probing when it is itself in trouble. */
@@ -61,6 +62,11 @@ export class SwimDetector {
     this.beliefs = new Beliefs(tables.bytes('swim/beliefs', rt.self), verdict);
     this.status = tables.bytes('swim/status', rt.self);
     this.incarnations = new KnownIncarnations(book, tables.shorts('swim/incarnations', rt.self));
+    this.suspicionTimers = rt.timerSet((member, incarnation) => {
+      if (this.status[member] === SUSPECT && this.incarnations.get(member) === incarnation) {
+        this.apply({ subject: member, status: 'dead', incarnation });
+      }
+    });
     this.rng = rt.rng('swim');
     this.order = opts.probeOrder === 'random'
       ? new RandomProbes(size, rt.self, this.rng)
@@ -225,12 +231,7 @@ export class SwimDetector {
   }
 
   private armSuspicion(member: number, incarnation: number, after: number): void {
-    this.suspicionTimers.set(member, this.rt.setTimer(after, () => {
-      this.suspicionTimers.delete(member);
-      if (this.status[member] === SUSPECT && this.incarnations.get(member) === incarnation) {
-        this.apply({ subject: member, status: 'dead', incarnation });
-      }
-    }));
+    this.suspicionTimers.arm(member, after, incarnation);
   }
 
   /**
@@ -244,8 +245,6 @@ export class SwimDetector {
     if (!s || s.incarnation !== u.incarnation || s.confirmers.has(u.from!)) return;
     s.confirmers.add(u.from!);
     const { min, max, expected } = this.bounds!;
-    const timer = this.suspicionTimers.get(u.subject);
-    if (timer !== undefined) this.rt.cancelTimer(timer);
     const left = s.since + suspicionTimeout(s.confirmers.size - 1, expected, min, max) - this.rt.monotonic();
     this.armSuspicion(u.subject, u.incarnation, Math.max(0, left));
     this.spread(u);
@@ -253,10 +252,7 @@ export class SwimDetector {
 
   private cancelSuspicion(member: number): void {
     this.suspicions.delete(member);
-    const timer = this.suspicionTimers.get(member);
-    if (timer === undefined) return;
-    this.rt.cancelTimer(timer);
-    this.suspicionTimers.delete(member);
+    this.suspicionTimers.cancel(member);
   }
 
   private absorb(updates: readonly SwimUpdate[]): void {

@@ -293,6 +293,7 @@ export function routedRuntime(rt: NodeRuntime, router: Router): NodeRuntime {
     transferProgress: (transfer) => router.progress(transfer),
     setTimer: (delay, fn) => rt.setTimer(delay, fn),
     cancelTimer: (timer) => rt.cancelTimer(timer),
+    timerSet: (fire) => rt.timerSet(fire),
     get disk() { return rt.disk; },
     get logDisk() { return rt.logDisk; },
     rng: (purpose) => rt.rng(purpose),
