@@ -24,8 +24,9 @@ export function localDelayInSim(node: TimedNode, delay: SimTime): SimTime {
  * kept in typed arrays of their own; the kernel holds only the earliest.
  * A component that holds thousands of timers at once (SWIM's suspicions:
  * after a partition into halves each node suspects every member on the
- * other side) pays some 28 bytes a timer in the heap here, and its key's
- * entry in an `IntMap`, instead of a closure, a pending-timer record, a
+ * other side) pays 28 bytes a timer in the heap here (its arrays double
+ * as they fill and halve once an eighth full, so a burst's memory comes
+ * back), and its key's entry in an `IntMap`, instead of a closure, a pending-timer record, a
  * kernel slot and a `Map` entry.
  *
  * Sets pay where timers are many at once; for a timer or two re-armed every
@@ -136,7 +137,7 @@ export class KeyedTimers implements TimerSet {
   }
 
   private push(time: number, place: number, key: number, data: number): void {
-    if (this.size === this.times.length) this.grow();
+    if (this.size === this.times.length) this.resize(this.times.length * 2);
     let pos = this.size++;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
@@ -149,6 +150,8 @@ export class KeyedTimers implements TimerSet {
 
   private pop(): void {
     const last = --this.size;
+    // Give back what a burst of timers took (a partition's suspicions), once the set is an eighth full.
+    if (last * 8 < this.times.length && this.times.length > 16) this.resize(this.times.length / 2);
     if (last === 0) return;
     const time = this.times[last]!, place = this.places[last]!, key = this.keys[last]!, data = this.data[last]!;
     let pos = 0;
@@ -177,12 +180,13 @@ export class KeyedTimers implements TimerSet {
     this.data[pos] = data;
   }
 
-  private grow(): void {
-    const cap = this.times.length * 2;
-    const t = new Float64Array(cap); t.set(this.times); this.times = t;
-    const p = new Float64Array(cap); p.set(this.places); this.places = p;
-    const k = new Int32Array(cap); k.set(this.keys); this.keys = k;
-    const d = new Float64Array(cap); d.set(this.data); this.data = d;
+  /** Copies the heap's entries (the first `size + 1`: pop shrinks before it moves the last entry) into arrays of `cap`. */
+  private resize(cap: number): void {
+    const n = Math.min(this.size + 1, cap);
+    const t = new Float64Array(cap); t.set(this.times.subarray(0, n)); this.times = t;
+    const p = new Float64Array(cap); p.set(this.places.subarray(0, n)); this.places = p;
+    const k = new Int32Array(cap); k.set(this.keys.subarray(0, n)); this.keys = k;
+    const d = new Float64Array(cap); d.set(this.data.subarray(0, n)); this.data = d;
   }
 }
 

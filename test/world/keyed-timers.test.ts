@@ -32,18 +32,21 @@ type Op =
   | { at: number; kind: 'pause'; length: number }
   | { at: number; kind: 'crash'; length: number }
   | { at: number; kind: 'skew'; ppm: number }
-  | { at: number; kind: 'brownout'; factor: number };
+  | { at: number; kind: 'brownout'; factor: number }
+  | { at: number; kind: 'burst'; count: number; spread: number };
 
 // Times and delays on a 100 µs grid, so timers often fall due at the same instant as each other and as other events.
 const grid = (max: number) => fc.integer({ min: 0, max }).map((n) => n * 100);
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ at: grid(100), kind: fc.constant('arm' as const), key: fc.integer({ min: 0, max: 5 }), delay: grid(30), data: fc.integer({ min: 0, max: 1e6 }) }) },
-  { weight: 3, arbitrary: fc.record({ at: grid(100), kind: fc.constant('cancel' as const), key: fc.integer({ min: 0, max: 5 }) }) },
+  { weight: 3, arbitrary: fc.record({ at: grid(100), kind: fc.constant('cancel' as const), key: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 10, max: 310 })) }) },
   { weight: 3, arbitrary: fc.record({ at: grid(100), kind: fc.constant('plain' as const), delay: grid(30) }) },
   { weight: 1, arbitrary: fc.record({ at: grid(100), kind: fc.constant('pause' as const), length: grid(20) }) },
   { weight: 1, arbitrary: fc.record({ at: grid(100), kind: fc.constant('crash' as const), length: grid(20) }) },
   { weight: 1, arbitrary: fc.record({ at: grid(100), kind: fc.constant('skew' as const), ppm: fc.integer({ min: -200_000, max: 200_000 }) }) },
   { weight: 1, arbitrary: fc.record({ at: grid(100), kind: fc.constant('brownout' as const), factor: fc.constantFrom(1.5, 2, 3) }) },
+  // Hundreds of timers at once (a partition's suspicions), so the set's heap grows and, as they run, shrinks.
+  { weight: 1, arbitrary: fc.record({ at: grid(100), kind: fc.constant('burst' as const), count: fc.integer({ min: 20, max: 300 }), spread: fc.integer({ min: 1, max: 40 }) }) },
 );
 
 /**
@@ -79,6 +82,11 @@ function trace(ops: Op[], make: (rt: NodeRuntime, fire: (key: number, data: numb
         case 'crash': { const undo = world.crash(1); return void w.at(o.at + o.length, undo); }
         case 'skew': return void world.skewClock(1, 0, o.ppm);
         case 'brownout': { const undo = world.brownout(1, o.factor); return void w.at(o.at + 1_000, undo); }
+        case 'burst': {
+          if (!world.nodes[1]!.up) return;
+          for (let k = 0; k < o.count; k++) timers!.arm(10 + k, ((k * 7919) % o.spread) * 100, k);
+          return;
+        }
       }
     }),
   );
