@@ -67,20 +67,20 @@ export class KeyedTimers implements TimerSet {
   }
 
   arm(key: number, delay: SimTime, data = 0): void {
-    if (this.live.has(key)) this.cancel(key);
     const at = this.sim.now + localDelayInSim(this.node, delay);
     const place = this.sim.reservePlace();
-    this.live.set(key, place);
+    // The key's earlier timer, if any, is dead from here: its entry no longer matches the index.
+    const replaced = this.live.replace(key, place);
     this.push(at, place, key, data);
-    if (this.places[0] !== place) return; // the kernel already holds the earliest
+    if (replaced !== undefined && replaced === this.headPlace && this.headEvent !== -1) this.dropCancelledTop();
+    if (this.places[0] === this.headPlace && this.headEvent !== -1) return; // the kernel already holds the earliest
     if (this.headEvent !== -1) this.sim.cancel(this.headEvent);
     this.schedule();
   }
 
   cancel(key: number): void {
-    const place = this.live.get(key);
+    const place = this.live.take(key);
     if (place === undefined) return;
-    this.live.delete(key);
     if (place !== this.headPlace || this.headEvent === -1) return;
     this.sim.cancel(this.headEvent);
     this.headEvent = -1;

@@ -7,7 +7,9 @@ describe('IntMap', () => {
     const key = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 0x7fffffff }));
     const op = fc.oneof(
       fc.record({ kind: fc.constant('set' as const), key, value: fc.double({ noNaN: true }) }),
+      fc.record({ kind: fc.constant('replace' as const), key, value: fc.double({ noNaN: true }) }),
       fc.record({ kind: fc.constant('delete' as const), key }),
+      fc.record({ kind: fc.constant('take' as const), key }),
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 100, maxLength: 400 }), (ops) => {
@@ -17,6 +19,12 @@ describe('IntMap', () => {
           if (o.kind === 'set') {
             map.set(o.key, o.value);
             ref.set(o.key, o.value);
+          } else if (o.kind === 'replace') {
+            expect(map.replace(o.key, o.value)).toBe(ref.get(o.key));
+            ref.set(o.key, o.value);
+          } else if (o.kind === 'take') {
+            expect(map.take(o.key)).toBe(ref.get(o.key));
+            ref.delete(o.key);
           } else expect(map.delete(o.key)).toBe(ref.delete(o.key));
           expect(map.size).toBe(ref.size);
         }

@@ -91,6 +91,8 @@ function trace(ops: Op[], make: (rt: NodeRuntime, fire: (key: number, data: numb
     }),
   );
   w.sim.run(50_000);
+  // Events run, too: a cancelled or replaced timer must cost no event, a timer of a crashed life the one it always cost.
+  log.push(`events ${w.sim.eventsRun}`);
   return log;
 }
 
@@ -112,15 +114,19 @@ describe('timer sets', () => {
     w.at(0, () => {
       set!.arm(1, 1_000, 10);
       set!.arm(2, 2_000, 20);
-      set!.arm(1, 3_000, 11); // replaces key 1's timer
+      set!.arm(1, 3_000, 11); // replaces key 1's timer, the earliest
+    });
+    w.at(4_000, () => {
       set!.arm(3, 500, 30);
-      set!.cancel(3);
+      set!.arm(4, 700, 40);
+      set!.cancel(3); // the earliest, cancelled
+      set!.arm(4, 100, 41); // replaces a timer that is not the earliest
     });
     const before = w.sim.eventsRun;
     w.sim.run();
-    expect(fired).toEqual(['2000:2:20', '3000:1:11']);
-    // Two timers ran, and the kernel ran two events for them (and one for the setup): the cancelled and replaced ones cost none.
-    expect(w.sim.eventsRun - before).toBe(3);
-    expect([set!.has(1), set!.has(2)]).toEqual([false, false]);
+    expect(fired).toEqual(['2000:2:20', '3000:1:11', '4100:4:41']);
+    // Three timers ran, and the kernel ran an event for each (and two for the setup): the cancelled and replaced ones cost none.
+    expect(w.sim.eventsRun - before).toBe(5);
+    expect([set!.has(1), set!.has(2), set!.has(3), set!.has(4)]).toEqual([false, false, false, false]);
   });
 });
