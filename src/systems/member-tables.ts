@@ -1,8 +1,9 @@
 import type { ClusterConfig } from './cluster.js';
 
 /**
- * Every node's per-member tables of one kind (SWIM statuses, beliefs,
- * incarnation positions, probe orders, registry verdicts), cut from one slab
+ * Every node's per-member tables of one kind (registry verdicts, which are
+ * SWIM's statuses too; incarnation positions; probe orders; gossip links
+ * and transmissions), cut from one slab
  * per kind for the run. Every node keeps a table of every member, so at
  * 10,000 nodes a kind is 10,000 tables of 10,000 entries: allocated one by
  * one that was most of the time to boot (a quarter of a second per kind),

@@ -28,12 +28,16 @@ describe('the registry\'s roster: who is in the cluster, as one node learned it'
     expect([0, 1, 2, 3].map((i) => r.present(i))).toEqual([true, true, true, false]);
     expect(r.state(3)).toBe('failed');
     expect(r.healthyMembers().map((m) => m.index)).toEqual([0, 1, 2]);
-    // A detector's verdict on a machine outside the cluster changes nothing anyone hears of.
-    r.setState(3, 'suspected');
+    // A detector's verdict on a machine outside the cluster changes nothing anyone hears of (the belief itself changed).
+    expect(r.setState(3, 'suspected')).toBe(true);
+    expect(r.setState(3, 'suspected')).toBe(false);
+    expect(r.verdictCodes[3]).toBe(1);
     expect(states).toEqual([]);
     expect(r.admit(3)).toBe(true);
     expect(r.admit(3)).toBe(false);
     expect(r.healthy(3)).toBe(true);
+    // Admission is a healthy verdict: the detectors' belief about the joiner starts there.
+    expect(r.verdictCodes[3]).toBe(0);
     r.markDraining(1);
     expect(r.healthy(1)).toBe(false);
     expect(r.serves(1)).toBe(true);

@@ -6,7 +6,7 @@ import { MemberTables } from '../../src/systems/member-tables.js';
 import { ProbeOrder, RandomProbes } from '../../src/systems/membership/probe-order.js';
 import { RandomStreams } from '../../src/kernel/index.js';
 import fc from 'fast-check';
-import { NodeRegistry, type ClusterConfig, type MemberState } from '../../src/systems/index.js';
+import { MEMBER_STATE_CODE, NodeRegistry, type ClusterConfig, type MemberState } from '../../src/systems/index.js';
 import type { NodeRuntime } from '../../src/world/index.js';
 import { tinyWorld, type TinyWorldOptions } from '../world/helpers.js';
 
@@ -111,6 +111,10 @@ describe('phi accrual', () => {
 });
 
 describe('SWIM', () => {
+  it("keeps its statuses in the registry's verdict bytes: alive, suspect and dead are healthy, suspected and failed's codes", () => {
+    expect(MEMBER_STATE_CODE).toEqual({ healthy: 0, suspected: 1, failed: 2 });
+  });
+
   const opts = { period: s(1), pingTimeout: 300_000, indirectProbes: 2, suspicionTimeout: s(5), retransmitMultiplier: 3, maxPiggyback: 6, probeOrder: 'round_robin' as const, lifeguard: undefined };
   // A start for one cluster: its nodes share one book of incarnations, as startDetector's do in a run.
   const swim = () => {
@@ -290,6 +294,22 @@ describe('SWIM incarnations, kept as positions in the run book', () => {
     expect(a.get(1)).toBe(2 ** 40 + 7);
     b.set(2, 3);
     expect(b.get(2)).toBe(3);
+  });
+
+  it('reads back every value as a model of plain numbers would, whatever order nodes learn values in', () => {
+    const op = fc.record({ node: fc.integer({ min: 0, max: 2 }), subject: fc.integer({ min: 0, max: 3 }), value: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 }), fc.constant(2 ** 40 + 1)) });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const book = new IncarnationBook(4);
+        const nodes = [0, 1, 2].map(() => new KnownIncarnations(book, new Uint16Array(4)));
+        const model = [0, 1, 2].map(() => [0, 0, 0, 0]);
+        for (const o of ops) {
+          nodes[o.node]!.set(o.subject, o.value);
+          model[o.node]![o.subject] = o.value;
+          for (let n = 0; n < 3; n++) for (let m = 0; m < 4; m++) expect(nodes[n]!.get(m)).toBe(model[n]![m]);
+        }
+      }),
+    );
   });
 });
 

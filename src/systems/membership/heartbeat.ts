@@ -19,7 +19,7 @@ export class HeartbeatDetector {
   private readonly body: Beat = {};
 
   constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: HeartbeatOptions, verdict: Verdict, size: number, private readonly registry: NodeRegistry) {
-    this.beliefs = new Beliefs(new Uint8Array(size), verdict);
+    this.beliefs = new Beliefs(registry, verdict);
     // Booting counts as hearing from everyone: silence is measured from here.
     this.lastHeard = new Float64Array(size).fill(rt.monotonic());
     rt.listen(DetectorPort.heartbeat, (from) => {
@@ -27,11 +27,9 @@ export class HeartbeatDetector {
       this.lastHeard[from] = rt.monotonic();
       this.beliefs.set(from, 'healthy');
     });
-    // A joiner's silence is measured from when it joined.
+    // A joiner's silence is measured from when it joined (and its admission made it healthy).
     registry.onRosterChange((member, change) => {
-      if (change !== 'joined') return;
-      this.lastHeard[member] = rt.monotonic();
-      this.beliefs.reset(member);
+      if (change === 'joined') this.lastHeard[member] = rt.monotonic();
     });
     this.tick();
   }

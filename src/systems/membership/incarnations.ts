@@ -12,14 +12,27 @@
  */
 export class IncarnationBook {
   private readonly announced: number[][];
+  /**
+   * Each member's newest value in the book and its position (0: none yet):
+   * what most nodes hold and are told. Every rumour a node hears is checked
+   * against the incarnation it holds, so these are read for nearly every
+   * rumour of the run; in two flat arrays (10 bytes a member, 100 KB at
+   * 10,000) they stay in the processor's cache, where a list is an object
+   * and its elements, two more loads from anywhere in the heap.
+   */
+  private readonly newest: Float64Array;
+  private readonly newestCode: Uint32Array;
 
   constructor(size: number) {
     this.announced = Array.from({ length: size }, () => []);
+    this.newest = new Float64Array(size);
+    this.newestCode = new Uint32Array(size);
   }
 
   /** The value at a position (0: the incarnation 0). */
   value(subject: number, code: number): number {
-    return code === 0 ? 0 : this.announced[subject]![code - 1]!;
+    if (code === 0) return 0;
+    return code === this.newestCode[subject] ? this.newest[subject]! : this.announced[subject]![code - 1]!;
   }
 
   /** Positions by value, for a member with a long list (one that refuted often). */
@@ -28,6 +41,8 @@ export class IncarnationBook {
   /** The position of a value, added on first sight. Newest values are looked up most, so a short list is searched from its end. */
   code(subject: number, value: number): number {
     if (value === 0) return 0;
+    const newest = this.newestCode[subject]!;
+    if (newest !== 0 && this.newest[subject] === value) return newest;
     const list = this.announced[subject]!;
     const long = this.positions.get(subject);
     if (long) {
@@ -37,6 +52,8 @@ export class IncarnationBook {
       for (let i = list.length - 1; i >= 0; i--) if (list[i] === value) return i + 1;
     }
     list.push(value);
+    this.newest[subject] = value;
+    this.newestCode[subject] = list.length;
     if (long) long.set(value, list.length);
     else if (list.length > 16) this.positions.set(subject, new Map(list.map((v, i) => [v, i + 1])));
     return list.length;

@@ -36,10 +36,7 @@ export function bootMembership(rt: NodeRuntime, opts: DetectorOptions, suspicion
 export function startDetector(rt: NodeRuntime, registry: NodeRegistry, opts: DetectorOptions, cluster: ClusterConfig, telemetry: Telemetry): void {
   const size = cluster.members.length;
   const peers = () => cluster.members.map((m) => m.index).filter((i) => i !== rt.self);
-  const verdict: Verdict = (subject, state) => {
-    registry.setState(subject, state);
-    telemetry.emit({ kind: 'detector', observer: rt.self, subject, state });
-  };
+  const verdict: Verdict = (subject, state) => telemetry.emit({ kind: 'detector', observer: rt.self, subject, state });
   switch (opts.kind) {
     case 'heartbeat':
       return void new HeartbeatDetector(rt, peers(), opts.heartbeat, verdict, size, registry);

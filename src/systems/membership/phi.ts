@@ -71,20 +71,19 @@ export class PhiAccrualDetector {
 
   /** Only members are watched (the registry's roster); a heartbeat from a machine not yet known as one makes it one. */
   constructor(private readonly rt: NodeRuntime, private readonly peers: readonly number[], private readonly opts: PhiAccrualOptions, verdict: Verdict, size: number, private readonly registry: NodeRegistry) {
-    this.beliefs = new Beliefs(new Uint8Array(size), verdict);
+    this.beliefs = new Beliefs(registry, verdict);
     this.lastHeard = new Float64Array(size).fill(rt.monotonic());
     this.heardAny = new Uint8Array(size);
     this.windows = Array.from({ length: size }, () => new ArrivalWindow(opts.windowSize));
     rt.listen(DetectorPort.phiHeartbeat, (from) => {
       if (registry.present(from) || registry.admit(from)) this.heard(from);
     });
-    // A joiner starts a fresh history, its silence measured from when it joined.
+    // A joiner starts a fresh history, its silence measured from when it joined (its admission made it healthy).
     registry.onRosterChange((member, change) => {
       if (change !== 'joined') return;
       this.windows[member] = new ArrivalWindow(opts.windowSize);
       this.heardAny[member] = 0;
       this.lastHeard[member] = rt.monotonic();
-      this.beliefs.reset(member);
     });
     this.beat();
     this.check();

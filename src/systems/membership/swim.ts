@@ -11,11 +11,14 @@ import type { SwimOptions } from './options.js';
 import { Beliefs, type Verdict } from './verdicts.js';
 
 const TO_STATE: Record<SwimStatus, MemberState> = { alive: 'healthy', suspect: 'suspected', dead: 'failed' };
-/** A member's status as one byte: each node keeps one per member, so a 1,000-node cluster keeps a million. */
+/**
+ * A member's status as one byte: the code (MEMBER_STATE_CODE, pinned by the
+ * tests) of the verdict it maps to, since a node's statuses are its
+ * registry's verdict codes (see `status`).
+ */
 const ALIVE = 0;
 const SUSPECT = 1;
 const DEAD = 2;
-const CODE: Record<SwimStatus, number> = { alive: ALIVE, suspect: SUSPECT, dead: DEAD };
 
 /**
  * SWIM: each period a node pings one member (round-robin in a random order
@@ -26,7 +29,15 @@ const CODE: Record<SwimStatus, number> = { alive: ALIVE, suspect: SUSPECT, dead:
  * pings and acks, so load per node stays constant as the cluster grows.
  */
 export class SwimDetector {
-  private readonly status: Uint8Array;
+  /**
+   * Each member's status (ALIVE, SUSPECT, DEAD): the registry's verdict
+   * codes, read here and changed through `beliefs` (an accepted rumour
+   * changes both at once, and nothing else changes either for a member).
+   * Members that left are dead to SWIM: see `statusOf`.
+   */
+  private readonly status: ArrayLike<number>;
+  /** Members this node saw leave (`registry.depart` with it present): rare, so kept apart from the table. */
+  private gone: Set<number> | undefined;
   private readonly size: number;
   private readonly incarnations: KnownIncarnations;
   /** One timer per suspected member, its incarnation as the data: after a partition into halves a node suspects half the cluster at once. */
@@ -59,8 +70,8 @@ export class SwimDetector {
    */
   constructor(private readonly rt: NodeRuntime, private readonly opts: SwimOptions, verdict: Verdict, tables: MemberTables, book: IncarnationBook, private readonly registry: NodeRegistry) {
     const size = (this.size = tables.members);
-    this.beliefs = new Beliefs(tables.bytes('swim/beliefs', rt.self), verdict);
-    this.status = tables.bytes('swim/status', rt.self);
+    this.beliefs = new Beliefs(registry, verdict);
+    this.status = registry.verdictCodes;
     this.incarnations = new KnownIncarnations(book, tables.shorts('swim/incarnations', rt.self));
     this.suspicionTimers = rt.timerSet((member, incarnation) => {
       if (this.status[member] === SUSPECT && this.incarnations.get(member) === incarnation) {
@@ -78,14 +89,20 @@ export class SwimDetector {
       this.health = new LocalHealth(lifeguard.maxHealth);
       this.bounds = { ...suspicionBounds(lifeguard, size, opts.period), expected: expectedConfirmations(lifeguard, size) };
     }
-    this.gossip = new GossipBuffer(opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1)), tables, rt.self, book, lifeguard !== undefined);
+    // A rumour in the buffer always says what this node believes of its subject now (see GossipBuffer), so it is read from here.
+    const self = rt.self;
+    const rumours = {
+      status: (subject: number): number => (subject === self ? ALIVE : this.status[subject]!),
+      incarnation: (subject: number): number => (subject === self ? this.ownIncarnation : this.incarnations.get(subject)),
+    };
+    this.gossip = new GossipBuffer(opts.retransmitMultiplier * Math.ceil(Math.log2(size + 1)), tables, rt.self, rumours, lifeguard !== undefined);
     this.spread({ subject: rt.self, status: 'alive', incarnation: this.ownIncarnation });
     // Members come and go by the roster (a hello, an announced departure); SWIM watches members only.
+    // A joiner is alive from its admission (the registry's verdict on it is healthy).
     registry.onRosterChange((member, change) => {
       if (change === 'draining') return;
       this.cancelSuspicion(member);
-      this.status[member] = change === 'joined' ? ALIVE : DEAD;
-      this.beliefs.reset(member);
+      if (change === 'left') (this.gone ??= new Set()).add(member);
     });
     rt.listen(SwimPort.ping, (from, ping) => this.onPing(from, ping));
     rt.listen(SwimPort.pingReq, (from, req) => this.onPingReq(from, req));
@@ -154,7 +171,8 @@ export class SwimDetector {
     this.absorb(ping.updates);
     const updates = this.piggyback();
     // Lifeguard's buddy system, answering: a member we hold suspect or dead hears so from us, so it can refute (its own rumour may be spent by now).
-    if (this.health && this.status[from] !== ALIVE) updates.unshift(this.status[from] === SUSPECT ? this.suspicionOf(from) : { subject: from, status: 'dead', incarnation: this.incarnations.get(from) });
+    const status = this.statusOf(from);
+    if (this.health && status !== ALIVE) updates.unshift(status === SUSPECT ? this.suspicionOf(from) : { subject: from, status: 'dead', incarnation: this.incarnations.get(from) });
     this.rt.send(from, SwimPort.ack, { seq: ping.seq, from: this.rt.self, updates });
   }
 
@@ -217,7 +235,6 @@ export class SwimDetector {
       if (this.bounds && u.status === 'suspect' && current === SUSPECT && u.incarnation === inc && u.from !== undefined) this.confirm(u);
       return;
     }
-    this.status[u.subject] = CODE[u.status];
     this.incarnations.set(u.subject, Math.max(inc, u.incarnation));
     this.beliefs.set(u.subject, TO_STATE[u.status]);
     this.cancelSuspicion(u.subject);
@@ -228,6 +245,11 @@ export class SwimDetector {
       } else this.armSuspicion(u.subject, u.incarnation, this.opts.suspicionTimeout);
     }
     this.spread(u);
+  }
+
+  /** A member's status, dead once it left (elsewhere a departed member is not present, which SWIM treats alike). */
+  private statusOf(member: number): number {
+    return this.gone?.has(member) ? DEAD : this.status[member]!;
   }
 
   private armSuspicion(member: number, incarnation: number, after: number): void {
@@ -259,8 +281,9 @@ export class SwimDetector {
     for (const u of updates) this.apply(u);
   }
 
+  /** Queues news this node now believes (an accepted rumour, its own refutation, a confirmation) to piggyback. */
   private spread(u: SwimUpdate): void {
-    this.gossip.add(u);
+    this.gossip.add(u.subject, u.from);
   }
 
   /** Up to maxPiggyback updates, oldest first (by when each rumour was last replaced, see GossipBuffer); each use spends one transmission. */

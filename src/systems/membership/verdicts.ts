@@ -1,31 +1,22 @@
-import { MEMBER_STATE_CODE, MEMBER_STATES, type MemberState } from '../registry.js';
+import { MEMBER_STATES, type MemberState, type NodeRegistry } from '../registry.js';
 
-/** Where a detector reports its verdicts: called on every change of its belief about a peer. */
+/** Where a detector reports its verdicts: called on every change of its belief about a peer, once the registry has it. */
 export type Verdict = (subject: number, state: MemberState) => void;
 
-
-/** A detector's local belief per peer (a byte each: every node keeps one per member), reporting changes only. */
+/**
+ * A detector's belief per peer, reporting changes only. The beliefs are the
+ * registry's verdicts (`NodeRegistry.verdictCodes`), which only a detector
+ * sets: a second byte per member on every node would always hold the same.
+ * A joiner is healthy from its admission (`NodeRegistry.admit`).
+ */
 export class Beliefs {
-  private readonly states: Uint8Array;
-
-  /** `states`: a zeroed byte per member (everyone healthy), this node's own. */
-  constructor(states: Uint8Array, private readonly verdict: Verdict) {
-    this.states = states;
-  }
+  constructor(private readonly registry: NodeRegistry, private readonly verdict: Verdict) {}
 
   get(subject: number): MemberState {
-    return MEMBER_STATES[this.states[subject]!]!;
-  }
-
-  /** A fresh start for `subject` (it just joined): healthy, with no verdict reported. */
-  reset(subject: number): void {
-    this.states[subject] = MEMBER_STATE_CODE.healthy;
+    return MEMBER_STATES[this.registry.verdictCodes[subject]!]!;
   }
 
   set(subject: number, state: MemberState): void {
-    const code = MEMBER_STATE_CODE[state];
-    if (this.states[subject] === code) return;
-    this.states[subject] = code;
-    this.verdict(subject, state);
+    if (this.registry.setState(subject, state)) this.verdict(subject, state);
   }
 }
