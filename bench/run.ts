@@ -8,7 +8,8 @@
  *
  * Options: --reps=N (default 5), --only=kernel,ceiling,network,sweep,at-rest,soak,scale,flat
  * (at-rest, the memory each stored chunk costs, runs --at-rest-runs times
- * (default 3, some 15 s each) and prints the median; soak, a simulated week advanced day by day with the heap after
+ * (default 3, some 15 s each, each in a process of its own) and prints the
+ * median; soak, a simulated week advanced day by day with the heap after
  * each day, scale, the whole system from 100 to 1,000 nodes and 10 to
  * 40 simulated minutes, and flat, one load for 1, 6 and 24 simulated hours
  * with each process's peak RSS, run only when named: they take minutes; --scale-grid=full runs
@@ -17,7 +18,9 @@
  * The sweep section (npm run sweep against a shell loop of npm run sim) runs
  * once, after the others: it takes minutes and measures whole processes.
  */
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchCeilingPrecomputed, benchCeilingRng } from './heap-ceiling.js';
 import { benchKernel } from './kernel.js';
@@ -26,7 +29,7 @@ import { benchPhold } from './phold.js';
 import { benchScalePoint, growthExponent, SCALE_GRIDS, type ScalePoint } from './scale.js';
 import { benchSoak } from './soak.js';
 import { benchFlatPoint } from './flat.js';
-import { benchAtRest } from './at-rest.js';
+import type { AtRestResult } from './at-rest.js';
 import { benchSweep } from './sweep.js';
 import { paceGarbageCollection } from '../src/cli/heap-policy.js';
 
@@ -218,8 +221,11 @@ if (withFlat) {
 }
 if (withAtRest) {
   // Several runs, the median printed: the figure is a difference of two heap measurements that vary by about
-  // 1 MiB from run to run of the same code, some 90 bytes a chunk.
-  const runs = Array.from({ length: Math.max(1, Number(args['at-rest-runs'] ?? 3)) }, () => benchAtRest());
+  // 1 MiB from run to run of the same code, some 90 bytes a chunk. Each run in a fresh process (at-rest-child.ts),
+  // with this one's flags (tsx's loader, --expose-gc).
+  const child = fileURLToPath(new URL('./at-rest-child.ts', import.meta.url));
+  const atRest = (): AtRestResult => JSON.parse(execFileSync(process.execPath, [...process.execArgv, child], { encoding: 'utf8' })) as AtRestResult;
+  const runs = Array.from({ length: Math.max(1, Number(args['at-rest-runs'] ?? 3)) }, atRest);
   const byChunk = (i: number): number => runs[i]!.bytesPerChunk;
   const mid = [...runs.keys()].sort((a, b) => byChunk(a) - byChunk(b))[(runs.length - 1) >> 1]!;
   const r = runs[mid]!;
