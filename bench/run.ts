@@ -53,9 +53,29 @@ interface Bench {
 /** `--reps=2` or `--reps 2`, `--only=a,b` or `--only a,b`. */
 // The bench measures what the commands run: with their garbage-collection pacing.
 paceGarbageCollection();
-const { values: args } = parseArgs({ args: process.argv.slice(2), options: { reps: { type: 'string' }, only: { type: 'string' }, 'scale-grid': { type: 'string' }, 'at-rest-runs': { type: 'string' } } });
-const REPS = Math.max(1, Number(args.reps ?? 5));
+/** A flag the bench cannot use: a one-line message naming it, exit 2 (no stack trace). */
+function badFlag(message: string): never {
+  console.error(`npm run bench: ${message}`);
+  process.exit(2);
+}
+const args = (() => {
+  try {
+    return parseArgs({ args: process.argv.slice(2), options: { reps: { type: 'string' }, only: { type: 'string' }, 'scale-grid': { type: 'string' }, 'at-rest-runs': { type: 'string' } } }).values;
+  } catch (e) {
+    return badFlag(`${(e as Error).message} (flags: --reps=N, --only=a,b, --scale-grid=quick|full, --at-rest-runs=N)`);
+  }
+})();
+/** A count flag: a whole number of at least 1. */
+function count(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) badFlag(`--${flag} must be a whole number of at least 1, got '${value}'`);
+  return n;
+}
+const REPS = count('reps', args.reps, 5);
+const AT_REST_RUNS = count('at-rest-runs', args['at-rest-runs'], 3);
 const only = args.only?.split(',');
+if (args['scale-grid'] !== undefined && args['scale-grid'] !== 'quick' && args['scale-grid'] !== 'full') badFlag(`--scale-grid must be quick or full, got '${args['scale-grid']}'`);
 
 const KERNEL_EVENTS = 2_000_000;
 const PROCS = 1_000;
@@ -119,6 +139,8 @@ const benches: Bench[] = [
 ];
 
 const selected = benches.filter((b) => !only || only.includes(b.group) || only.includes(b.key));
+const known = [...new Set([...benches.flatMap((b) => [b.group, b.key]), 'sweep', 'at-rest', 'soak', 'scale', 'flat'])];
+for (const name of only ?? []) if (!known.includes(name)) badFlag(`--only: no benchmark '${name}' (known: ${known.join(', ')})`);
 const withSweep = !only || only.includes('sweep');
 const withSoak = only?.includes('soak') ?? false;
 const withScale = only?.includes('scale') ?? false;
@@ -225,7 +247,7 @@ if (withAtRest) {
   // with this one's flags (tsx's loader, --expose-gc).
   const child = fileURLToPath(new URL('./at-rest-child.ts', import.meta.url));
   const atRest = (): AtRestResult => JSON.parse(execFileSync(process.execPath, [...process.execArgv, child], { encoding: 'utf8' })) as AtRestResult;
-  const runs = Array.from({ length: Math.max(1, Number(args['at-rest-runs'] ?? 3)) }, atRest);
+  const runs = Array.from({ length: AT_REST_RUNS }, atRest);
   const byChunk = (i: number): number => runs[i]!.bytesPerChunk;
   const mid = [...runs.keys()].sort((a, b) => byChunk(a) - byChunk(b))[(runs.length - 1) >> 1]!;
   const r = runs[mid]!;
@@ -239,7 +261,6 @@ if (withAtRest) {
 if (withScale) {
   const gridName = (args['scale-grid'] ?? 'quick') as keyof typeof SCALE_GRIDS;
   const grid = SCALE_GRIDS[gridName];
-  if (!grid) throw new Error(`--scale-grid must be ${Object.keys(SCALE_GRIDS).join(' or ')}`);
   console.log('');
   console.log(`  scale (once each, ${gridName} grid): scenarios/scale-1k-day.yml resized, seed 42`);
   const show = (p: ScalePoint): void =>
