@@ -26,7 +26,7 @@ import { benchCeilingPrecomputed, benchCeilingRng } from './heap-ceiling.js';
 import { benchKernel } from './kernel.js';
 import { benchNetwork } from './network.js';
 import { benchPhold } from './phold.js';
-import { benchScalePoint, growthExponent, SCALE_GRIDS, type ScalePoint } from './scale.js';
+import { benchScalePoint, growthExponent, SCALE_GRIDS, stepExponents, type ScalePoint } from './scale.js';
 import { benchSoak } from './soak.js';
 import { benchFlatPoint } from './flat.js';
 import type { AtRestResult } from './at-rest.js';
@@ -273,16 +273,20 @@ if (withScale) {
   console.log(`  scale (once each, ${gridName} grid): scenarios/scale-1k-day.yml resized, seed 42`);
   const show = (p: ScalePoint): void =>
     line(`${p.nodes} nodes x ${p.simulatedS / 60} min`, `${fmtRate(p.events / p.cpuS)} events/s`,
-      `${p.wallS.toFixed(1)} s wall, ${p.cpuS.toFixed(1)} s CPU, ${(p.simulatedS / p.wallS).toFixed(1)} sim-s/s, ${((p.cpuS * 3600 * 1000) / (p.nodes * p.simulatedS)).toFixed(2)} CPU ms per node-hour, ${(p.events / p.nodes / p.simulatedS).toFixed(2)} events per node-s, peak heap ${p.peakHeapMiB.toFixed(0)} MiB`);
+      `${p.wallS.toFixed(1)} s wall, ${p.cpuS.toFixed(1)} s CPU, ${(p.simulatedS / p.wallS).toFixed(1)} sim-s/s, ${((p.cpuS * 3600 * 1000) / (p.nodes * p.simulatedS)).toFixed(2)} CPU ms per node-hour, ${(p.events / p.nodes / p.simulatedS).toFixed(2)} events per node-s, peak heap + buffers ${p.peakMemMiB.toFixed(0)} MiB`);
   // A point run and thrown away first: the first point measured cold cost nearly twice what it did warm.
   benchScalePoint(grid.nodes[0], 120);
   const byNodes = grid.nodes.map((n) => benchScalePoint(n, grid.nodesAtS));
   byNodes.forEach(show);
   const byTime = grid.hours.map((t) => benchScalePoint(grid.hoursAtNodes, t));
   byTime.forEach(show);
-  line('growth exponent of CPU time in nodes', `${growthExponent(byNodes.map((p) => p.nodes), byNodes.map((p) => p.cpuS)).toFixed(2)}${' '.repeat(9)}`, 'target 1.0 - 1.2');
-  line('growth exponent of CPU time in sim. time', `${growthExponent(byTime.map((p) => p.simulatedS), byTime.map((p) => p.cpuS)).toFixed(2)}${' '.repeat(9)}`, 'target 1.0 - 1.2');
-  line('growth exponent of peak heap in sim. time', `${growthExponent(byTime.map((p) => p.simulatedS), byTime.map((p) => p.peakHeapMiB)).toFixed(2)}${' '.repeat(9)}`, 'flat memory: 0');
+  const exponent = (label: string, xs: number[], ys: number[], target: string): void => {
+    const steps = stepExponents(xs, ys).map((e) => e.toFixed(2)).join(', ');
+    line(label, `${growthExponent(xs, ys).toFixed(2)}${' '.repeat(9)}`, `${target}; step by step ${steps}`);
+  };
+  exponent('growth exponent of CPU time in nodes', byNodes.map((p) => p.nodes), byNodes.map((p) => p.cpuS), 'target 1.0 - 1.2');
+  exponent('growth exponent of CPU time in sim. time', byTime.map((p) => p.simulatedS), byTime.map((p) => p.cpuS), 'target 1.0 - 1.2');
+  exponent('growth exponent of peak memory in sim. time', byTime.map((p) => p.simulatedS), byTime.map((p) => p.peakMemMiB), 'flat memory: 0');
   const kernel = rates.get('kernel');
   const biggest = byNodes[byNodes.length - 1]!;
   if (kernel) line('whole system / kernel events/s', `${(biggest.events / biggest.cpuS / kernel).toFixed(2)}${' '.repeat(9)}`, `at ${biggest.nodes} nodes; target >= 0.5`);

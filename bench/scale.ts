@@ -3,8 +3,10 @@
  * 5-member Raft group with a client, the pipeline, nemesis chaos) resized to
  * N nodes (every region scaled alike) and cut to a simulated horizon, run in
  * this process. Each point reports whole-system events/s, simulated seconds
- * per wall second, the wall time per simulated node-hour and the peak heap
- * (sampled every simulated minute, garbage included). The curve's growth
+ * per wall second, the wall time per simulated node-hour and the peak memory
+ * (the JS heap plus array buffers, sampled every simulated minute, garbage
+ * included: the membership tables, the columns and the event queue are typed
+ * arrays, outside the JS heap). The curve's growth
  * exponents (least squares on log-log) say whether the cost is linear in
  * nodes and in simulated time: 1.0 is linear. The exponents use CPU time,
  * which other load on the machine disturbs far less than wall time.
@@ -13,7 +15,6 @@
  * so the pipeline is busy the whole time at any size), with its chaos from
  * the first minute to the end; only nodes and the horizon change.
  */
-import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { loadScenario, ScenarioRun } from '../src/run/index.js';
 
@@ -30,7 +31,8 @@ export interface ScalePoint {
   wallS: number;
   /** CPU time of this process over the run: robust to other load on the machine, unlike wall time. */
   cpuS: number;
-  peakHeapMiB: number;
+  /** JS heap plus array buffers: most of the state at scale is typed arrays, which the heap figure alone leaves out. */
+  peakMemMiB: number;
 }
 
 export function benchScalePoint(nodes: number, simulatedS: number, seed = 42): ScalePoint {
@@ -43,7 +45,8 @@ export function benchScalePoint(nodes: number, simulatedS: number, seed = 42): S
   let peak = 0;
   for (let t = 60; ; t = Math.min(simulatedS, t + 60)) {
     run.advance(t * 1e6);
-    peak = Math.max(peak, v8.getHeapStatistics().used_heap_size);
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.heapUsed + m.arrayBuffers);
     if (t >= simulatedS) break;
   }
   run.finish();
@@ -51,7 +54,14 @@ export function benchScalePoint(nodes: number, simulatedS: number, seed = 42): S
   const cpu = process.cpuUsage(cpu0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
   const actualNodes = set.slice(0, REGIONS.length).reduce((sum, s) => sum + Number(s.split('=')[1]), 0);
-  return { nodes: actualNodes, simulatedS, events: run.events, wallS, cpuS, peakHeapMiB: peak / 2 ** 20 };
+  return { nodes: actualNodes, simulatedS, events: run.events, wallS, cpuS, peakMemMiB: peak / 2 ** 20 };
+}
+
+/** The slope of log(y) on log(x) between each pair of neighbouring points: where the growth is, which one fit over the grid hides. */
+export function stepExponents(xs: number[], ys: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < xs.length; i++) out.push(Math.log(ys[i]! / ys[i - 1]!) / Math.log(xs[i]! / xs[i - 1]!));
+  return out;
 }
 
 /** Least-squares slope of log(y) on log(x): the growth exponent. */
