@@ -3,7 +3,7 @@
  * 5-member Raft group with a client, the pipeline, nemesis chaos) resized to
  * N nodes (every region scaled alike) and cut to a simulated horizon, run in
  * this process. Each point reports whole-system events/s, simulated seconds
- * per wall second, the wall time per simulated node-hour and the peak memory
+ * per wall second, the CPU time per simulated node-hour and the peak memory
  * (the JS heap plus array buffers, sampled every simulated minute, garbage
  * included: the membership tables, the columns and the event queue are typed
  * arrays, outside the JS heap). The curve's growth
